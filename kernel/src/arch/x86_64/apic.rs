@@ -1,0 +1,107 @@
+//! Local APIC (xAPIC, memory-mapped): per-core enable, end of interrupt, and
+//! inter-processor interrupts (fixed vectors, INIT, STARTUP).
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use x86_64::registers::model_specific::Msr;
+
+/// Vector the APIC uses for spurious interrupts (must end in 0xF on old parts).
+pub const SPURIOUS_VECTOR: u8 = 0xFF;
+
+const IA32_APIC_BASE: u32 = 0x1B;
+const APIC_BASE_ENABLE: u64 = 1 << 11;
+
+/// Register offsets (Intel SDM vol. 3, table 11-1).
+mod reg {
+    pub const ID: usize = 0x20;
+    pub const TASK_PRIORITY: usize = 0x80;
+    pub const EOI: usize = 0xB0;
+    pub const SPURIOUS: usize = 0xF0;
+    pub const ERROR_STATUS: usize = 0x280;
+    pub const ICR_LOW: usize = 0x300;
+    pub const ICR_HIGH: usize = 0x310;
+    pub const LVT_TIMER: usize = 0x320;
+    pub const LVT_LINT0: usize = 0x350;
+    pub const LVT_ERROR: usize = 0x370;
+}
+
+const SOFTWARE_ENABLE: u32 = 1 << 8;
+const LVT_MASKED: u32 = 1 << 16;
+const ICR_DELIVERY_PENDING: u32 = 1 << 12;
+const ICR_LEVEL_ASSERT: u32 = 1 << 14;
+const ICR_INIT: u32 = 0b101 << 8;
+const ICR_STARTUP: u32 = 0b110 << 8;
+
+/// Physical (= virtual: identity-mapped, uncached) base of the register page.
+static BASE: AtomicU64 = AtomicU64::new(0);
+
+fn register(offset: usize) -> *mut u32 {
+    (BASE.load(Ordering::Relaxed) as usize + offset) as *mut u32
+}
+
+fn read(offset: usize) -> u32 {
+    // SAFETY: BASE is the APIC register page (set by init_core before any
+    // access), identity-mapped uncached; `offset` is a register in it.
+    unsafe { register(offset).read_volatile() }
+}
+
+fn write(offset: usize, value: u32) {
+    // SAFETY: as in `read`.
+    unsafe { register(offset).write_volatile(value) }
+}
+
+/// Enables the calling core's local APIC: software enable with the spurious
+/// vector, accept all priorities, timer and LINT0 masked (the 8259 is off).
+pub fn init_core() {
+    let mut msr = Msr::new(IA32_APIC_BASE);
+    // SAFETY: IA32_APIC_BASE exists on every x86_64 CPU; setting the enable
+    // bit keeps the base address the firmware chose.
+    let base = unsafe {
+        let value = msr.read() | APIC_BASE_ENABLE;
+        msr.write(value);
+        value & 0x000F_FFFF_FFFF_F000
+    };
+    BASE.store(base, Ordering::Relaxed);
+    write(reg::SPURIOUS, SOFTWARE_ENABLE | u32::from(SPURIOUS_VECTOR));
+    write(reg::TASK_PRIORITY, 0);
+    write(reg::LVT_TIMER, LVT_MASKED);
+    write(reg::LVT_LINT0, LVT_MASKED);
+    write(reg::LVT_ERROR, LVT_MASKED);
+    write(reg::ERROR_STATUS, 0);
+    write(reg::EOI, 0);
+}
+
+/// The calling core's APIC id.
+pub fn id() -> u32 {
+    read(reg::ID) >> 24
+}
+
+/// Signals the end of the interrupt being handled.
+pub fn end_of_interrupt() {
+    write(reg::EOI, 0);
+}
+
+fn send_icr(apic_id: u32, command: u32) {
+    super::cpu::without_interrupts(|| {
+        while read(reg::ICR_LOW) & ICR_DELIVERY_PENDING != 0 {
+            core::hint::spin_loop();
+        }
+        write(reg::ICR_HIGH, apic_id << 24);
+        write(reg::ICR_LOW, command); // the write to ICR_LOW sends it
+    });
+}
+
+/// Sends interrupt `vector` to the core with `apic_id`.
+pub fn send_ipi(apic_id: u32, vector: u8) {
+    send_icr(apic_id, ICR_LEVEL_ASSERT | u32::from(vector));
+}
+
+/// Sends INIT: the target resets and waits for STARTUP.
+pub fn send_init(apic_id: u32) {
+    send_icr(apic_id, ICR_LEVEL_ASSERT | ICR_INIT);
+}
+
+/// Sends STARTUP: the target starts in real mode at `page_number * 4096`.
+pub fn send_startup(apic_id: u32, page_number: u8) {
+    send_icr(apic_id, ICR_LEVEL_ASSERT | ICR_STARTUP | u32::from(page_number));
+}

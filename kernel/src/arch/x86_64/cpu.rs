@@ -1,0 +1,98 @@
+//! Per-core CPU basics: which core am I (GS base), interrupt flag, halt,
+//! the time-stamp counter.
+
+use core::arch::asm;
+use x86_64::instructions::interrupts;
+use x86_64::registers::model_specific::GsBase;
+use x86_64::VirtAddr;
+
+/// The per-core block GS points at. Only the index lives here; everything
+/// else per core is in `crate::cores`, indexed by it.
+#[repr(C)]
+pub struct CoreLocal {
+    /// This core's index: 0 for the boot core, then in MADT order.
+    pub index: usize,
+}
+
+/// Points GS at `local` for the calling core.
+pub fn set_core_local(local: &'static CoreLocal) {
+    GsBase::write(VirtAddr::from_ptr(local));
+}
+
+/// Index of the calling core (0 = boot core, which runs the shell).
+#[inline]
+pub fn core_index() -> usize {
+    let index: usize;
+    // SAFETY: every core sets GS to its CoreLocal (whose field 0 is the index)
+    // before any code that can call this runs: the BSP first thing in
+    // kernel_main, APs first thing in ap_main.
+    unsafe { asm!("mov {}, gs:[0]", out(reg) index, options(nostack, readonly, preserves_flags)) };
+    index
+}
+
+/// Reads the time-stamp counter.
+#[inline]
+pub fn rdtsc() -> u64 {
+    // SAFETY: RDTSC has no side effects (CR4.TSD is clear: ring 0 anyway).
+    unsafe { core::arch::x86_64::_rdtsc() }
+}
+
+/// Enables interrupts and halts until the next one, atomically: an interrupt
+/// arriving between the check the caller made and the halt still wakes us
+/// (STI's one-instruction shadow covers HLT).
+#[inline]
+pub fn enable_interrupts_and_halt() {
+    interrupts::enable_and_hlt();
+}
+
+/// Disables interrupts.
+#[inline]
+pub fn disable_interrupts() {
+    interrupts::disable();
+}
+
+/// Enables interrupts.
+#[inline]
+pub fn enable_interrupts() {
+    interrupts::enable();
+}
+
+/// Runs `f` with interrupts disabled, restoring the previous state after.
+#[inline]
+pub fn without_interrupts<R>(f: impl FnOnce() -> R) -> R {
+    interrupts::without_interrupts(f)
+}
+
+/// Stops this core for good (interrupts off, halt forever).
+pub fn halt_forever() -> ! {
+    loop {
+        interrupts::disable();
+        x86_64::instructions::hlt();
+    }
+}
+
+/// Tells the CPU we are spinning (PAUSE).
+#[inline]
+pub fn spin_hint() {
+    core::hint::spin_loop();
+}
+
+/// Switches to the stack ending at `stack_top` and calls `entry(arg)` there;
+/// the old stack is abandoned.
+pub fn run_on_stack(stack_top: u64, entry: extern "C" fn(usize) -> !, arg: usize) -> ! {
+    // SAFETY: `stack_top` is the top of a mapped stack that nothing else
+    // uses; `entry` never returns, so nothing ever needs the old stack.
+    // Rust equivalent: rsp = stack_top; entry(arg)
+    unsafe {
+        asm!(
+            "mov rsp, {top}",
+            "xor ebp, ebp",
+            "call {entry}",
+            "ud2",
+            top = in(reg) stack_top & !0xF,
+            entry = in(reg) entry,
+            in("rdi") arg,
+            options(noreturn),
+        )
+    }
+}

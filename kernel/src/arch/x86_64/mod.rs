@@ -1,0 +1,21 @@
+//! Everything specific to x86_64 PCs: boot, CPU tables, interrupts, APICs,
+//! page tables, SMP start-up, ACPI, the serial port and power-off.
+//! The rest of the kernel uses only what `crate::arch` re-exports from here.
+
+pub mod acpi;
+pub mod apic;
+mod boot;
+pub mod cpu;
+mod exception;
+pub mod fault_injection;
+pub mod gdt;
+pub mod idt;
+pub mod ioapic;
+pub mod paging;
+pub mod pic;
+pub mod power;
+pub mod pvh;
+pub mod serial;
+pub mod smp;
+pub mod trap;
+pub mod tsc;

@@ -1,0 +1,107 @@
+//! Page tables. Boot stage 1 identity-maps the low 4 GiB with 2 MiB pages;
+//! this module adds the stack region: per-core stacks mapped page by page in
+//! the upper half, each with an unmapped guard page below it, so an overflow
+//! faults instead of silently corrupting its neighbour.
+
+use core::alloc::Layout;
+use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use spin::Mutex;
+use x86_64::structures::paging::{
+    FrameAllocator, Mapper, OffsetPageTable, Page, PageTable, PageTableFlags, PhysFrame, Size4KiB,
+};
+use x86_64::{PhysAddr, VirtAddr};
+
+/// Size of a page.
+pub const PAGE_SIZE: u64 = 4096;
+/// Start of the stack region (first upper-half address, PML4 slot 256).
+const STACK_REGION_START: u64 = 0xFFFF_8000_0000_0000;
+
+/// Bytes of heap used as page-table frames so far.
+pub static PAGE_TABLE_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+unsafe extern "C" {
+    static mut boot_pml4: PageTable;
+}
+
+/// The live page tables. Lock rule: hold this to change any mapping.
+static MAPPER: Mutex<Option<OffsetPageTable<'static>>> = Mutex::new(None);
+/// Next unused address in the stack region (only grows; under MAPPER's lock).
+static NEXT_STACK_SLOT: AtomicU64 = AtomicU64::new(STACK_REGION_START);
+
+/// A zeroed, page-aligned heap page that is never freed. The heap is
+/// identity-mapped RAM below 4 GiB, so its address is also a physical one.
+fn heap_page() -> Option<PhysFrame<Size4KiB>> {
+    let layout = Layout::from_size_align(PAGE_SIZE as usize, PAGE_SIZE as usize).ok()?;
+    // SAFETY: the layout has non-zero size.
+    let page = unsafe { alloc::alloc::alloc_zeroed(layout) };
+    (!page.is_null()).then(|| PhysFrame::containing_address(PhysAddr::new(page as u64)))
+}
+
+/// Frames for new page tables, counted in PAGE_TABLE_BYTES.
+struct PageTableFrames;
+
+// SAFETY: every frame returned is a fresh, exclusively owned heap page that
+// is never freed, so it is never handed out twice.
+unsafe impl FrameAllocator<Size4KiB> for PageTableFrames {
+    fn allocate_frame(&mut self) -> Option<PhysFrame<Size4KiB>> {
+        let frame = heap_page()?;
+        PAGE_TABLE_BYTES.fetch_add(PAGE_SIZE as usize, Ordering::Relaxed);
+        Some(frame)
+    }
+}
+
+/// Takes over the boot page tables. Call once, on the BSP, after the heap is up.
+pub fn init() {
+    // SAFETY: boot_pml4 is the active PML4 (stage 1 loaded it into CR3); from
+    // now on it is only touched through MAPPER. Physical memory holding page
+    // tables is identity-mapped, hence the physical offset of 0.
+    let pml4 = unsafe { &mut *core::ptr::addr_of_mut!(boot_pml4) };
+    // SAFETY: as above: offset 0 is correct for every page-table frame.
+    let mapper = unsafe { OffsetPageTable::new(pml4, VirtAddr::new(0)) };
+    *MAPPER.lock() = Some(mapper);
+}
+
+/// A stack in the stack region: `bottom..top` is mapped, the page below
+/// `bottom` (the guard) is not.
+#[derive(Debug, Clone, Copy)]
+pub struct GuardedStack {
+    /// Lowest mapped address.
+    pub bottom: u64,
+    /// One past the highest mapped address (the initial stack pointer).
+    pub top: u64,
+}
+
+impl GuardedStack {
+    /// The unmapped guard page's address range.
+    pub fn guard(&self) -> core::ops::Range<u64> {
+        self.bottom - PAGE_SIZE..self.bottom
+    }
+}
+
+/// Maps a new stack of `bytes` (rounded up to pages) below a guard page.
+/// Frames come from the heap; the stack lives as long as the kernel.
+pub fn map_guarded_stack(bytes: usize) -> GuardedStack {
+    let pages = (bytes as u64).div_ceil(PAGE_SIZE);
+    let mut guard = MAPPER.lock();
+    let mapper = guard.as_mut().expect("paging::init runs before stacks are mapped");
+    let guard_page = NEXT_STACK_SLOT.fetch_add((pages + 1) * PAGE_SIZE, Ordering::Relaxed);
+    let bottom = guard_page + PAGE_SIZE;
+    let flags = PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE;
+    for i in 0..pages {
+        let page = Page::<Size4KiB>::containing_address(VirtAddr::new(bottom + i * PAGE_SIZE));
+        let frame = heap_page().expect("out of memory for a stack");
+        // SAFETY: `page` is in the stack region, which nothing else maps, and
+        // `frame` is a fresh heap page owned by this stack from now on.
+        unsafe { mapper.map_to(page, frame, flags, &mut PageTableFrames) }
+            .expect("stack region pages are never mapped twice")
+            .flush();
+    }
+    GuardedStack { bottom, top: bottom + pages * PAGE_SIZE }
+}
+
+/// Physical address of the top-level page table (what CR3 holds), which
+/// APs load in their trampoline; below 4 GiB by construction.
+pub fn root_table_address() -> u64 {
+    core::ptr::addr_of!(boot_pml4) as u64
+}

@@ -1,0 +1,157 @@
+//! Commands that show or control the machine: cores, mem, uptime, echo,
+//! clear, poweroff.
+
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use shell::{Args, Command, Error};
+
+use super::format::{Bytes, Seconds};
+use super::Kernel;
+use crate::arch::paging::PAGE_TABLE_BYTES;
+use crate::cores::{self, CoreState};
+use crate::{heap, platform, time};
+
+/// `cores`: one line per core.
+pub const CORES: Command<Kernel> = Command {
+    name: "cores",
+    summary: "list the cores with their APIC ids and states",
+    usage: "cores",
+    help: "Prints one line per core: its index, its local APIC id and what it is doing \
+           (shell, idle, running a job, faulted, offline), then how many cores are online.",
+    example: "cores",
+    run: cores_command,
+};
+
+fn cores_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    args.finish()?;
+    for core in 0..cores::count() {
+        let _ = write!(out, "core {core}: apic {}, ", cores::apic_id(core));
+        let _ = match cores::state(core) {
+            CoreState::Shell => writeln!(out, "shell"),
+            CoreState::Idle => writeln!(out, "idle"),
+            CoreState::Running => match cores::current_job(core) {
+                Some((job, cycles)) => writeln!(out, "running {job} for {}", Seconds(time::cycles_to_ns(cycles))),
+                None => writeln!(out, "idle"),
+            },
+            CoreState::Faulted => match cores::fault_record(core) {
+                Some(fault) => writeln!(out, "faulted ({} at rip {:#x})", fault.exception, fault.rip),
+                None => writeln!(out, "faulted"),
+            },
+            CoreState::Offline => writeln!(out, "offline (did not start)"),
+        };
+    }
+    let _ = writeln!(out, "{} cores online", cores::online_count());
+    Ok(())
+}
+
+/// `mem`: the kernel's memory footprint.
+pub const MEM: Command<Kernel> = Command {
+    name: "mem",
+    summary: "show RAM and the kernel's memory footprint",
+    usage: "mem",
+    help: "Shows usable RAM from the boot memory map, the kernel image, and the heap: \
+           how much of it the core stacks, page tables and queues use.",
+    example: "mem",
+    run: mem_command,
+};
+
+fn mem_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    args.finish()?;
+    let heap = heap::stats();
+    let image = heap::kernel_image();
+    let per_core = cores::STACK_BYTES + cores::FAULT_STACK_BYTES;
+    let lines: Vec<(&str, alloc::string::String)> = alloc::vec![
+        ("RAM", alloc::format!("{} usable in {} regions", Bytes(heap.ram_bytes), heap.ram_regions)),
+        ("kernel", alloc::format!("{} image at {:#x}-{:#x}", Bytes(image.len()), image.start, image.end)),
+        ("heap", alloc::format!("{} managed, {} in use ({} allocations)", Bytes(heap.claimed_bytes), Bytes(heap.used_bytes), heap.allocations)),
+        ("  stacks", alloc::format!("{} ({} cores x {}: stack + fault stack, each below a guard page)", Bytes(cores::stack_bytes()), cores::count(), Bytes(per_core))),
+        ("  page tables", alloc::format!("{}", Bytes(PAGE_TABLE_BYTES.load(core::sync::atomic::Ordering::Relaxed)))),
+        ("  queues", alloc::format!("{}", Bytes(0))),
+    ];
+    for (what, value) in lines {
+        let _ = writeln!(out, "{what:<14}{value}");
+    }
+    if heap.ram_unused_above_4g > 0 {
+        let _ = writeln!(out, "(not used: {} of RAM above 4 GiB)", Bytes(heap.ram_unused_above_4g));
+    }
+    Ok(())
+}
+
+/// `uptime`: time since boot.
+pub const UPTIME: Command<Kernel> = Command {
+    name: "uptime",
+    summary: "show the time since boot, in seconds and TSC cycles",
+    usage: "uptime",
+    help: "Shows the time since the kernel started, in seconds and in TSC cycles (the TSC \
+           rate was calibrated against the PIT at boot), and how long boot took to the first prompt.",
+    example: "uptime",
+    run: uptime_command,
+};
+
+fn uptime_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    args.finish()?;
+    let cycles = time::uptime_cycles();
+    let mhz = time::tsc_hz() / 1_000_000;
+    let _ = writeln!(
+        out,
+        "up {} ({cycles} cycles, TSC at {}.{:03} GHz); boot to prompt took {}",
+        Seconds(time::cycles_to_ns(cycles)),
+        mhz / 1000,
+        mhz % 1000,
+        Seconds(time::cycles_to_ns(time::boot_to_prompt_cycles()))
+    );
+    Ok(())
+}
+
+/// `echo`: prints its arguments.
+pub const ECHO: Command<Kernel> = Command {
+    name: "echo",
+    summary: "print the arguments",
+    usage: "echo <text>...",
+    help: "Prints its arguments separated by single spaces. Double quotes keep spaces: echo \"a  b\".",
+    example: "echo hello ringlab",
+    run: echo_command,
+};
+
+fn echo_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    let words = args.rest();
+    let _ = writeln!(out, "{}", words.join(" "));
+    Ok(())
+}
+
+/// `clear`: clears the screen.
+pub const CLEAR: Command<Kernel> = Command {
+    name: "clear",
+    summary: "clear the screen",
+    usage: "clear",
+    help: "Clears the terminal and puts the cursor at the top left (Ctrl-L does the same while typing).",
+    example: "clear",
+    run: clear_command,
+};
+
+fn clear_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    args.finish()?;
+    let _ = out.write_str(shell::CLEAR_SCREEN);
+    Ok(())
+}
+
+/// `poweroff`: turns the machine off.
+pub const POWEROFF: Command<Kernel> = Command {
+    name: "poweroff",
+    summary: "turn the machine off (ends QEMU)",
+    usage: "poweroff",
+    help: "Turns the machine off: through QEMU's isa-debug-exit device when present (QEMU exits \
+           with status 33), otherwise by ACPI soft-off (S5).",
+    example: "poweroff",
+    run: poweroff_command,
+};
+
+fn poweroff_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    args.finish()?;
+    let _ = writeln!(out, "powering off");
+    let platform = platform::get();
+    crate::arch::power::power_off(platform.pm1a_control_port, platform.s5_sleep_type);
+    time::delay_us(100_000); // the power-off writes take effect asynchronously in QEMU
+    Err(Error::invalid("poweroff failed: neither isa-debug-exit nor ACPI soft-off ended the machine"))
+}

@@ -1,0 +1,115 @@
+//! The console: COM1 output shared by all cores. One lock serialises whole
+//! lines; it remembers its owner so a core that faults while printing can
+//! still report the fault (and release the lock when it is restarted).
+
+use core::fmt::{self, Write};
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use crate::arch::cpu;
+use crate::arch::serial::{Uart, COM1};
+
+const NO_OWNER: usize = usize::MAX;
+
+/// Core index holding the console, or NO_OWNER. Lock rule: only the owner
+/// writes to the UART (and LAST_WAS_CR).
+static OWNER: AtomicUsize = AtomicUsize::new(NO_OWNER);
+/// Whether the last byte sent was '\r', so "\r\n" is not doubled.
+static LAST_WAS_CR: AtomicBool = AtomicBool::new(false);
+static UART: Uart = Uart::new(COM1);
+
+/// Programs COM1. Call first thing at boot.
+pub fn init() {
+    UART.init(crate::input::push);
+}
+
+/// Runs `f` with the console held by the calling core (interrupts off).
+/// Re-entrant on the same core, which is what lets a fault report print
+/// from inside a fault that struck mid-line.
+pub fn locked<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
+    cpu::without_interrupts(|| {
+        let me = cpu::core_index();
+        let nested = OWNER.load(Ordering::Relaxed) == me;
+        if !nested {
+            // Acquire pairs with the Release in the unlock below.
+            while OWNER.compare_exchange_weak(NO_OWNER, me, Ordering::Acquire, Ordering::Relaxed).is_err() {
+                cpu::spin_hint();
+            }
+        }
+        let result = f(&mut Locked(()));
+        if !nested {
+            OWNER.store(NO_OWNER, Ordering::Release);
+        }
+        result
+    })
+}
+
+/// Frees the console if the calling core holds it: for a core that is being
+/// restarted after a fault and will never reach its unlock.
+pub fn release_if_held() {
+    let _ = OWNER.compare_exchange(cpu::core_index(), NO_OWNER, Ordering::Release, Ordering::Relaxed);
+}
+
+/// Proof that the console is held; writes go straight to the UART.
+pub struct Locked(());
+
+impl Locked {
+    /// Sends raw bytes, turning a lone "\n" into "\r\n".
+    pub fn write_bytes(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            if byte == b'\n' && !LAST_WAS_CR.load(Ordering::Relaxed) {
+                UART.write_byte(b'\r');
+            }
+            UART.write_byte(byte);
+            LAST_WAS_CR.store(byte == b'\r', Ordering::Relaxed);
+        }
+    }
+}
+
+impl Write for Locked {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.write_bytes(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// A console writer that takes the lock per write: what the shell and its
+/// commands write through, so other cores can print while a command waits.
+pub struct Console;
+
+impl Write for Console {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        locked(|console| console.write_str(s))
+    }
+}
+
+/// Prints formatted text as one unit (no other core's output inside it).
+pub fn print_fmt(args: fmt::Arguments<'_>) {
+    locked(|console| {
+        let _ = console.write_fmt(args);
+    });
+}
+
+/// Prints to the console.
+#[macro_export]
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::console::print_fmt(format_args!($($arg)*)) };
+}
+
+/// Prints a line to the console.
+#[macro_export]
+macro_rules! println {
+    () => { $crate::print!("\n") };
+    ($($arg:tt)*) => { $crate::console::print_fmt(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Hands every byte waiting in COM1's receive FIFO to `sink`.
+pub fn receive(mut sink: impl FnMut(u8)) {
+    while let Some(byte) = UART.read_byte() {
+        sink(byte);
+    }
+}
+
+/// Makes COM1 raise its IRQ when a byte arrives.
+pub fn enable_receive_interrupt() {
+    UART.enable_rx_interrupt();
+}

@@ -1,0 +1,410 @@
+//! The cores and the job model. Core 0 runs the shell; every other core sits
+//! in `job_loop`, halted until the shell hands it a job through its mailbox
+//! and wakes it with an IPI. The shell core sees each core's state.
+
+use alloc::boxed::Box;
+use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+
+use spin::{Mutex, Once};
+
+use crate::arch::paging::{self, GuardedStack};
+use crate::arch::{apic, cpu, smp};
+use crate::{input, time};
+
+/// Most cores ringlab drives (the MADT may list more; they stay unused).
+pub const MAX_CORES: usize = crate::arch::acpi::MAX_CPUS;
+/// Each core's kernel stack.
+pub const STACK_BYTES: usize = 128 * 1024;
+/// Each core's double-fault stack (IST), so a stack overflow can be reported.
+pub const FAULT_STACK_BYTES: usize = 16 * 1024;
+/// Vector of the wake-up IPI (new job, job finished).
+pub const WAKE_VECTOR: u8 = 0xF0;
+/// How long the boot core waits for a started core to check in.
+const START_TIMEOUT_US: u64 = 2_000_000;
+
+/// What a core is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum CoreState {
+    /// Not started, or did not answer the start-up IPIs.
+    Offline = 0,
+    /// Runs the shell (core 0).
+    Shell = 1,
+    /// Waiting for a job.
+    Idle = 2,
+    /// Running a job.
+    Running = 3,
+    /// Took an exception; parked for good.
+    Faulted = 4,
+}
+
+impl CoreState {
+    fn from_u8(value: u8) -> Self {
+        match value {
+            1 => CoreState::Shell,
+            2 => CoreState::Idle,
+            3 => CoreState::Running,
+            4 => CoreState::Faulted,
+            _ => CoreState::Offline,
+        }
+    }
+}
+
+/// Work handed to a core.
+pub type Work = Box<dyn FnOnce(&JobContext) + Send>;
+
+/// What a running job can ask about itself.
+pub struct JobContext {
+    core: usize,
+}
+
+impl JobContext {
+    /// Whether the shell asked the job to stop (Ctrl-C); check it in loops.
+    pub fn should_abort(&self) -> bool {
+        if self.core == 0 && input::take_interrupt() {
+            CORES[0].abort.store(true, Ordering::Relaxed);
+        }
+        // Acquire pairs with the Release store in request_abort.
+        CORES[self.core].abort.load(Ordering::Acquire)
+    }
+}
+
+/// A fault that parked a core, for `cores`.
+#[derive(Debug, Clone, Copy)]
+pub struct FaultRecord {
+    /// Exception name, e.g. "page fault".
+    pub exception: &'static str,
+    /// Where it struck.
+    pub rip: u64,
+}
+
+/// One core's slot, padded to a cache line so cores polling their own slot
+/// do not share a line.
+#[repr(align(64))]
+struct Core {
+    /// Local APIC id; written once by the boot core before the core starts.
+    apic_id: AtomicU32,
+    /// A CoreState. Written by the shell core (Idle -> Running, when it
+    /// submits) and by the core itself (-> Idle, -> Faulted); every write is
+    /// Release and every read Acquire, so a reader sees what came before.
+    state: AtomicU8,
+    /// The submitted job, or null. The shell stores it (Release) after
+    /// claiming the core; the core swaps it out (Acquire).
+    mailbox: AtomicPtr<Work>,
+    /// Name of the current job. Lock rule: written by the shell core while
+    /// the state is Running and the mailbox still empty; read by anyone.
+    job_name: Mutex<&'static str>,
+    /// TSC when the current job was submitted.
+    job_started: AtomicU64,
+    /// Jobs finished. The core increments it (Release) after setting Idle;
+    /// waiters load it (Acquire).
+    finished: AtomicU64,
+    /// Set by the shell (Release) to ask the job to stop; read by the job.
+    abort: AtomicBool,
+    /// Stacks, mapped once at boot by the boot core.
+    stacks: Once<(GuardedStack, GuardedStack)>,
+    /// Set (once) by the core itself when it faults.
+    fault: Once<FaultRecord>,
+}
+
+#[allow(clippy::declare_interior_mutable_const)] // used once, to fill CORES
+const EMPTY_CORE: Core = Core {
+    apic_id: AtomicU32::new(0),
+    state: AtomicU8::new(CoreState::Offline as u8),
+    mailbox: AtomicPtr::new(core::ptr::null_mut()),
+    job_name: Mutex::new(""),
+    job_started: AtomicU64::new(0),
+    finished: AtomicU64::new(0),
+    abort: AtomicBool::new(false),
+    stacks: Once::new(),
+    fault: Once::new(),
+};
+
+static CORES: [Core; MAX_CORES] = [EMPTY_CORE; MAX_CORES];
+/// Cores found in the MADT (online or not); set once at boot.
+static CORE_COUNT: AtomicUsize = AtomicUsize::new(1);
+
+/// GS targets, one per core, so `cpu::core_index` works everywhere.
+static CORE_LOCALS: [cpu::CoreLocal; MAX_CORES] = {
+    let mut locals = [const { cpu::CoreLocal { index: 0 } }; MAX_CORES];
+    let mut i = 0;
+    while i < MAX_CORES {
+        locals[i].index = i;
+        i += 1;
+    }
+    locals
+};
+
+/// Points GS at the calling core's CoreLocal: the first thing each core does.
+pub fn set_core_identity(index: usize) {
+    cpu::set_core_local(&CORE_LOCALS[index]);
+}
+
+/// Number of cores the firmware listed (up to MAX_CORES).
+pub fn count() -> usize {
+    CORE_COUNT.load(Ordering::Relaxed)
+}
+
+/// A core's state now.
+pub fn state(core: usize) -> CoreState {
+    CoreState::from_u8(CORES[core].state.load(Ordering::Acquire))
+}
+
+/// A core's APIC id.
+pub fn apic_id(core: usize) -> u32 {
+    CORES[core].apic_id.load(Ordering::Relaxed)
+}
+
+/// The job a core is running and for how many cycles, if it runs one.
+pub fn current_job(core: usize) -> Option<(&'static str, u64)> {
+    (state(core) == CoreState::Running)
+        .then(|| (*CORES[core].job_name.lock(), time::now() - CORES[core].job_started.load(Ordering::Relaxed)))
+}
+
+/// Why a core parked itself, if it did.
+pub fn fault_record(core: usize) -> Option<FaultRecord> {
+    CORES[core].fault.get().copied()
+}
+
+/// Number of cores online (shell core included).
+pub fn online_count() -> usize {
+    (0..count()).filter(|&core| state(core) != CoreState::Offline).count()
+}
+
+/// Which core's stack has its guard page at `address`, if any.
+pub fn guard_page_owner(address: u64) -> Option<usize> {
+    (0..count()).find(|&core| {
+        CORES[core]
+            .stacks
+            .get()
+            .is_some_and(|(stack, fault_stack)| stack.guard().contains(&address) || fault_stack.guard().contains(&address))
+    })
+}
+
+/// Bytes of stack mapped for all cores (for `mem`).
+pub fn stack_bytes() -> usize {
+    (0..count()).filter(|&core| CORES[core].stacks.get().is_some()).count() * (STACK_BYTES + FAULT_STACK_BYTES)
+}
+
+/// The top of a core's kernel stack (where a restarted core begins again).
+pub fn stack_top(core: usize) -> u64 {
+    CORES[core].stacks.get().expect("stacks are mapped at boot").0.top
+}
+
+fn map_stacks(core: usize) -> (GuardedStack, GuardedStack) {
+    *CORES[core]
+        .stacks
+        .call_once(|| (paging::map_guarded_stack(STACK_BYTES), paging::map_guarded_stack(FAULT_STACK_BYTES)))
+}
+
+/// Records the cores the firmware listed, and maps every core's stacks.
+pub fn init(apic_ids: impl ExactSizeIterator<Item = u32>) {
+    CORE_COUNT.store(apic_ids.len().clamp(1, MAX_CORES), Ordering::Relaxed);
+    for (core, apic_id) in apic_ids.take(MAX_CORES).enumerate() {
+        CORES[core].apic_id.store(apic_id, Ordering::Relaxed);
+        map_stacks(core);
+    }
+}
+
+/// Per-core CPU set-up every core runs on itself: GDT/TSS with its fault
+/// stack, the shared IDT, its local APIC.
+pub fn init_this_core(core: usize) {
+    let (_, fault_stack) = map_stacks(core);
+    crate::arch::gdt::init_core(x86_64::VirtAddr::new(fault_stack.top));
+    crate::arch::idt::load();
+    apic::init_core();
+}
+
+/// Moves the boot core onto its guarded stack and continues in `next`.
+pub fn enter_boot_core_stack(next: extern "C" fn(usize) -> !) -> ! {
+    CORES[0].apic_id.store(apic::id(), Ordering::Relaxed);
+    CORES[0].state.store(CoreState::Shell as u8, Ordering::Release);
+    cpu::run_on_stack(stack_top(0), next, 0)
+}
+
+/// Starts every other core; returns how many came up and the cycles taken.
+pub fn start_application_processors() -> (usize, u64) {
+    let start = time::now();
+    smp::install_trampoline();
+    smp::reset_cores((1..count()).map(apic_id));
+    let mut started = 0;
+    for core in 1..count() {
+        let up = || state(core) != CoreState::Offline;
+        if smp::start_core(apic_id(core), stack_top(core), ap_entry, core, up, START_TIMEOUT_US) {
+            started += 1;
+        } else {
+            crate::println!(
+                "smp: core {core} (APIC id {}) did not start within {} ms; continuing without it",
+                apic_id(core),
+                START_TIMEOUT_US / 1000
+            );
+        }
+    }
+    (started, time::now() - start)
+}
+
+/// Where a started core arrives from the trampoline.
+extern "C" fn ap_entry(core: usize) -> ! {
+    set_core_identity(core);
+    init_this_core(core);
+    // Release: the boot core's Acquire in `state` sees the set-up done.
+    CORES[core].state.store(CoreState::Idle as u8, Ordering::Release);
+    job_loop(core)
+}
+
+/// A core's life after start-up: take a job, run it, go back to sleep.
+extern "C" fn job_loop(core: usize) -> ! {
+    let slot = &CORES[core];
+    loop {
+        cpu::disable_interrupts();
+        // Acquire pairs with the Release store in `submit`: the job's
+        // contents are visible before we run it.
+        let job = slot.mailbox.swap(core::ptr::null_mut(), Ordering::Acquire);
+        if job.is_null() {
+            cpu::enable_interrupts_and_halt(); // the WAKE IPI ends the halt
+            continue;
+        }
+        cpu::enable_interrupts();
+        // SAFETY: non-null mailbox values come only from Box::into_raw in
+        // `submit`, and the swap above made this core their only owner.
+        let work = unsafe { Box::from_raw(job) };
+        work(&JobContext { core });
+        slot.state.store(CoreState::Idle as u8, Ordering::Release);
+        slot.finished.fetch_add(1, Ordering::Release); // Acquire: Ticket::is_done
+        apic::send_ipi(apic_id(0), WAKE_VECTOR);
+    }
+}
+
+/// Where a faulted core ends up: it tells the shell core and halts for good.
+pub extern "C" fn park_faulted(_core: usize) -> ! {
+    apic::send_ipi(apic_id(0), WAKE_VECTOR);
+    cpu::halt_forever()
+}
+
+/// Marks the calling core faulted (never for core 0, which restarts instead).
+pub fn mark_faulted(core: usize, record: FaultRecord) {
+    CORES[core].fault.call_once(|| record);
+    CORES[core].state.store(CoreState::Faulted as u8, Ordering::Release);
+}
+
+/// Why a job could not be handed to a core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubmitError {
+    /// No such core on this machine.
+    NoSuchCore {
+        /// Number of cores.
+        count: usize,
+    },
+    /// Core 0 runs the shell; its part of a demo runs inline.
+    ShellCore,
+    /// The core runs another job.
+    Busy(&'static str),
+    /// The core faulted earlier.
+    Faulted,
+    /// The core never came up.
+    Offline,
+}
+
+impl core::fmt::Display for SubmitError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            SubmitError::NoSuchCore { count } => write!(f, "no such core (valid: 0-{})", count - 1),
+            SubmitError::ShellCore => write!(f, "core 0 runs the shell"),
+            SubmitError::Busy(job) => write!(f, "busy running '{job}'"),
+            SubmitError::Faulted => write!(f, "faulted (see 'cores')"),
+            SubmitError::Offline => write!(f, "offline"),
+        }
+    }
+}
+
+/// A submitted job, to wait for.
+#[derive(Debug, Clone, Copy)]
+pub struct Ticket {
+    core: usize,
+    finished_count: u64,
+}
+
+impl Ticket {
+    /// The core running the job.
+    pub fn core(&self) -> usize {
+        self.core
+    }
+
+    fn is_done(&self) -> bool {
+        CORES[self.core].finished.load(Ordering::Acquire) >= self.finished_count
+    }
+}
+
+/// Hands `work` to `core` (not core 0) and wakes it.
+pub fn submit(core: usize, name: &'static str, work: Work) -> Result<Ticket, SubmitError> {
+    if core >= count() {
+        return Err(SubmitError::NoSuchCore { count: count() });
+    }
+    let slot = &CORES[core];
+    let claimed = slot.state.compare_exchange(
+        CoreState::Idle as u8,
+        CoreState::Running as u8,
+        Ordering::Acquire,
+        Ordering::Acquire,
+    );
+    if let Err(current) = claimed {
+        return Err(match CoreState::from_u8(current) {
+            CoreState::Shell => SubmitError::ShellCore,
+            CoreState::Running => SubmitError::Busy(*slot.job_name.lock()),
+            CoreState::Faulted => SubmitError::Faulted,
+            CoreState::Offline | CoreState::Idle => SubmitError::Offline,
+        });
+    }
+    *slot.job_name.lock() = name;
+    slot.job_started.store(time::now(), Ordering::Relaxed);
+    slot.abort.store(false, Ordering::Relaxed);
+    let finished_count = slot.finished.load(Ordering::Relaxed) + 1;
+    let job = Box::into_raw(Box::new(work));
+    // Release pairs with the Acquire swap in job_loop.
+    slot.mailbox.store(job, Ordering::Release);
+    apic::send_ipi(apic_id(core), WAKE_VECTOR);
+    Ok(Ticket { core, finished_count })
+}
+
+fn request_abort(core: usize) {
+    CORES[core].abort.store(true, Ordering::Release); // Acquire: should_abort
+}
+
+/// How waiting for jobs ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitOutcome {
+    /// Every job finished (possibly early, after Ctrl-C asked them to stop).
+    Finished {
+        /// Whether Ctrl-C asked them to stop.
+        aborted: bool,
+    },
+    /// Ctrl-C twice: the shell stopped waiting; jobs may still run.
+    Abandoned,
+}
+
+/// Waits (halted between wake-ups) until every ticket's job is done or its
+/// core faulted. The first Ctrl-C asks the jobs to stop; a second one stops
+/// waiting.
+pub fn wait(tickets: &[Ticket]) -> WaitOutcome {
+    let pending = || tickets.iter().filter(|t| !t.is_done() && state(t.core) != CoreState::Faulted);
+    let mut aborted = false;
+    loop {
+        if pending().next().is_none() {
+            return WaitOutcome::Finished { aborted };
+        }
+        if input::take_interrupt() {
+            if aborted {
+                return WaitOutcome::Abandoned;
+            }
+            aborted = true;
+            pending().for_each(|t| request_abort(t.core));
+            continue;
+        }
+        cpu::disable_interrupts();
+        if pending().next().is_some() && !input::has_interrupt() {
+            cpu::enable_interrupts_and_halt();
+        } else {
+            cpu::enable_interrupts();
+        }
+    }
+}

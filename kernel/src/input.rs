@@ -1,0 +1,113 @@
+//! Bytes typed at the console, queued by the serial interrupt for the shell.
+//! Producer: the IRQ handler; consumer: the shell; both on the boot core.
+//! A full queue counts what it drops, and the shell reports the count.
+
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use spin::Mutex;
+
+use crate::arch::cpu;
+
+const CAPACITY: usize = 4096;
+
+struct Queue {
+    bytes: [u8; CAPACITY],
+    head: usize,
+    len: usize,
+}
+
+/// Lock rule: taken by the IRQ handler (interrupts already off) and by
+/// `pop` with interrupts off, so it is never contended on one core.
+static QUEUE: Mutex<Queue> = Mutex::new(Queue { bytes: [0; CAPACITY], head: 0, len: 0 });
+/// Bytes dropped because the queue was full, not yet reported.
+static DROPPED: AtomicUsize = AtomicUsize::new(0);
+/// Whether COM1's interrupt feeds the queue (else the shell polls COM1).
+static INTERRUPT_DRIVEN: AtomicBool = AtomicBool::new(false);
+
+/// Ctrl-C.
+pub const CTRL_C: u8 = 0x03;
+
+/// Queues a received byte. Called from interrupt context.
+pub fn push(byte: u8) {
+    let mut queue = QUEUE.lock();
+    if queue.len == CAPACITY {
+        DROPPED.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
+    let tail = (queue.head + queue.len) % CAPACITY;
+    queue.bytes[tail] = byte;
+    queue.len += 1;
+}
+
+/// Takes the oldest queued byte.
+pub fn pop() -> Option<u8> {
+    cpu::without_interrupts(|| {
+        let mut queue = QUEUE.lock();
+        (queue.len > 0).then(|| {
+            let byte = queue.bytes[queue.head];
+            queue.head = (queue.head + 1) % CAPACITY;
+            queue.len -= 1;
+            byte
+        })
+    })
+}
+
+/// From now on the serial interrupt fills the queue.
+pub fn set_interrupt_driven() {
+    INTERRUPT_DRIVEN.store(true, Ordering::Relaxed);
+}
+
+fn is_empty() -> bool {
+    cpu::without_interrupts(|| QUEUE.lock().len == 0)
+}
+
+/// Returns once a byte is queued: halted between interrupts, or polling
+/// COM1 when no interrupt is routed to it.
+pub fn wait_for_input() {
+    while is_empty() {
+        if INTERRUPT_DRIVEN.load(Ordering::Relaxed) {
+            cpu::disable_interrupts();
+            if QUEUE.lock().len == 0 {
+                cpu::enable_interrupts_and_halt(); // the check and the halt cannot race an IRQ
+            } else {
+                cpu::enable_interrupts();
+            }
+        } else {
+            crate::console::receive(push);
+            cpu::spin_hint();
+        }
+    }
+}
+
+/// Bytes dropped since the last call (the shell reports them).
+pub fn take_dropped() -> usize {
+    DROPPED.swap(0, Ordering::Relaxed)
+}
+
+impl Queue {
+    fn position(&self, byte: u8) -> Option<usize> {
+        (0..self.len).find(|&i| self.bytes[(self.head + i) % CAPACITY] == byte)
+    }
+
+    /// Removes the byte `at` positions from the head, keeping the order of the rest.
+    fn remove(&mut self, at: usize) {
+        for i in at..self.len - 1 {
+            self.bytes[(self.head + i) % CAPACITY] = self.bytes[(self.head + i + 1) % CAPACITY];
+        }
+        self.len -= 1;
+    }
+}
+
+/// Whether a Ctrl-C is waiting in the queue.
+pub fn has_interrupt() -> bool {
+    cpu::without_interrupts(|| QUEUE.lock().position(CTRL_C).is_some())
+}
+
+/// Takes the oldest queued Ctrl-C, if any, leaving the other bytes typed
+/// ahead in place: how a running command sees an interrupt.
+pub fn take_interrupt() -> bool {
+    cpu::without_interrupts(|| {
+        let mut queue = QUEUE.lock();
+        queue.position(CTRL_C).map(|at| queue.remove(at)).is_some()
+    })
+}

@@ -1,0 +1,31 @@
+//! Which interrupt arrives on which vector and what it does: the wake-up
+//! IPI (a no-op whose only job is to end a `hlt`), and the serial port's
+//! receive interrupt, which queues typed bytes for the shell.
+
+use crate::arch::{apic, ioapic, trap};
+use crate::cores::WAKE_VECTOR;
+use crate::platform::Platform;
+use crate::{console, input};
+
+/// Vector of COM1's receive interrupt.
+const SERIAL_VECTOR: u8 = 0x24;
+/// COM1's ISA IRQ line.
+const COM1_IRQ: u8 = 4;
+
+fn on_wake() {}
+
+fn on_serial_input() {
+    console::receive(input::push);
+}
+
+/// Installs the handlers and routes COM1 to the boot core. Without an I/O
+/// APIC, the shell polls COM1 instead (`input::poll_if_unrouted`).
+pub fn init(platform: &Platform) {
+    trap::register_irq(WAKE_VECTOR, on_wake);
+    trap::register_irq(SERIAL_VECTOR, on_serial_input);
+    if let Some(ioapic) = &platform.ioapic {
+        ioapic::route_isa_irq(ioapic, &platform.isa_overrides, COM1_IRQ, SERIAL_VECTOR, apic::id());
+        console::enable_receive_interrupt();
+        input::set_interrupt_driven();
+    }
+}

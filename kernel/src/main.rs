@@ -1,0 +1,81 @@
+//! ringlab: a bare-metal x86_64 teaching kernel. This file is the boot path
+//! after the assembly entry (`arch/x86_64/boot.rs`), top to bottom:
+//! `kernel_main` brings up the boot core once, `boot_core_main` starts the
+//! other cores and hands over to the shell in `shell_main`.
+
+#![no_std]
+#![no_main]
+
+extern crate alloc;
+
+mod arch;
+mod commands;
+mod console;
+mod cores;
+mod fault;
+mod heap;
+mod input;
+mod interrupts;
+mod panic;
+mod platform;
+mod time;
+
+use crate::arch::{pic, pvh};
+
+/// Boot stage 2, on the boot stack in long mode; called by stage 1 with the
+/// PVH `hvm_start_info` address.
+#[unsafe(no_mangle)]
+pub extern "C" fn kernel_main(start_info: u64) -> ! {
+    time::mark_boot(); // boot-to-prompt is measured from here
+    cores::set_core_identity(0); // GS: core_index() works from here on
+    console::init(); // COM1: the boot log from here on
+    arch::idt::load(); // exceptions are reported from here on
+    // SAFETY: `start_info` is what the PVH loader passed in ebx, and boot
+    // stage 1 identity-mapped the low 4 GiB.
+    let boot = unsafe { pvh::read_start_info(start_info) };
+    println!("ringlab {} booting", env!("CARGO_PKG_VERSION"));
+    let platform = platform::set(read_acpi(boot.rsdp)); // before the heap reuses firmware memory
+    heap::init(&boot); // talc over the RAM in the memory map
+    arch::paging::init(); // take over the boot page tables
+    time::init(); // calibrate the TSC against the PIT
+    cores::init(platform.cpus.iter().map(|cpu| cpu.apic_id)); // core table, every core's stacks
+    cores::init_this_core(0); // GDT/TSS, IDT, local APIC on the boot core
+    pic::disable(); // the 8259s are masked: the I/O APIC routes interrupts
+    interrupts::init(platform); // wake IPI, serial input interrupt
+    cores::enter_boot_core_stack(boot_core_main) // move to the guarded stack
+}
+
+/// Boot stage 3, on the boot core's guarded stack: start the other cores,
+/// then become the shell.
+extern "C" fn boot_core_main(_: usize) -> ! {
+    let (started, cycles) = cores::start_application_processors();
+    println!(
+        "smp: {} of {} cores online ({} started in {} us)",
+        cores::online_count(),
+        cores::count(),
+        started,
+        time::cycles_to_ns(cycles) / 1000
+    );
+    shell_main(0)
+}
+
+fn read_acpi(rsdp: Option<u64>) -> platform::Platform {
+    match arch::acpi::read_platform(rsdp) {
+        Ok(platform) => {
+            if platform.skipped_cpus > 0 {
+                println!("acpi: {} more cores listed than ringlab drives; they stay off", platform.skipped_cpus);
+            }
+            platform
+        }
+        Err(why) => {
+            println!("acpi: {why}; running on the boot core only, serial input polled");
+            platform::Platform::default()
+        }
+    }
+}
+
+/// The shell, for good: runs on core 0 at the end of boot, and again (on a
+/// fresh stack) when core 0 faults.
+pub extern "C" fn shell_main(_: usize) -> ! {
+    commands::run_shell()
+}

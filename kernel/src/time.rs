@@ -1,0 +1,68 @@
+//! Kernel time: the TSC, calibrated once at boot, turned into nanoseconds;
+//! busy-wait delays and timeouts built on it.
+
+use core::sync::atomic::{AtomicU64, Ordering};
+
+use crate::arch::{cpu, tsc};
+
+static TSC_HZ: AtomicU64 = AtomicU64::new(0);
+static BOOT_TSC: AtomicU64 = AtomicU64::new(0);
+static PROMPT_TSC: AtomicU64 = AtomicU64::new(0);
+
+/// Records the boot time stamp. First thing kernel_main does.
+pub fn mark_boot() {
+    BOOT_TSC.store(cpu::rdtsc(), Ordering::Relaxed);
+}
+
+/// Calibrates the TSC (10 ms against the PIT).
+pub fn init() {
+    TSC_HZ.store(tsc::calibrate_hz(), Ordering::Relaxed);
+}
+
+/// Records when the first prompt appeared.
+pub fn mark_prompt() {
+    PROMPT_TSC.store(cpu::rdtsc(), Ordering::Relaxed);
+}
+
+/// TSC ticks per second.
+pub fn tsc_hz() -> u64 {
+    TSC_HZ.load(Ordering::Relaxed)
+}
+
+/// The current TSC value.
+pub fn now() -> u64 {
+    cpu::rdtsc()
+}
+
+/// Converts TSC cycles to nanoseconds.
+pub fn cycles_to_ns(cycles: u64) -> u64 {
+    let hz = tsc_hz().max(1);
+    (u128::from(cycles) * 1_000_000_000 / u128::from(hz)) as u64
+}
+
+/// Cycles since boot.
+pub fn uptime_cycles() -> u64 {
+    now() - BOOT_TSC.load(Ordering::Relaxed)
+}
+
+/// Cycles from boot to the first prompt.
+pub fn boot_to_prompt_cycles() -> u64 {
+    PROMPT_TSC.load(Ordering::Relaxed) - BOOT_TSC.load(Ordering::Relaxed)
+}
+
+/// Spins for `us` microseconds.
+pub fn delay_us(us: u64) {
+    wait_until(us, || false);
+}
+
+/// Spins until `done()` or `us` microseconds pass; true if `done()` held.
+pub fn wait_until(us: u64, done: impl Fn() -> bool) -> bool {
+    let deadline = now() + tsc_hz() / 1_000_000 * us;
+    while now() < deadline {
+        if done() {
+            return true;
+        }
+        cpu::spin_hint();
+    }
+    done()
+}
