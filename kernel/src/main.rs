@@ -30,6 +30,7 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     cores::set_core_identity(0); // GS: core_index() works from here on
     console::init(); // COM1: the boot log from here on
     arch::idt::load(); // exceptions are reported from here on
+    pic::disable(); // mask the 8259s while LINT0 still forwards them (see pic.rs)
     // SAFETY: `start_info` is what the PVH loader passed in ebx, and boot
     // stage 1 identity-mapped the low 4 GiB.
     let boot = unsafe { pvh::read_start_info(start_info) };
@@ -40,7 +41,6 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     time::init(); // calibrate the TSC against the PIT
     cores::init(platform.cpus.iter().map(|cpu| cpu.apic_id)); // core table, every core's stacks
     cores::init_this_core(0); // GDT/TSS, IDT, local APIC on the boot core
-    pic::disable(); // the 8259s are masked: the I/O APIC routes interrupts
     interrupts::init(platform); // wake IPI, serial input interrupt
     cores::enter_boot_core_stack(boot_core_main) // move to the guarded stack
 }

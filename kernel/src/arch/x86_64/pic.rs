@@ -1,5 +1,9 @@
 //! The legacy 8259 PICs: remapped away from the exception vectors and fully
 //! masked, because ringlab routes device interrupts through the I/O APIC.
+//! Do it before the local APIC masks LINT0: the firmware leaves LINT0 in
+//! ExtINT mode, and only while it is, QEMU sees the PIC's output drop when
+//! the PIC is masked. Masked the other way round, a timer interrupt latched
+//! during boot is delivered later with no vector (a #GP at the first `sti`).
 
 use x86_64::instructions::port::Port;
 
