@@ -6,7 +6,7 @@ use core::fmt::{self, Write};
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::arch::cpu;
-use crate::arch::serial::{Uart, COM1};
+use crate::arch::serial::{COM1, Uart};
 
 const NO_OWNER: usize = usize::MAX;
 
@@ -31,7 +31,10 @@ pub fn locked<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
         let nested = OWNER.load(Ordering::Relaxed) == me;
         if !nested {
             // Acquire pairs with the Release in the unlock below.
-            while OWNER.compare_exchange_weak(NO_OWNER, me, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            while OWNER
+                .compare_exchange_weak(NO_OWNER, me, Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+            {
                 cpu::spin_hint();
             }
         }
@@ -46,7 +49,12 @@ pub fn locked<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
 /// Frees the console if the calling core holds it: for a core that is being
 /// restarted after a fault and will never reach its unlock.
 pub fn release_if_held() {
-    let _ = OWNER.compare_exchange(cpu::core_index(), NO_OWNER, Ordering::Release, Ordering::Relaxed);
+    let _ = OWNER.compare_exchange(
+        cpu::core_index(),
+        NO_OWNER,
+        Ordering::Release,
+        Ordering::Relaxed,
+    );
 }
 
 /// Proof that the console is held; writes go straight to the UART.

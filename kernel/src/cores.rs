@@ -3,7 +3,9 @@
 //! and wakes it with an IPI. The shell core sees each core's state.
 
 use alloc::boxed::Box;
-use core::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use core::sync::atomic::{
+    AtomicBool, AtomicPtr, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering,
+};
 
 use spin::{Mutex, Once};
 
@@ -107,20 +109,19 @@ struct Core {
     fault: Once<FaultRecord>,
 }
 
-#[allow(clippy::declare_interior_mutable_const)] // used once, to fill CORES
-const EMPTY_CORE: Core = Core {
-    apic_id: AtomicU32::new(0),
-    state: AtomicU8::new(CoreState::Offline as u8),
-    mailbox: AtomicPtr::new(core::ptr::null_mut()),
-    job_name: Mutex::new(""),
-    job_started: AtomicU64::new(0),
-    finished: AtomicU64::new(0),
-    abort: AtomicBool::new(false),
-    stacks: Once::new(),
-    fault: Once::new(),
-};
-
-static CORES: [Core; MAX_CORES] = [EMPTY_CORE; MAX_CORES];
+static CORES: [Core; MAX_CORES] = [const {
+    Core {
+        apic_id: AtomicU32::new(0),
+        state: AtomicU8::new(CoreState::Offline as u8),
+        mailbox: AtomicPtr::new(core::ptr::null_mut()),
+        job_name: Mutex::new(""),
+        job_started: AtomicU64::new(0),
+        finished: AtomicU64::new(0),
+        abort: AtomicBool::new(false),
+        stacks: Once::new(),
+        fault: Once::new(),
+    }
+}; MAX_CORES];
 /// Cores found in the MADT (online or not); set once at boot.
 static CORE_COUNT: AtomicUsize = AtomicUsize::new(1);
 
@@ -157,8 +158,12 @@ pub fn apic_id(core: usize) -> u32 {
 
 /// The job a core is running and for how many cycles, if it runs one.
 pub fn current_job(core: usize) -> Option<(&'static str, u64)> {
-    (state(core) == CoreState::Running)
-        .then(|| (*CORES[core].job_name.lock(), time::now() - CORES[core].job_started.load(Ordering::Relaxed)))
+    (state(core) == CoreState::Running).then(|| {
+        (
+            *CORES[core].job_name.lock(),
+            time::now() - CORES[core].job_started.load(Ordering::Relaxed),
+        )
+    })
 }
 
 /// Why a core parked itself, if it did.
@@ -168,7 +173,9 @@ pub fn fault_record(core: usize) -> Option<FaultRecord> {
 
 /// Number of cores online (shell core included).
 pub fn online_count() -> usize {
-    (0..count()).filter(|&core| state(core) != CoreState::Offline).count()
+    (0..count())
+        .filter(|&core| state(core) != CoreState::Offline)
+        .count()
 }
 
 /// Which core's stack has its guard page at `address`, if any.
@@ -177,24 +184,37 @@ pub fn guard_page_owner(address: u64) -> Option<usize> {
         CORES[core]
             .stacks
             .get()
-            .is_some_and(|(stack, fault_stack)| stack.guard().contains(&address) || fault_stack.guard().contains(&address))
+            .is_some_and(|(stack, fault_stack)| {
+                stack.guard().contains(&address) || fault_stack.guard().contains(&address)
+            })
     })
 }
 
 /// Bytes of stack mapped for all cores (for `mem`).
 pub fn stack_bytes() -> usize {
-    (0..count()).filter(|&core| CORES[core].stacks.get().is_some()).count() * (STACK_BYTES + FAULT_STACK_BYTES)
+    (0..count())
+        .filter(|&core| CORES[core].stacks.get().is_some())
+        .count()
+        * (STACK_BYTES + FAULT_STACK_BYTES)
 }
 
 /// The top of a core's kernel stack (where a restarted core begins again).
 pub fn stack_top(core: usize) -> u64 {
-    CORES[core].stacks.get().expect("stacks are mapped at boot").0.top
+    CORES[core]
+        .stacks
+        .get()
+        .expect("stacks are mapped at boot")
+        .0
+        .top
 }
 
 fn map_stacks(core: usize) -> (GuardedStack, GuardedStack) {
-    *CORES[core]
-        .stacks
-        .call_once(|| (paging::map_guarded_stack(STACK_BYTES), paging::map_guarded_stack(FAULT_STACK_BYTES)))
+    *CORES[core].stacks.call_once(|| {
+        (
+            paging::map_guarded_stack(STACK_BYTES),
+            paging::map_guarded_stack(FAULT_STACK_BYTES),
+        )
+    })
 }
 
 /// Records the cores the firmware listed, and maps every core's stacks.
@@ -218,7 +238,9 @@ pub fn init_this_core(core: usize) {
 /// Moves the boot core onto its guarded stack and continues in `next`.
 pub fn enter_boot_core_stack(next: extern "C" fn(usize) -> !) -> ! {
     CORES[0].apic_id.store(apic::id(), Ordering::Relaxed);
-    CORES[0].state.store(CoreState::Shell as u8, Ordering::Release);
+    CORES[0]
+        .state
+        .store(CoreState::Shell as u8, Ordering::Release);
     cpu::run_on_stack(stack_top(0), next, 0)
 }
 
@@ -230,7 +252,14 @@ pub fn start_application_processors() -> (usize, u64) {
     let mut started = 0;
     for core in 1..count() {
         let up = || state(core) != CoreState::Offline;
-        if smp::start_core(apic_id(core), stack_top(core), ap_entry, core, up, START_TIMEOUT_US) {
+        if smp::start_core(
+            apic_id(core),
+            stack_top(core),
+            ap_entry,
+            core,
+            up,
+            START_TIMEOUT_US,
+        ) {
             started += 1;
         } else {
             crate::println!(
@@ -248,7 +277,9 @@ extern "C" fn ap_entry(core: usize) -> ! {
     set_core_identity(core);
     init_this_core(core);
     // Release: the boot core's Acquire in `state` sees the set-up done.
-    CORES[core].state.store(CoreState::Idle as u8, Ordering::Release);
+    CORES[core]
+        .state
+        .store(CoreState::Idle as u8, Ordering::Release);
     job_loop(core)
 }
 
@@ -284,7 +315,9 @@ pub extern "C" fn park_faulted(_core: usize) -> ! {
 /// Marks the calling core faulted (never for core 0, which restarts instead).
 pub fn mark_faulted(core: usize, record: FaultRecord) {
     CORES[core].fault.call_once(|| record);
-    CORES[core].state.store(CoreState::Faulted as u8, Ordering::Release);
+    CORES[core]
+        .state
+        .store(CoreState::Faulted as u8, Ordering::Release);
 }
 
 /// Why a job could not be handed to a core.
@@ -363,7 +396,10 @@ pub fn submit(core: usize, name: &'static str, work: Work) -> Result<Ticket, Sub
     // Release pairs with the Acquire swap in job_loop.
     slot.mailbox.store(job, Ordering::Release);
     apic::send_ipi(apic_id(core), WAKE_VECTOR);
-    Ok(Ticket { core, finished_count })
+    Ok(Ticket {
+        core,
+        finished_count,
+    })
 }
 
 fn request_abort(core: usize) {
@@ -386,7 +422,11 @@ pub enum WaitOutcome {
 /// core faulted. The first Ctrl-C asks the jobs to stop; a second one stops
 /// waiting.
 pub fn wait(tickets: &[Ticket]) -> WaitOutcome {
-    let pending = || tickets.iter().filter(|t| !t.is_done() && state(t.core) != CoreState::Faulted);
+    let pending = || {
+        tickets
+            .iter()
+            .filter(|t| !t.is_done() && state(t.core) != CoreState::Faulted)
+    };
     let mut aborted = false;
     loop {
         if pending().next().is_none() {

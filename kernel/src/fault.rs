@@ -62,7 +62,10 @@ fn write_report(out: &mut dyn Write, e: &Exception) -> fmt::Result {
     if let Some(address) = e.fault_address {
         writeln!(out, "    fault address (cr2) {address:#x}")?;
         if let Some(owner) = cores::guard_page_owner(address) {
-            writeln!(out, "    stack overflow: core {owner}'s stack ran into its guard page")?;
+            writeln!(
+                out,
+                "    stack overflow: core {owner}'s stack ran into its guard page"
+            )?;
         }
     }
     Ok(())
@@ -77,9 +80,23 @@ pub fn decide(e: &Exception) -> FaultAction {
     console::release_if_held();
     if e.core == 0 {
         crate::println!("    core 0 runs the shell: restarting the shell");
-        return FaultAction::Restart { entry: shell_main, arg: 0, stack_top: cores::stack_top(0) };
+        return FaultAction::Restart {
+            entry: shell_main,
+            arg: 0,
+            stack_top: cores::stack_top(0),
+        };
     }
     crate::println!("    core {} is parked; 'cores' shows it as faulted", e.core);
-    cores::mark_faulted(e.core, FaultRecord { exception: e.name, rip: e.rip });
-    FaultAction::Restart { entry: cores::park_faulted, arg: e.core, stack_top: cores::stack_top(e.core) }
+    cores::mark_faulted(
+        e.core,
+        FaultRecord {
+            exception: e.name,
+            rip: e.rip,
+        },
+    );
+    FaultAction::Restart {
+        entry: cores::park_faulted,
+        arg: e.core,
+        stack_top: cores::stack_top(e.core),
+    }
 }

@@ -38,7 +38,10 @@ pub fn init(boot: &BootInfo) {
         RAM_BYTES.fetch_add(region.size as usize, Ordering::Relaxed);
         RAM_REGIONS.fetch_add(1, Ordering::Relaxed);
         let end = region.addr + region.size;
-        RAM_ABOVE_4G.fetch_add(end.saturating_sub(region.addr.max(IDENTITY_MAPPED_END)) as usize, Ordering::Relaxed);
+        RAM_ABOVE_4G.fetch_add(
+            end.saturating_sub(region.addr.max(IDENTITY_MAPPED_END)) as usize,
+            Ordering::Relaxed,
+        );
         let start = region.addr.max(lowest);
         let end = end.min(IDENTITY_MAPPED_END);
         if start < end {

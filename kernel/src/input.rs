@@ -18,7 +18,11 @@ struct Queue {
 
 /// Lock rule: taken by the IRQ handler (interrupts already off) and by
 /// `pop` with interrupts off, so it is never contended on one core.
-static QUEUE: Mutex<Queue> = Mutex::new(Queue { bytes: [0; CAPACITY], head: 0, len: 0 });
+static QUEUE: Mutex<Queue> = Mutex::new(Queue {
+    bytes: [0; CAPACITY],
+    head: 0,
+    len: 0,
+});
 /// Bytes dropped because the queue was full, not yet reported.
 static DROPPED: AtomicUsize = AtomicUsize::new(0);
 /// Whether COM1's interrupt feeds the queue (else the shell polls COM1).

@@ -24,7 +24,13 @@ pub fn init(platform: &Platform) {
     trap::register_irq(WAKE_VECTOR, on_wake);
     trap::register_irq(SERIAL_VECTOR, on_serial_input);
     if let Some(ioapic) = &platform.ioapic {
-        ioapic::route_isa_irq(ioapic, &platform.isa_overrides, COM1_IRQ, SERIAL_VECTOR, apic::id());
+        ioapic::route_isa_irq(
+            ioapic,
+            &platform.isa_overrides,
+            COM1_IRQ,
+            SERIAL_VECTOR,
+            apic::id(),
+        );
         console::enable_receive_interrupt();
         input::set_interrupt_driven();
     }

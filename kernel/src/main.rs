@@ -63,7 +63,10 @@ fn read_acpi(rsdp: Option<u64>) -> platform::Platform {
     match arch::acpi::read_platform(rsdp) {
         Ok(platform) => {
             if platform.skipped_cpus > 0 {
-                println!("acpi: {} more cores listed than ringlab drives; they stay off", platform.skipped_cpus);
+                println!(
+                    "acpi: {} more cores listed than ringlab drives; they stay off",
+                    platform.skipped_cpus
+                );
             }
             platform
         }

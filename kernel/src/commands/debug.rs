@@ -9,7 +9,7 @@ use core::fmt::Write;
 use shell::{Args, Command, CoreSet, Error};
 
 use super::format::Seconds;
-use super::{jobs, Kernel};
+use super::{Kernel, jobs};
 use crate::arch::fault_injection::{self, FaultKind};
 use crate::cores::{self, CoreState, JobContext, WaitOutcome};
 use crate::time;
@@ -32,8 +32,14 @@ pub const SPIN: Command<Kernel> = Command {
 fn job_cores(text: &str) -> Result<CoreSet, Error> {
     let set = CoreSet::parse(text, cores::count())?;
     if set.contains(0) {
-        let others = if cores::count() > 1 { alloc::format!("choose from 1-{}", cores::count() - 1) } else { String::from("this machine has no other core") };
-        return Err(Error::invalid(alloc::format!("core 0 runs the shell; {others}")));
+        let others = if cores::count() > 1 {
+            alloc::format!("choose from 1-{}", cores::count() - 1)
+        } else {
+            String::from("this machine has no other core")
+        };
+        return Err(Error::invalid(alloc::format!(
+            "core 0 runs the shell; {others}"
+        )));
     }
     Ok(set)
 }
@@ -48,8 +54,12 @@ fn spin_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Res
     };
     let elapsed = Seconds(time::cycles_to_ns(cycles));
     let _ = match outcome {
-        WaitOutcome::Finished { aborted: false } => writeln!(out, "spun {} core(s) for {elapsed}", set.len()),
-        WaitOutcome::Finished { aborted: true } => writeln!(out, "stopped by Ctrl-C after {elapsed}"),
+        WaitOutcome::Finished { aborted: false } => {
+            writeln!(out, "spun {} core(s) for {elapsed}", set.len())
+        }
+        WaitOutcome::Finished { aborted: true } => {
+            writeln!(out, "stopped by Ctrl-C after {elapsed}")
+        }
         WaitOutcome::Abandoned => Ok(()),
     };
     Ok(())
@@ -76,10 +86,18 @@ pub const FAULT: Command<Kernel> = Command {
 };
 
 fn parse_kind(text: &str) -> Result<FaultKind, Error> {
-    FaultKind::ALL.iter().find(|(name, _)| *name == text).map(|&(_, kind)| kind).ok_or_else(|| {
-        let names: alloc::vec::Vec<&str> = FaultKind::ALL.iter().map(|(name, _)| *name).collect();
-        Error::invalid(alloc::format!("unknown fault kind '{text}' (valid: {})", names.join(", ")))
-    })
+    FaultKind::ALL
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|&(_, kind)| kind)
+        .ok_or_else(|| {
+            let names: alloc::vec::Vec<&str> =
+                FaultKind::ALL.iter().map(|(name, _)| *name).collect();
+            Error::invalid(alloc::format!(
+                "unknown fault kind '{text}' (valid: {})",
+                names.join(", ")
+            ))
+        })
 }
 
 fn fault_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
@@ -92,7 +110,8 @@ fn fault_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Re
         return Ok(());
     }
     let set = CoreSet::default().with(core);
-    let work = |_core| -> cores::Work { Box::new(move |_: &JobContext| fault_injection::trigger(kind)) };
+    let work =
+        |_core| -> cores::Work { Box::new(move |_: &JobContext| fault_injection::trigger(kind)) };
     jobs::run_on(set, "fault", false, out, work)?;
     if cores::state(core) != CoreState::Faulted {
         let _ = writeln!(out, "core {core} resumed after the {}", kind.name());

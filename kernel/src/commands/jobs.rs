@@ -16,7 +16,9 @@ pub fn check_free(set: CoreSet) -> Result<(), Error> {
         let why = match cores::state(core) {
             CoreState::Idle => continue,
             CoreState::Shell => SubmitError::ShellCore,
-            CoreState::Running => SubmitError::Busy(cores::current_job(core).map_or("?", |job| job.0)),
+            CoreState::Running => {
+                SubmitError::Busy(cores::current_job(core).map_or("?", |job| job.0))
+            }
             CoreState::Faulted => SubmitError::Faulted,
             CoreState::Offline => SubmitError::Offline,
         };
@@ -43,7 +45,11 @@ pub fn run_on(
         tickets.push(ticket);
     }
     if background {
-        let _ = writeln!(out, "'{name}' running in the background on {} core(s); 'cores' shows them", tickets.len());
+        let _ = writeln!(
+            out,
+            "'{name}' running in the background on {} core(s); 'cores' shows them",
+            tickets.len()
+        );
         return Ok(None);
     }
     let outcome = cores::wait(&tickets);
@@ -54,7 +60,10 @@ pub fn run_on(
         }
     }
     if outcome == WaitOutcome::Abandoned {
-        let _ = writeln!(out, "^C again: stopped waiting; 'cores' shows which cores still run '{name}'");
+        let _ = writeln!(
+            out,
+            "^C again: stopped waiting; 'cores' shows which cores still run '{name}'"
+        );
     }
     Ok(Some((outcome, elapsed)))
 }

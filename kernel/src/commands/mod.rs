@@ -45,7 +45,10 @@ pub fn run_shell() -> ! {
     if restarted {
         let _ = writeln!(out, "shell restarted (history cleared)");
     } else {
-        let _ = writeln!(out, "Type 'help' for the commands. In QEMU, Ctrl-A X quits.");
+        let _ = writeln!(
+            out,
+            "Type 'help' for the commands. In QEMU, Ctrl-A X quits."
+        );
     }
     shell.editor().prompt(&mut out);
     if !restarted {
@@ -58,7 +61,8 @@ pub fn run_shell() -> ! {
         }
         let dropped = input::take_dropped();
         if dropped > 0 {
-            let text = alloc::format!("error: {dropped} typed bytes were dropped (input queue full)");
+            let text =
+                alloc::format!("error: {dropped} typed bytes were dropped (input queue full)");
             shell.editor().print_above(&mut out, &text);
         }
     }

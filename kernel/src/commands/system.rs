@@ -6,8 +6,8 @@ use core::fmt::Write;
 
 use shell::{Args, Command, Error};
 
-use super::format::{Bytes, Seconds};
 use super::Kernel;
+use super::format::{Bytes, Seconds};
 use crate::arch::paging::PAGE_TABLE_BYTES;
 use crate::cores::{self, CoreState};
 use crate::{heap, platform, time};
@@ -31,11 +31,17 @@ fn cores_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Re
             CoreState::Shell => writeln!(out, "shell"),
             CoreState::Idle => writeln!(out, "idle"),
             CoreState::Running => match cores::current_job(core) {
-                Some((job, cycles)) => writeln!(out, "running {job} for {}", Seconds(time::cycles_to_ns(cycles))),
+                Some((job, cycles)) => writeln!(
+                    out,
+                    "running {job} for {}",
+                    Seconds(time::cycles_to_ns(cycles))
+                ),
                 None => writeln!(out, "idle"),
             },
             CoreState::Faulted => match cores::fault_record(core) {
-                Some(fault) => writeln!(out, "faulted ({} at rip {:#x})", fault.exception, fault.rip),
+                Some(fault) => {
+                    writeln!(out, "faulted ({} at rip {:#x})", fault.exception, fault.rip)
+                }
                 None => writeln!(out, "faulted"),
             },
             CoreState::Offline => writeln!(out, "offline (did not start)"),
@@ -62,18 +68,59 @@ fn mem_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resu
     let image = heap::kernel_image();
     let per_core = cores::STACK_BYTES + cores::FAULT_STACK_BYTES;
     let lines: Vec<(&str, alloc::string::String)> = alloc::vec![
-        ("RAM", alloc::format!("{} usable in {} regions", Bytes(heap.ram_bytes), heap.ram_regions)),
-        ("kernel", alloc::format!("{} image at {:#x}-{:#x}", Bytes(image.len()), image.start, image.end)),
-        ("heap", alloc::format!("{} managed, {} in use ({} allocations)", Bytes(heap.claimed_bytes), Bytes(heap.used_bytes), heap.allocations)),
-        ("  stacks", alloc::format!("{} ({} cores x {}: stack + fault stack, each below a guard page)", Bytes(cores::stack_bytes()), cores::count(), Bytes(per_core))),
-        ("  page tables", alloc::format!("{}", Bytes(PAGE_TABLE_BYTES.load(core::sync::atomic::Ordering::Relaxed)))),
+        (
+            "RAM",
+            alloc::format!(
+                "{} usable in {} regions",
+                Bytes(heap.ram_bytes),
+                heap.ram_regions
+            )
+        ),
+        (
+            "kernel",
+            alloc::format!(
+                "{} image at {:#x}-{:#x}",
+                Bytes(image.len()),
+                image.start,
+                image.end
+            )
+        ),
+        (
+            "heap",
+            alloc::format!(
+                "{} managed, {} in use ({} allocations)",
+                Bytes(heap.claimed_bytes),
+                Bytes(heap.used_bytes),
+                heap.allocations
+            )
+        ),
+        (
+            "  stacks",
+            alloc::format!(
+                "{} ({} cores x {}: stack + fault stack, each below a guard page)",
+                Bytes(cores::stack_bytes()),
+                cores::count(),
+                Bytes(per_core)
+            )
+        ),
+        (
+            "  page tables",
+            alloc::format!(
+                "{}",
+                Bytes(PAGE_TABLE_BYTES.load(core::sync::atomic::Ordering::Relaxed))
+            )
+        ),
         ("  queues", alloc::format!("{}", Bytes(0))),
     ];
     for (what, value) in lines {
         let _ = writeln!(out, "{what:<14}{value}");
     }
     if heap.ram_unused_above_4g > 0 {
-        let _ = writeln!(out, "(not used: {} of RAM above 4 GiB)", Bytes(heap.ram_unused_above_4g));
+        let _ = writeln!(
+            out,
+            "(not used: {} of RAM above 4 GiB)",
+            Bytes(heap.ram_unused_above_4g)
+        );
     }
     Ok(())
 }
@@ -153,5 +200,7 @@ fn poweroff_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) ->
     let platform = platform::get();
     crate::arch::power::power_off(platform.pm1a_control_port, platform.s5_sleep_type);
     time::delay_us(100_000); // the power-off writes take effect asynchronously in QEMU
-    Err(Error::invalid("poweroff failed: neither isa-debug-exit nor ACPI soft-off ended the machine"))
+    Err(Error::invalid(
+        "poweroff failed: neither isa-debug-exit nor ACPI soft-off ended the machine",
+    ))
 }

@@ -19,8 +19,13 @@ use acpi::{AcpiHandler, AcpiTables, PhysicalMapping};
 struct IdentityMapped;
 
 impl AcpiHandler for IdentityMapped {
-    unsafe fn map_physical_region<T>(&self, physical_address: usize, size: usize) -> PhysicalMapping<Self, T> {
-        let virtual_start = NonNull::new(physical_address as *mut T).expect("ACPI table at address 0");
+    unsafe fn map_physical_region<T>(
+        &self,
+        physical_address: usize,
+        size: usize,
+    ) -> PhysicalMapping<Self, T> {
+        let virtual_start =
+            NonNull::new(physical_address as *mut T).expect("ACPI table at address 0");
         // SAFETY: the caller guarantees a valid T at `physical_address`; the
         // identity map makes that physical address usable as a pointer for
         // `size` bytes.
@@ -92,7 +97,9 @@ pub fn read_platform(rsdp: Option<u64>) -> Result<Platform, &'static str> {
     }
     .map_err(|_| "no valid ACPI RSDP/RSDT found")?;
     let mut platform = Platform::default();
-    let madt = tables.find_table::<Madt>().map_err(|_| "no MADT in the ACPI tables")?;
+    let madt = tables
+        .find_table::<Madt>()
+        .map_err(|_| "no MADT in the ACPI tables")?;
     for entry in madt.get().entries() {
         read_madt_entry(&mut platform, entry);
     }
@@ -105,7 +112,8 @@ pub fn read_platform(rsdp: Option<u64>) -> Result<Platform, &'static str> {
     }
     if let Ok(dsdt) = tables.dsdt() {
         // SAFETY: the DSDT's AML body lies in ACPI memory, identity-mapped.
-        let aml = unsafe { core::slice::from_raw_parts(dsdt.address as *const u8, dsdt.length as usize) };
+        let aml =
+            unsafe { core::slice::from_raw_parts(dsdt.address as *const u8, dsdt.length as usize) };
         platform.s5_sleep_type = find_s5_sleep_type(aml);
     }
     Ok(platform)

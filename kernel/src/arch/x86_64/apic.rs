@@ -103,5 +103,8 @@ pub fn send_init(apic_id: u32) {
 
 /// Sends STARTUP: the target starts in real mode at `page_number * 4096`.
 pub fn send_startup(apic_id: u32, page_number: u8) {
-    send_icr(apic_id, ICR_LEVEL_ASSERT | ICR_STARTUP | u32::from(page_number));
+    send_icr(
+        apic_id,
+        ICR_LEVEL_ASSERT | ICR_STARTUP | u32::from(page_number),
+    );
 }

@@ -2,9 +2,9 @@
 //! the time-stamp counter.
 
 use core::arch::asm;
+use x86_64::VirtAddr;
 use x86_64::instructions::interrupts;
 use x86_64::registers::model_specific::GsBase;
-use x86_64::VirtAddr;
 
 /// The per-core block GS points at. Only the index lives here; everything
 /// else per core is in `crate::cores`, indexed by it.

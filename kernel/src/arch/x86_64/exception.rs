@@ -51,7 +51,7 @@ pub fn handle(frame: &mut TrapFrame) {
     let (name, mnemonic) = EXCEPTIONS[frame.vector as usize];
     // CR2 still holds the faulting address on a double fault caused by a
     // page fault during exception delivery (a stack overflow), so keep it.
-    let cr2 = matches!(frame.vector, PAGE_FAULT | DOUBLE_FAULT).then(|| Cr2::read_raw());
+    let cr2 = matches!(frame.vector, PAGE_FAULT | DOUBLE_FAULT).then(Cr2::read_raw);
     let exception = Exception {
         core: super::cpu::core_index(),
         vector: frame.vector as u8,
@@ -64,7 +64,11 @@ pub fn handle(frame: &mut TrapFrame) {
     fault::report(&exception, |out| write_details(out, frame));
     match fault::decide(&exception) {
         FaultAction::Resume => {}
-        FaultAction::Restart { entry, arg, stack_top } => frame.redirect(entry, arg, stack_top),
+        FaultAction::Restart {
+            entry,
+            arg,
+            stack_top,
+        } => frame.redirect(entry, arg, stack_top),
     }
 }
 
@@ -75,14 +79,48 @@ fn write_details(out: &mut dyn core::fmt::Write, frame: &TrapFrame) -> core::fmt
         writeln!(
             out,
             "    page fault: {} access, {}{}",
-            if e & 0x10 != 0 { "instruction fetch" } else if e & 0x2 != 0 { "write" } else { "read" },
-            if e & 0x1 != 0 { "protection violation" } else { "page not present" },
-            if e & 0x8 != 0 { ", reserved bit set" } else { "" },
+            if e & 0x10 != 0 {
+                "instruction fetch"
+            } else if e & 0x2 != 0 {
+                "write"
+            } else {
+                "read"
+            },
+            if e & 0x1 != 0 {
+                "protection violation"
+            } else {
+                "page not present"
+            },
+            if e & 0x8 != 0 {
+                ", reserved bit set"
+            } else {
+                ""
+            },
         )?;
     }
-    writeln!(out, "    rip {:#018x}  rsp {:#018x}  rflags {:#x}  cs {:#x}", frame.rip, frame.rsp, frame.rflags, frame.cs)?;
-    writeln!(out, "    rax {:#018x}  rbx {:#018x}  rcx {:#018x}  rdx {:#018x}", frame.rax, frame.rbx, frame.rcx, frame.rdx)?;
-    writeln!(out, "    rsi {:#018x}  rdi {:#018x}  rbp {:#018x}  r8  {:#018x}", frame.rsi, frame.rdi, frame.rbp, frame.r8)?;
-    writeln!(out, "    r9  {:#018x}  r10 {:#018x}  r11 {:#018x}  r12 {:#018x}", frame.r9, frame.r10, frame.r11, frame.r12)?;
-    writeln!(out, "    r13 {:#018x}  r14 {:#018x}  r15 {:#018x}", frame.r13, frame.r14, frame.r15)
+    writeln!(
+        out,
+        "    rip {:#018x}  rsp {:#018x}  rflags {:#x}  cs {:#x}",
+        frame.rip, frame.rsp, frame.rflags, frame.cs
+    )?;
+    writeln!(
+        out,
+        "    rax {:#018x}  rbx {:#018x}  rcx {:#018x}  rdx {:#018x}",
+        frame.rax, frame.rbx, frame.rcx, frame.rdx
+    )?;
+    writeln!(
+        out,
+        "    rsi {:#018x}  rdi {:#018x}  rbp {:#018x}  r8  {:#018x}",
+        frame.rsi, frame.rdi, frame.rbp, frame.r8
+    )?;
+    writeln!(
+        out,
+        "    r9  {:#018x}  r10 {:#018x}  r11 {:#018x}  r12 {:#018x}",
+        frame.r9, frame.r10, frame.r11, frame.r12
+    )?;
+    writeln!(
+        out,
+        "    r13 {:#018x}  r14 {:#018x}  r15 {:#018x}",
+        frame.r13, frame.r14, frame.r15
+    )
 }

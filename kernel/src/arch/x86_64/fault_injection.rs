@@ -34,7 +34,10 @@ impl FaultKind {
 
     /// The kind's name on the command line.
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, kind)| *kind == self).map_or("?", |(name, _)| name)
+        Self::ALL
+            .iter()
+            .find(|(_, kind)| *kind == self)
+            .map_or("?", |(name, _)| name)
     }
 }
 
@@ -48,13 +51,15 @@ pub fn trigger(kind: FaultKind) {
     match kind {
         FaultKind::Page => read(UNMAPPED_ADDRESS),
         FaultKind::GeneralProtection => read(NON_CANONICAL_ADDRESS),
-        // SAFETY (the three asm blocks): each raises its exception on
-        // purpose; the fault policy restarts or resumes the core, and the
-        // instructions touch no memory.
+        // SAFETY: raises #DE on purpose and touches no memory; the fault
+        // policy parks or restarts the core, so execution never continues.
         FaultKind::Divide => unsafe {
             asm!("xor edx, edx", "xor ecx, ecx", "div ecx", out("eax") _, out("edx") _, out("ecx") _);
         },
+        // SAFETY: as above, with #UD.
         FaultKind::InvalidOpcode => unsafe { asm!("ud2") },
+        // SAFETY: #BP is a trap: the handler reports it and execution
+        // continues after INT3 with every register as it was.
         FaultKind::Breakpoint => unsafe { asm!("int3") },
         FaultKind::StackOverflow => {
             recurse(0);

@@ -2,11 +2,11 @@
 //! design); the TSS's IST slot gives the double-fault handler its own stack.
 
 use alloc::boxed::Box;
-use x86_64::instructions::segmentation::{Segment, CS, DS, ES, SS};
+use x86_64::VirtAddr;
+use x86_64::instructions::segmentation::{CS, DS, ES, SS, Segment};
 use x86_64::instructions::tables::load_tss;
 use x86_64::structures::gdt::{Descriptor, GlobalDescriptorTable};
 use x86_64::structures::tss::TaskStateSegment;
-use x86_64::VirtAddr;
 
 /// IST slot (0-based index into `interrupt_stack_table`) of the double-fault stack.
 pub const DOUBLE_FAULT_IST_INDEX: u16 = 0;

@@ -21,7 +21,13 @@ fn write(base: u64, register: u32, value: u32) {
 }
 
 /// Routes ISA interrupt `irq` to `vector` on the core with `apic_id`.
-pub fn route_isa_irq(ioapic: &IoApicInfo, overrides: &[IsaOverride], irq: u8, vector: u8, apic_id: u32) {
+pub fn route_isa_irq(
+    ioapic: &IoApicInfo,
+    overrides: &[IsaOverride],
+    irq: u8,
+    vector: u8,
+    apic_id: u32,
+) {
     // ISA default: GSI = IRQ, edge-triggered, active high (ACPI 6.5, 5.2.12.5).
     let mut gsi = u32::from(irq);
     let mut flags = 0;

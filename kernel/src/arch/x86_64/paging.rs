@@ -84,7 +84,9 @@ impl GuardedStack {
 pub fn map_guarded_stack(bytes: usize) -> GuardedStack {
     let pages = (bytes as u64).div_ceil(PAGE_SIZE);
     let mut guard = MAPPER.lock();
-    let mapper = guard.as_mut().expect("paging::init runs before stacks are mapped");
+    let mapper = guard
+        .as_mut()
+        .expect("paging::init runs before stacks are mapped");
     let guard_page = NEXT_STACK_SLOT.fetch_add((pages + 1) * PAGE_SIZE, Ordering::Relaxed);
     let bottom = guard_page + PAGE_SIZE;
     let flags = PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE;
@@ -97,7 +99,10 @@ pub fn map_guarded_stack(bytes: usize) -> GuardedStack {
             .expect("stack region pages are never mapped twice")
             .flush();
     }
-    GuardedStack { bottom, top: bottom + pages * PAGE_SIZE }
+    GuardedStack {
+        bottom,
+        top: bottom + pages * PAGE_SIZE,
+    }
 }
 
 /// Physical address of the top-level page table (what CR3 holds), which

@@ -76,8 +76,14 @@ pub unsafe fn read_start_info(addr: u64) -> BootInfo {
     // SAFETY: the caller guarantees `addr` is the loader's hvm_start_info,
     // identity-mapped, and nothing has been allocated over it yet.
     let info = unsafe { &*(addr as *const StartInfo) };
-    assert_eq!(info.magic, START_INFO_MAGIC, "PVH start info has a bad magic value");
-    assert!(info.version >= 1, "PVH start info version 0 has no memory map");
+    assert_eq!(
+        info.magic, START_INFO_MAGIC,
+        "PVH start info has a bad magic value"
+    );
+    assert!(
+        info.version >= 1,
+        "PVH start info version 0 has no memory map"
+    );
     // SAFETY: version >= 1 so memmap_paddr/memmap_entries describe an array of
     // that many entries, identity-mapped, not yet overwritten (as above).
     let loader_map = unsafe {
@@ -86,7 +92,12 @@ pub unsafe fn read_start_info(addr: u64) -> BootInfo {
             info.memmap_entries as usize,
         )
     };
-    let empty = MemmapEntry { addr: 0, size: 0, kind: 0, reserved: 0 };
+    let empty = MemmapEntry {
+        addr: 0,
+        size: 0,
+        kind: 0,
+        reserved: 0,
+    };
     let mut boot = BootInfo {
         entries: [empty; MAX_MEMMAP_ENTRIES],
         len: loader_map.len().min(MAX_MEMMAP_ENTRIES),

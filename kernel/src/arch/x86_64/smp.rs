@@ -105,7 +105,10 @@ struct TrampolineParams {
 pub fn install_trampoline() {
     let start = addr_of!(ap_trampoline_start);
     let length = addr_of!(ap_trampoline_end) as usize - start as usize;
-    assert!(length <= paging::PAGE_SIZE as usize, "AP trampoline larger than a page");
+    assert!(
+        length <= paging::PAGE_SIZE as usize,
+        "AP trampoline larger than a page"
+    );
     // SAFETY: 0x8000..0x9000 is conventional memory below 1 MiB, which the
     // heap never claims and nothing else uses after boot; the source is the
     // trampoline's bytes in the kernel image.

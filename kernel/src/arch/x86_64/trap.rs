@@ -119,7 +119,11 @@ const STUB_SIZE: u64 = 16;
 pub fn stub_address(vector: u8) -> u64 {
     let base = core::ptr::addr_of!(trap_stubs) as u64;
     let end = core::ptr::addr_of!(trap_stubs_end) as u64;
-    assert_eq!(end - base, 256 * STUB_SIZE, "a trap stub outgrew its 16 bytes");
+    assert_eq!(
+        end - base,
+        256 * STUB_SIZE,
+        "a trap stub outgrew its 16 bytes"
+    );
     base + STUB_SIZE * u64::from(vector)
 }
 
@@ -173,13 +177,15 @@ impl TrapFrame {
 pub type IrqHandler = fn();
 
 const FIRST_IRQ_VECTOR: usize = 32;
-const NO_HANDLER: AtomicUsize = AtomicUsize::new(0);
 /// Registered handlers for vectors 32..=255, as fn addresses (0 = none).
-static IRQ_HANDLERS: [AtomicUsize; 256 - FIRST_IRQ_VECTOR] = [NO_HANDLER; 256 - FIRST_IRQ_VECTOR];
+static IRQ_HANDLERS: [AtomicUsize; 256 - FIRST_IRQ_VECTOR] =
+    [const { AtomicUsize::new(0) }; 256 - FIRST_IRQ_VECTOR];
 
 /// Installs `handler` for `vector` (32..=255).
 pub fn register_irq(vector: u8, handler: IrqHandler) {
-    let slot = usize::from(vector).checked_sub(FIRST_IRQ_VECTOR).expect("vectors 0-31 are exceptions");
+    let slot = usize::from(vector)
+        .checked_sub(FIRST_IRQ_VECTOR)
+        .expect("vectors 0-31 are exceptions");
     // Release pairs with the Acquire load in trap_dispatch.
     IRQ_HANDLERS[slot].store(handler as usize, Ordering::Release);
 }
