@@ -1,0 +1,290 @@
+//! `cargo xtask bench`: boot-to-prompt time under TCG for several core
+//! counts, then the host bench binaries in [`HOST_BENCHES`]; writes
+//! `target/bench/results.json` and prints a table.
+
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde::{Deserialize, Serialize};
+use xtask::cmd;
+use xtask::harness::{self, Config, Machine, PROMPT};
+use xtask::workspace::{self, TargetRef};
+
+/// Core counts whose boot time is measured, as `boot_smp{N}_s`.
+const BOOT_SMPS: [u32; 3] = [1, 4, 8];
+
+/// A host benchmark binary: `cargo bench -p PACKAGE --bench BENCH [-- ARGS]`.
+/// It prints one line `BENCH {"name": .., "value": .., "unit": ..}` per result.
+pub struct HostBench {
+    /// The package that owns the bench target.
+    pub package: &'static str,
+    /// The bench target's name (`benches/NAME.rs`).
+    pub bench: &'static str,
+    /// Arguments for the bench binary itself.
+    pub args: &'static [&'static str],
+}
+
+// ===================================================================
+// HOST BENCHES: one entry per bench target that prints BENCH lines.
+// An entry whose target does not exist yet is skipped, saying so.
+// ===================================================================
+/// The host benchmarks, run in this order after the boot times.
+#[rustfmt::skip]
+pub const HOST_BENCHES: &[HostBench] = &[
+    // bus/benches/ring.rs (a placeholder until the bus issue lands).
+    HostBench { package: "bus", bench: "ring", args: &[] },
+];
+
+/// A goal shown next to a result: `value < below`.
+struct Goal {
+    /// The result it applies to.
+    name: &'static str,
+    /// The value must stay under this.
+    below: f64,
+}
+
+/// The goals shown in the table.
+#[rustfmt::skip]
+const GOALS: &[Goal] = &[
+    Goal { name: "boot_smp4_s", below: 0.5 },
+];
+
+/// Measure boot-to-prompt time (-smp 1/4/8) and run the host benches;
+/// writes target/bench/results.json.
+#[derive(Debug, Args)]
+pub struct Bench {
+    /// Boots per core count; the median is reported.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub boots: u32,
+}
+
+/// One result, as it appears in results.json and on BENCH lines.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    /// e.g. `boot_smp4_s`.
+    pub name: String,
+    /// The measured value.
+    pub value: f64,
+    /// e.g. `s`, `ns/op`, `msg/s`.
+    pub unit: String,
+}
+
+impl Bench {
+    /// Measures, writes results.json, prints the table; fails if a host
+    /// bench failed (after writing what was measured).
+    pub fn run(self) -> Result<ExitCode> {
+        harness::try_kernel_elf().map_err(anyhow::Error::msg)?;
+        let mut results = Vec::new();
+        for smp in BOOT_SMPS {
+            results.push(boot_time(smp, self.boots)?);
+        }
+        let mut failed = Vec::new();
+        for bench in HOST_BENCHES {
+            if let Err(err) = bench.run(&mut results) {
+                eprintln!("error: {err:#}");
+                failed.push(bench.bench);
+            }
+        }
+        write_results(&results)?;
+        print_table(&results);
+        if !failed.is_empty() {
+            bail!("host benches failed: {}", failed.join(", "));
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// The median over `boots` boots of the time from spawning QEMU with `smp`
+/// cores to the first prompt.
+fn boot_time(smp: u32, boots: u32) -> Result<Measurement> {
+    let mut samples = Vec::new();
+    for _ in 0..boots {
+        let config = Config::smp(smp);
+        let timeout = config.boot_timeout;
+        let mut machine = Machine::spawn(config);
+        machine.expect(PROMPT, timeout)?;
+        samples.push(machine.elapsed().as_secs_f64());
+    }
+    let shown: Vec<String> = samples.iter().map(|s| format!("{s:.3}")).collect();
+    eprintln!("boot_smp{smp}_s samples: {}", shown.join(" "));
+    Ok(Measurement {
+        name: format!("boot_smp{smp}_s"),
+        value: median(&mut samples),
+        unit: "s".into(),
+    })
+}
+
+/// The median of `samples` (mean of the middle two for an even count).
+fn median(samples: &mut [f64]) -> f64 {
+    samples.sort_by(f64::total_cmp);
+    let mid = samples.len() / 2;
+    if samples.len() % 2 == 1 {
+        samples[mid]
+    } else {
+        (samples[mid - 1] + samples[mid]) / 2.0
+    }
+}
+
+impl HostBench {
+    /// Runs the bench, echoing its output and adding its BENCH lines to
+    /// `results`; skips it if the target does not exist yet.
+    fn run(&self, results: &mut Vec<Measurement>) -> Result<()> {
+        let target = TargetRef::bench(self.package, self.bench);
+        if !workspace::has_target(target)? {
+            eprintln!("skip: no {target} yet");
+            return Ok(());
+        }
+        let mut cargo = cmd::cargo();
+        cargo.args(["bench", "-p", self.package, "--bench", self.bench]);
+        if !self.args.is_empty() {
+            cargo.arg("--").args(self.args);
+        }
+        let found = stream_bench_lines(&mut cargo, results)?;
+        if found == 0 {
+            eprintln!("warning: {target} printed no `BENCH {{...}}` lines");
+        }
+        Ok(())
+    }
+}
+
+/// Echoes and runs `cargo`, copying its stdout here and adding the
+/// measurements on its BENCH lines to `results`; returns how many it added.
+fn stream_bench_lines(cargo: &mut Command, results: &mut Vec<Measurement>) -> Result<usize> {
+    eprintln!("{}", cmd::render(cargo));
+    let mut child = cargo
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("cannot start cargo bench")?;
+    let before = results.len();
+    for line in BufReader::new(child.stdout.take().expect("stdout is piped")).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(measurement) = parse_bench_line(&line) {
+            results.push(measurement?);
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!(
+            "`{}` failed ({status})",
+            cmd::render(cargo).trim_start_matches("$ ")
+        );
+    }
+    Ok(results.len() - before)
+}
+
+/// The measurement on a `BENCH {...}` line; `None` for other lines.
+fn parse_bench_line(line: &str) -> Option<Result<Measurement>> {
+    let json = line.trim_end().strip_prefix("BENCH ")?;
+    Some(serde_json::from_str(json).with_context(|| format!("bad BENCH line: {line}")))
+}
+
+/// Writes `results` to target/bench/results.json.
+fn write_results(results: &[Measurement]) -> Result<()> {
+    let path = workspace::target_dir().join("bench").join("results.json");
+    write_json(&path, results)?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+/// Writes `results` to `path` as a pretty JSON array, creating its directory.
+fn write_json(path: &Path, results: &[Measurement]) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let json = serde_json::to_string_pretty(results)? + "\n";
+    fs::write(path, json).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Prints `results` as a table, with any goal beside its result.
+fn print_table(results: &[Measurement]) {
+    let width = results
+        .iter()
+        .map(|m| m.name.len())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    println!("{:<width$}  {:>12}  {:<6}  goal", "name", "value", "unit");
+    for m in results {
+        let goal = GOALS.iter().find(|goal| goal.name == m.name).map(|goal| {
+            let verdict = if m.value < goal.below {
+                "met"
+            } else {
+                "NOT met"
+            };
+            format!("< {} {}: {verdict}", goal.below, m.unit)
+        });
+        let value = format_value(m.value);
+        println!(
+            "{:<width$}  {value:>12}  {:<6}  {}",
+            m.name,
+            m.unit,
+            goal.unwrap_or_default()
+        );
+    }
+}
+
+/// `value` with three decimals, or none once it is large.
+fn format_value(value: f64) -> String {
+    if value.abs() >= 1000.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&mut [0.5, 0.1, 0.3, 0.9, 0.2]), 0.3);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+
+    #[test]
+    fn bench_lines_parse_and_other_lines_are_ignored() {
+        let line = r#"BENCH {"name": "ring_push_pop", "value": 12.5, "unit": "ns/op"}"#;
+        let parsed = parse_bench_line(line).unwrap().unwrap();
+        assert_eq!(
+            parsed,
+            Measurement {
+                name: "ring_push_pop".into(),
+                value: 12.5,
+                unit: "ns/op".into()
+            }
+        );
+        assert!(parse_bench_line("running 1 benchmark").is_none());
+        assert!(parse_bench_line("BENCH {not json").unwrap().is_err());
+    }
+
+    #[test]
+    fn results_json_is_an_array_of_name_value_unit() {
+        let results = [Measurement {
+            name: "boot_smp4_s".into(),
+            value: 0.25,
+            unit: "s".into(),
+        }];
+        let path =
+            std::env::temp_dir().join(format!("ringlab-bench-{}/results.json", std::process::id()));
+        write_json(&path, &results).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        fs::remove_dir_all(path.parent().unwrap()).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([{"name": "boot_smp4_s", "value": 0.25, "unit": "s"}])
+        );
+    }
+
+    #[test]
+    fn values_are_formatted_by_size() {
+        assert_eq!(format_value(0.31249), "0.312");
+        assert_eq!(format_value(1_234_567.8), "1234568");
+    }
+}

@@ -1,0 +1,11 @@
+//! The library half of `xtask`: workspace paths, set-up, the kernel build and
+//! the QEMU test harness used by `xtask/tests/` and `cargo xtask bench`.
+//! The subcommands themselves live in the binary (`main.rs` and one file each).
+
+pub mod cmd;
+pub mod console;
+pub mod harness;
+pub mod kernel;
+pub mod qemu;
+pub mod setup;
+pub mod workspace;

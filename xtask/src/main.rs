@@ -1,0 +1,95 @@
+//! `cargo xtask`: ringlab's build, run, test and bench driver. This file holds
+//! the command-line enum only; each subcommand has its own file, and every
+//! command it runs is echoed first as a `$ ...` line.
+
+mod bench;
+mod build;
+mod run;
+mod test;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// ringlab's developer tasks. Run from anywhere in the workspace as
+/// `cargo xtask <COMMAND>`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    version,
+    args_override_self = true
+)]
+enum Cli {
+    Build(build::Build),
+    Run(run::Run),
+    Test(test::Test),
+    Bench(bench::Bench),
+}
+
+impl Cli {
+    /// Runs the chosen subcommand.
+    fn run(self) -> anyhow::Result<ExitCode> {
+        match self {
+            Self::Build(build) => build.run(),
+            Self::Run(run) => run.run(),
+            Self::Test(test) => test.run(),
+            Self::Bench(bench) => bench.run(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().run() {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Parses `cargo xtask <args>`.
+    fn parse(args: &str) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("xtask").chain(args.split_whitespace()))
+    }
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn run_defaults_and_passthrough_arguments() {
+        let Cli::Run(run) = parse("run").unwrap() else {
+            panic!("not run")
+        };
+        assert_eq!((run.smp, run.memory.as_str(), run.gdb), (4, "512M", false));
+        let Cli::Run(run) = parse("run --smp 2 --accel kvm --gdb -- -d int").unwrap() else {
+            panic!("not run")
+        };
+        assert_eq!(run.smp, 2);
+        assert_eq!(run.qemu_args, ["-d", "int"]);
+    }
+
+    #[test]
+    fn bad_arguments_are_rejected() {
+        assert!(parse("run --smp 0").is_err());
+        assert!(parse("run --accel hvf").is_err());
+        assert!(parse("bench --boots 0").is_err());
+        assert!(parse("frobnicate").is_err());
+    }
+
+    #[test]
+    fn build_takes_debug() {
+        let Cli::Build(build) = parse("build --debug").unwrap() else {
+            panic!("not build")
+        };
+        assert!(build.debug);
+    }
+}

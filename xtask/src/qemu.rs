@@ -1,0 +1,93 @@
+//! The QEMU command line ringlab boots with, shared by `cargo xtask run`, the
+//! test harness and the benchmarks, and what QEMU's exit status means.
+//! Only building the `Command`: spawning and talking to it is elsewhere.
+
+use std::path::Path;
+use std::process::{Command, ExitStatus};
+
+/// The QEMU binary.
+pub const PROGRAM: &str = "qemu-system-x86_64";
+
+/// The exit status QEMU reports after the kernel's `poweroff` wrote 0x10 to
+/// the isa-debug-exit port: `(0x10 << 1) | 1`.
+pub const POWEROFF_STATUS: i32 = (0x10 << 1) | 1;
+
+/// Which accelerator QEMU uses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Accel {
+    /// Tiny Code Generator: pure emulation, works everywhere.
+    #[default]
+    Tcg,
+    /// Linux KVM with the host's CPU model; needs a usable /dev/kvm.
+    Kvm,
+}
+
+impl Accel {
+    /// The QEMU arguments that select this accelerator.
+    pub fn args(self) -> &'static [&'static str] {
+        match self {
+            Self::Tcg => &["-accel", "tcg"],
+            Self::Kvm => &["-accel", "kvm", "-cpu", "host"],
+        }
+    }
+}
+
+/// The machine every ringlab boot uses: q35 with `memory` and `smp` cores,
+/// the kernel ELF loaded through its PVH note, no reboot on triple fault and,
+/// with `debug_exit`, the isa-debug-exit port `poweroff` writes to. Serial
+/// and display are the caller's to add.
+pub fn command(elf: &Path, smp: u32, memory: &str, accel: Accel, debug_exit: bool) -> Command {
+    let mut qemu = Command::new(PROGRAM);
+    qemu.args(["-M", "q35", "-m", memory, "-smp", &smp.to_string()])
+        .arg("-kernel")
+        .arg(elf)
+        .args(accel.args())
+        .arg("-no-reboot");
+    if debug_exit {
+        qemu.args(["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]);
+    }
+    qemu
+}
+
+/// The exit code `cargo xtask run` reports for QEMU's `status`: 0 after a
+/// clean poweroff or a normal QEMU exit, QEMU's own code otherwise, and
+/// 128 + N when a signal N killed it (as shells do).
+pub fn exit_code(status: ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(POWEROFF_STATUS), _) => 0,
+        (Some(code), _) => code,
+        (None, Some(signal)) => 128 + signal,
+        (None, None) => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn poweroff_and_normal_exit_are_success() {
+        assert_eq!(POWEROFF_STATUS, 33);
+        assert_eq!(exit_code(ExitStatus::from_raw(33 << 8)), 0);
+        assert_eq!(exit_code(ExitStatus::from_raw(0)), 0);
+        assert_eq!(exit_code(ExitStatus::from_raw(1 << 8)), 1);
+        assert_eq!(exit_code(ExitStatus::from_raw(9)), 137);
+    }
+
+    #[test]
+    fn command_has_the_contract_arguments() {
+        let qemu = command(Path::new("k.elf"), 4, "512M", Accel::Kvm, true);
+        let args: Vec<_> = qemu.get_args().map(|a| a.to_str().unwrap()).collect();
+        let line = args.join(" ");
+        assert!(line.starts_with("-M q35 -m 512M -smp 4 -kernel k.elf -accel kvm -cpu host"));
+        assert!(line.ends_with("-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04"));
+        let without = command(Path::new("k.elf"), 1, "128M", Accel::Tcg, false);
+        assert!(
+            !without
+                .get_args()
+                .any(|a| a.to_str().unwrap().contains("isa-debug-exit"))
+        );
+    }
+}

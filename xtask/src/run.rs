@@ -1,0 +1,116 @@
+//! `cargo xtask run`: build the kernel, then boot it in QEMU interactively,
+//! the serial console (and QEMU's monitor) on this terminal.
+//! Exits 0 after `poweroff` (QEMU status 33) or a normal QEMU exit.
+
+use std::env;
+use std::process::{Command, ExitCode};
+
+use anyhow::Result;
+use clap::Args;
+use xtask::qemu::{self, Accel};
+use xtask::{cmd, kernel, setup, workspace};
+
+/// The gdb script `--gdb` points at, relative to the workspace root.
+const GDB_SCRIPT: &str = "kernel/ringlab.gdb";
+
+/// Build the kernel and boot it in QEMU, the serial console on this terminal.
+#[derive(Debug, Args)]
+pub struct Run {
+    /// Number of cores.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=255))]
+    pub smp: u32,
+    /// Guest memory, in QEMU's `-m` syntax.
+    #[arg(long, default_value = "512M")]
+    pub memory: String,
+    /// Accelerator: tcg (emulation) or kvm (adds `-cpu host`).
+    #[arg(long, value_enum, default_value_t = Accel::Tcg)]
+    pub accel: Accel,
+    /// No display window (`-display none`); the serial console stays here.
+    #[arg(long)]
+    pub nographic: bool,
+    /// Wait for gdb on :1234 before the first instruction (`-s -S`).
+    #[arg(long)]
+    pub gdb: bool,
+    /// Extra arguments passed to QEMU as they are, after `--`.
+    #[arg(last = true)]
+    pub qemu_args: Vec<String>,
+}
+
+impl Run {
+    /// Builds, prints how to quit (and attach gdb), runs QEMU.
+    pub fn run(self) -> Result<ExitCode> {
+        setup::ensure()?;
+        let elf = kernel::build(kernel::Profile::Release)?;
+        let mut qemu = qemu::command(&elf, self.smp, &self.memory, self.accel, true);
+        qemu.args(["-serial", "mon:stdio"])
+            .args(display_args(self.nographic));
+        if self.gdb {
+            qemu.args(["-s", "-S"]);
+        }
+        qemu.args(&self.qemu_args);
+        self.print_hints();
+        let status = cmd::status(&mut qemu)?;
+        let code = qemu::exit_code(status);
+        Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+    }
+
+    /// Tells how to quit and, with `--gdb`, how to attach.
+    fn print_hints(&self) {
+        eprintln!("Quit with Ctrl-A X (Ctrl-A H lists the other keys), or type `poweroff`.");
+        if self.gdb {
+            let root = workspace::root().display();
+            eprintln!("QEMU waits for gdb on :1234. In a second terminal run:");
+            eprintln!("    cd {root} && gdb -x {GDB_SCRIPT}");
+            if !workspace::root().join(GDB_SCRIPT).is_file() {
+                eprintln!("warning: {GDB_SCRIPT} does not exist yet");
+            }
+        }
+    }
+}
+
+/// The `-display` arguments: none with `--nographic` or without a graphical
+/// session, gtk if this QEMU has it, else QEMU's default display.
+fn display_args(nographic: bool) -> Vec<&'static str> {
+    let session = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|var| env::var_os(var).is_some_and(|v| !v.is_empty()));
+    if !nographic && !session {
+        eprintln!("note: no graphical session ($DISPLAY is unset): running as with --nographic");
+    }
+    let backends = if nographic || !session {
+        String::new()
+    } else {
+        display_backends()
+    };
+    choose_display(nographic || !session, &backends)
+}
+
+/// The display backends `qemu-system-x86_64 -display help` lists.
+fn display_backends() -> String {
+    cmd::stdout(Command::new(qemu::PROGRAM).args(["-display", "help"])).unwrap_or_default()
+}
+
+/// The `-display` arguments for a run with or without a window, given the
+/// output of `-display help`.
+fn choose_display(no_window: bool, backends: &str) -> Vec<&'static str> {
+    if no_window {
+        vec!["-display", "none"]
+    } else if backends.lines().any(|line| line.trim() == "gtk") {
+        vec!["-display", "gtk"]
+    } else {
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_none_gtk_or_default() {
+        let listed = "Available display backend types:\nnone\ngtk\nsdl\n";
+        assert_eq!(choose_display(true, listed), ["-display", "none"]);
+        assert_eq!(choose_display(false, listed), ["-display", "gtk"]);
+        assert!(choose_display(false, "Available display backend types:\nnone\nsdl\n").is_empty());
+    }
+}

@@ -1,0 +1,82 @@
+//! Set-up shared by every subcommand and by the test harness: the
+//! `x86_64-unknown-none` rustup target and `qemu-system-x86_64`.
+//! Installs what it can (rustup target, Debian package as root), else says how.
+
+use std::env;
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Result, bail};
+
+use crate::{cmd, kernel, qemu};
+
+/// Makes sure the kernel target and QEMU are installed.
+pub fn ensure() -> Result<()> {
+    ensure_target()?;
+    ensure_qemu()
+}
+
+/// Adds the kernel's rustup target if rustup does not list it as installed.
+/// Without rustup (a distribution toolchain) it only warns: the build says
+/// clearly enough if the target is missing.
+fn ensure_target() -> Result<()> {
+    let listed = cmd::stdout(Command::new("rustup").args(["target", "list", "--installed"]));
+    match listed {
+        Ok(list) if list.lines().any(|line| line.trim() == kernel::TARGET) => Ok(()),
+        Ok(_) => cmd::run(Command::new("rustup").args(["target", "add", kernel::TARGET])),
+        Err(err) => {
+            eprintln!("warning: cannot ask rustup for installed targets ({err:#}); going on");
+            Ok(())
+        }
+    }
+}
+
+/// Installs QEMU with apt when running as root, else fails with the command
+/// the user should run.
+fn ensure_qemu() -> Result<()> {
+    const INSTALL: [&str; 4] = ["apt-get", "install", "-y", "qemu-system-x86"];
+    if find_on_path(qemu::PROGRAM).is_some() {
+        return Ok(());
+    }
+    if !is_root() {
+        bail!(
+            "`{}` is not on PATH; install it with:\n    sudo apt-get update && sudo {}",
+            qemu::PROGRAM,
+            INSTALL.join(" ")
+        );
+    }
+    cmd::run(Command::new("apt-get").arg("update"))?;
+    let mut apt = Command::new(INSTALL[0]);
+    apt.env("DEBIAN_FRONTEND", "noninteractive")
+        .args(&INSTALL[1..]);
+    cmd::run(&mut apt)
+}
+
+/// The first executable file called `program` in a `PATH` directory.
+pub fn find_on_path(program: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = env::var_os("PATH")?;
+    env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|file| {
+            file.metadata()
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// Whether we run as root (`id -u` is 0).
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_sh_but_not_a_made_up_program() {
+        assert!(find_on_path("sh").is_some());
+        assert!(find_on_path("ringlab-no-such-program").is_none());
+    }
+}

@@ -1,0 +1,172 @@
+//! QEMU tests of the shell over the serial line: line editing keys, every
+//! kind of bad input (each followed by a check that the shell still answers),
+//! help, and the system commands' output.
+
+use std::time::Duration;
+
+use xtask::harness::{Config, Machine};
+
+const PROMPT_WAIT: Duration = Duration::from_secs(10);
+
+/// Types raw bytes (ending with Enter) and returns what appeared up to the
+/// next prompt.
+fn type_raw(machine: &mut Machine, bytes: &str) -> String {
+    machine.send(bytes);
+    machine
+        .expect("ringlab> ", PROMPT_WAIT)
+        .unwrap_or_else(|err| machine.fail(&err.to_string()))
+}
+
+fn assert_alive(machine: &mut Machine) {
+    assert_eq!(
+        machine.run("echo alive"),
+        "alive\n",
+        "the shell stopped answering"
+    );
+}
+
+#[test]
+fn editing_keys_over_serial() {
+    let mut machine = Machine::boot(Config::smp(1));
+    // Backspace fixes a typo; Home then insert at the start.
+    assert!(type_raw(&mut machine, "echo abx\x7fc\r").contains("abc\n"));
+    assert!(type_raw(&mut machine, "cho front\x1b[He\r").contains("front\n"));
+    // Left arrow twice, insert mid-line.
+    assert!(type_raw(&mut machine, "echo ac\x1b[Db\r").contains("abc\n"));
+    // Up arrow recalls the previous line.
+    assert!(type_raw(&mut machine, "\x1b[A\r").contains("abc\n"));
+    // Ctrl-U kills what was typed; Ctrl-C cancels a line without running it.
+    assert!(type_raw(&mut machine, "garbage\x15echo clean\r").contains("clean\n"));
+    let cancelled = type_raw(&mut machine, "echo never\x03");
+    assert!(cancelled.contains("^C"), "Ctrl-C shows ^C:\n{cancelled}");
+    assert_eq!(machine.run("echo after"), "after\n");
+    // Tab completes a unique command name.
+    let completed = type_raw(&mut machine, "upt\t\r");
+    assert!(
+        completed.contains("up "),
+        "tab completion ran uptime:\n{completed}"
+    );
+}
+
+/// Each bad line gets a one-line `error:` naming the problem, then the shell
+/// still answers.
+#[test]
+fn bad_input_gets_a_clear_error_and_the_shell_goes_on() {
+    let mut machine = Machine::boot(Config::smp(4));
+    let cases: [(&str, &str); 9] = [
+        ("pwoeroff", "did you mean 'poweroff'"),
+        ("spin", "missing"),
+        ("cores extra", "unexpected argument 'extra'"),
+        ("spin 1 abc", "'abc' is not a number"),
+        ("spin 1 0", "out of range"),
+        ("spin 9 10", "out of range"),
+        ("spin 1,1 10", "listed twice"),
+        ("spin 0 10", "core 0 runs the shell"),
+        ("echo \"unterminated", "quote"),
+    ];
+    for (line, expected) in cases {
+        let out = machine.run(line);
+        let error = out.lines().find(|l| l.starts_with("error: "));
+        assert!(
+            error.is_some_and(|e| e.contains(expected)),
+            "`{line}` should give an error containing {expected:?}, got:\n{out}"
+        );
+        assert_alive(&mut machine);
+    }
+}
+
+#[test]
+fn raw_bad_bytes_are_reported_not_swallowed() {
+    let mut machine = Machine::boot(Config::smp(1));
+    let long = format!("echo {}\r", "x".repeat(400));
+    assert!(type_raw(&mut machine, &long).contains("line too long"));
+    assert_alive(&mut machine);
+    assert!(type_raw(&mut machine, "\x07echo bell\r").contains("control byte"));
+    assert_alive(&mut machine);
+    assert!(type_raw(&mut machine, "echo caf\u{e9}\r").contains("non-ASCII"));
+    assert_alive(&mut machine);
+    assert!(type_raw(&mut machine, "\x1b[99~echo esc\r").contains("esc\n"));
+    assert_alive(&mut machine);
+}
+
+#[test]
+fn help_describes_each_command() {
+    let mut machine = Machine::boot(Config::smp(1));
+    for command in [
+        "cores", "mem", "uptime", "echo", "clear", "poweroff", "spin", "fault",
+    ] {
+        let out = machine.run(&format!("help {command}"));
+        assert!(
+            out.contains("usage: "),
+            "`help {command}` has no usage line:\n{out}"
+        );
+        assert!(
+            out.contains("example: "),
+            "`help {command}` has no example:\n{out}"
+        );
+    }
+    let out = machine.run("help nosuch");
+    assert!(out.starts_with("error: "), "`help nosuch`:\n{out}");
+}
+
+#[test]
+fn cores_lists_apic_ids_and_states() {
+    let mut machine = Machine::boot(Config::smp(4));
+    let out = machine.run("cores");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "core 0: apic 0, shell", "{out}");
+    for core in 1..4 {
+        assert_eq!(
+            lines[core],
+            format!("core {core}: apic {core}, idle"),
+            "{out}"
+        );
+    }
+    assert_eq!(lines[4], "4 cores online");
+}
+
+#[test]
+fn mem_and_uptime_report_figures() {
+    let mut machine = Machine::boot(Config::smp(2));
+    let mem = machine.run("mem");
+    for what in ["RAM", "kernel", "heap", "stacks", "page tables", "queues"] {
+        assert!(
+            mem.lines().any(|l| l.trim_start().starts_with(what)),
+            "`mem` lacks {what}:\n{mem}"
+        );
+    }
+    assert!(mem.contains("2 cores x 144.0 KiB"), "{mem}");
+    let uptime = machine.run("uptime");
+    assert!(
+        uptime.starts_with("up ") && uptime.contains("cycles") && uptime.contains("boot to prompt"),
+        "{uptime}"
+    );
+}
+
+#[test]
+fn clear_sends_the_clear_screen_sequence() {
+    let mut machine = Machine::boot(Config::smp(1));
+    machine.send("clear\r");
+    // The harness strips escapes from what it returns; the raw log keeps them.
+    machine
+        .expect("ringlab> ", PROMPT_WAIT)
+        .unwrap_or_else(|err| machine.fail(&err.to_string()));
+    let raw = String::from_utf8_lossy(&machine.raw_log()).into_owned();
+    assert!(
+        raw.contains("\x1b[H\x1b[2J"),
+        "no clear-screen sequence in the console bytes:\n{raw:?}"
+    );
+}
+
+/// Without the debug-exit device, poweroff goes through ACPI S5 and QEMU
+/// exits with status 0.
+#[test]
+fn poweroff_through_acpi_without_the_debug_exit_device() {
+    let config = Config {
+        debug_exit: false,
+        ..Config::smp(2)
+    };
+    let mut machine = Machine::boot(config);
+    machine.send("poweroff\r");
+    assert_eq!(machine.wait_exit(Duration::from_secs(10)), 0);
+}
