@@ -58,16 +58,36 @@ pub type Work = Box<dyn FnOnce(&JobContext) + Send>;
 /// What a running job can ask about itself.
 pub struct JobContext {
     core: usize,
+    /// The other cores of the same demo, as a bit mask.
+    peers: u64,
 }
 
 impl JobContext {
-    /// Whether the shell asked the job to stop (Ctrl-C); check it in loops.
+    /// The context for the shell core's own part of a demo, run inline,
+    /// with `peers` the demo's other cores (bit mask).
+    pub fn on_shell_core(peers: u64) -> Self {
+        CORES[0].abort.store(false, Ordering::Relaxed);
+        JobContext { core: 0, peers }
+    }
+
+    /// The core running the job.
+    pub fn core(&self) -> usize {
+        self.core
+    }
+
+    /// Whether the job should stop: the shell asked (Ctrl-C), or a peer
+    /// core of the same demo faulted, so waiting for it would never end.
+    /// Check it in every loop that waits.
     pub fn should_abort(&self) -> bool {
         if self.core == 0 && input::take_interrupt() {
             CORES[0].abort.store(true, Ordering::Relaxed);
         }
         // Acquire pairs with the Release store in request_abort.
-        CORES[self.core].abort.load(Ordering::Acquire)
+        CORES[self.core].abort.load(Ordering::Acquire) || self.a_peer_faulted()
+    }
+
+    fn a_peer_faulted(&self) -> bool {
+        (0..count()).any(|core| self.peers & (1 << core) != 0 && state(core) == CoreState::Faulted)
     }
 }
 
@@ -103,6 +123,9 @@ struct Core {
     finished: AtomicU64,
     /// Set by the shell (Release) to ask the job to stop; read by the job.
     abort: AtomicBool,
+    /// The current job's peer cores (bit mask); written by the shell core
+    /// before publishing the mailbox, read by the job (ordered by it).
+    peers: AtomicU64,
     /// Stacks, mapped once at boot by the boot core.
     stacks: Once<(GuardedStack, GuardedStack)>,
     /// Set (once) by the core itself when it faults.
@@ -118,6 +141,7 @@ static CORES: [Core; MAX_CORES] = [const {
         job_started: AtomicU64::new(0),
         finished: AtomicU64::new(0),
         abort: AtomicBool::new(false),
+        peers: AtomicU64::new(0),
         stacks: Once::new(),
         fault: Once::new(),
     }
@@ -299,7 +323,10 @@ extern "C" fn job_loop(core: usize) -> ! {
         // SAFETY: non-null mailbox values come only from Box::into_raw in
         // `submit`, and the swap above made this core their only owner.
         let work = unsafe { Box::from_raw(job) };
-        work(&JobContext { core });
+        work(&JobContext {
+            core,
+            peers: slot.peers.load(Ordering::Relaxed),
+        });
         slot.state.store(CoreState::Idle as u8, Ordering::Release);
         slot.finished.fetch_add(1, Ordering::Release); // Acquire: Ticket::is_done
         apic::send_ipi(apic_id(0), WAKE_VECTOR);
@@ -368,8 +395,14 @@ impl Ticket {
     }
 }
 
-/// Hands `work` to `core` (not core 0) and wakes it.
-pub fn submit(core: usize, name: &'static str, work: Work) -> Result<Ticket, SubmitError> {
+/// Hands `work` to `core` (not core 0) and wakes it; `peers` (bit mask) are
+/// the other cores of the same demo.
+pub fn submit(
+    core: usize,
+    name: &'static str,
+    peers: u64,
+    work: Work,
+) -> Result<Ticket, SubmitError> {
     if core >= count() {
         return Err(SubmitError::NoSuchCore { count: count() });
     }
@@ -391,6 +424,7 @@ pub fn submit(core: usize, name: &'static str, work: Work) -> Result<Ticket, Sub
     *slot.job_name.lock() = name;
     slot.job_started.store(time::now(), Ordering::Relaxed);
     slot.abort.store(false, Ordering::Relaxed);
+    slot.peers.store(peers, Ordering::Relaxed);
     let finished_count = slot.finished.load(Ordering::Relaxed) + 1;
     let job = Box::into_raw(Box::new(work));
     // Release pairs with the Acquire swap in job_loop.
@@ -402,8 +436,14 @@ pub fn submit(core: usize, name: &'static str, work: Work) -> Result<Ticket, Sub
     })
 }
 
-fn request_abort(core: usize) {
+/// Asks the job on `core` to stop.
+pub fn request_abort(core: usize) {
     CORES[core].abort.store(true, Ordering::Release); // Acquire: should_abort
+}
+
+/// Whether the job on `core` was asked to stop.
+pub fn abort_requested(core: usize) -> bool {
+    CORES[core].abort.load(Ordering::Acquire)
 }
 
 /// How waiting for jobs ended.
@@ -419,15 +459,15 @@ pub enum WaitOutcome {
 }
 
 /// Waits (halted between wake-ups) until every ticket's job is done or its
-/// core faulted. The first Ctrl-C asks the jobs to stop; a second one stops
-/// waiting.
-pub fn wait(tickets: &[Ticket]) -> WaitOutcome {
+/// core faulted. The first Ctrl-C asks the jobs to stop (`aborted` says it
+/// was already asked); a second one stops waiting.
+pub fn wait(tickets: &[Ticket], mut aborted: bool) -> WaitOutcome {
     let pending = || {
         tickets
             .iter()
             .filter(|t| !t.is_done() && state(t.core) != CoreState::Faulted)
     };
-    let mut aborted = false;
+
     loop {
         if pending().next().is_none() {
             return WaitOutcome::Finished { aborted };

@@ -19,6 +19,7 @@ mod interrupts;
 mod panic;
 mod platform;
 mod time;
+mod virtio_bus;
 
 use crate::arch::{pic, pvh};
 
@@ -56,6 +57,7 @@ extern "C" fn boot_core_main(_: usize) -> ! {
         started,
         time::cycles_to_ns(cycles) / 1000
     );
+    virtio_bus::init(cores::count()); // one virtqueue per ordered pair of cores
     shell_main(0)
 }
 

@@ -1,18 +1,19 @@
 //! Running a command's work on a set of cores: check they are all free,
-//! hand out the jobs, then wait (or not, with `&`), turning the outcome into
-//! a line for the user.
+//! hand out the jobs (core 0's part runs inline on the shell core), then
+//! wait (or not, with `&`), turning the outcome into a line for the user.
 
 use alloc::format;
 use core::fmt::Write;
 
 use shell::{CoreSet, Error};
 
-use crate::cores::{self, CoreState, SubmitError, Ticket, WaitOutcome, Work};
+use crate::cores::{self, CoreState, JobContext, SubmitError, Ticket, WaitOutcome, Work};
 use crate::time;
 
-/// Checks that every core in `set` can take a job now.
+/// Checks that every core in `set` can take a job now (core 0, the shell
+/// core, always can: its part runs inline).
 pub fn check_free(set: CoreSet) -> Result<(), Error> {
-    for core in set.iter() {
+    for core in set.iter().filter(|&core| core != 0) {
         let why = match cores::state(core) {
             CoreState::Idle => continue,
             CoreState::Shell => SubmitError::ShellCore,
@@ -28,19 +29,27 @@ pub fn check_free(set: CoreSet) -> Result<(), Error> {
 }
 
 /// Runs `work(core)` on every core in `set` as job `name`; waits unless
-/// `background`. Returns the outcome (None when sent to the background).
+/// `background`. Core 0's part runs inline, after the others are started,
+/// so it cannot go to the background. Returns the outcome and the cycles
+/// taken (None when sent to the background).
 pub fn run_on(
     set: CoreSet,
     name: &'static str,
     background: bool,
     out: &mut dyn Write,
-    work: impl Fn(usize) -> Work,
+    mut work: impl FnMut(usize) -> Work,
 ) -> Result<Option<(WaitOutcome, u64)>, Error> {
     check_free(set)?;
+    if background && set.contains(0) {
+        return Err(Error::invalid(
+            "core 0 runs the shell, so a demo that includes it cannot run in the background",
+        ));
+    }
     let start = time::now();
     let mut tickets = alloc::vec::Vec::with_capacity(set.len());
-    for core in set.iter() {
-        let ticket: Ticket = cores::submit(core, name, work(core))
+    for core in set.iter().filter(|&core| core != 0) {
+        let peers = set.bits() & !(1 << core);
+        let ticket: Ticket = cores::submit(core, name, peers, work(core))
             .map_err(|why| Error::invalid(format!("core {core} is {why}")))?;
         tickets.push(ticket);
     }
@@ -52,7 +61,13 @@ pub fn run_on(
         );
         return Ok(None);
     }
-    let outcome = cores::wait(&tickets);
+    if set.contains(0) {
+        work(0)(&JobContext::on_shell_core(set.bits() & !1));
+        if cores::abort_requested(0) {
+            tickets.iter().for_each(|t| cores::request_abort(t.core())); // Ctrl-C reached core 0 first
+        }
+    }
+    let outcome = cores::wait(&tickets, cores::abort_requested(0) && set.contains(0));
     let elapsed = time::now() - start;
     for ticket in &tickets {
         if cores::state(ticket.core()) == CoreState::Faulted {

@@ -2,10 +2,13 @@
 //! bytes to the `shell` crate. One file per group of commands; adding a
 //! command is one entry in COMMANDS plus its function.
 
+mod bench;
 mod debug;
 mod format;
 mod jobs;
+mod ping;
 mod system;
+mod vq;
 
 use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, Ordering};
@@ -30,6 +33,9 @@ static COMMANDS: &[Command<Kernel>] = &[
     system::ECHO,
     system::CLEAR,
     system::POWEROFF,
+    ping::PING,
+    vq::VQ,
+    bench::BENCH,
     debug::SPIN,
     debug::FAULT,
 ];

@@ -10,7 +10,7 @@ use super::Kernel;
 use super::format::{Bytes, Seconds};
 use crate::arch::paging::PAGE_TABLE_BYTES;
 use crate::cores::{self, CoreState};
-use crate::{heap, platform, time};
+use crate::{heap, platform, time, virtio_bus};
 
 /// `cores`: one line per core.
 pub const CORES: Command<Kernel> = Command {
@@ -110,7 +110,14 @@ fn mem_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resu
                 Bytes(PAGE_TABLE_BYTES.load(core::sync::atomic::Ordering::Relaxed))
             )
         ),
-        ("  queues", alloc::format!("{}", Bytes(0))),
+        (
+            "  queues",
+            alloc::format!(
+                "{} ({} virtqueues)",
+                Bytes(virtio_bus::queue_bytes()),
+                cores::count() * (cores::count() - 1)
+            )
+        ),
     ];
     for (what, value) in lines {
         let _ = writeln!(out, "{what:<14}{value}");

@@ -1,0 +1,179 @@
+//! The data buffers of one queue, one per descriptor, and the only code that
+//! touches their bytes. Plain (non-atomic) memory: who may touch a buffer is
+//! decided by the ring indices, and every access here is `unsafe` for that.
+//!
+//! Ownership of buffer `id`, which the callers' SAFETY comments rely on:
+//! * the **sender** owns it from the moment an Acquire load of `avail.idx`
+//!   shows it posted until its Release store of `used.idx` publishes it;
+//! * the **receiver** owns it from the moment an Acquire load of `used.idx`
+//!   shows it used until its Release store of `avail.idx` re-posts it;
+//! * nobody else ever touches the bytes (snapshots read descriptors and rings,
+//!   never buffers).
+//!
+//! Each hand-over is a Release store read by an Acquire load, so every access
+//! by the old owner happens-before every access by the new one: no data race.
+//! Under loom each buffer is a `loom::cell::UnsafeCell`, which checks exactly that.
+
+#[cfg(not(loom))]
+pub(crate) use flat::Buffers;
+#[cfg(loom)]
+pub(crate) use model::Buffers;
+
+/// Real buffers: `count × buf_size` contiguous bytes, 64-byte aligned.
+#[cfg(not(loom))]
+mod flat {
+    use crate::mem::SharedMem;
+    use core::ptr;
+
+    /// The buffers of one queue.
+    pub(crate) struct Buffers {
+        mem: SharedMem,
+        count: usize,
+        buf_size: usize,
+    }
+
+    impl Buffers {
+        /// `count` zeroed buffers of `buf_size` bytes (a multiple of 64).
+        pub(crate) fn new(count: u16, buf_size: u32) -> Self {
+            let (count, buf_size) = (usize::from(count), buf_size as usize);
+            Self { mem: SharedMem::zeroed(count * buf_size), count, buf_size }
+        }
+
+        /// Address of buffer `id`, for its descriptor.
+        pub(crate) fn addr(&self, id: u16) -> u64 {
+            self.mem.addr() + (usize::from(id) * self.buf_size) as u64
+        }
+
+        /// Byte offset of `[offset, offset + len)` of buffer `id` in the memory.
+        fn span(&self, id: u16, offset: usize, len: usize) -> usize {
+            let id = usize::from(id);
+            assert!(id < self.count && offset + len <= self.buf_size, "buffer {id} span {offset}+{len}");
+            id * self.buf_size + offset
+        }
+
+        /// Copies `src` into buffer `id` at `offset`.
+        ///
+        /// # Safety
+        /// The caller owns buffer `id` under the rules in this module's doc.
+        pub(crate) unsafe fn write(&self, id: u16, offset: usize, src: &[u8]) {
+            let at = self.span(id, offset, src.len());
+            // SAFETY: `at..at + len` is inside the memory (checked by `span`);
+            // `base()` may be written through; the caller owns these bytes, so
+            // nothing else accesses them now; `src` is the caller's own slice,
+            // never our memory (which no safe API hands out), so no overlap.
+            unsafe { ptr::copy_nonoverlapping(src.as_ptr(), self.mem.base().add(at), src.len()) }
+        }
+
+        /// Copies `dst.len()` bytes out of buffer `id` at `offset`.
+        ///
+        /// # Safety
+        /// The caller owns buffer `id` under the rules in this module's doc.
+        pub(crate) unsafe fn read(&self, id: u16, offset: usize, dst: &mut [u8]) {
+            let at = self.span(id, offset, dst.len());
+            // SAFETY: as in `write`, reading instead; `dst` is a `&mut` the
+            // caller holds, which cannot alias our `UnsafeCell` memory.
+            unsafe { ptr::copy_nonoverlapping(self.mem.base().add(at), dst.as_mut_ptr(), dst.len()) }
+        }
+
+        /// Writes the 8 bytes at the start of buffer `id` (the fragment
+        /// header) with one store instead of a copy loop.
+        ///
+        /// # Safety
+        /// The caller owns buffer `id` under the rules in this module's doc.
+        pub(crate) unsafe fn write_head(&self, id: u16, head: [u8; 8]) {
+            let at = self.span(id, 0, 8);
+            // SAFETY: as in `write`; buffers start on 64-byte boundaries
+            // (`buf_size` is a multiple of 64), so the 8 bytes are aligned.
+            unsafe { self.mem.base().add(at).cast::<[u8; 8]>().write(head) }
+        }
+
+        /// Reads the 8 bytes at the start of buffer `id` with one load.
+        ///
+        /// # Safety
+        /// The caller owns buffer `id` under the rules in this module's doc.
+        pub(crate) unsafe fn read_head(&self, id: u16) -> [u8; 8] {
+            let at = self.span(id, 0, 8);
+            // SAFETY: as in `write_head`, reading instead.
+            unsafe { self.mem.base().add(at).cast::<[u8; 8]>().read() }
+        }
+    }
+}
+
+/// Buffers under loom: one tracked cell per buffer.
+#[cfg(loom)]
+mod model {
+    use alloc::boxed::Box;
+    use alloc::vec;
+    use alloc::vec::Vec;
+    use loom::cell::UnsafeCell;
+
+    /// The buffers of one queue (loom model).
+    pub(crate) struct Buffers {
+        cells: Box<[UnsafeCell<Vec<u8>>]>,
+        buf_size: usize,
+    }
+
+    impl Buffers {
+        /// `count` zeroed buffers of `buf_size` bytes.
+        pub(crate) fn new(count: u16, buf_size: u32) -> Self {
+            let buf_size = buf_size as usize;
+            let cells: Vec<_> = (0..count).map(|_| UnsafeCell::new(vec![0; buf_size])).collect();
+            Self { cells: cells.into_boxed_slice(), buf_size }
+        }
+
+        /// A made-up address (loom objects have no stable one).
+        pub(crate) fn addr(&self, id: u16) -> u64 {
+            (usize::from(id) * self.buf_size) as u64
+        }
+
+        /// Copies `src` into buffer `id` at `offset`.
+        ///
+        /// # Safety
+        /// The caller owns buffer `id` under the rules in this module's doc.
+        pub(crate) unsafe fn write(&self, id: u16, offset: usize, src: &[u8]) {
+            self.cells[usize::from(id)].with_mut(|buf| {
+                // SAFETY: loom itself checks the caller's ownership claim:
+                // `with_mut` panics if another thread's access is concurrent.
+                let buf = unsafe { &mut *buf };
+                buf[offset..offset + src.len()].copy_from_slice(src);
+            });
+        }
+
+        /// Copies `dst.len()` bytes out of buffer `id` at `offset`.
+        ///
+        /// # Safety
+        /// The caller owns buffer `id` under the rules in this module's doc.
+        pub(crate) unsafe fn read(&self, id: u16, offset: usize, dst: &mut [u8]) {
+            self.cells[usize::from(id)].with(|buf| {
+                // SAFETY: as in `write`; loom checks no write is concurrent.
+                let buf = unsafe { &*buf };
+                dst.copy_from_slice(&buf[offset..offset + dst.len()]);
+            });
+        }
+
+        /// Writes the fragment header at the start of buffer `id`.
+        ///
+        /// # Safety
+        /// The caller owns buffer `id` under the rules in this module's doc.
+        pub(crate) unsafe fn write_head(&self, id: u16, head: [u8; 8]) {
+            // SAFETY: the caller's contract is ours.
+            unsafe { self.write(id, 0, &head) }
+        }
+
+        /// Reads the fragment header at the start of buffer `id`.
+        ///
+        /// # Safety
+        /// The caller owns buffer `id` under the rules in this module's doc.
+        pub(crate) unsafe fn read_head(&self, id: u16) -> [u8; 8] {
+            let mut head = [0; 8];
+            // SAFETY: the caller's contract is ours.
+            unsafe { self.read(id, 0, &mut head) };
+            head
+        }
+    }
+
+    // SAFETY: the cells are reached only through `write`/`read`, whose
+    // callers own the buffer by the Release/Acquire hand-over in the module
+    // doc; loom's cells verify that claim on every access.
+    unsafe impl Sync for Buffers {}
+}

@@ -1,0 +1,376 @@
+//! The receiver's side of a queue, the spec's *driver*: poll the used ring,
+//! check every entry as Linux checks an untrusted device, copy fragments into
+//! the caller's slice, and re-post the buffers. Used only by core `dst`.
+//!
+//! The checks on each used entry at position `pos` (src/frag.rs adds the header's):
+//! * `used.idx - last_used ≤ size` (the index did not run ahead);
+//! * `id < size`, and `id` is the buffer the receiver posted at `pos`: the
+//!   sender fills buffers in posting order (VIRTIO 1.2 §2.7.9), so the
+//!   receiver knows which buffer `pos` covers without believing the entry;
+//! * `8 ≤ len ≤ buf_size`, and `len` agrees with the fragment header;
+//! * the fragment is the one expected: a start (offset 0) between messages,
+//!   the next offset of the same total inside one.
+//!
+//! A failed check skips the entry (its buffer is re-posted, so none leaks),
+//! counts it in `corrupt`, and reports [`RecvError::Corrupt`].
+
+use crate::error::{Fault, RecvError};
+use crate::frag::{self, HEADER_LEN, Header};
+use crate::queue::Queue;
+use crate::spin::{NoWait, Spin};
+use crate::sync::Ordering::{Acquire, Relaxed, Release};
+use crate::sync::bump;
+
+/// The receiving half of one queue. Only core `dst`'s endpoint makes one, so
+/// there is exactly one receiver per queue (src/endpoint.rs).
+pub(crate) struct RecvHalf<'q> {
+    q: &'q Queue,
+}
+
+/// A used entry that passed the entry and header checks.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frag {
+    /// Its used-ring position.
+    pos: u16,
+    /// The buffer it occupies (the one posted at `pos`).
+    id: u16,
+    /// Length of the whole message.
+    pub(crate) total: usize,
+    /// Where its payload starts in the message.
+    offset: usize,
+    /// Payload bytes in this fragment.
+    payload: usize,
+}
+
+impl<'q> RecvHalf<'q> {
+    /// The receiving half of `q`. Caller: the endpoint of core `q.dst` only.
+    pub(crate) fn new(q: &'q Queue) -> Self {
+        Self { q }
+    }
+
+    /// Receives the next message if all of it is already on the used ring.
+    pub(crate) fn try_recv(&self, buf: &mut [u8]) -> Result<usize, RecvError> {
+        match self.poll_start()? {
+            Some(first) => self.try_take(first, buf),
+            None => Err(RecvError::Empty),
+        }
+    }
+
+    /// Receives the message starting with `first` (from `poll_start`) if all
+    /// of it is already on the used ring; otherwise leaves it queued.
+    pub(crate) fn try_take(&self, first: Frag, buf: &mut [u8]) -> Result<usize, RecvError> {
+        let q = self.q;
+        self.fits(&first, buf)?;
+        let needed = frag::count(first.total, q.cap());
+        if needed > usize::from(q.size) {
+            self.flush();
+            return Err(RecvError::NeedsStreaming { src: q.src, fragments: needed });
+        }
+        // Fits in u16: needed ≤ size.
+        if usize::from(self.visible(needed as u16)?) < needed {
+            // The sender may be waiting for buffers we still hold.
+            self.flush();
+            return Err(RecvError::Empty);
+        }
+        // Every fragment is visible, so this never waits.
+        self.body(first, buf, &mut NoWait)
+    }
+
+    /// Receives the next message, waiting with `spin` while there is none.
+    pub(crate) fn recv<S: Spin + ?Sized>(&self, buf: &mut [u8], spin: &mut S) -> Result<usize, RecvError> {
+        loop {
+            if let Some(first) = self.poll_start()? {
+                return self.take(first, buf, spin);
+            }
+            if !spin.keep_waiting() {
+                return Err(RecvError::Aborted { lost_from: None });
+            }
+        }
+    }
+
+    /// The first fragment of the next message, if one has arrived; throws
+    /// away leftovers of a lost message first. Re-posts held buffers and
+    /// returns `None` when the ring is empty. Consumes nothing else.
+    pub(crate) fn poll_start(&self) -> Result<Option<Frag>, RecvError> {
+        let q = self.q;
+        loop {
+            let Some(f) = self.peek()? else {
+                self.flush();
+                return Ok(None);
+            };
+            // Relaxed, both: receiver-private flag.
+            if f.offset == 0 {
+                q.recv.discarding.store(false, Relaxed);
+                return Ok(Some(f));
+            }
+            if !q.recv.discarding.load(Relaxed) {
+                return Err(self.reject(f.pos, Fault::OrphanFragment { offset: f.offset as u32 }));
+            }
+            self.consume(&f, None);
+        }
+    }
+
+    /// Receives the message starting with `first` (from `poll_start`) into
+    /// `buf`, waiting with `spin` for fragments still to come.
+    pub(crate) fn take<S: Spin + ?Sized>(&self, first: Frag, buf: &mut [u8], spin: &mut S) -> Result<usize, RecvError> {
+        self.fits(&first, buf)?;
+        self.body(first, buf, spin)
+    }
+
+    /// Refuses, keeping the message, a buffer shorter than it.
+    fn fits(&self, first: &Frag, buf: &[u8]) -> Result<(), RecvError> {
+        if first.total > buf.len() {
+            return Err(RecvError::TooSmall { src: self.q.src, needed: first.total });
+        }
+        Ok(())
+    }
+
+    /// Copies the message out fragment by fragment, `buf` being long enough.
+    fn body<S: Spin + ?Sized>(&self, first: Frag, buf: &mut [u8], spin: &mut S) -> Result<usize, RecvError> {
+        let total = first.total;
+        let (mut f, mut got) = (first, 0);
+        loop {
+            self.consume(&f, Some(&mut buf[got..]));
+            got += f.payload;
+            if got == total {
+                bump(&self.q.recv.received, 1);
+                return Ok(total);
+            }
+            f = self.next_fragment(total, got, spin)?;
+        }
+    }
+
+    /// Waits for the fragment at offset `got` of the `total`-byte message.
+    fn next_fragment<S: Spin + ?Sized>(&self, total: usize, got: usize, spin: &mut S) -> Result<Frag, RecvError> {
+        let src = self.q.src;
+        loop {
+            let f = match self.peek() {
+                Ok(Some(f)) => f,
+                Ok(None) => {
+                    self.flush();
+                    if spin.keep_waiting() {
+                        continue;
+                    }
+                    self.lose();
+                    return Err(RecvError::Aborted { lost_from: Some(src) });
+                }
+                Err(e) => {
+                    self.lose();
+                    return Err(e);
+                }
+            };
+            if f.offset == 0 {
+                // The sender abandoned this message; the new one is kept.
+                self.lose();
+                // Relaxed: receiver-private flag.
+                self.q.recv.discarding.store(false, Relaxed);
+                self.flush();
+                return Err(RecvError::Truncated { src, received: got, expected: total });
+            }
+            let fault = if f.total != total {
+                Fault::TotalChanged { total: f.total as u32, expected: total as u32 }
+            } else if f.offset != got {
+                Fault::OutOfSequence { offset: f.offset as u32, expected: got as u32 }
+            } else {
+                return Ok(f);
+            };
+            self.lose();
+            return Err(self.reject(f.pos, fault));
+        }
+    }
+
+    /// Used entries visible to the receiver. Trusts the cached `used.idx`
+    /// when it already shows `want`; otherwise reloads it.
+    fn visible(&self, want: u16) -> Result<u16, RecvError> {
+        let q = self.q;
+        let last = q.recv.last_used.load(Relaxed);
+        let n = q.recv.used_cache.load(Relaxed).wrapping_sub(last);
+        if n >= want {
+            return Ok(n);
+        }
+        // Acquire, partner: the sender's Release store of used.idx in
+        // SendHalf::publish. Makes the used entries below it, and the bytes
+        // of their buffers, visible; those buffers are now the receiver's.
+        let fresh = q.used.idx().load(Acquire);
+        let n = fresh.wrapping_sub(last);
+        if n > q.size {
+            bump(&q.recv.corrupt, 1);
+            return Err(RecvError::Corrupt { src: q.src, fault: Fault::UsedIdxAhead { ahead: n } });
+        }
+        // Relaxed: receiver-private cache, read back only by the receiver.
+        q.recv.used_cache.store(fresh, Relaxed);
+        Ok(n)
+    }
+
+    /// The next used entry, checked; `None` if there is none. A bad entry is
+    /// skipped and reported.
+    fn peek(&self) -> Result<Option<Frag>, RecvError> {
+        if self.visible(1)? == 0 {
+            return Ok(None);
+        }
+        // Relaxed: receiver-private.
+        let pos = self.q.recv.last_used.load(Relaxed);
+        match self.check(pos) {
+            Ok(f) => Ok(Some(f)),
+            Err(fault) => Err(self.reject(pos, fault)),
+        }
+    }
+
+    /// Checks the used entry at `pos` and the header of its buffer.
+    fn check(&self, pos: u16) -> Result<Frag, Fault> {
+        let q = self.q;
+        let slot = q.slot(pos);
+        // Relaxed: `pos` is below a used.idx loaded with Acquire in `visible`.
+        let id = q.used.id(slot).load(Relaxed);
+        let len = q.used.len(slot).load(Relaxed);
+        // Relaxed: our own earlier store (the receiver is the avail ring's only writer).
+        let posted = q.avail.slot(slot).load(Relaxed);
+        if id >= u32::from(q.size) {
+            return Err(Fault::IdOutOfRange { id });
+        }
+        if id != u32::from(posted) {
+            return Err(Fault::IdNotPosted { id, posted });
+        }
+        if len < HEADER_LEN as u32 || len > q.buf_size {
+            return Err(Fault::LenOutOfRange { len });
+        }
+        // SAFETY: the receiver owns buffer `posted` (rules in buffers.rs): our
+        // Acquire load of used.idx is past `pos`, and the sender, filling in
+        // posting order, released the buffer posted at `pos` with that store.
+        // We read the buffer *we* posted there, not the entry's id, so even a
+        // lying entry cannot make us read one the sender still owns.
+        let header = Header::decode(unsafe { q.bufs.read_head(posted) });
+        let payload = frag::check(header, len, q.cap())?;
+        let (total, offset) = (header.total as usize, header.offset as usize);
+        Ok(Frag { pos, id: posted, total, offset, payload })
+    }
+
+    /// Skips the bad entry at `pos`, counts it, and throws away the rest of
+    /// whatever message it belonged to.
+    fn reject(&self, pos: u16, fault: Fault) -> RecvError {
+        let q = self.q;
+        // Relaxed: our own earlier store.
+        let posted = q.avail.slot(q.slot(pos)).load(Relaxed);
+        self.release(pos, posted);
+        bump(&q.recv.corrupt, 1);
+        // Relaxed: receiver-private flag.
+        q.recv.discarding.store(true, Relaxed);
+        RecvError::Corrupt { src: q.src, fault }
+    }
+
+    /// Counts a message lost part-way and throws away its remaining fragments.
+    fn lose(&self) {
+        bump(&self.q.recv.lost, 1);
+        // Relaxed: receiver-private flag.
+        self.q.recv.discarding.store(true, Relaxed);
+    }
+
+    /// Copies the fragment's payload into `dst` (unless discarding it) and
+    /// gives its buffer back.
+    fn consume(&self, f: &Frag, dst: Option<&mut [u8]>) {
+        if let Some(dst) = dst {
+            // SAFETY: as in `check`: buffer `f.id`, posted at `f.pos`, is the
+            // receiver's until `release` re-posts it just below.
+            unsafe { self.q.bufs.read(f.id, HEADER_LEN, &mut dst[..f.payload]) };
+        }
+        self.release(f.pos, f.id);
+    }
+
+    /// Re-posts buffer `id`, consumed at `pos`, at position `pos + size`
+    /// (the same slot), and moves past `pos`. The `avail.idx` store that
+    /// hands the buffer to the sender is batched: see `flush`.
+    fn release(&self, pos: u16, id: u16) {
+        let q = self.q;
+        let entry = q.avail.slot(q.slot(pos));
+        // Buffers come back in the order they were posted and are re-posted
+        // in that order, so the slot already holds `id`: skip the store, which
+        // would only evict the sender's copy of the line it polls avail.idx on.
+        // Relaxed, both: our own earlier store; a new value is published by
+        // the Release store of avail.idx in `flush`, and the sender reads
+        // position `pos + size` only after acquiring that.
+        if entry.load(Relaxed) != id {
+            entry.store(id, Relaxed);
+        }
+        // Release, partner: the Acquire loads of last_used in snapshot.rs
+        // (free on x86). Whoever sees this value also sees the used.idx we
+        // acquired to get here, which keeps a snapshot's indices in order.
+        q.recv.last_used.store(pos.wrapping_add(1), Release);
+        if self.held() >= q.repost_batch {
+            self.flush();
+        }
+    }
+
+    /// Buffers consumed but not yet handed back with an `avail.idx` store.
+    fn held(&self) -> u16 {
+        let q = self.q;
+        // Relaxed, both: receiver-private, and avail.idx is our own store.
+        let target = q.recv.last_used.load(Relaxed).wrapping_add(q.size);
+        target.wrapping_sub(q.avail.idx().load(Relaxed))
+    }
+
+    /// Hands every consumed buffer back to the sender with one store.
+    pub(crate) fn flush(&self) {
+        let q = self.q;
+        if self.held() != 0 {
+            // Relaxed: receiver-private.
+            let target = q.recv.last_used.load(Relaxed).wrapping_add(q.size);
+            // Release, partner: the sender's Acquire load of avail.idx in
+            // SendHalf::room. Publishes the re-posted entries, and our reads
+            // of those buffers happen-before the sender's next writes to them.
+            q.avail.idx().store(target, Release);
+        }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    //! Hand-made fragments the real sender never produces: a lying header.
+    use super::*;
+    use crate::config::Config;
+    use crate::send::SendHalf;
+
+    /// Publishes one fragment with `header` and `len`, as a broken sender would.
+    fn publish_raw(q: &Queue, header: Header, len: u32) {
+        let pos = q.send.last_avail.load(Relaxed);
+        let slot = q.slot(pos);
+        let id = q.avail.slot(slot).load(Relaxed);
+        // SAFETY: single thread; buffer `id` is posted and unused.
+        unsafe { q.bufs.write_head(id, header.encode()) };
+        q.used.id(slot).store(u32::from(id), Relaxed);
+        q.used.len(slot).store(len, Relaxed);
+        q.send.last_avail.store(pos.wrapping_add(1), Relaxed);
+        q.used.idx().store(pos.wrapping_add(1), Release);
+    }
+
+    #[test]
+    fn header_claiming_too_much_is_corrupt() {
+        let q = Queue::new(0, 1, Config::new(8, 64));
+        publish_raw(&q, Header { total: 1 << 20, offset: 0 }, 64);
+        let err = RecvHalf::new(&q).try_recv(&mut [0; 64]).unwrap_err();
+        assert_eq!(err, RecvError::Corrupt { src: 0, fault: Fault::TotalTooLarge { total: 1 << 20 } });
+        assert_eq!(q.recv.corrupt.load(Relaxed), 1);
+    }
+
+    #[test]
+    fn orphan_continuation_is_corrupt_and_queue_recovers() {
+        let q = Queue::new(0, 1, Config::new(8, 64));
+        publish_raw(&q, Header { total: 100, offset: 56 }, 8 + 44);
+        let rx = RecvHalf::new(&q);
+        let err = rx.try_recv(&mut [0; 128]).unwrap_err();
+        assert_eq!(err, RecvError::Corrupt { src: 0, fault: Fault::OrphanFragment { offset: 56 } });
+        SendHalf::new(&q).try_send(b"after").unwrap();
+        let mut buf = [0; 16];
+        assert_eq!(rx.try_recv(&mut buf), Ok(5));
+        assert_eq!(&buf[..5], b"after");
+    }
+
+    #[test]
+    fn fragment_out_of_sequence_loses_the_message() {
+        let q = Queue::new(0, 1, Config::new(8, 64));
+        publish_raw(&q, Header { total: 100, offset: 0 }, 64);
+        publish_raw(&q, Header { total: 100, offset: 40 }, 8 + 56);
+        let err = RecvHalf::new(&q).try_recv(&mut [0; 128]).unwrap_err();
+        assert_eq!(err, RecvError::Corrupt { src: 0, fault: Fault::OutOfSequence { offset: 40, expected: 56 } });
+        assert_eq!(q.recv.lost.load(Relaxed), 1);
+    }
+}

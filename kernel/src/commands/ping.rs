@@ -1,0 +1,168 @@
+//! `ping`: Toro's VirtIOBus demo. A source core sends "ping" to each
+//! destination in turn and waits for its "pong"; with `--count N` it times N
+//! round trips per destination instead of printing each message.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use bus::Endpoint;
+use shell::{Args, Command, CoreOrAll, CoreSet, Error};
+
+use super::{Kernel, jobs};
+use crate::cores::{self, JobContext, Work};
+use crate::{console, time, virtio_bus};
+
+/// Most round trips one `ping --count` times (the samples stay in memory).
+const MAX_COUNT: u64 = 1_000_000;
+
+/// `ping <src> <dst|all> [--count N]`.
+pub const PING: Command<Kernel> = Command {
+    name: "ping",
+    summary: "send ping/pong messages between cores over the VirtIOBus",
+    usage: "ping <src> <dst|all> [--count N] [&]",
+    help: "Core <src> sends \"ping\" to <dst> (or to every other core in turn, with all); each \
+           destination prints what it received and answers \"pong\", which <src> prints. \
+           With --count N (N > 1) it runs N round trips per destination and prints the round-trip \
+           time min/median/max in cycles and ns instead. A trailing & runs it in the background \
+           (not when core 0 takes part), e.g. to watch 'vq dump' meanwhile. Ctrl-C stops it.",
+    example: "ping 0 all",
+    run: ping_command,
+};
+
+/// What one `ping` does: who sends, to whom, how many round trips.
+#[derive(Clone, Copy)]
+struct Plan {
+    src: usize,
+    destinations: CoreSet,
+    count: u64,
+}
+
+fn ping_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    let count: u64 = args.option("--count")?.unwrap_or(1);
+    shell::check_range("--count", count, 1..=MAX_COUNT)?;
+    let cores = cores::count();
+    let src = shell::parse_core(args.positional("src")?, cores)?;
+    let destinations = match CoreOrAll::parse(args.positional("dst")?, cores)? {
+        CoreOrAll::All => CoreSet::from_bits(CoreSet::all(cores).bits() & !(1 << src)),
+        CoreOrAll::Core(dst) if dst == src => {
+            return Err(Error::invalid(alloc::format!(
+                "src and dst are both core {src}: a core has no queue to itself"
+            )));
+        }
+        CoreOrAll::Core(dst) => CoreSet::default().with(dst),
+    };
+    if destinations.is_empty() {
+        return Err(Error::invalid("this machine has no other core to ping"));
+    }
+    args.finish()?;
+    let plan = Plan {
+        src,
+        destinations,
+        count,
+    };
+    let set = destinations.with(src);
+    let work =
+        move |core: usize| -> Work { Box::new(move |job: &JobContext| run_role(job, core, plan)) };
+    jobs::run_on(set, "ping", args.background(), out, work)?;
+    Ok(())
+}
+
+fn run_role(job: &JobContext, core: usize, plan: Plan) {
+    let result = virtio_bus::with_endpoint(core, |endpoint| {
+        if core == plan.src {
+            pinger(job, endpoint, plan)
+        } else {
+            responder(job, endpoint, plan)
+        }
+    });
+    if let Err(why) = result {
+        crate::println!("core {core}: ping stopped: {why}");
+    }
+}
+
+/// Why a ping role stopped early.
+enum Stopped {
+    Send(bus::SendError),
+    Recv(bus::RecvError),
+}
+
+impl From<bus::SendError> for Stopped {
+    fn from(why: bus::SendError) -> Self {
+        Stopped::Send(why)
+    }
+}
+
+impl From<bus::RecvError> for Stopped {
+    fn from(why: bus::RecvError) -> Self {
+        Stopped::Recv(why)
+    }
+}
+
+impl core::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Stopped::Send(why) => write!(f, "send failed: {why}"),
+            Stopped::Recv(why) => write!(f, "receive failed: {why}"),
+        }
+    }
+}
+
+/// The source: for each destination, `count` round trips.
+fn pinger(job: &JobContext, endpoint: &mut Endpoint<'static>, plan: Plan) -> Result<(), Stopped> {
+    let abort = || job.should_abort();
+    let mut pong = [0u8; 16];
+    for dst in plan.destinations.iter() {
+        let mut samples: Vec<u32> = Vec::with_capacity(plan.count as usize);
+        for _ in 0..plan.count {
+            let start = time::now();
+            endpoint.send_until(dst, b"ping", &abort)?;
+            let len = endpoint.recv_until(dst, &mut pong, &abort)?;
+            samples.push((time::now() - start).min(u64::from(u32::MAX)) as u32);
+            if plan.count == 1 {
+                print_message(dst, plan.src, &pong[..len]);
+            }
+        }
+        if plan.count > 1 {
+            print_round_trips(plan.src, dst, &mut samples);
+        }
+    }
+    Ok(())
+}
+
+/// A destination: `count` times, receive a ping from the source, answer.
+fn responder(
+    job: &JobContext,
+    endpoint: &mut Endpoint<'static>,
+    plan: Plan,
+) -> Result<(), Stopped> {
+    let abort = || job.should_abort();
+    let mut ping = [0u8; 16];
+    for _ in 0..plan.count {
+        let len = endpoint.recv_until(plan.src, &mut ping, &abort)?;
+        if plan.count == 1 {
+            print_message(plan.src, job.core(), &ping[..len]);
+        }
+        endpoint.send_until(plan.src, b"pong", &abort)?;
+    }
+    Ok(())
+}
+
+fn print_message(from: usize, to: usize, text: &[u8]) {
+    let text = core::str::from_utf8(text).unwrap_or("<not UTF-8>");
+    crate::println!("Core[{from}] -> Core[{to}]: {text}");
+}
+
+fn print_round_trips(src: usize, dst: usize, samples: &mut [u32]) {
+    samples.sort_unstable();
+    let (min, max) = (samples[0], samples[samples.len() - 1]);
+    let median = samples[samples.len() / 2];
+    let ns = |cycles: u32| time::cycles_to_ns(u64::from(cycles));
+    console::print_fmt(format_args!(
+        "Core[{src}] <-> Core[{dst}]: {} round trips, min/median/max {min}/{median}/{max} cycles = {}/{}/{} ns\n",
+        samples.len(),
+        ns(min),
+        ns(median),
+        ns(max)
+    ));
+}

@@ -1,0 +1,82 @@
+//! The kernel's VirtIOBus: one `bus::Bus` for all cores, created at boot,
+//! and each core's endpoint. Demos on a core reach its endpoint through
+//! `with_endpoint`; the shell inspects queues through `get`.
+
+use core::fmt::Write;
+
+use bus::{Bus, Config, Endpoint};
+use spin::{Mutex, Once};
+
+use crate::cores::MAX_CORES;
+use crate::heap;
+
+static BUS: Once<Bus> = Once::new();
+/// Heap bytes the queues took when the bus was created.
+static QUEUE_BYTES: Once<usize> = Once::new();
+
+/// Each core's endpoint. Lock rule: only code running on that core takes
+/// it (its jobs, or the shell for core 0), so the lock is never contended;
+/// it exists to hand out `&mut` soundly.
+static ENDPOINTS: [Mutex<Option<Endpoint<'static>>>; MAX_CORES] =
+    [const { Mutex::new(None) }; MAX_CORES];
+
+/// Above this many cores the boot log sums the queues up in one line.
+const LIST_QUEUES_UP_TO: usize = 4;
+
+/// Creates the bus for `cores` cores (default queue size and buffer size)
+/// and logs its queues as Toro does.
+pub fn init(cores: usize) {
+    let before = heap::stats().used_bytes;
+    let bus = BUS
+        .call_once(|| Bus::new(cores, Config::default()).expect("the default bus config is valid"));
+    QUEUE_BYTES.call_once(|| heap::stats().used_bytes.saturating_sub(before));
+    for (core, slot) in ENDPOINTS.iter().enumerate().take(cores) {
+        *slot.lock() = Some(
+            bus.endpoint(core)
+                .expect("each core's endpoint is taken once, here"),
+        );
+    }
+    if cores <= LIST_QUEUES_UP_TO {
+        let _ = list_queues(&mut crate::console::Console);
+    } else {
+        crate::println!(
+            "VirtIOBus: {} queues have been initiated (Core[i]->Core[j] for every pair of {cores} cores; 'vq list' shows them)",
+            cores * (cores - 1)
+        );
+    }
+}
+
+/// The bus (after `init`).
+pub fn get() -> &'static Bus {
+    BUS.get().expect("virtio_bus::init runs at boot")
+}
+
+/// Heap bytes used by the queues.
+pub fn queue_bytes() -> usize {
+    QUEUE_BYTES.get().copied().unwrap_or(0)
+}
+
+/// Prints one line per queue, grouped by receiving core, as Toro's boot log.
+pub fn list_queues(out: &mut dyn Write) -> core::fmt::Result {
+    let cores = BUS.get().map_or(0, Bus::cores);
+    for dst in 0..cores {
+        for src in (0..cores).filter(|&src| src != dst) {
+            writeln!(
+                out,
+                "VirtIOBus: Core[{src}]->Core[{dst}] queue has been initiated"
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs `f` with the calling core's endpoint.
+pub fn with_endpoint<R>(core: usize, f: impl FnOnce(&mut Endpoint<'static>) -> R) -> R {
+    debug_assert_eq!(
+        core,
+        crate::arch::cpu::core_index(),
+        "an endpoint is used only by its own core"
+    );
+    let mut slot = ENDPOINTS[core].lock();
+    f(slot.as_mut().expect("every online core has an endpoint"))
+}

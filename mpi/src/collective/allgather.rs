@@ -1,0 +1,87 @@
+//! `allgather`: every rank gets every rank's block, in rank order. Linear is
+//! gather to rank 0 then bcast; tree is recursive doubling, for any size.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::{Coll, bcast, decode, encode, expect_len, gather, tag};
+use crate::algorithm::Algorithm;
+use crate::comm::Comm;
+use crate::datatype::Datatype;
+use crate::engine::Mpi;
+use crate::error::Error;
+use crate::schedule::Doubling;
+use crate::transport::Transport;
+
+impl<T: Transport> Mpi<T> {
+    /// Puts rank r's `send` at `recv[r * n .. (r + 1) * n]` on every rank
+    /// (`n = send.len()`, the same everywhere; `recv` holds `size * n`).
+    pub fn allgather<D: Datatype>(
+        &mut self,
+        comm: &Comm,
+        send: &[D],
+        recv: &mut [D],
+        algo: Algorithm,
+    ) -> Result<(), Error> {
+        let mine = encode(send);
+        let mut c = Coll::new(self, comm, D::SIZE);
+        // Others need this rank's block: a bad `recv` poisons, not returns.
+        if let Err(e) = expect_len(send.len() * comm.size(), recv.len()) {
+            c.fail(e);
+        }
+        let all = match algo {
+            Algorithm::Linear => linear(&mut c, &mine)?,
+            Algorithm::Tree => doubling(&mut c, &mine)?,
+        };
+        c.finish()?;
+        decode(&all, recv);
+        Ok(())
+    }
+}
+
+/// Linear gather to rank 0, then linear bcast of the whole buffer.
+fn linear<T: Transport>(c: &mut Coll<'_, T>, mine: &[u8]) -> Result<Vec<u8>, Error> {
+    let gathered = gather::run(c, mine, 0, Algorithm::Linear, tag::GATHER)?;
+    let mut all = gathered.unwrap_or_else(|| vec![0; mine.len() * c.size()]);
+    bcast::run(c, &mut all, 0, Algorithm::Linear, tag::BCAST)?;
+    Ok(all)
+}
+
+/// Recursive doubling: the extra even ranks lend their block to the odd rank
+/// above; at distance 1, 2, 4, … (newrank numbering) partners swap the
+/// contiguous run of blocks each holds; the odd ranks hand everything back.
+fn doubling<T: Transport>(c: &mut Coll<'_, T>, mine: &[u8]) -> Result<Vec<u8>, Error> {
+    let (rank, d, blk) = (c.rank(), Doubling::new(c.size()), mine.len());
+    let mut all = vec![0; blk * c.size()];
+    all[rank * blk..(rank + 1) * blk].copy_from_slice(mine);
+    if rank < 2 * d.rem {
+        if rank % 2 == 0 {
+            c.send(rank + 1, tag::ALLGATHER, mine)?;
+        } else {
+            c.recv_into(
+                rank - 1,
+                tag::ALLGATHER,
+                &mut all[(rank - 1) * blk..rank * blk],
+            )?;
+        }
+    }
+    if let Some(nr) = d.newrank(rank) {
+        let mut mask = 1;
+        while mask < d.p {
+            let ours = nr & !(mask - 1);
+            let theirs = ours ^ mask;
+            let run = |base: usize| d.first(base) * blk..d.first(base + mask) * blk;
+            c.send(d.rank(nr ^ mask), tag::ALLGATHER, &all[run(ours)])?;
+            c.recv_into(d.rank(nr ^ mask), tag::ALLGATHER, &mut all[run(theirs)])?;
+            mask <<= 1;
+        }
+    }
+    if rank < 2 * d.rem {
+        if rank % 2 == 1 {
+            c.send(rank - 1, tag::ALLGATHER, &all)?;
+        } else {
+            c.recv_into(rank + 1, tag::ALLGATHER, &mut all)?;
+        }
+    }
+    Ok(all)
+}

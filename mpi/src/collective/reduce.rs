@@ -1,0 +1,124 @@
+//! `reduce`: every rank's vector folded with an op into the root's. Linear
+//! folds in rank order at the root; tree folds subtrees up a binomial tree.
+
+use alloc::vec::Vec;
+
+use super::{Coll, decode, encode, expect_len, tag};
+use crate::algorithm::Algorithm;
+use crate::comm::Comm;
+use crate::datatype::Datatype;
+use crate::engine::Mpi;
+use crate::error::Error;
+use crate::op::{Op, Side, combine};
+use crate::schedule::{Relative, child_masks, parent};
+use crate::transport::Transport;
+
+impl<T: Transport> Mpi<T> {
+    /// Folds every rank's `send` with `op` into the root's `recv`.
+    ///
+    /// Every rank passes a `send` of the same length; `recv` is used at the
+    /// root only (same length as `send`) and ignored elsewhere (pass `&mut []`).
+    /// Order: [`Algorithm::Linear`] gives `((x0 op x1) op x2) …` in rank
+    /// order; [`Algorithm::Tree`] pairs subtrees in ranks relative to the
+    /// root. Floats may differ in the last bits between the two.
+    pub fn reduce<D: Datatype>(
+        &mut self,
+        comm: &Comm,
+        send: &[D],
+        recv: &mut [D],
+        op: Op,
+        root: usize,
+        algo: Algorithm,
+    ) -> Result<(), Error> {
+        op.check(D::TYPE)?;
+        comm.check_root(root)?;
+        if comm.rank() == root {
+            expect_len(send.len(), recv.len())?;
+        }
+        let mut c = Coll::new(self, comm, D::SIZE);
+        let result = run(&mut c, send, op, root, algo, tag::REDUCE)?;
+        c.finish()?;
+        if let Some(acc) = result {
+            recv.copy_from_slice(&acc);
+        }
+        Ok(())
+    }
+}
+
+/// Reduces to `root` with `algo`; the result is `Some` at the root only.
+pub(crate) fn run<T: Transport, D: Datatype>(
+    c: &mut Coll<'_, T>,
+    send: &[D],
+    op: Op,
+    root: usize,
+    algo: Algorithm,
+    tag: i32,
+) -> Result<Option<Vec<D>>, Error> {
+    match algo {
+        Algorithm::Linear => linear(c, send, op, root, tag),
+        Algorithm::Tree => binomial(c, send, op, root, tag),
+    }
+}
+
+/// Everyone sends to the root, which folds the vectors in rank order.
+fn linear<T: Transport, D: Datatype>(
+    c: &mut Coll<'_, T>,
+    send: &[D],
+    op: Op,
+    root: usize,
+    tag: i32,
+) -> Result<Option<Vec<D>>, Error> {
+    if c.rank() != root {
+        c.send(root, tag, &encode(send))?;
+        return Ok(None);
+    }
+    let mut acc: Option<Vec<D>> = None;
+    for r in 0..c.size() {
+        let bytes = if r == root {
+            encode(send)
+        } else {
+            match c.recv(r, tag, send.len() * D::SIZE)? {
+                Some(bytes) => bytes,
+                None => continue,
+            }
+        };
+        match acc.as_mut() {
+            Some(acc) => combine(op, acc, &bytes, Side::AccLeft),
+            None => acc = Some(decoded(send.len(), &bytes)),
+        }
+    }
+    Ok(Some(acc.unwrap_or_else(|| send.to_vec())))
+}
+
+/// Fold the children's subtrees in, nearest first (the lower relative ranks
+/// stay on the left), then pass the result to the parent.
+fn binomial<T: Transport, D: Datatype>(
+    c: &mut Coll<'_, T>,
+    send: &[D],
+    op: Op,
+    root: usize,
+    tag: i32,
+) -> Result<Option<Vec<D>>, Error> {
+    let rel = Relative {
+        size: c.size(),
+        root,
+    };
+    let me = rel.rel(c.rank());
+    let mut acc = send.to_vec();
+    for m in child_masks(me, rel.size) {
+        if let Some(bytes) = c.recv(rel.abs(me + m), tag, send.len() * D::SIZE)? {
+            combine(op, &mut acc, &bytes, Side::AccLeft);
+        }
+    }
+    match parent(me) {
+        Some(p) => c.send(rel.abs(p), tag, &encode(&acc)).map(|()| None),
+        None => Ok(Some(acc)),
+    }
+}
+
+/// `len` elements decoded from `bytes`.
+pub(crate) fn decoded<D: Datatype>(len: usize, bytes: &[u8]) -> Vec<D> {
+    let mut v: Vec<D> = (0..len).map(|_| D::from_index(0)).collect();
+    decode(bytes, &mut v);
+    v
+}

@@ -1,0 +1,109 @@
+//! `scatter`: the root's buffer cut into blocks, block r to rank r, sent
+//! straight from the root (linear) or split down a binomial tree (tree).
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::{Coll, decode, encode, expect_len, tag};
+use crate::algorithm::Algorithm;
+use crate::comm::Comm;
+use crate::datatype::Datatype;
+use crate::engine::Mpi;
+use crate::error::Error;
+use crate::schedule::{Relative, child_masks, parent, subtree};
+use crate::transport::Transport;
+
+impl<T: Transport> Mpi<T> {
+    /// Puts the root's `send[r * n .. (r + 1) * n]` into rank r's `recv`
+    /// (`n = recv.len()`, the same on every rank; `send` holds `size * n` at
+    /// the root and is ignored elsewhere).
+    pub fn scatter<D: Datatype>(
+        &mut self,
+        comm: &Comm,
+        send: &[D],
+        recv: &mut [D],
+        root: usize,
+        algo: Algorithm,
+    ) -> Result<(), Error> {
+        comm.check_root(root)?;
+        let mut mine = vec![0; recv.len() * D::SIZE];
+        let (is_root, size) = (comm.rank() == root, comm.size());
+        let mut c = Coll::new(self, comm, D::SIZE);
+        // Everyone waits for the root's blocks: a root with a `send` of the
+        // wrong length sends poisoned zeros rather than nothing.
+        let all = match expect_len(recv.len() * size, send.len()) {
+            _ if !is_root => Vec::new(),
+            Ok(()) => encode(send),
+            Err(e) => {
+                c.fail(e);
+                vec![0; mine.len() * size]
+            }
+        };
+        match algo {
+            Algorithm::Linear => linear(&mut c, &all, &mut mine, root)?,
+            Algorithm::Tree => binomial(&mut c, &all, &mut mine, root)?,
+        }
+        c.finish()?;
+        decode(&mine, recv);
+        Ok(())
+    }
+}
+
+/// The root sends block r to rank r, in rank order.
+fn linear<T: Transport>(
+    c: &mut Coll<'_, T>,
+    all: &[u8],
+    mine: &mut [u8],
+    root: usize,
+) -> Result<(), Error> {
+    if c.rank() != root {
+        return c.recv_into(root, tag::SCATTER, mine);
+    }
+    let blk = mine.len();
+    for r in 0..c.size() {
+        let block = &all[r * blk..(r + 1) * blk];
+        if r == root {
+            mine.copy_from_slice(block);
+        } else {
+            c.send(r, tag::SCATTER, block)?;
+        }
+    }
+    Ok(())
+}
+
+/// Each rank receives its subtree's blocks from its parent, sends each
+/// child its subtree's share (farthest first), and keeps the first block.
+fn binomial<T: Transport>(
+    c: &mut Coll<'_, T>,
+    all: &[u8],
+    mine: &mut [u8],
+    root: usize,
+) -> Result<(), Error> {
+    let rel = Relative {
+        size: c.size(),
+        root,
+    };
+    let (me, blk) = (rel.rel(c.rank()), mine.len());
+    let held = match parent(me) {
+        None => {
+            let mut held = all.to_vec();
+            held.rotate_left(root * blk);
+            held
+        }
+        Some(p) => {
+            let mut held = vec![0; blk * subtree(me, rel.size)];
+            c.recv_into(rel.abs(p), tag::SCATTER, &mut held)?;
+            held
+        }
+    };
+    for m in child_masks(me, rel.size).rev() {
+        let blocks = subtree(me + m, rel.size);
+        c.send(
+            rel.abs(me + m),
+            tag::SCATTER,
+            &held[m * blk..(m + blocks) * blk],
+        )?;
+    }
+    mine.copy_from_slice(&held[..blk]);
+    Ok(())
+}

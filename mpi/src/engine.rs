@@ -1,0 +1,137 @@
+//! [`Mpi`]: one core's MPI library instance — its transport, its links to the
+//! other cores, its unexpected-message queue and its abort check.
+
+use alloc::boxed::Box;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use crate::error::Error;
+use crate::inbox::Inbox;
+use crate::link::Link;
+use crate::transport::{Transport, TransportError};
+use crate::wire::HEADER_LEN;
+
+/// The abort check: `true` stops every blocking call with [`Error::Aborted`].
+pub type AbortCheck = Box<dyn Fn() -> bool + Send>;
+
+/// One core's MPI: every call of this crate goes through it.
+///
+/// Make one per core (per rank) around that core's [`Transport`]; it is not
+/// shared between cores, so it needs no locks. Communicators ([`Comm`]) are
+/// plain values made from it; point-to-point calls and collectives are its
+/// methods and take the communicator, as MPI's C functions do.
+///
+/// # Blocking and abort
+///
+/// A blocking call loops: try to send the next fragment, else move one
+/// arrived frame into the inbox, else ask the abort check and
+/// [`pause`](Transport::pause). When the check returns `true` the call
+/// returns [`Error::Aborted`] at once, on every core that is waiting; a call
+/// that never has to wait completes. See docs/mpi.md, "Abort".
+///
+/// [`Comm`]: crate::Comm
+pub struct Mpi<T: Transport> {
+    /// The link to the other cores.
+    pub(crate) transport: T,
+    /// This core's id.
+    pub(crate) core: usize,
+    /// Payload bytes per fragment: `max_message - HEADER_LEN`.
+    pub(crate) chunk: usize,
+    /// The outgoing frame being built (header + payload).
+    pub(crate) frame_out: Vec<u8>,
+    /// The incoming frame buffer, `max_message` bytes.
+    pub(crate) frame_in: Vec<u8>,
+    /// Per peer core: sequence numbers and reassembly.
+    pub(crate) links: Vec<Link>,
+    /// Whole messages not yet received (the unexpected-message queue).
+    pub(crate) inbox: Inbox,
+    /// Contexts whose late messages are dropped on arrival ([`Mpi::retire`]).
+    pub(crate) retired: Vec<u16>,
+    /// Next context id [`Mpi::create`](crate::Mpi::create) may propose.
+    pub(crate) next_agreed: u16,
+    /// Asked at each idle turn of a blocking call.
+    abort: Option<AbortCheck>,
+}
+
+impl<T: Transport> Mpi<T> {
+    /// MPI over `transport`. Fails if the transport's core id is out of
+    /// range or its `max_message` leaves no room for a payload byte.
+    pub fn new(transport: T) -> Result<Self, Error> {
+        let (core, cores, max) = (transport.core(), transport.cores(), transport.max_message());
+        if core >= cores {
+            return Err(Error::InvalidCore { core, cores });
+        }
+        if max <= HEADER_LEN {
+            return Err(Error::Transport(TransportError::new(
+                "max_message leaves no room for a payload",
+            )));
+        }
+        Ok(Self {
+            transport,
+            core,
+            chunk: max - HEADER_LEN,
+            frame_out: Vec::with_capacity(max),
+            frame_in: vec![0; max],
+            links: (0..cores).map(|_| Link::default()).collect(),
+            inbox: Inbox::default(),
+            retired: Vec::new(),
+            next_agreed: crate::comm::AGREED_CONTEXTS.start,
+            abort: None,
+        })
+    }
+
+    /// The same, with `check` as the abort check (e.g. "Ctrl-C was pressed").
+    pub fn with_abort(mut self, check: impl Fn() -> bool + Send + 'static) -> Self {
+        self.set_abort(Some(Box::new(check)));
+        self
+    }
+
+    /// Replaces the abort check (`None`: blocking calls wait forever).
+    pub fn set_abort(&mut self, check: Option<AbortCheck>) {
+        self.abort = check;
+    }
+
+    /// This core's id.
+    pub fn core(&self) -> usize {
+        self.core
+    }
+
+    /// How many cores the transport connects.
+    pub fn cores(&self) -> usize {
+        self.links.len()
+    }
+
+    /// The transport, e.g. to read its statistics.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// Gives the transport back.
+    pub fn into_transport(self) -> T {
+        self.transport
+    }
+
+    /// Messages in the unexpected-message queue now.
+    pub fn unexpected(&self) -> usize {
+        self.inbox.len()
+    }
+
+    /// Most messages the unexpected-message queue ever held at once.
+    pub fn unexpected_peak(&self) -> usize {
+        self.inbox.peak
+    }
+
+    /// Messages peers abandoned half-sent (their sends were aborted).
+    pub fn discarded(&self) -> u64 {
+        self.links.iter().map(|l| l.discarded).sum()
+    }
+
+    /// One idle turn: [`Error::Aborted`] if the abort check says so, else pause.
+    pub(crate) fn idle(&mut self) -> Result<(), Error> {
+        if self.abort.as_ref().is_some_and(|check| check()) {
+            return Err(Error::Aborted);
+        }
+        self.transport.pause();
+        Ok(())
+    }
+}
