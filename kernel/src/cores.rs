@@ -75,20 +75,29 @@ impl JobContext {
         self.core
     }
 
-    /// Whether the job should stop: the shell asked (Ctrl-C), or a peer
-    /// core of the same demo faulted, so waiting for it would never end.
-    /// Check it in every loop that waits.
+    /// Whether the job should stop (see `stop_requested`). Check it in
+    /// every loop that waits.
     pub fn should_abort(&self) -> bool {
-        if self.core == 0 && input::take_interrupt() {
-            CORES[0].abort.store(true, Ordering::Relaxed);
-        }
-        // Acquire pairs with the Release store in request_abort.
-        CORES[self.core].abort.load(Ordering::Acquire) || self.a_peer_faulted()
+        stop_requested(self.core, self.peers)
     }
 
-    fn a_peer_faulted(&self) -> bool {
-        (0..count()).any(|core| self.peers & (1 << core) != 0 && state(core) == CoreState::Faulted)
+    /// The other cores of the same demo (bit mask).
+    pub fn peers(&self) -> u64 {
+        self.peers
     }
+}
+
+/// Whether the job on `core` should stop: the shell asked (Ctrl-C), or one
+/// of its `peers` (bit mask) faulted, so waiting for it would never end.
+/// On core 0 this is also where a Ctrl-C typed during the job is noticed.
+pub fn stop_requested(core: usize, peers: u64) -> bool {
+    if core == 0 && input::take_interrupt() {
+        CORES[0].abort.store(true, Ordering::Relaxed);
+    }
+    // Acquire pairs with the Release store in request_abort.
+    let asked = CORES[core].abort.load(Ordering::Acquire);
+    asked
+        || (0..count()).any(|other| peers & (1 << other) != 0 && state(other) == CoreState::Faulted)
 }
 
 /// A fault that parked a core, for `cores`.

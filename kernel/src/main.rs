@@ -16,6 +16,7 @@ mod fault;
 mod heap;
 mod input;
 mod interrupts;
+mod mpi_port;
 mod panic;
 mod platform;
 mod time;

@@ -1,7 +1,8 @@
-//! trace-viewer: will decode the kernel's trace stream (COM2), draw ring
-//! traffic live and export it to Perfetto. Not built yet; see README.md.
+//! The `trace-viewer` command: parses the command line and runs the chosen
+//! subcommand; everything else is in the library.
 
-fn main() {
-    eprintln!("trace-viewer: not implemented yet (see trace-viewer/README.md)");
-    std::process::exit(2);
+use clap::Parser;
+
+fn main() -> anyhow::Result<()> {
+    trace_viewer::cli::Cli::parse().run()
 }

@@ -1,6 +1,7 @@
-//! `bench pingpong <a> <b>`: the bus's round trip between two cores next to
-//! the physical limit, a raw cache-line ping-pong (two atomics) between the
-//! same cores, in the same run, with their ratio.
+//! `bench`: measurements made in the kernel, compared side by side in one
+//! run. `pingpong <a> <b>`: the bus's round trip next to the physical limit,
+//! a raw cache-line ping-pong (two atomics) between the same cores.
+//! `reduce <len>`: MPI reduce with the linear and the tree algorithm.
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -8,25 +9,33 @@ use alloc::vec::Vec;
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU64, Ordering};
 
+use mpi::{Algorithm, Mpi, Op};
 use shell::{Args, Command, CoreSet, Error};
 
+use super::collective::MAX_LEN;
+use super::format::Micros;
 use super::{Kernel, jobs};
 use crate::cores::{self, JobContext, Work};
+use crate::mpi_port::{self, BusPort};
 use crate::{time, virtio_bus};
 
 const DEFAULT_ROUNDS: u64 = 10_000;
+const DEFAULT_REDUCE_ROUNDS: u64 = 100;
 const MESSAGE: [u8; 64] = [0x5A; 64];
 
-/// `bench pingpong <a> <b> [--rounds N]`.
+/// `bench pingpong <a> <b>` and `bench reduce <len>`.
 pub const BENCH: Command<Kernel> = Command {
     name: "bench",
-    summary: "measure the bus round trip against a raw cache-line ping-pong",
-    usage: "bench pingpong <a> <b> [--rounds N]",
-    help: "Times N round trips (default 10000) of a 64-byte message over the VirtIOBus between \
-           cores <a> and <b>, then N round trips of a raw cache-line ping-pong between the same \
-           cores (each core spins on an atomic the other one writes: the fastest two cores can \
-           talk), and prints both medians and their ratio. Ctrl-C stops it.",
-    example: "bench pingpong 1 2",
+    summary: "measure: bus vs raw cache-line round trip; linear vs tree reduce",
+    usage: "bench pingpong <a> <b> [--rounds N] | bench reduce <len> [--cores LIST] [--rounds N]",
+    help: "bench pingpong times N round trips (default 10000) of a 64-byte message over the \
+           VirtIOBus between cores <a> and <b>, then N round trips of a raw cache-line ping-pong \
+           between the same cores (each core spins on an atomic the other one writes: the fastest \
+           two cores can talk), and prints both medians and their ratio. bench reduce times N \
+           (default 100) sum-reduces of <len> i32 to the lowest core of LIST (default: all), \
+           with the linear and the tree algorithm, and prints their medians side by side. \
+           Ctrl-C stops either.",
+    example: "bench reduce 64",
     run: bench_command,
 };
 
@@ -44,14 +53,27 @@ static PONG: Line = Line(AtomicU64::new(0));
 type RoundTrips = fn(&JobContext, initiator: bool, peer: usize, rounds: u64) -> Option<Vec<u64>>;
 
 fn bench_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
-    let rounds: u64 = args.option("--rounds")?.unwrap_or(DEFAULT_ROUNDS);
-    shell::check_range("--rounds", rounds, 1..=1_000_000)?;
-    let what: &str = args.positional("benchmark")?;
-    if what != "pingpong" {
-        return Err(Error::invalid(alloc::format!(
-            "unknown benchmark '{what}' (valid: pingpong)"
-        )));
+    let rounds: Option<u64> = args.option("--rounds")?;
+    let cores_text: Option<&str> = args.option("--cores")?;
+    match args.positional::<&str>("benchmark")? {
+        "pingpong" if cores_text.is_none() => pingpong(args, rounds.unwrap_or(DEFAULT_ROUNDS), out),
+        "pingpong" => Err(Error::invalid(
+            "bench pingpong takes two cores, not --cores",
+        )),
+        "reduce" => reduce(
+            args,
+            cores_text,
+            rounds.unwrap_or(DEFAULT_REDUCE_ROUNDS),
+            out,
+        ),
+        other => Err(Error::invalid(alloc::format!(
+            "unknown benchmark '{other}' (valid: pingpong, reduce)"
+        ))),
     }
+}
+
+fn pingpong(args: &Args<'_>, rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
+    shell::check_range("--rounds", rounds, 1..=1_000_000)?;
     let a = shell::parse_core(args.positional("a")?, cores::count())?;
     let b = shell::parse_core(args.positional("b")?, cores::count())?;
     if a == b {
@@ -169,4 +191,103 @@ fn raw_round_trips(
         }
     }
     initiator.then_some(samples)
+}
+
+fn reduce(
+    args: &Args<'_>,
+    cores_text: Option<&str>,
+    rounds: u64,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    shell::check_range("--rounds", rounds, 1..=10_000)?;
+    let len: usize = args.positional_in("len", 1..=MAX_LEN)?;
+    args.finish()?;
+    let set = match cores_text {
+        Some(text) => CoreSet::parse(text, cores::count())?,
+        None => CoreSet::all(cores::count()),
+    };
+    if set.len() < 2 {
+        return Err(Error::invalid("bench reduce needs at least two cores"));
+    }
+    let mut medians = [0u64; 2];
+    for (median, algo) in medians.iter_mut().zip(Algorithm::ALL) {
+        *median = reduce_median(set, len, rounds, algo, out)?.ok_or_else(|| {
+            Error::invalid(alloc::format!(
+                "the {algo} reduce stopped before it finished"
+            ))
+        })?;
+    }
+    let root = set.iter().next().unwrap_or(0);
+    writeln!(
+        out,
+        "reduce {len} x i32 (sum) on cores {set}, root {root}, median of {rounds}:"
+    )?;
+    for (median, algo) in medians.iter().zip(Algorithm::ALL) {
+        writeln!(
+            out,
+            "  {:<7} {median:>10} cycles = {}",
+            algo.name(),
+            Micros(time::cycles_to_ns(*median))
+        )?;
+    }
+    let hundredths = medians[1] * 100 / medians[0].max(1);
+    writeln!(
+        out,
+        "  tree/linear {}.{:02}",
+        hundredths / 100,
+        hundredths % 100
+    )?;
+    Ok(())
+}
+
+/// Every core of `set` runs `rounds` reduces (a barrier before each); the
+/// root times them. Returns the root's median.
+fn reduce_median(
+    set: CoreSet,
+    len: usize,
+    rounds: u64,
+    algo: Algorithm,
+    out: &mut dyn Write,
+) -> Result<Option<u64>, Error> {
+    let median = Arc::new(spin::Mutex::new(None));
+    let (members, context): (Vec<usize>, u16) = (set.iter().collect(), mpi_port::fresh_context());
+    let work = |_core: usize| -> Work {
+        let (median, members) = (Arc::clone(&median), members.clone());
+        Box::new(move |job: &JobContext| {
+            if let Ok(Some(mut samples)) = time_reduces(job, &members, context, len, rounds, algo) {
+                samples.sort_unstable();
+                *median.lock() = samples.get(samples.len() / 2).copied();
+            }
+        })
+    };
+    jobs::run_on(set, "bench", false, out, work)?;
+    let result = *median.lock();
+    Ok(result)
+}
+
+/// One rank's loop; the root (rank 0) returns its samples.
+fn time_reduces(
+    job: &JobContext,
+    members: &[usize],
+    context: u16,
+    len: usize,
+    rounds: u64,
+    algo: Algorithm,
+) -> Result<Option<Vec<u64>>, mpi::Error> {
+    let (core, peers) = (job.core(), job.peers());
+    virtio_bus::with_endpoint(core, |endpoint| {
+        let mut mpi = Mpi::new(BusPort::new(endpoint))?
+            .with_abort(move || cores::stop_requested(core, peers));
+        let comm = mpi.group(members, context)?;
+        let mine = alloc::vec![core as i32; len];
+        let mut sum = alloc::vec![0i32; len];
+        let mut samples = Vec::with_capacity(rounds as usize);
+        for _ in 0..rounds {
+            mpi.barrier(&comm, Algorithm::Tree)?;
+            let start = time::now();
+            mpi.reduce(&comm, &mine, &mut sum, Op::Sum, 0, algo)?;
+            samples.push(time::now() - start);
+        }
+        Ok((comm.rank() == 0).then_some(samples))
+    })
 }

@@ -30,3 +30,12 @@ impl fmt::Display for Seconds {
         write!(f, "{}.{:03} s", ms / 1000, ms % 1000)
     }
 }
+
+/// Nanoseconds shown as microseconds with one decimal: `47.3 us`.
+pub struct Micros(pub u64);
+
+impl fmt::Display for Micros {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{} us", self.0 / 1000, self.0 % 1000 / 100)
+    }
+}

@@ -74,6 +74,9 @@ pub fn run_on(
             let _ = writeln!(out, "core {} faulted while running '{name}'", ticket.core());
         }
     }
+    if outcome == (WaitOutcome::Finished { aborted: true }) {
+        drain_after_abort(set, out);
+    }
     if outcome == WaitOutcome::Abandoned {
         let _ = writeln!(
             out,
@@ -81,4 +84,39 @@ pub fn run_on(
         );
     }
     Ok(Some((outcome, elapsed)))
+}
+
+/// After Ctrl-C stopped a demo, every core of it throws away the messages
+/// still in its rings, so the next demo starts clean; says how many.
+fn drain_after_abort(set: CoreSet, out: &mut dyn Write) {
+    let found = alloc::sync::Arc::new(spin::Mutex::new((0usize, 0usize)));
+    let mut tickets = alloc::vec::Vec::new();
+    let drain_into = |found: &spin::Mutex<(usize, usize)>, core: usize| {
+        let (messages, errors) = crate::virtio_bus::drain(core);
+        let mut total = found.lock();
+        total.0 += messages;
+        total.1 += errors;
+    };
+    for core in set
+        .iter()
+        .filter(|&core| core != 0 && cores::state(core) == CoreState::Idle)
+    {
+        let found = alloc::sync::Arc::clone(&found);
+        let work: Work =
+            alloc::boxed::Box::new(move |job: &JobContext| drain_into(&found, job.core()));
+        if let Ok(ticket) = cores::submit(core, "drain", 0, work) {
+            tickets.push(ticket);
+        }
+    }
+    if set.contains(0) {
+        drain_into(&found, 0);
+    }
+    cores::wait(&tickets, false);
+    let (messages, errors) = *found.lock();
+    if messages + errors > 0 {
+        let _ = writeln!(
+            out,
+            "discarded {messages} message(s) left in flight by the stopped demo ({errors} receive errors)"
+        );
+    }
 }

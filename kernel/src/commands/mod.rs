@@ -3,6 +3,7 @@
 //! command is one entry in COMMANDS plus its function.
 
 mod bench;
+mod collective;
 mod debug;
 mod format;
 mod jobs;
@@ -35,6 +36,13 @@ static COMMANDS: &[Command<Kernel>] = &[
     system::POWEROFF,
     ping::PING,
     vq::VQ,
+    collective::REDUCE,
+    collective::ALLREDUCE,
+    collective::BCAST,
+    collective::GATHER,
+    collective::SCATTER,
+    collective::ALLGATHER,
+    collective::BARRIER,
     bench::BENCH,
     debug::SPIN,
     debug::FAULT,

@@ -1,0 +1,288 @@
+//! `trace-viewer stats`: counts per callsite, per core and per queue, the
+//! kernel's drops, the damaged stretches with their offsets, and the time
+//! span of a recorded trace. Computing is here; the text layout is in Display.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use trace_wire::{DecodeError, Header, Kind, Level, Record, RecordBuf};
+
+use crate::bus::{self, BusOp, QueueId};
+use crate::catalog::Catalog;
+use crate::item::Item;
+
+/// How often one callsite fired.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteCount {
+    /// Event or span.
+    pub kind: Kind,
+    /// Level.
+    pub level: Level,
+    /// Target.
+    pub target: String,
+    /// Events, or spans created.
+    pub count: u64,
+}
+
+/// One core's records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CoreCount {
+    /// Events.
+    pub events: u64,
+    /// Spans created.
+    pub spans: u64,
+    /// Records it dropped.
+    pub dropped: u64,
+}
+
+/// One queue's traffic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct QueueCount {
+    /// `bus.send` events.
+    pub sends: u64,
+    /// `bus.recv` events.
+    pub recvs: u64,
+    /// Bytes sent.
+    pub bytes: u64,
+    /// `bus.stall` events.
+    pub stalls: u64,
+}
+
+/// Everything `stats` prints.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Stats {
+    /// Bytes of input.
+    pub bytes: u64,
+    /// Records decoded.
+    pub records: u64,
+    /// The stream's header.
+    pub header: Option<Header<String>>,
+    /// Earliest and latest timestamp.
+    pub span_ns: Option<(u64, u64)>,
+    /// Per callsite name.
+    pub sites: BTreeMap<String, SiteCount>,
+    /// Per core.
+    pub cores: BTreeMap<u16, CoreCount>,
+    /// Per queue.
+    pub queues: BTreeMap<QueueId, QueueCount>,
+    /// Records the kernel reported dropped.
+    pub dropped: u64,
+    /// Records naming a callsite never described.
+    pub unknown_callsite: u64,
+    /// Stretches that did not decode.
+    pub damaged: Vec<DecodeError>,
+}
+
+impl Stats {
+    /// Counts everything in `items`, decoded from `bytes` bytes.
+    pub fn from_items(items: &[Item], bytes: u64) -> Self {
+        let mut s = Stats {
+            bytes,
+            ..Stats::default()
+        };
+        let mut catalog = Catalog::default();
+        for item in items {
+            match item {
+                Item::Record(rec) => s.record(&mut catalog, rec),
+                Item::Damaged(d) => s.damaged.push(d.clone()),
+            }
+        }
+        s.header = catalog.header().cloned();
+        s
+    }
+
+    /// Bytes in damaged stretches.
+    pub fn damaged_bytes(&self) -> u64 {
+        self.damaged.iter().map(|d| d.len).sum()
+    }
+
+    /// Counts one record.
+    fn record(&mut self, catalog: &mut Catalog, rec: &RecordBuf) {
+        self.records += 1;
+        if catalog.learn(rec) {
+            return;
+        }
+        if let Some(ts) = rec.ts_ns() {
+            let (lo, hi) = self.span_ns.unwrap_or((ts, ts));
+            self.span_ns = Some((lo.min(ts), hi.max(ts)));
+        }
+        match rec {
+            Record::Event(e) => {
+                self.cores.entry(e.core).or_default().events += 1;
+                self.site(catalog, e.callsite);
+                if let Some(ev) = bus::parse(&catalog.view(e.callsite, &e.values)) {
+                    self.queue(ev.queue, &ev.op);
+                }
+            }
+            Record::SpanNew(sp) => {
+                self.cores.entry(sp.core).or_default().spans += 1;
+                self.site(catalog, sp.callsite);
+            }
+            Record::Dropped(d) => {
+                self.dropped += d.count;
+                self.cores.entry(d.core).or_default().dropped += d.count;
+            }
+            _ => {}
+        }
+    }
+
+    /// Counts one use of callsite `id`.
+    fn site(&mut self, catalog: &Catalog, id: u32) {
+        let Some(site) = catalog.site(id) else {
+            self.unknown_callsite += 1;
+            return;
+        };
+        let entry = self
+            .sites
+            .entry(site.name.clone())
+            .or_insert_with(|| SiteCount {
+                kind: site.kind,
+                level: site.level,
+                target: site.target.clone(),
+                count: 0,
+            });
+        entry.count += 1;
+    }
+
+    /// Counts one bus operation.
+    fn queue(&mut self, q: QueueId, op: &BusOp) {
+        let c = self.queues.entry(q).or_default();
+        match op {
+            BusOp::Send(m) => {
+                c.sends += 1;
+                c.bytes += m.len;
+            }
+            BusOp::Recv(_) => c.recvs += 1,
+            BusOp::Stall => c.stalls += 1,
+            _ => {}
+        }
+    }
+}
+
+impl fmt::Display for Stats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_summary(f)?;
+        self.fmt_sites(f)?;
+        self.fmt_cores(f)?;
+        self.fmt_queues(f)?;
+        self.fmt_damage(f)
+    }
+}
+
+impl Stats {
+    /// Totals, header and time span.
+    fn fmt_summary(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "bytes      {}", self.bytes)?;
+        writeln!(f, "records    {}", self.records)?;
+        writeln!(
+            f,
+            "damaged    {} stretches, {} bytes skipped",
+            self.damaged.len(),
+            self.damaged_bytes()
+        )?;
+        writeln!(
+            f,
+            "dropped    {} records (reported by the kernel)",
+            self.dropped
+        )?;
+        if self.unknown_callsite > 0 {
+            writeln!(
+                f,
+                "unknown    {} records name a callsite never described",
+                self.unknown_callsite
+            )?;
+        }
+        match &self.header {
+            Some(h) => writeln!(
+                f,
+                "producer   {} ({} cores, TSC {} Hz, format v{})",
+                h.producer, h.cores, h.tsc_hz, h.version
+            )?,
+            None => writeln!(f, "producer   unknown (no header in the input)")?,
+        }
+        match self.span_ns {
+            Some((lo, hi)) => writeln!(f, "time       {} .. {} ns ({} ns)", lo, hi, hi - lo),
+            None => writeln!(f, "time       no timestamped records"),
+        }
+    }
+
+    /// The per-callsite table.
+    fn fmt_sites(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "\nper callsite:\n  {:>8}  {:<5}  {:<5}  {:<8}  name",
+            "count", "kind", "level", "target"
+        )?;
+        for (name, c) in &self.sites {
+            let kind = if c.kind == Kind::Span {
+                "span"
+            } else {
+                "event"
+            };
+            writeln!(
+                f,
+                "  {:>8}  {:<5}  {:<5}  {:<8}  {}",
+                c.count,
+                kind,
+                c.level.as_str(),
+                c.target,
+                name
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The per-core table.
+    fn fmt_cores(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "\nper core:\n  {:>4}  {:>8}  {:>8}  {:>8}",
+            "core", "events", "spans", "dropped"
+        )?;
+        for (core, c) in &self.cores {
+            writeln!(
+                f,
+                "  {:>4}  {:>8}  {:>8}  {:>8}",
+                core, c.events, c.spans, c.dropped
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The per-queue table.
+    fn fmt_queues(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "\nper queue:\n  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}",
+            "queue", "sends", "recvs", "bytes", "stalls"
+        )?;
+        for (q, c) in &self.queues {
+            writeln!(
+                f,
+                "  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}",
+                q.to_string(),
+                c.sends,
+                c.recvs,
+                c.bytes,
+                c.stalls
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Every damaged stretch.
+    fn fmt_damage(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.damaged.is_empty() {
+            return Ok(());
+        }
+        writeln!(f, "\ndamaged stretches:")?;
+        for d in &self.damaged {
+            writeln!(
+                f,
+                "  offset {:>10}  {:>6} bytes  {}",
+                d.offset, d.len, d.kind
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,60 @@
+//! The terminal loop: take what the reader sent (within a time budget),
+//! draw, handle keys. The only part of the UI that touches a real terminal;
+//! everything it calls is tested on ratatui's TestBackend.
+
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::mpsc::TryRecvError;
+use std::time::{Duration, Instant};
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+
+use super::app::App;
+use super::draw::draw;
+use super::keys;
+use crate::input::{Feed, Msg};
+
+/// Longest time spent applying items between two frames.
+const APPLY_BUDGET: Duration = Duration::from_millis(25);
+/// How long to wait for a key before drawing again (about 30 frames/s).
+const FRAME: Duration = Duration::from_millis(33);
+
+/// Runs the UI on the real terminal until the user quits.
+pub fn run(feed: &Feed, source: String) -> anyhow::Result<()> {
+    let mut terminal = ratatui::try_init()?;
+    let result = event_loop(&mut terminal, feed, source);
+    ratatui::restore();
+    result
+}
+
+/// Frames until quit.
+fn event_loop(terminal: &mut DefaultTerminal, feed: &Feed, source: String) -> anyhow::Result<()> {
+    let mut app = App::new(source);
+    while !app.quit {
+        take(&mut app, feed, APPLY_BUDGET);
+        terminal.draw(|f| draw(f, &app))?;
+        if event::poll(FRAME)?
+            && let Event::Key(key) = event::read()?
+            && key.kind == KeyEventKind::Press
+            && let Some(action) = keys::action(key, app.editing.is_some())
+        {
+            app.handle(action);
+        }
+        feed.shared.paused.store(app.paused(), Relaxed);
+    }
+    Ok(())
+}
+
+/// Applies what the reader sent, for at most `budget`. What is left stays
+/// in the channel and shows as "behind by N events".
+pub fn take(app: &mut App, feed: &Feed, budget: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < budget {
+        match feed.rx.try_recv() {
+            Ok(Msg::Items(batch)) => app.apply(&batch),
+            Ok(Msg::Status(s)) => app.status = s,
+            Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+        }
+    }
+    app.decoded = feed.shared.decoded.load(Relaxed);
+}

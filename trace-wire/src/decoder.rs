@@ -1,0 +1,174 @@
+//! The streaming decoder: feed it bytes as they arrive, get records and
+//! damage reports back. It splits at every 0x00, so after a damaged byte it
+//! is back in step at the next delimiter, and it says what it skipped.
+
+use alloc::vec::{IntoIter, Vec};
+use core::fmt;
+
+use crate::frame::MAX_FRAME;
+use crate::record::RecordBuf;
+use crate::unframe::{DecodeErrorKind, decode_frame};
+
+/// A stretch of the stream that did not decode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Stream offset of the stretch's first byte (0 = first byte pushed).
+    pub offset: u64,
+    /// Bytes skipped, not counting the delimiter that ended the stretch.
+    pub len: u64,
+    /// What was wrong.
+    pub kind: DecodeErrorKind,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "skipped {} bytes at offset {}: {}",
+            self.len, self.offset, self.kind
+        )
+    }
+}
+
+impl core::error::Error for DecodeError {}
+
+/// What one decoder has seen so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DecoderStats {
+    /// Bytes pushed.
+    pub bytes: u64,
+    /// Records decoded.
+    pub records: u64,
+    /// Damaged stretches reported.
+    pub damaged: u64,
+    /// Bytes in those stretches.
+    pub damaged_bytes: u64,
+}
+
+/// Turns a byte stream into records. Never panics on any input; every byte
+/// ends up in a record, a delimiter, or a [`DecodeError`].
+#[derive(Debug)]
+pub struct Decoder {
+    /// The current frame's bytes, at most `max_frame` of them.
+    frame: Vec<u8>,
+    /// Bytes the current frame has had, including any beyond `max_frame`.
+    frame_len: u64,
+    /// Stream offset of the current frame's first byte.
+    frame_start: u64,
+    /// Longest frame accepted, delimiter excluded.
+    max_frame: usize,
+    /// Totals.
+    stats: DecoderStats,
+}
+
+impl Default for Decoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Decoder {
+    /// A decoder that accepts frames up to [`MAX_FRAME`] bytes.
+    pub fn new() -> Self {
+        Self::with_max_frame(MAX_FRAME)
+    }
+
+    /// A decoder that accepts frames up to `max_frame` bytes (delimiter
+    /// included; at least 8).
+    pub fn with_max_frame(max_frame: usize) -> Self {
+        let max_frame = max_frame.max(8) - 1;
+        Self {
+            frame: Vec::with_capacity(max_frame),
+            frame_len: 0,
+            frame_start: 0,
+            max_frame,
+            stats: DecoderStats::default(),
+        }
+    }
+
+    /// Decodes what `bytes` completes. A frame cut off at the end of `bytes`
+    /// is kept and finished by a later push.
+    pub fn push(&mut self, bytes: &[u8]) -> IntoIter<Result<RecordBuf, DecodeError>> {
+        let mut out = Vec::new();
+        let mut rest = bytes;
+        while let Some(pos) = rest.iter().position(|&b| b == 0) {
+            self.extend(&rest[..pos]);
+            self.stats.bytes += 1;
+            out.extend(self.end_frame());
+            rest = &rest[pos + 1..];
+        }
+        self.extend(rest);
+        out.into_iter()
+    }
+
+    /// Reports a frame left unfinished when the input ends, and resets.
+    pub fn finish(&mut self) -> Option<DecodeError> {
+        if self.frame_len == 0 {
+            return None;
+        }
+        Some(self.damaged(DecodeErrorKind::Truncated))
+    }
+
+    /// The stream offset of the next byte to be pushed.
+    pub fn offset(&self) -> u64 {
+        self.stats.bytes
+    }
+
+    /// Totals so far.
+    pub fn stats(&self) -> DecoderStats {
+        self.stats
+    }
+
+    /// Adds bytes (no delimiter among them) to the current frame.
+    fn extend(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        if self.frame_len == 0 {
+            self.frame_start = self.stats.bytes;
+        }
+        let room = self.max_frame.saturating_sub(self.frame.len());
+        self.frame
+            .extend_from_slice(&bytes[..bytes.len().min(room)]);
+        self.frame_len += bytes.len() as u64;
+        self.stats.bytes += bytes.len() as u64;
+    }
+
+    /// A delimiter arrived: decodes the current frame, if there is one.
+    /// Two delimiters in a row make an empty frame, which is only padding.
+    fn end_frame(&mut self) -> Option<Result<RecordBuf, DecodeError>> {
+        if self.frame_len == 0 {
+            return None;
+        }
+        if self.frame_len > self.max_frame as u64 {
+            return Some(Err(self.damaged(DecodeErrorKind::TooLong)));
+        }
+        match decode_frame(&mut self.frame) {
+            Ok(record) => {
+                self.stats.records += 1;
+                self.reset();
+                Some(Ok(record))
+            }
+            Err(kind) => Some(Err(self.damaged(kind))),
+        }
+    }
+
+    /// Reports the current frame as damaged and starts a new one.
+    fn damaged(&mut self, kind: DecodeErrorKind) -> DecodeError {
+        let err = DecodeError {
+            offset: self.frame_start,
+            len: self.frame_len,
+            kind,
+        };
+        self.stats.damaged += 1;
+        self.stats.damaged_bytes += self.frame_len;
+        self.reset();
+        err
+    }
+
+    /// Forgets the current frame.
+    fn reset(&mut self) {
+        self.frame.clear();
+        self.frame_len = 0;
+    }
+}
