@@ -58,7 +58,9 @@ fn main() {
 /// The readable table and the two ratios the bus is judged by.
 fn report(rtt: &[(&str, f64)], tput: &[(&str, f64)], pinned: bool) {
     println!();
-    println!("64-byte messages, queues of {CAPACITY}, median of {REPS} runs, threads pinned: {pinned}");
+    println!(
+        "64-byte messages, queues of {CAPACITY}, median of {REPS} runs, threads pinned: {pinned}"
+    );
     println!("{:<26} {:>14}", "round trip", "ns");
     for (name, v) in rtt {
         println!("{:<26} {:>14.1}", name.trim_end_matches("_rtt_ns"), v);
@@ -67,8 +69,14 @@ fn report(rtt: &[(&str, f64)], tput: &[(&str, f64)], pinned: bool) {
     for (name, v) in tput {
         println!("{:<26} {:>14.0}", name.trim_end_matches("_msgs_per_s"), v);
     }
-    println!("bus rtt / raw cache-line rtt: {:.2}x (goal <= 1.5)", rtt[1].1 / rtt[0].1);
-    println!("bus throughput / rtrb:        {:.2}x (goal >= 1.0)", tput[0].1 / tput[1].1);
+    println!(
+        "bus rtt / raw cache-line rtt: {:.2}x (goal <= 1.5)",
+        rtt[1].1 / rtt[0].1
+    );
+    println!(
+        "bus throughput / rtrb:        {:.2}x (goal >= 1.0)",
+        tput[0].1 / tput[1].1
+    );
 }
 
 /// Median of `REPS` runs of `f`.
@@ -103,7 +111,11 @@ fn rtt(pin: &(dyn Fn(usize) + Sync), ping: impl FnMut() + Send, echo: impl FnMut
 
 /// Runs `produce` MESSAGES times on core 0 and `consume` as often on core 1;
 /// returns messages per second from the start barrier to the last receive.
-fn throughput(pin: &(dyn Fn(usize) + Sync), produce: impl FnMut() + Send, consume: impl FnMut() + Send) -> f64 {
+fn throughput(
+    pin: &(dyn Fn(usize) + Sync),
+    produce: impl FnMut() + Send,
+    consume: impl FnMut() + Send,
+) -> f64 {
     let (mut produce, mut consume) = (produce, consume);
     let barrier = Barrier::new(2);
     std::thread::scope(|s| {
@@ -194,7 +206,10 @@ fn rtrb_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
 }
 
 fn crossbeam_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
-    let (there, back) = (ArrayQueue::<Msg>::new(CAPACITY), ArrayQueue::<Msg>::new(CAPACITY));
+    let (there, back) = (
+        ArrayQueue::<Msg>::new(CAPACITY),
+        ArrayQueue::<Msg>::new(CAPACITY),
+    );
     rtt(
         pin,
         || {

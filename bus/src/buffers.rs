@@ -36,7 +36,11 @@ mod flat {
         /// `count` zeroed buffers of `buf_size` bytes (a multiple of 64).
         pub(crate) fn new(count: u16, buf_size: u32) -> Self {
             let (count, buf_size) = (usize::from(count), buf_size as usize);
-            Self { mem: SharedMem::zeroed(count * buf_size), count, buf_size }
+            Self {
+                mem: SharedMem::zeroed(count * buf_size),
+                count,
+                buf_size,
+            }
         }
 
         /// Address of buffer `id`, for its descriptor.
@@ -47,7 +51,10 @@ mod flat {
         /// Byte offset of `[offset, offset + len)` of buffer `id` in the memory.
         fn span(&self, id: u16, offset: usize, len: usize) -> usize {
             let id = usize::from(id);
-            assert!(id < self.count && offset + len <= self.buf_size, "buffer {id} span {offset}+{len}");
+            assert!(
+                id < self.count && offset + len <= self.buf_size,
+                "buffer {id} span {offset}+{len}"
+            );
             id * self.buf_size + offset
         }
 
@@ -72,7 +79,9 @@ mod flat {
             let at = self.span(id, offset, dst.len());
             // SAFETY: as in `write`, reading instead; `dst` is a `&mut` the
             // caller holds, which cannot alias our `UnsafeCell` memory.
-            unsafe { ptr::copy_nonoverlapping(self.mem.base().add(at), dst.as_mut_ptr(), dst.len()) }
+            unsafe {
+                ptr::copy_nonoverlapping(self.mem.base().add(at), dst.as_mut_ptr(), dst.len())
+            }
         }
 
         /// Writes the 8 bytes at the start of buffer `id` (the fragment
@@ -117,8 +126,13 @@ mod model {
         /// `count` zeroed buffers of `buf_size` bytes.
         pub(crate) fn new(count: u16, buf_size: u32) -> Self {
             let buf_size = buf_size as usize;
-            let cells: Vec<_> = (0..count).map(|_| UnsafeCell::new(vec![0; buf_size])).collect();
-            Self { cells: cells.into_boxed_slice(), buf_size }
+            let cells: Vec<_> = (0..count)
+                .map(|_| UnsafeCell::new(vec![0; buf_size]))
+                .collect();
+            Self {
+                cells: cells.into_boxed_slice(),
+                buf_size,
+            }
         }
 
         /// A made-up address (loom objects have no stable one).

@@ -44,7 +44,12 @@ impl Bus {
             }
         }
         let taken: Vec<AtomicBool> = (0..cores).map(|_| AtomicBool::new(false)).collect();
-        Ok(Self { cores, config, queues: queues.into_boxed_slice(), taken: taken.into_boxed_slice() })
+        Ok(Self {
+            cores,
+            config,
+            queues: queues.into_boxed_slice(),
+            taken: taken.into_boxed_slice(),
+        })
     }
 
     /// Number of cores.
@@ -62,7 +67,10 @@ impl Bus {
     /// fails with [`EndpointError::InUse`] until the first is dropped), so no
     /// two cores can ever act as the same side of one queue.
     pub fn endpoint(&self, core: usize) -> Result<Endpoint<'_>, EndpointError> {
-        let flag = self.taken.get(core).ok_or(EndpointError::NoSuchCore { core, cores: self.cores })?;
+        let flag = self.taken.get(core).ok_or(EndpointError::NoSuchCore {
+            core,
+            cores: self.cores,
+        })?;
         // Acquire, partner: the Release store in `release_endpoint` by the
         // previous holder, whose private queue state we now take over.
         // (A read-modify-write, but at hand-out, not on the data path.)

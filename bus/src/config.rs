@@ -31,7 +31,10 @@ impl Config {
 
     /// A configuration with the given sizes (not yet checked).
     pub const fn new(queue_size: u16, buf_size: u32) -> Self {
-        Self { queue_size, buf_size }
+        Self {
+            queue_size,
+            buf_size,
+        }
     }
 
     /// Checks the sizes against the rules on the fields.

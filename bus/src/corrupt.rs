@@ -42,8 +42,15 @@ impl Bus {
     /// Damages the oldest used entry of queue (src, dst) that the receiver
     /// has not consumed yet; its next receive from `src` reports
     /// [`RecvError::Corrupt`](crate::RecvError::Corrupt). See the module doc.
-    pub fn corrupt_used(&self, src: usize, dst: usize, what: Corruption) -> Result<CorruptedEntry, CorruptError> {
-        let q = self.queue(src, dst).ok_or(CorruptError::NoSuchQueue { src, dst })?;
+    pub fn corrupt_used(
+        &self,
+        src: usize,
+        dst: usize,
+        what: Corruption,
+    ) -> Result<CorruptedEntry, CorruptError> {
+        let q = self
+            .queue(src, dst)
+            .ok_or(CorruptError::NoSuchQueue { src, dst })?;
         // Acquire, partner: RecvHalf::release's Release store of last_used,
         // so the used.idx loaded next is at least `pos`.
         let pos = q.recv.last_used.load(Acquire);
@@ -56,7 +63,10 @@ impl Bus {
         let (id, len) = (q.used.id(slot), q.used.len(slot));
         // Relaxed, loads and stores: a debug write with no ordering promise;
         // the receiver's checks treat whatever it sees as untrusted.
-        let before = VirtqUsedElem { id: id.load(Relaxed), len: len.load(Relaxed) };
+        let before = VirtqUsedElem {
+            id: id.load(Relaxed),
+            len: len.load(Relaxed),
+        };
         let mut after = before;
         match what {
             Corruption::IdOutOfRange => after.id = u32::from(q.size),

@@ -6,7 +6,8 @@ use core::fmt;
 
 use crate::snapshot::{DescState, QueueSnapshot};
 use crate::spec::{
-    VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY,
+    VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_INDIRECT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE,
+    VIRTQ_USED_F_NO_NOTIFY,
 };
 
 /// Descriptor flags, displayed by name: `WRITE|NEXT`, `-` for none, unknown
@@ -16,7 +17,11 @@ pub struct DescFlags(pub u16);
 
 impl fmt::Display for DescFlags {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let names = [(VIRTQ_DESC_F_WRITE, "WRITE"), (VIRTQ_DESC_F_NEXT, "NEXT"), (VIRTQ_DESC_F_INDIRECT, "INDIRECT")];
+        let names = [
+            (VIRTQ_DESC_F_WRITE, "WRITE"),
+            (VIRTQ_DESC_F_NEXT, "NEXT"),
+            (VIRTQ_DESC_F_INDIRECT, "INDIRECT"),
+        ];
         let mut text = alloc::string::String::new();
         for (_, name) in names.into_iter().filter(|(bit, _)| self.0 & bit != 0) {
             if !text.is_empty() {
@@ -94,7 +99,11 @@ impl fmt::Display for QueueSnapshot {
             self.used.addr,
             RingFlags(self.used.flags, VIRTQ_USED_F_NO_NOTIFY, "NO_NOTIFY"),
         )?;
-        writeln!(f, "{:>5}  {:<18} {:>7}  {:<11} {:>4}  {:>8}  {:>10} {:>9}  state", "i", "desc.addr", "len", "flags", "next", "avail[i]", "used[i].id", ".len")?;
+        writeln!(
+            f,
+            "{:>5}  {:<18} {:>7}  {:<11} {:>4}  {:>8}  {:>10} {:>9}  state",
+            "i", "desc.addr", "len", "flags", "next", "avail[i]", "used[i].id", ".len"
+        )?;
         let states = self.desc_states();
         for (i, d) in self.desc.iter().enumerate() {
             let used = self.used.ring[i];

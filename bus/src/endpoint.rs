@@ -33,7 +33,11 @@ pub struct Endpoint<'bus> {
 impl<'bus> Endpoint<'bus> {
     /// Made by [`Bus::endpoint`] after it claimed `core`.
     pub(crate) fn new(bus: &'bus Bus, core: usize) -> Self {
-        Self { bus, core, next_src: 0 }
+        Self {
+            bus,
+            core,
+            next_src: 0,
+        }
     }
 
     /// The core this endpoint belongs to.
@@ -48,14 +52,20 @@ impl<'bus> Endpoint<'bus> {
 
     /// The sending half of queue (core, dst).
     fn tx(&self, dst: usize) -> Result<SendHalf<'bus>, SendError> {
-        let q = self.bus.queue(self.core, dst).ok_or(SendError::BadDestination { dst })?;
+        let q = self
+            .bus
+            .queue(self.core, dst)
+            .ok_or(SendError::BadDestination { dst })?;
         debug_assert_eq!(q.src, self.core);
         Ok(SendHalf::new(q))
     }
 
     /// The receiving half of queue (src, core).
     fn rx(&self, src: usize) -> Result<RecvHalf<'bus>, RecvError> {
-        let q = self.bus.queue(src, self.core).ok_or(RecvError::BadSource { src })?;
+        let q = self
+            .bus
+            .queue(src, self.core)
+            .ok_or(RecvError::BadSource { src })?;
         debug_assert_eq!(q.dst, self.core);
         Ok(RecvHalf::new(q))
     }
@@ -73,12 +83,22 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// Sends `data` to `dst`, waiting until done or until `abort()` is true.
-    pub fn send_until(&mut self, dst: usize, data: &[u8], abort: &dyn Fn() -> bool) -> Result<(), SendError> {
+    pub fn send_until(
+        &mut self,
+        dst: usize,
+        data: &[u8],
+        abort: &dyn Fn() -> bool,
+    ) -> Result<(), SendError> {
         self.send_with(dst, data, &mut AbortWhen(abort))
     }
 
     /// Sends `data` to `dst`, asking `spin` at each wait.
-    pub fn send_with<S: Spin + ?Sized>(&mut self, dst: usize, data: &[u8], spin: &mut S) -> Result<(), SendError> {
+    pub fn send_with<S: Spin + ?Sized>(
+        &mut self,
+        dst: usize,
+        data: &[u8],
+        spin: &mut S,
+    ) -> Result<(), SendError> {
         self.tx(dst)?.send(data, spin)
     }
 
@@ -95,12 +115,22 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// Like [`recv`](Self::recv), giving up when `abort()` is true.
-    pub fn recv_until(&mut self, src: usize, buf: &mut [u8], abort: &dyn Fn() -> bool) -> Result<usize, RecvError> {
+    pub fn recv_until(
+        &mut self,
+        src: usize,
+        buf: &mut [u8],
+        abort: &dyn Fn() -> bool,
+    ) -> Result<usize, RecvError> {
         self.recv_with(src, buf, &mut AbortWhen(abort))
     }
 
     /// Like [`recv`](Self::recv), asking `spin` at each wait.
-    pub fn recv_with<S: Spin + ?Sized>(&mut self, src: usize, buf: &mut [u8], spin: &mut S) -> Result<usize, RecvError> {
+    pub fn recv_with<S: Spin + ?Sized>(
+        &mut self,
+        src: usize,
+        buf: &mut [u8],
+        spin: &mut S,
+    ) -> Result<usize, RecvError> {
         self.rx(src)?.recv(buf, spin)
     }
 
@@ -110,7 +140,9 @@ impl<'bus> Endpoint<'bus> {
     pub fn try_recv_any(&mut self, buf: &mut [u8]) -> Result<(usize, usize), RecvError> {
         for src in self.sources() {
             let rx = self.rx(src)?;
-            let Some(first) = rx.poll_start()? else { continue };
+            let Some(first) = rx.poll_start()? else {
+                continue;
+            };
             match rx.try_take(first, buf) {
                 Err(RecvError::Empty) => continue,
                 Err(e @ RecvError::TooSmall { .. }) => {
@@ -133,7 +165,11 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// Like [`recv_any`](Self::recv_any), giving up when `abort()` is true.
-    pub fn recv_any_until(&mut self, buf: &mut [u8], abort: &dyn Fn() -> bool) -> Result<(usize, usize), RecvError> {
+    pub fn recv_any_until(
+        &mut self,
+        buf: &mut [u8],
+        abort: &dyn Fn() -> bool,
+    ) -> Result<(usize, usize), RecvError> {
         self.recv_any_with(buf, &mut AbortWhen(abort))
     }
 
@@ -141,14 +177,23 @@ impl<'bus> Endpoint<'bus> {
     ///
     /// A message too big for `buf` gives [`RecvError::TooSmall`] naming its
     /// source; it stays queued and that source is scanned first next time.
-    pub fn recv_any_with<S: Spin + ?Sized>(&mut self, buf: &mut [u8], spin: &mut S) -> Result<(usize, usize), RecvError> {
+    pub fn recv_any_with<S: Spin + ?Sized>(
+        &mut self,
+        buf: &mut [u8],
+        spin: &mut S,
+    ) -> Result<(usize, usize), RecvError> {
         loop {
             for src in self.sources() {
                 let rx = self.rx(src)?;
-                let Some(first) = rx.poll_start()? else { continue };
+                let Some(first) = rx.poll_start()? else {
+                    continue;
+                };
                 if first.total > buf.len() {
                     self.next_src = src;
-                    return Err(RecvError::TooSmall { src, needed: first.total });
+                    return Err(RecvError::TooSmall {
+                        src,
+                        needed: first.total,
+                    });
                 }
                 self.next_src = (src + 1) % self.bus.cores();
                 return rx.take(first, buf, spin).map(|len| (src, len));
@@ -164,7 +209,9 @@ impl Endpoint<'_> {
     /// Every other core, starting at `next_src` and wrapping around.
     fn sources(&self) -> impl Iterator<Item = usize> + use<> {
         let (n, start, me) = (self.bus.cores(), self.next_src, self.core);
-        (0..n).map(move |k| (start + k) % n).filter(move |&src| src != me)
+        (0..n)
+            .map(move |k| (start + k) % n)
+            .filter(move |&src| src != me)
     }
 }
 

@@ -218,7 +218,9 @@ impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::QueueSize(q) => write!(f, "queue size {q} is not a power of two in 1..=32768"),
-            Self::BufSize(b) => write!(f, "buffer size {b} is not a multiple of 64 in 64..=1048576"),
+            Self::BufSize(b) => {
+                write!(f, "buffer size {b} is not a multiple of 64 in 64..=1048576")
+            }
             Self::Cores(n) => write!(f, "core count {n} is not in 1..=256"),
         }
     }
@@ -237,10 +239,21 @@ impl fmt::Display for SendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::BadDestination { dst } => write!(f, "bad destination core {dst}"),
-            Self::TooLarge { len, max } => write!(f, "message of {len} bytes exceeds the {max}-byte maximum"),
-            Self::Full { needed, room } => write!(f, "ring full: message needs {needed} buffers, {room} posted"),
-            Self::NeedsStreaming { fragments, queue_size } => {
-                write!(f, "message needs {fragments} buffers, queue has {queue_size}: use a blocking send")
+            Self::TooLarge { len, max } => {
+                write!(f, "message of {len} bytes exceeds the {max}-byte maximum")
+            }
+            Self::Full { needed, room } => write!(
+                f,
+                "ring full: message needs {needed} buffers, {room} posted"
+            ),
+            Self::NeedsStreaming {
+                fragments,
+                queue_size,
+            } => {
+                write!(
+                    f,
+                    "message needs {fragments} buffers, queue has {queue_size}: use a blocking send"
+                )
             }
             Self::Aborted { sent } => write!(f, "send aborted after {sent} bytes"),
             Self::CorruptAvail => write!(f, "available ring is corrupt"),
@@ -253,14 +266,26 @@ impl fmt::Display for Fault {
         match self {
             Self::UsedIdxAhead { ahead } => write!(f, "used.idx is {ahead} entries ahead"),
             Self::IdOutOfRange { id } => write!(f, "used id {id} out of range"),
-            Self::IdNotPosted { id, posted } => write!(f, "used id {id} was not posted there ({posted} was)"),
+            Self::IdNotPosted { id, posted } => {
+                write!(f, "used id {id} was not posted there ({posted} was)")
+            }
             Self::LenOutOfRange { len } => write!(f, "used len {len} out of range"),
             Self::TotalTooLarge { total } => write!(f, "header total {total} exceeds the maximum"),
-            Self::OffsetPastEnd { offset, total } => write!(f, "header offset {offset} past total {total}"),
-            Self::LenMismatch { len, expected } => write!(f, "used len {len}, header implies {expected}"),
-            Self::OrphanFragment { offset } => write!(f, "fragment at offset {offset} with no start"),
-            Self::TotalChanged { total, expected } => write!(f, "fragment claims total {total}, message has {expected}"),
-            Self::OutOfSequence { offset, expected } => write!(f, "fragment at offset {offset}, expected {expected}"),
+            Self::OffsetPastEnd { offset, total } => {
+                write!(f, "header offset {offset} past total {total}")
+            }
+            Self::LenMismatch { len, expected } => {
+                write!(f, "used len {len}, header implies {expected}")
+            }
+            Self::OrphanFragment { offset } => {
+                write!(f, "fragment at offset {offset} with no start")
+            }
+            Self::TotalChanged { total, expected } => {
+                write!(f, "fragment claims total {total}, message has {expected}")
+            }
+            Self::OutOfSequence { offset, expected } => {
+                write!(f, "fragment at offset {offset}, expected {expected}")
+            }
         }
     }
 }
@@ -270,14 +295,28 @@ impl fmt::Display for RecvError {
         match self {
             Self::BadSource { src } => write!(f, "bad source core {src}"),
             Self::Empty => write!(f, "no complete message queued"),
-            Self::TooSmall { src, needed } => write!(f, "message from core {src} needs {needed} bytes (kept)"),
+            Self::TooSmall { src, needed } => {
+                write!(f, "message from core {src} needs {needed} bytes (kept)")
+            }
             Self::NeedsStreaming { src, fragments } => {
-                write!(f, "message from core {src} streams over {fragments} buffers: use a blocking recv")
+                write!(
+                    f,
+                    "message from core {src} streams over {fragments} buffers: use a blocking recv"
+                )
             }
             Self::Aborted { lost_from: None } => write!(f, "receive aborted"),
-            Self::Aborted { lost_from: Some(src) } => write!(f, "receive aborted, message from core {src} lost"),
-            Self::Truncated { src, received, expected } => {
-                write!(f, "core {src} abandoned its message after {received} of {expected} bytes")
+            Self::Aborted {
+                lost_from: Some(src),
+            } => write!(f, "receive aborted, message from core {src} lost"),
+            Self::Truncated {
+                src,
+                received,
+                expected,
+            } => {
+                write!(
+                    f,
+                    "core {src} abandoned its message after {received} of {expected} bytes"
+                )
             }
             Self::Corrupt { src, fault } => write!(f, "corrupt queue from core {src}: {fault}"),
         }

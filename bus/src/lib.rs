@@ -62,6 +62,7 @@ pub mod spec;
 mod spin;
 mod stats;
 mod sync;
+mod trace;
 
 pub use crate::bus::Bus;
 pub use crate::config::Config;

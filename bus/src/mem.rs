@@ -37,8 +37,12 @@ impl SharedMem {
     /// At least `bytes` zeroed bytes, rounded up to whole lines.
     pub(crate) fn zeroed(bytes: usize) -> Self {
         let n = bytes.div_ceil(CACHE_LINE).max(1);
-        let lines: Vec<Line> = (0..n).map(|_| Line(UnsafeCell::new([0; CACHE_LINE]))).collect();
-        Self { lines: lines.into_boxed_slice() }
+        let lines: Vec<Line> = (0..n)
+            .map(|_| Line(UnsafeCell::new([0; CACHE_LINE])))
+            .collect();
+        Self {
+            lines: lines.into_boxed_slice(),
+        }
     }
 
     /// Length in bytes.
@@ -61,7 +65,10 @@ impl SharedMem {
 
     /// The `AtomicU16` at byte offset `off`.
     pub(crate) fn atomic_u16(&self, off: usize) -> &AtomicU16 {
-        assert!(off.is_multiple_of(2) && off + 2 <= self.len(), "u16 view at {off}");
+        assert!(
+            off.is_multiple_of(2) && off + 2 <= self.len(),
+            "u16 view at {off}"
+        );
         // SAFETY: in bounds and 2-aligned (checked; the base is 64-aligned).
         // `AtomicU16` has the size and alignment of `u16`, any bits are a
         // valid value, the bytes are inside `UnsafeCell` (so mutation through
@@ -72,7 +79,10 @@ impl SharedMem {
 
     /// The `AtomicU32` at byte offset `off`.
     pub(crate) fn atomic_u32(&self, off: usize) -> &AtomicU32 {
-        assert!(off.is_multiple_of(4) && off + 4 <= self.len(), "u32 view at {off}");
+        assert!(
+            off.is_multiple_of(4) && off + 4 <= self.len(),
+            "u32 view at {off}"
+        );
         // SAFETY: as in `atomic_u16`, for a 4-aligned 4-byte view.
         unsafe { &*self.base().add(off).cast::<AtomicU32>() }
     }

@@ -19,7 +19,9 @@ use alloc::vec::Vec;
 use crate::buffers::Buffers;
 use crate::config::Config;
 use crate::ring::{AvailRing, UsedRing};
-use crate::spec::{VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY, VirtqDesc};
+use crate::spec::{
+    VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY, VirtqDesc,
+};
 use crate::sync::{AtomicBool, AtomicU16, AtomicU64, Ordering::Relaxed};
 
 /// The sender's private state. Written only by the sender (core `src`);
@@ -98,9 +100,15 @@ impl Queue {
         let size = config.queue_size;
         let bufs = Buffers::new(size, config.buf_size);
         let desc: Vec<VirtqDesc> = (0..size)
-            .map(|id| VirtqDesc { addr: bufs.addr(id), len: config.buf_size, flags: VIRTQ_DESC_F_WRITE, next: 0 })
+            .map(|id| VirtqDesc {
+                addr: bufs.addr(id),
+                len: config.buf_size,
+                flags: VIRTQ_DESC_F_WRITE,
+                next: 0,
+            })
             .collect();
         let avail = AvailRing::new(size);
+        // Relaxed, these four stores: the queue is not shared yet (see above).
         for id in 0..size {
             avail.slot(usize::from(id)).store(id, Relaxed);
         }
@@ -113,7 +121,7 @@ impl Queue {
             dst,
             size,
             buf_size: config.buf_size,
-            repost_batch: (size / 8).max(1),
+            repost_batch: (size / 4).max(1),
             desc: desc.into_boxed_slice(),
             avail,
             used,
@@ -185,7 +193,12 @@ mod tests {
         let used_idx = q.used.idx() as *const AtomicU16 as *const u8;
         let last_avail = &q.send.last_avail as *const AtomicU16 as *const u8;
         let last_used = &q.recv.last_used as *const AtomicU16 as *const u8;
-        let lines = [line(avail_idx), line(used_idx), line(last_avail), line(last_used)];
+        let lines = [
+            line(avail_idx),
+            line(used_idx),
+            line(last_avail),
+            line(last_used),
+        ];
         for (i, a) in lines.iter().enumerate() {
             for b in &lines[i + 1..] {
                 assert_ne!(a, b, "two sides share a cache line: {lines:?}");

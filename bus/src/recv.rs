@@ -20,6 +20,7 @@ use crate::queue::Queue;
 use crate::spin::{NoWait, Spin};
 use crate::sync::Ordering::{Acquire, Relaxed, Release};
 use crate::sync::bump;
+use crate::trace;
 
 /// The receiving half of one queue. Only core `dst`'s endpoint makes one, so
 /// there is exactly one receiver per queue (src/endpoint.rs).
@@ -64,7 +65,10 @@ impl<'q> RecvHalf<'q> {
         let needed = frag::count(first.total, q.cap());
         if needed > usize::from(q.size) {
             self.flush();
-            return Err(RecvError::NeedsStreaming { src: q.src, fragments: needed });
+            return Err(RecvError::NeedsStreaming {
+                src: q.src,
+                fragments: needed,
+            });
         }
         // Fits in u16: needed ≤ size.
         if usize::from(self.visible(needed as u16)?) < needed {
@@ -77,7 +81,11 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Receives the next message, waiting with `spin` while there is none.
-    pub(crate) fn recv<S: Spin + ?Sized>(&self, buf: &mut [u8], spin: &mut S) -> Result<usize, RecvError> {
+    pub(crate) fn recv<S: Spin + ?Sized>(
+        &self,
+        buf: &mut [u8],
+        spin: &mut S,
+    ) -> Result<usize, RecvError> {
         loop {
             if let Some(first) = self.poll_start()? {
                 return self.take(first, buf, spin);
@@ -104,7 +112,12 @@ impl<'q> RecvHalf<'q> {
                 return Ok(Some(f));
             }
             if !q.recv.discarding.load(Relaxed) {
-                return Err(self.reject(f.pos, Fault::OrphanFragment { offset: f.offset as u32 }));
+                return Err(self.reject(
+                    f.pos,
+                    Fault::OrphanFragment {
+                        offset: f.offset as u32,
+                    },
+                ));
             }
             self.consume(&f, None);
         }
@@ -112,7 +125,12 @@ impl<'q> RecvHalf<'q> {
 
     /// Receives the message starting with `first` (from `poll_start`) into
     /// `buf`, waiting with `spin` for fragments still to come.
-    pub(crate) fn take<S: Spin + ?Sized>(&self, first: Frag, buf: &mut [u8], spin: &mut S) -> Result<usize, RecvError> {
+    pub(crate) fn take<S: Spin + ?Sized>(
+        &self,
+        first: Frag,
+        buf: &mut [u8],
+        spin: &mut S,
+    ) -> Result<usize, RecvError> {
         self.fits(&first, buf)?;
         self.body(first, buf, spin)
     }
@@ -120,19 +138,31 @@ impl<'q> RecvHalf<'q> {
     /// Refuses, keeping the message, a buffer shorter than it.
     fn fits(&self, first: &Frag, buf: &[u8]) -> Result<(), RecvError> {
         if first.total > buf.len() {
-            return Err(RecvError::TooSmall { src: self.q.src, needed: first.total });
+            return Err(RecvError::TooSmall {
+                src: self.q.src,
+                needed: first.total,
+            });
         }
         Ok(())
     }
 
     /// Copies the message out fragment by fragment, `buf` being long enough.
-    fn body<S: Spin + ?Sized>(&self, first: Frag, buf: &mut [u8], spin: &mut S) -> Result<usize, RecvError> {
+    fn body<S: Spin + ?Sized>(
+        &self,
+        first: Frag,
+        buf: &mut [u8],
+        spin: &mut S,
+    ) -> Result<usize, RecvError> {
         let total = first.total;
-        let (mut f, mut got) = (first, 0);
+        let (mut f, mut got, mut frags) = (first, 0, 0);
         loop {
             self.consume(&f, Some(&mut buf[got..]));
             got += f.payload;
+            frags += 1;
             if got == total {
+                // Relaxed: the receiver's own counter, read before its bump.
+                let seq = self.q.recv.received.load(Relaxed);
+                trace::recv(self.q, total, frags, first.id, first.pos, seq);
                 bump(&self.q.recv.received, 1);
                 return Ok(total);
             }
@@ -141,7 +171,12 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Waits for the fragment at offset `got` of the `total`-byte message.
-    fn next_fragment<S: Spin + ?Sized>(&self, total: usize, got: usize, spin: &mut S) -> Result<Frag, RecvError> {
+    fn next_fragment<S: Spin + ?Sized>(
+        &self,
+        total: usize,
+        got: usize,
+        spin: &mut S,
+    ) -> Result<Frag, RecvError> {
         let src = self.q.src;
         loop {
             let f = match self.peek() {
@@ -152,7 +187,9 @@ impl<'q> RecvHalf<'q> {
                         continue;
                     }
                     self.lose();
-                    return Err(RecvError::Aborted { lost_from: Some(src) });
+                    return Err(RecvError::Aborted {
+                        lost_from: Some(src),
+                    });
                 }
                 Err(e) => {
                     self.lose();
@@ -165,12 +202,22 @@ impl<'q> RecvHalf<'q> {
                 // Relaxed: receiver-private flag.
                 self.q.recv.discarding.store(false, Relaxed);
                 self.flush();
-                return Err(RecvError::Truncated { src, received: got, expected: total });
+                return Err(RecvError::Truncated {
+                    src,
+                    received: got,
+                    expected: total,
+                });
             }
             let fault = if f.total != total {
-                Fault::TotalChanged { total: f.total as u32, expected: total as u32 }
+                Fault::TotalChanged {
+                    total: f.total as u32,
+                    expected: total as u32,
+                }
             } else if f.offset != got {
-                Fault::OutOfSequence { offset: f.offset as u32, expected: got as u32 }
+                Fault::OutOfSequence {
+                    offset: f.offset as u32,
+                    expected: got as u32,
+                }
             } else {
                 return Ok(f);
             };
@@ -183,6 +230,7 @@ impl<'q> RecvHalf<'q> {
     /// when it already shows `want`; otherwise reloads it.
     fn visible(&self, want: u16) -> Result<u16, RecvError> {
         let q = self.q;
+        // Relaxed, both: receiver-private values only the receiver writes.
         let last = q.recv.last_used.load(Relaxed);
         let n = q.recv.used_cache.load(Relaxed).wrapping_sub(last);
         if n >= want {
@@ -195,7 +243,10 @@ impl<'q> RecvHalf<'q> {
         let n = fresh.wrapping_sub(last);
         if n > q.size {
             bump(&q.recv.corrupt, 1);
-            return Err(RecvError::Corrupt { src: q.src, fault: Fault::UsedIdxAhead { ahead: n } });
+            return Err(RecvError::Corrupt {
+                src: q.src,
+                fault: Fault::UsedIdxAhead { ahead: n },
+            });
         }
         // Relaxed: receiver-private cache, read back only by the receiver.
         q.recv.used_cache.store(fresh, Relaxed);
@@ -242,7 +293,13 @@ impl<'q> RecvHalf<'q> {
         let header = Header::decode(unsafe { q.bufs.read_head(posted) });
         let payload = frag::check(header, len, q.cap())?;
         let (total, offset) = (header.total as usize, header.offset as usize);
-        Ok(Frag { pos, id: posted, total, offset, payload })
+        Ok(Frag {
+            pos,
+            id: posted,
+            total,
+            offset,
+            payload,
+        })
     }
 
     /// Skips the bad entry at `pos`, counts it, and throws away the rest of
@@ -268,6 +325,7 @@ impl<'q> RecvHalf<'q> {
     /// Copies the fragment's payload into `dst` (unless discarding it) and
     /// gives its buffer back.
     fn consume(&self, f: &Frag, dst: Option<&mut [u8]>) {
+        trace::consume(self.q, f.id, HEADER_LEN + f.payload, f.pos);
         if let Some(dst) = dst {
             // SAFETY: as in `check`: buffer `f.id`, posted at `f.pos`, is the
             // receiver's until `release` re-posts it just below.
@@ -314,10 +372,13 @@ impl<'q> RecvHalf<'q> {
         if self.held() != 0 {
             // Relaxed: receiver-private.
             let target = q.recv.last_used.load(Relaxed).wrapping_add(q.size);
+            // Relaxed: avail.idx is our own store.
+            let from = q.avail.idx().load(Relaxed);
             // Release, partner: the sender's Acquire load of avail.idx in
             // SendHalf::room. Publishes the re-posted entries, and our reads
             // of those buffers happen-before the sender's next writes to them.
             q.avail.idx().store(target, Release);
+            trace::post(q, from, target);
         }
     }
 }
@@ -345,19 +406,45 @@ mod tests {
     #[test]
     fn header_claiming_too_much_is_corrupt() {
         let q = Queue::new(0, 1, Config::new(8, 64));
-        publish_raw(&q, Header { total: 1 << 20, offset: 0 }, 64);
+        publish_raw(
+            &q,
+            Header {
+                total: 1 << 20,
+                offset: 0,
+            },
+            64,
+        );
         let err = RecvHalf::new(&q).try_recv(&mut [0; 64]).unwrap_err();
-        assert_eq!(err, RecvError::Corrupt { src: 0, fault: Fault::TotalTooLarge { total: 1 << 20 } });
+        assert_eq!(
+            err,
+            RecvError::Corrupt {
+                src: 0,
+                fault: Fault::TotalTooLarge { total: 1 << 20 }
+            }
+        );
         assert_eq!(q.recv.corrupt.load(Relaxed), 1);
     }
 
     #[test]
     fn orphan_continuation_is_corrupt_and_queue_recovers() {
         let q = Queue::new(0, 1, Config::new(8, 64));
-        publish_raw(&q, Header { total: 100, offset: 56 }, 8 + 44);
+        publish_raw(
+            &q,
+            Header {
+                total: 100,
+                offset: 56,
+            },
+            8 + 44,
+        );
         let rx = RecvHalf::new(&q);
         let err = rx.try_recv(&mut [0; 128]).unwrap_err();
-        assert_eq!(err, RecvError::Corrupt { src: 0, fault: Fault::OrphanFragment { offset: 56 } });
+        assert_eq!(
+            err,
+            RecvError::Corrupt {
+                src: 0,
+                fault: Fault::OrphanFragment { offset: 56 }
+            }
+        );
         SendHalf::new(&q).try_send(b"after").unwrap();
         let mut buf = [0; 16];
         assert_eq!(rx.try_recv(&mut buf), Ok(5));
@@ -367,10 +454,33 @@ mod tests {
     #[test]
     fn fragment_out_of_sequence_loses_the_message() {
         let q = Queue::new(0, 1, Config::new(8, 64));
-        publish_raw(&q, Header { total: 100, offset: 0 }, 64);
-        publish_raw(&q, Header { total: 100, offset: 40 }, 8 + 56);
+        publish_raw(
+            &q,
+            Header {
+                total: 100,
+                offset: 0,
+            },
+            64,
+        );
+        publish_raw(
+            &q,
+            Header {
+                total: 100,
+                offset: 40,
+            },
+            8 + 56,
+        );
         let err = RecvHalf::new(&q).try_recv(&mut [0; 128]).unwrap_err();
-        assert_eq!(err, RecvError::Corrupt { src: 0, fault: Fault::OutOfSequence { offset: 40, expected: 56 } });
+        assert_eq!(
+            err,
+            RecvError::Corrupt {
+                src: 0,
+                fault: Fault::OutOfSequence {
+                    offset: 40,
+                    expected: 56
+                }
+            }
+        );
         assert_eq!(q.recv.lost.load(Relaxed), 1);
     }
 }

@@ -36,7 +36,9 @@ mod layout {
     impl AvailRing {
         /// A zeroed ring of `size` entries.
         pub(crate) fn new(size: u16) -> Self {
-            Self { mem: SharedMem::zeroed(avail_ring_bytes(size)) }
+            Self {
+                mem: SharedMem::zeroed(avail_ring_bytes(size)),
+            }
         }
         /// `flags` (offset 0).
         pub(crate) fn flags(&self) -> &AtomicU16 {
@@ -64,7 +66,9 @@ mod layout {
     impl UsedRing {
         /// A zeroed ring of `size` entries.
         pub(crate) fn new(size: u16) -> Self {
-            Self { mem: SharedMem::zeroed(used_ring_bytes(size)) }
+            Self {
+                mem: SharedMem::zeroed(used_ring_bytes(size)),
+            }
         }
         /// `flags` (offset 0).
         pub(crate) fn flags(&self) -> &AtomicU16 {
@@ -107,7 +111,11 @@ mod model {
         /// A zeroed ring of `size` entries.
         pub(crate) fn new(size: u16) -> Self {
             let ring: Vec<AtomicU16> = (0..size).map(|_| AtomicU16::new(0)).collect();
-            Self { flags: AtomicU16::new(0), idx: AtomicU16::new(0), ring: ring.into_boxed_slice() }
+            Self {
+                flags: AtomicU16::new(0),
+                idx: AtomicU16::new(0),
+                ring: ring.into_boxed_slice(),
+            }
         }
         /// `flags`.
         pub(crate) fn flags(&self) -> &AtomicU16 {
@@ -137,8 +145,14 @@ mod model {
     impl UsedRing {
         /// A zeroed ring of `size` entries.
         pub(crate) fn new(size: u16) -> Self {
-            let ring: Vec<_> = (0..size).map(|_| (AtomicU32::new(0), AtomicU32::new(0))).collect();
-            Self { flags: AtomicU16::new(0), idx: AtomicU16::new(0), ring: ring.into_boxed_slice() }
+            let ring: Vec<_> = (0..size)
+                .map(|_| (AtomicU32::new(0), AtomicU32::new(0)))
+                .collect();
+            Self {
+                flags: AtomicU16::new(0),
+                idx: AtomicU16::new(0),
+                ring: ring.into_boxed_slice(),
+            }
         }
         /// `flags`.
         pub(crate) fn flags(&self) -> &AtomicU16 {

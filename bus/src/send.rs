@@ -8,6 +8,7 @@ use crate::queue::Queue;
 use crate::spin::Spin;
 use crate::sync::Ordering::{Acquire, Relaxed, Release};
 use crate::sync::bump;
+use crate::trace;
 
 /// Most fragments published by one `used.idx` store. Large messages go out
 /// in batches this big, so the receiver starts copying before the sender is
@@ -33,20 +34,30 @@ impl<'q> SendHalf<'q> {
         check_len(data)?;
         let needed = frag::count(data.len(), q.cap());
         if needed > usize::from(q.size) {
-            return Err(SendError::NeedsStreaming { fragments: needed, queue_size: q.size });
+            return Err(SendError::NeedsStreaming {
+                fragments: needed,
+                queue_size: q.size,
+            });
         }
         // Fits in u16: needed ≤ size ≤ 32768.
         let room = self.room(needed as u16)?;
         if usize::from(room) < needed {
             bump(&q.send.stalls, 1);
-            return Err(SendError::Full { needed, room: usize::from(room) });
+            return Err(SendError::Full {
+                needed,
+                room: usize::from(room),
+            });
         }
         self.stream(data, &mut crate::spin::NoWait)
     }
 
     /// Sends `data`, waiting with `spin` whenever the ring is full. A message
     /// bigger than the ring streams: fragments go out as buffers come back.
-    pub(crate) fn send<S: Spin + ?Sized>(&self, data: &[u8], spin: &mut S) -> Result<(), SendError> {
+    pub(crate) fn send<S: Spin + ?Sized>(
+        &self,
+        data: &[u8],
+        spin: &mut S,
+    ) -> Result<(), SendError> {
         check_len(data)?;
         self.stream(data, spin)
     }
@@ -57,24 +68,47 @@ impl<'q> SendHalf<'q> {
         let cap = q.cap();
         let frags = frag::count(data.len(), cap);
         let (mut done, mut waiting) = (0, false);
+        // Relaxed: sender-private. The used position of the first fragment.
+        let first_pos = q.send.last_avail.load(Relaxed);
+        let mut first_desc = 0;
         while done < frags {
             let room = self.room(1)?;
             if room == 0 {
                 if !waiting {
                     bump(&q.send.stalls, 1);
+                    // Relaxed, both: sender-private values.
+                    trace::stall(
+                        q,
+                        q.send.avail_cache.load(Relaxed),
+                        q.send.last_avail.load(Relaxed),
+                    );
                     waiting = true;
                 }
                 if !spin.keep_waiting() {
-                    return Err(SendError::Aborted { sent: (done * cap).min(data.len()) });
+                    return Err(SendError::Aborted {
+                        sent: (done * cap).min(data.len()),
+                    });
                 }
                 continue;
             }
             waiting = false;
             let left = u16::try_from(frags - done).unwrap_or(u16::MAX);
             let n = room.min(left).min(PUBLISH_BATCH);
-            self.publish(data, done, n)?;
+            let desc = self.publish(data, done, n)?;
+            if done == 0 {
+                first_desc = desc;
+            }
             done += usize::from(n);
         }
+        // Relaxed: the sender's own counter, read before its bump.
+        trace::send(
+            q,
+            data.len(),
+            frags,
+            first_desc,
+            first_pos,
+            q.send.messages.load(Relaxed),
+        );
         bump(&q.send.messages, 1);
         bump(&q.send.bytes, data.len() as u64);
         Ok(())
@@ -84,6 +118,7 @@ impl<'q> SendHalf<'q> {
     /// already shows `want`; otherwise reloads it.
     fn room(&self, want: u16) -> Result<u16, SendError> {
         let q = self.q;
+        // Relaxed, both: sender-private values only the sender writes.
         let last = q.send.last_avail.load(Relaxed);
         let room = q.send.avail_cache.load(Relaxed).wrapping_sub(last);
         if room >= want {
@@ -103,11 +138,14 @@ impl<'q> SendHalf<'q> {
     }
 
     /// Fills fragments `first .. first + n` of `data` into the next `n`
-    /// posted buffers and publishes them with one `used.idx` store.
-    fn publish(&self, data: &[u8], first: usize, n: u16) -> Result<(), SendError> {
+    /// posted buffers and publishes them with one `used.idx` store. Returns
+    /// the first buffer's descriptor id.
+    fn publish(&self, data: &[u8], first: usize, n: u16) -> Result<u16, SendError> {
         let q = self.q;
         let cap = q.cap();
+        // Relaxed: sender-private, only the sender writes it.
         let start = q.send.last_avail.load(Relaxed);
+        let mut first_id = 0;
         for k in 0..n {
             let pos = start.wrapping_add(k);
             let slot = q.slot(pos);
@@ -120,7 +158,10 @@ impl<'q> SendHalf<'q> {
             let offset = (first + usize::from(k)) * cap;
             let len = frag::payload_len(data.len(), offset, cap);
             // Both fit in u32: ≤ MAX_MESSAGE.
-            let header = Header { total: data.len() as u32, offset: offset as u32 };
+            let header = Header {
+                total: data.len() as u32,
+                offset: offset as u32,
+            };
             // SAFETY: the sender owns buffer `id` (rules in buffers.rs): the
             // Acquire load of avail.idx in `room` showed it posted at `pos`,
             // and we hand it over only with the Release store below.
@@ -132,6 +173,10 @@ impl<'q> SendHalf<'q> {
             // In order (§2.7.9): used position `pos` returns avail position `pos`.
             q.used.id(slot).store(u32::from(id), Relaxed);
             q.used.len(slot).store((HEADER_LEN + len) as u32, Relaxed);
+            trace::fill(q, id, HEADER_LEN + len, pos);
+            if k == 0 {
+                first_id = id;
+            }
         }
         let end = start.wrapping_add(n);
         // Release, partner: the Acquire load of last_avail in snapshot.rs
@@ -142,14 +187,18 @@ impl<'q> SendHalf<'q> {
         // RecvHalf::visible. The entries and buffer bytes written above
         // happen-before its reads of them; the buffers are now the receiver's.
         q.used.idx().store(end, Release);
-        Ok(())
+        trace::publish(q, end);
+        Ok(first_id)
     }
 }
 
 /// Refuses a message over the maximum.
 fn check_len(data: &[u8]) -> Result<(), SendError> {
     if data.len() > MAX_MESSAGE {
-        return Err(SendError::TooLarge { len: data.len(), max: MAX_MESSAGE });
+        return Err(SendError::TooLarge {
+            len: data.len(),
+            max: MAX_MESSAGE,
+        });
     }
     Ok(())
 }

@@ -117,6 +117,7 @@ struct Indices {
 /// writer stores an index only after acquiring the one it chases, so what
 /// we see of one index carries what its writer had seen of the next.
 fn indices(q: &Queue) -> Indices {
+    // Acquire, all four: partners named in the doc comment above.
     Indices {
         last_used: q.recv.last_used.load(Acquire),
         used_idx: q.used.idx().load(Acquire),
@@ -148,8 +149,18 @@ fn take(q: &Queue) -> QueueSnapshot {
         buf_size: q.buf_size,
         desc: q.desc.to_vec(),
         // Relaxed, the flags: written once at creation.
-        avail: RingSnapshot { addr: q.avail.addr(), flags: q.avail.flags().load(Relaxed), idx: ix.avail_idx, ring: avail_ring },
-        used: RingSnapshot { addr: q.used.addr(), flags: q.used.flags().load(Relaxed), idx: ix.used_idx, ring: used_ring },
+        avail: RingSnapshot {
+            addr: q.avail.addr(),
+            flags: q.avail.flags().load(Relaxed),
+            idx: ix.avail_idx,
+            ring: avail_ring,
+        },
+        used: RingSnapshot {
+            addr: q.used.addr(),
+            flags: q.used.flags().load(Relaxed),
+            idx: ix.used_idx,
+            ring: used_ring,
+        },
         last_used: ix.last_used,
         last_avail: ix.last_avail,
         counters: counters(q),
@@ -160,13 +171,22 @@ fn take(q: &Queue) -> QueueSnapshot {
 /// loads before them; a torn entry is harmless (ids are bounds-checked).
 fn load_rings(q: &Queue) -> (Vec<u16>, Vec<VirtqUsedElem>) {
     let slots = 0..usize::from(q.size);
-    let avail = slots.clone().map(|i| q.avail.slot(i).load(Relaxed)).collect();
-    let used = slots.map(|i| VirtqUsedElem { id: q.used.id(i).load(Relaxed), len: q.used.len(i).load(Relaxed) }).collect();
+    let avail = slots
+        .clone()
+        .map(|i| q.avail.slot(i).load(Relaxed))
+        .collect();
+    let used = slots
+        .map(|i| VirtqUsedElem {
+            id: q.used.id(i).load(Relaxed),
+            len: q.used.len(i).load(Relaxed),
+        })
+        .collect();
     (avail, used)
 }
 
 /// The counters, each a Relaxed load of a single-writer counter.
 fn counters(q: &Queue) -> QueueCounters {
+    // Relaxed, all six: statistics that order nothing; a recent value will do.
     QueueCounters {
         messages: q.send.messages.load(Relaxed),
         bytes: q.send.bytes.load(Relaxed),
@@ -194,20 +214,48 @@ impl QueueSnapshot {
         let mut states = vec![DescState::Free; usize::from(self.size)];
         let avail_id = |pos: u16| u32::from(self.avail.ring[self.slot(pos)]);
         let used_id = |pos: u16| self.used.ring[self.slot(pos)].id;
-        self.mark(&mut states, self.last_avail, self.avail.idx, avail_id, DescState::Posted);
-        self.mark(&mut states, self.used.idx, self.last_avail, avail_id, DescState::Filling);
-        self.mark(&mut states, self.last_used, self.used.idx, used_id, DescState::FilledUnread);
+        self.mark(
+            &mut states,
+            self.last_avail,
+            self.avail.idx,
+            avail_id,
+            DescState::Posted,
+        );
+        self.mark(
+            &mut states,
+            self.used.idx,
+            self.last_avail,
+            avail_id,
+            DescState::Filling,
+        );
+        self.mark(
+            &mut states,
+            self.last_used,
+            self.used.idx,
+            used_id,
+            DescState::FilledUnread,
+        );
         states
     }
 
     /// Marks the descriptors named at positions `[from, to)` as `state`.
-    fn mark(&self, states: &mut [DescState], from: u16, to: u16, id_at: impl Fn(u16) -> u32, state: DescState) {
+    fn mark(
+        &self,
+        states: &mut [DescState],
+        from: u16,
+        to: u16,
+        id_at: impl Fn(u16) -> u32,
+        state: DescState,
+    ) {
         let n = to.wrapping_sub(from);
         if n > self.size {
             return;
         }
         for pos in (0..n).map(|k| from.wrapping_add(k)) {
-            if let Some(s) = usize::try_from(id_at(pos)).ok().and_then(|id| states.get_mut(id)) {
+            if let Some(s) = usize::try_from(id_at(pos))
+                .ok()
+                .and_then(|id| states.get_mut(id))
+            {
                 *s = state;
             }
         }

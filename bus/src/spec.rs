@@ -71,13 +71,13 @@ pub const AVAIL_RING_ALIGN: usize = 2;
 /// Alignment the spec requires of the used ring (§2.7, table).
 pub const USED_RING_ALIGN: usize = 4;
 
-/// Bytes of the available ring for `size` entries: flags, idx, ring[size],
+/// Bytes of the available ring for `size` entries: flags, idx, `ring[size]`,
 /// used_event (§2.7, table: 6 + 2 × size).
 pub const fn avail_ring_bytes(size: u16) -> usize {
     6 + 2 * size as usize
 }
 
-/// Bytes of the used ring for `size` entries: flags, idx, ring[size],
+/// Bytes of the used ring for `size` entries: flags, idx, `ring[size]`,
 /// avail_event (§2.7, table: 6 + 8 × size).
 pub const fn used_ring_bytes(size: u16) -> usize {
     6 + 8 * size as usize

@@ -25,11 +25,16 @@ impl Bus {
         let (mut messages, mut bytes) = (alloc::vec![0; n * n], alloc::vec![0; n * n]);
         for (src, dst) in (0..n).flat_map(|s| (0..n).map(move |d| (s, d))) {
             if let Some(q) = self.queue(src, dst) {
+                // Relaxed, both: single-writer statistics; a recent value will do.
                 messages[src * n + dst] = q.send.messages.load(Relaxed);
                 bytes[src * n + dst] = q.send.bytes.load(Relaxed);
             }
         }
-        Stats { cores: n, messages, bytes }
+        Stats {
+            cores: n,
+            messages,
+            bytes,
+        }
     }
 }
 
@@ -50,12 +55,21 @@ impl Stats {
     }
 
     fn at(&self, m: &[u64], src: usize, dst: usize) -> u64 {
-        if src < self.cores && dst < self.cores { m[src * self.cores + dst] } else { 0 }
+        if src < self.cores && dst < self.cores {
+            m[src * self.cores + dst]
+        } else {
+            0
+        }
     }
 
     /// One matrix as a table: a title, a header of destinations, one row per source.
     fn table(&self, f: &mut fmt::Formatter<'_>, title: &str, m: &[u64]) -> fmt::Result {
-        let width = m.iter().map(|v| decimal_width(*v)).max().unwrap_or(1).max(4);
+        let width = m
+            .iter()
+            .map(|v| decimal_width(*v))
+            .max()
+            .unwrap_or(1)
+            .max(4);
         writeln!(f, "{title} (row = from, column = to)")?;
         write!(f, "{:>6}", "")?;
         for dst in 0..self.cores {

@@ -20,5 +20,8 @@ pub(crate) use core::sync::atomic::Ordering;
 /// (snapshot, stats) only want a recent value. Sound only because the caller
 /// is the counter's one writer (named in each counter's field doc).
 pub(crate) fn bump(counter: &AtomicU64, n: u64) {
-    counter.store(counter.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
+    counter.store(
+        counter.load(Ordering::Relaxed).wrapping_add(n),
+        Ordering::Relaxed,
+    );
 }

@@ -38,10 +38,22 @@ fn empty_message_is_a_message() {
 #[test]
 fn toro_sizes_are_refused() {
     // Toro: 10-entry queues indexed mod 10; not a power of two.
-    assert_eq!(Bus::new(2, Config::new(10, 1024)).err(), Some(ConfigError::QueueSize(10)));
-    assert_eq!(Bus::new(2, Config::new(0, 1024)).err(), Some(ConfigError::QueueSize(0)));
-    assert_eq!(Bus::new(2, Config::new(64, 1000)).err(), Some(ConfigError::BufSize(1000)));
-    assert_eq!(Bus::new(0, Config::default()).err(), Some(ConfigError::Cores(0)));
+    assert_eq!(
+        Bus::new(2, Config::new(10, 1024)).err(),
+        Some(ConfigError::QueueSize(10))
+    );
+    assert_eq!(
+        Bus::new(2, Config::new(0, 1024)).err(),
+        Some(ConfigError::QueueSize(0))
+    );
+    assert_eq!(
+        Bus::new(2, Config::new(64, 1000)).err(),
+        Some(ConfigError::BufSize(1000))
+    );
+    assert_eq!(
+        Bus::new(0, Config::default()).err(),
+        Some(ConfigError::Cores(0))
+    );
     assert!(Bus::new(2, Config::new(32768, 64)).is_ok());
 }
 
@@ -64,10 +76,18 @@ fn maximum_message_streams_through_a_smaller_ring() {
     let bus = bus(2, 8, 64);
     let data = message(7, MAX_MESSAGE);
     std::thread::scope(|s| {
-        s.spawn(|| bus.endpoint(0).unwrap().send_with(1, &data, &mut Polite::default()).unwrap());
+        s.spawn(|| {
+            bus.endpoint(0)
+                .unwrap()
+                .send_with(1, &data, &mut Polite::default())
+                .unwrap()
+        });
         let mut b = bus.endpoint(1).unwrap();
         let mut buf = vec![0; MAX_MESSAGE];
-        assert_eq!(b.recv_with(0, &mut buf, &mut Polite::default()), Ok(MAX_MESSAGE));
+        assert_eq!(
+            b.recv_with(0, &mut buf, &mut Polite::default()),
+            Ok(MAX_MESSAGE)
+        );
         check(7, &buf);
     });
     assert_eq!(bus.stats().bytes(0, 1), MAX_MESSAGE as u64);
@@ -78,10 +98,17 @@ fn message_over_the_maximum_is_an_error() {
     let bus = bus(2, 64, 1024);
     let mut a = bus.endpoint(0).unwrap();
     let big = vec![0; MAX_MESSAGE + 1];
-    let err = SendError::TooLarge { len: MAX_MESSAGE + 1, max: MAX_MESSAGE };
+    let err = SendError::TooLarge {
+        len: MAX_MESSAGE + 1,
+        max: MAX_MESSAGE,
+    };
     assert_eq!(a.send(1, &big), Err(err));
     assert_eq!(a.try_send(1, &big), Err(err));
-    assert_eq!(bus.snapshot(0, 1).unwrap().used.idx, 0, "nothing was published");
+    assert_eq!(
+        bus.snapshot(0, 1).unwrap().used.idx,
+        0,
+        "nothing was published"
+    );
 }
 
 #[test]
@@ -90,9 +117,27 @@ fn too_small_buffer_keeps_the_message() {
     let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
     a.send(1, &message(1, 300)).unwrap();
     let mut small = [0; 100];
-    assert_eq!(b.try_recv(0, &mut small), Err(RecvError::TooSmall { src: 0, needed: 300 }));
-    assert_eq!(b.recv(0, &mut small), Err(RecvError::TooSmall { src: 0, needed: 300 }));
-    assert_eq!(b.recv_any(&mut small), Err(RecvError::TooSmall { src: 0, needed: 300 }));
+    assert_eq!(
+        b.try_recv(0, &mut small),
+        Err(RecvError::TooSmall {
+            src: 0,
+            needed: 300
+        })
+    );
+    assert_eq!(
+        b.recv(0, &mut small),
+        Err(RecvError::TooSmall {
+            src: 0,
+            needed: 300
+        })
+    );
+    assert_eq!(
+        b.recv_any(&mut small),
+        Err(RecvError::TooSmall {
+            src: 0,
+            needed: 300
+        })
+    );
     let mut big = [0; 300];
     assert_eq!(b.recv_any(&mut big), Ok((0, 300)));
     check(1, &big);
@@ -104,8 +149,17 @@ fn try_send_is_all_or_nothing() {
     let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
     // 3 fragments of 56 bytes; then only 1 buffer is left.
     a.try_send(1, &message(1, 150)).unwrap();
-    assert_eq!(a.try_send(1, &message(2, 100)), Err(SendError::Full { needed: 2, room: 1 }));
-    assert_eq!(a.try_send(1, &message(3, 5 * 56)), Err(SendError::NeedsStreaming { fragments: 5, queue_size: 4 }));
+    assert_eq!(
+        a.try_send(1, &message(2, 100)),
+        Err(SendError::Full { needed: 2, room: 1 })
+    );
+    assert_eq!(
+        a.try_send(1, &message(3, 5 * 56)),
+        Err(SendError::NeedsStreaming {
+            fragments: 5,
+            queue_size: 4
+        })
+    );
     let mut buf = [0; 200];
     assert_eq!(b.try_recv(0, &mut buf), Ok(150));
     check(1, &buf[..150]);
@@ -120,13 +174,21 @@ fn try_recv_leaves_a_streaming_message_for_recv() {
     let bus = bus(2, 2, 64);
     let data = message(5, 500);
     std::thread::scope(|s| {
-        s.spawn(|| bus.endpoint(0).unwrap().send_with(1, &data, &mut Polite::default()).unwrap());
+        s.spawn(|| {
+            bus.endpoint(0)
+                .unwrap()
+                .send_with(1, &data, &mut Polite::default())
+                .unwrap()
+        });
         let mut b = bus.endpoint(1).unwrap();
         let mut buf = [0; 500];
         loop {
             match b.try_recv(0, &mut buf) {
                 Err(RecvError::Empty) => std::thread::yield_now(),
-                Err(RecvError::NeedsStreaming { src: 0, fragments: 9 }) => break,
+                Err(RecvError::NeedsStreaming {
+                    src: 0,
+                    fragments: 9,
+                }) => break,
                 other => panic!("unexpected {other:?}"),
             }
         }
@@ -140,17 +202,29 @@ fn bad_peers_are_refused() {
     let bus = bus(2, 8, 64);
     let mut a = bus.endpoint(0).unwrap();
     assert_eq!(a.send(0, b"me"), Err(SendError::BadDestination { dst: 0 }));
-    assert_eq!(a.try_send(2, b"x"), Err(SendError::BadDestination { dst: 2 }));
+    assert_eq!(
+        a.try_send(2, b"x"),
+        Err(SendError::BadDestination { dst: 2 })
+    );
     assert_eq!(a.recv(0, &mut [0; 4]), Err(RecvError::BadSource { src: 0 }));
-    assert_eq!(a.try_recv(9, &mut [0; 4]), Err(RecvError::BadSource { src: 9 }));
+    assert_eq!(
+        a.try_recv(9, &mut [0; 4]),
+        Err(RecvError::BadSource { src: 9 })
+    );
 }
 
 #[test]
 fn one_endpoint_per_core() {
     let bus = bus(2, 8, 64);
     let a = bus.endpoint(0).unwrap();
-    assert_eq!(bus.endpoint(0).err(), Some(EndpointError::InUse { core: 0 }));
-    assert_eq!(bus.endpoint(2).err(), Some(EndpointError::NoSuchCore { core: 2, cores: 2 }));
+    assert_eq!(
+        bus.endpoint(0).err(),
+        Some(EndpointError::InUse { core: 0 })
+    );
+    assert_eq!(
+        bus.endpoint(2).err(),
+        Some(EndpointError::NoSuchCore { core: 2, cores: 2 })
+    );
     drop(a);
     let mut a = bus.endpoint(0).expect("free again after drop");
     assert_eq!(a.core(), 0);
@@ -162,12 +236,21 @@ fn aborted_blocking_calls_say_so() {
     let bus = bus(2, 2, 64);
     let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
     let mut buf = [0; 64];
-    assert_eq!(b.recv_until(0, &mut buf, &|| true), Err(RecvError::Aborted { lost_from: None }));
-    assert_eq!(b.recv_any_until(&mut buf, &|| true), Err(RecvError::Aborted { lost_from: None }));
+    assert_eq!(
+        b.recv_until(0, &mut buf, &|| true),
+        Err(RecvError::Aborted { lost_from: None })
+    );
+    assert_eq!(
+        b.recv_any_until(&mut buf, &|| true),
+        Err(RecvError::Aborted { lost_from: None })
+    );
     a.send(1, b"one").unwrap();
     a.send(1, b"two").unwrap();
     // Ring of 2 now full: the send waits, and the check stops it.
-    assert_eq!(a.send_until(1, b"three", &|| true), Err(SendError::Aborted { sent: 0 }));
+    assert_eq!(
+        a.send_until(1, b"three", &|| true),
+        Err(SendError::Aborted { sent: 0 })
+    );
     assert_eq!(b.recv(0, &mut buf), Ok(3));
     assert_eq!(&buf[..3], b"one");
 }
@@ -181,9 +264,21 @@ fn sender_abort_mid_message_is_reported_as_truncated() {
     assert_eq!(err, SendError::Aborted { sent: 112 });
     let mut buf = [0; 200];
     std::thread::scope(|s| {
-        s.spawn(|| a.send_with(1, &message(2, 20), &mut Polite::default()).unwrap());
-        let err = b.recv_with(0, &mut buf, &mut Polite::default()).unwrap_err();
-        assert_eq!(err, RecvError::Truncated { src: 0, received: 112, expected: 200 });
+        s.spawn(|| {
+            a.send_with(1, &message(2, 20), &mut Polite::default())
+                .unwrap()
+        });
+        let err = b
+            .recv_with(0, &mut buf, &mut Polite::default())
+            .unwrap_err();
+        assert_eq!(
+            err,
+            RecvError::Truncated {
+                src: 0,
+                received: 112,
+                expected: 200
+            }
+        );
         check(1, &buf[..112]);
         assert_eq!(b.recv_with(0, &mut buf, &mut Polite::default()), Ok(20));
         check(2, &buf[..20]);
@@ -209,9 +304,9 @@ fn receiver_abort_mid_message_loses_only_that_message() {
 fn recv_any_is_round_robin() {
     let bus = bus(4, 8, 64);
     let mut eps: Vec<_> = (0..4).map(|c| bus.endpoint(c).unwrap()).collect();
-    for src in 1..4 {
+    for (src, ep) in eps.iter_mut().enumerate().skip(1) {
         for k in 0..3 {
-            eps[src].send(0, &[src as u8, k]).unwrap();
+            ep.send(0, &[src as u8, k]).unwrap();
         }
     }
     let mut order = Vec::new();
@@ -222,4 +317,12 @@ fn recv_any_is_round_robin() {
     }
     let expect: Vec<_> = (0..3).flat_map(|k| (1..4).map(move |s| (s, k))).collect();
     assert_eq!(order, expect);
+}
+
+#[test]
+fn bus_can_be_a_static_and_endpoints_can_move() {
+    fn shared<T: Send + Sync>() {}
+    fn movable<T: Send>() {}
+    shared::<Bus>();
+    movable::<bus::Endpoint<'static>>();
 }

@@ -24,7 +24,13 @@ fn reported(what: Corruption, fault: impl Fn(u32, u32) -> Fault) {
     assert_ne!(hit.before, hit.after);
     let mut buf = [0; 64];
     let err = b.try_recv(0, &mut buf).unwrap_err();
-    assert_eq!(err, RecvError::Corrupt { src: 0, fault: fault(hit.after.id, hit.after.len) });
+    assert_eq!(
+        err,
+        RecvError::Corrupt {
+            src: 0,
+            fault: fault(hit.after.id, hit.after.len)
+        }
+    );
     let snap = bus.snapshot(0, 1).unwrap();
     assert_eq!(snap.counters.corrupt, 1);
     assert!(snap.to_string().contains("corrupt=1"));
@@ -42,17 +48,25 @@ fn id_out_of_range_is_reported() {
 
 #[test]
 fn id_not_posted_is_reported() {
-    reported(Corruption::IdNotPosted, |id, _| Fault::IdNotPosted { id, posted: 0 });
+    reported(Corruption::IdNotPosted, |id, _| Fault::IdNotPosted {
+        id,
+        posted: 0,
+    });
 }
 
 #[test]
 fn len_beyond_the_buffer_is_reported() {
-    reported(Corruption::LenTooLong, |_, len| Fault::LenOutOfRange { len });
+    reported(Corruption::LenTooLong, |_, len| Fault::LenOutOfRange {
+        len,
+    });
 }
 
 #[test]
 fn len_disagreeing_with_the_header_is_reported() {
-    reported(Corruption::LenMismatch, |_, len| Fault::LenMismatch { len, expected: 28 });
+    reported(Corruption::LenMismatch, |_, len| Fault::LenMismatch {
+        len,
+        expected: 28,
+    });
 }
 
 #[test]
@@ -63,7 +77,10 @@ fn corrupt_start_discards_the_rest_of_its_message() {
     a.send(1, &message(2, 10)).unwrap();
     bus.corrupt_used(0, 1, Corruption::IdOutOfRange).unwrap();
     let mut buf = [0; 150];
-    assert!(matches!(b.try_recv(0, &mut buf), Err(RecvError::Corrupt { .. })));
+    assert!(matches!(
+        b.try_recv(0, &mut buf),
+        Err(RecvError::Corrupt { .. })
+    ));
     // The two continuation fragments are thrown away; message 2 is next.
     assert_eq!(b.try_recv(0, &mut buf), Ok(10));
     check(2, &buf[..10]);
@@ -72,11 +89,20 @@ fn corrupt_start_discards_the_rest_of_its_message() {
 #[test]
 fn nothing_to_corrupt() {
     let bus = bus();
-    assert_eq!(bus.corrupt_used(0, 1, Corruption::LenTooLong), Err(CorruptError::NothingToCorrupt));
-    assert_eq!(bus.corrupt_used(1, 1, Corruption::LenTooLong), Err(CorruptError::NoSuchQueue { src: 1, dst: 1 }));
+    assert_eq!(
+        bus.corrupt_used(0, 1, Corruption::LenTooLong),
+        Err(CorruptError::NothingToCorrupt)
+    );
+    assert_eq!(
+        bus.corrupt_used(1, 1, Corruption::LenTooLong),
+        Err(CorruptError::NoSuchQueue { src: 1, dst: 1 })
+    );
     let one = Bus::new(2, Config::new(1, 64)).unwrap();
     one.endpoint(0).unwrap().send(1, b"x").unwrap();
-    assert_eq!(one.corrupt_used(0, 1, Corruption::IdNotPosted), Err(CorruptError::NotPossible));
+    assert_eq!(
+        one.corrupt_used(0, 1, Corruption::IdNotPosted),
+        Err(CorruptError::NotPossible)
+    );
 }
 
 /// A third thread corrupts entries at random while traffic flows. The
@@ -95,11 +121,17 @@ fn corruption_from_a_third_core_while_running() {
             for seq in 0..MESSAGES {
                 let mut msg = pool.msg(seq, 8 + (seq % 150) as usize).to_vec();
                 msg[..8].copy_from_slice(&seq.to_le_bytes());
-                tx.send_with(1, &msg, &mut common::Polite::default()).unwrap();
+                tx.send_with(1, &msg, &mut common::Polite::default())
+                    .unwrap();
             }
         });
         s.spawn(|| {
-            let kinds = [Corruption::IdOutOfRange, Corruption::IdNotPosted, Corruption::LenTooLong, Corruption::LenMismatch];
+            let kinds = [
+                Corruption::IdOutOfRange,
+                Corruption::IdNotPosted,
+                Corruption::LenTooLong,
+                Corruption::LenMismatch,
+            ];
             let mut rng = Rng::new(10);
             while !stop.load(Relaxed) {
                 if bus.corrupt_used(0, 1, kinds[rng.upto(3)]).is_ok() {
@@ -122,7 +154,11 @@ fn corruption_from_a_third_core_while_running() {
             match rx.recv_with(0, &mut buf, &mut common::Polite::default()) {
                 Ok(len) => {
                     let seq = u64::from_le_bytes(buf[..8].try_into().unwrap());
-                    assert_eq!(&buf[8..len], &pool.msg(seq, len)[8..], "message {seq} damaged");
+                    assert_eq!(
+                        &buf[8..len],
+                        &pool.msg(seq, len)[8..],
+                        "message {seq} damaged"
+                    );
                     assert!(last.is_none_or(|l| l < seq), "out of order");
                     last = Some(seq);
                 }

@@ -42,7 +42,10 @@ fn rings_and_buffers_start_on_their_own_cache_lines() {
     for (i, d) in snap.desc.iter().enumerate() {
         assert_eq!(d.addr, snap.desc[0].addr + 1024 * i as u64);
         assert_eq!(d.addr % 64, 0);
-        assert_eq!((d.len, d.flags, d.next), (1024, spec::VIRTQ_DESC_F_WRITE, 0));
+        assert_eq!(
+            (d.len, d.flags, d.next),
+            (1024, spec::VIRTQ_DESC_F_WRITE, 0)
+        );
     }
     assert_eq!(snap.avail.flags, spec::VIRTQ_AVAIL_F_NO_INTERRUPT);
     assert_eq!(snap.used.flags, spec::VIRTQ_USED_F_NO_NOTIFY);

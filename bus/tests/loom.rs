@@ -117,7 +117,11 @@ fn snapshot_while_running() {
             thread::spawn(move || {
                 let snap = bus.snapshot(0, 1).unwrap();
                 assert!(snap.in_flight() <= 1);
-                let unread = snap.desc_states().iter().filter(|&&s| s == DescState::FilledUnread).count();
+                let unread = snap
+                    .desc_states()
+                    .iter()
+                    .filter(|&&s| s == DescState::FilledUnread)
+                    .count();
                 assert_eq!(unread, usize::from(snap.in_flight()));
             })
         };
@@ -148,7 +152,10 @@ fn endpoint_handover_carries_the_private_state() {
                 })
             })
             .collect();
-        let mut sent: Vec<u8> = senders.into_iter().filter_map(|h| h.join().unwrap().unwrap()).collect();
+        let mut sent: Vec<u8> = senders
+            .into_iter()
+            .filter_map(|h| h.join().unwrap().unwrap())
+            .collect();
         let mut rx = bus.endpoint(1).unwrap();
         let mut buf = [0; 20];
         let mut seen = Vec::new();

@@ -9,9 +9,10 @@ use std::collections::VecDeque;
 use bus::{Bus, Config, DescState, MAX_MESSAGE, RecvError, SendError};
 use common::{Pool, Rng};
 
-/// Runs `steps` random try_send / try_recv calls on queue 0→1. Queue sizes
-/// below 16 re-post every buffer as soon as it is consumed, so the room the
-/// sender sees is exactly `size` minus the fragments queued.
+/// Runs `steps` random try_send / try_recv calls on queue 0→1. Queues of
+/// fewer than 8 entries re-post every buffer as soon as it is consumed (the
+/// batch is a quarter of the queue), so the room the sender sees is exactly
+/// `size` minus the fragments queued.
 fn run(seed: u64, size: u16, steps: usize) {
     let config = Config::new(size, 64);
     let cap = config.payload_per_buffer();
@@ -24,18 +25,35 @@ fn run(seed: u64, size: u16, steps: usize) {
     let mut buf = vec![0; MAX_MESSAGE + 1];
     for seq in 0..steps as u64 {
         if rng.upto(1) == 0 {
-            let len = if rng.upto(50) == 0 { MAX_MESSAGE - 5 + rng.upto(10) } else { rng.upto(cap * 3) };
+            let len = if rng.upto(50) == 0 {
+                MAX_MESSAGE - 5 + rng.upto(10)
+            } else {
+                rng.upto(cap * 3)
+            };
             let queued: usize = model.iter().map(|&(_, l)| frags(l)).sum();
             let expect = if len > MAX_MESSAGE {
-                Err(SendError::TooLarge { len, max: MAX_MESSAGE })
+                Err(SendError::TooLarge {
+                    len,
+                    max: MAX_MESSAGE,
+                })
             } else if frags(len) > usize::from(size) {
-                Err(SendError::NeedsStreaming { fragments: frags(len), queue_size: size })
+                Err(SendError::NeedsStreaming {
+                    fragments: frags(len),
+                    queue_size: size,
+                })
             } else if queued + frags(len) > usize::from(size) {
-                Err(SendError::Full { needed: frags(len), room: usize::from(size) - queued })
+                Err(SendError::Full {
+                    needed: frags(len),
+                    room: usize::from(size) - queued,
+                })
             } else {
                 Ok(())
             };
-            assert_eq!(a.try_send(1, pool.msg(seq, len)), expect, "seed {seed} step {seq}");
+            assert_eq!(
+                a.try_send(1, pool.msg(seq, len)),
+                expect,
+                "seed {seed} step {seq}"
+            );
             if expect.is_ok() {
                 model.push_back((seq, len));
             }
@@ -43,13 +61,23 @@ fn run(seed: u64, size: u16, steps: usize) {
             let room = rng.upto(cap * 3);
             let expect = match model.front() {
                 None => Err(RecvError::Empty),
-                Some(&(_, len)) if len > room => Err(RecvError::TooSmall { src: 0, needed: len }),
+                Some(&(_, len)) if len > room => Err(RecvError::TooSmall {
+                    src: 0,
+                    needed: len,
+                }),
                 Some(&(_, len)) => Ok(len),
             };
-            assert_eq!(b.try_recv(0, &mut buf[..room]), expect, "seed {seed} step {seq}");
+            assert_eq!(
+                b.try_recv(0, &mut buf[..room]),
+                expect,
+                "seed {seed} step {seq}"
+            );
             if let Ok(len) = expect {
                 let (sent_seq, _) = model.pop_front().unwrap();
-                assert!(buf[..len] == *pool.msg(sent_seq, len), "message {sent_seq} damaged");
+                assert!(
+                    buf[..len] == *pool.msg(sent_seq, len),
+                    "message {sent_seq} damaged"
+                );
             }
         }
         check_snapshot(&bus, size, model.iter().map(|&(_, l)| frags(l)).sum());
@@ -72,7 +100,7 @@ fn check_snapshot(bus: &Bus, size: u16, queued: usize) {
 #[test]
 fn random_operations_match_the_model() {
     for seed in 0..24 {
-        let size = [1, 2, 4, 8][seed as usize % 4];
+        let size = [1, 2, 4][seed as usize % 3];
         run(seed, size, 5_000);
     }
 }

@@ -15,23 +15,52 @@ fn dump_before_and_after_one_message() {
     assert_eq!(before.desc_states(), vec![DescState::Posted; 4]);
     let text = before.to_string();
     let header = text.lines().next().unwrap();
-    for field in ["vq 0->1", "size=4", "buf=64", "avail.idx=4", "used.idx=0", "last_used=0", "last_avail=0", "in_flight=0", "msgs=0", "bytes=0", "stalls=0", "corrupt=0"] {
+    for field in [
+        "vq 0->1",
+        "size=4",
+        "buf=64",
+        "avail.idx=4",
+        "used.idx=0",
+        "last_used=0",
+        "last_avail=0",
+        "in_flight=0",
+        "msgs=0",
+        "bytes=0",
+        "stalls=0",
+        "corrupt=0",
+    ] {
         assert!(header.contains(field), "{field} missing from {header}");
     }
-    assert_eq!(text.lines().count(), 3 + 4, "header, rings, columns, one row per descriptor");
+    assert_eq!(
+        text.lines().count(),
+        3 + 4,
+        "header, rings, columns, one row per descriptor"
+    );
     assert!(text.lines().nth(3).unwrap().contains("WRITE"));
 
     a.send(1, &message(1, 5)).unwrap();
     let sent = bus.snapshot(0, 1).unwrap();
-    assert_eq!((sent.used.idx, sent.last_avail, sent.in_flight()), (1, 1, 1));
+    assert_eq!(
+        (sent.used.idx, sent.last_avail, sent.in_flight()),
+        (1, 1, 1)
+    );
     assert_eq!(sent.used.ring[0].len, 8 + 5);
     assert_eq!(sent.desc_states()[0], DescState::FilledUnread);
-    assert!(sent.to_string().lines().nth(3).unwrap().ends_with("filled-unread"));
+    assert!(
+        sent.to_string()
+            .lines()
+            .nth(3)
+            .unwrap()
+            .ends_with("filled-unread")
+    );
     assert!(sent.to_string().contains("msgs=1 bytes=5"));
 
     b.recv(0, &mut [0; 5]).unwrap();
     let got = bus.snapshot(0, 1).unwrap();
-    assert_eq!((got.last_used, got.in_flight(), got.counters.received), (1, 0, 1));
+    assert_eq!(
+        (got.last_used, got.in_flight(), got.counters.received),
+        (1, 0, 1)
+    );
     // Re-posted at once on a 4-entry queue: avail.idx moved to 5.
     assert_eq!(got.avail.idx, 5);
     assert_eq!(got.desc_states(), vec![DescState::Posted; 4]);
@@ -47,7 +76,7 @@ fn flags_decode_by_name() {
 
 #[test]
 fn batched_reposts_show_as_free() {
-    // 64 entries re-post in batches of 8: after 3 messages, 3 buffers wait.
+    // 64 entries re-post in batches of 16: after 3 messages, 3 buffers wait.
     let bus = Bus::new(2, Config::new(64, 64)).unwrap();
     let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
     let mut buf = [0; 8];
@@ -56,7 +85,11 @@ fn batched_reposts_show_as_free() {
         b.try_recv(0, &mut buf).unwrap();
     }
     let snap = bus.snapshot(0, 1).unwrap();
-    let free = snap.desc_states().iter().filter(|&&s| s == DescState::Free).count();
+    let free = snap
+        .desc_states()
+        .iter()
+        .filter(|&&s| s == DescState::Free)
+        .count();
     assert_eq!((snap.avail.idx, free), (64, 3));
     // Finding the ring empty hands them back.
     assert!(b.try_recv(0, &mut buf).is_err());
@@ -75,7 +108,12 @@ fn snapshots_from_a_third_core_while_running() {
         s.spawn(|| {
             let mut tx = bus.endpoint(0).unwrap();
             for seq in 0..MESSAGES {
-                tx.send_with(1, &message(seq, (seq % 300) as usize), &mut Polite::default()).unwrap();
+                tx.send_with(
+                    1,
+                    &message(seq, (seq % 300) as usize),
+                    &mut Polite::default(),
+                )
+                .unwrap();
             }
         });
         s.spawn(|| {
@@ -93,7 +131,10 @@ fn snapshots_from_a_third_core_while_running() {
             assert_eq!(snap.desc_states().len(), 16);
             assert_eq!(snap.to_string().lines().count(), 3 + 16);
             let now = (snap.counters.messages, snap.counters.received);
-            assert!(now.0 >= last.0 && now.1 >= last.1, "counters went backwards");
+            assert!(
+                now.0 >= last.0 && now.1 >= last.1,
+                "counters went backwards"
+            );
             last = now;
             std::thread::yield_now();
         }

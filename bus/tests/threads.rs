@@ -31,11 +31,18 @@ fn stream(seed: u64, config: Config, messages: u64) {
         for seq in 0..messages {
             let len = rx.recv_with(0, &mut buf, &mut Polite::default()).unwrap();
             let want = pool.msg(seq, mixed_len(&mut lens, MAX_MESSAGE));
-            assert!(buf[..len] == *want, "message {seq}: {len} bytes, want {}", want.len());
+            assert!(
+                buf[..len] == *want,
+                "message {seq}: {len} bytes, want {}",
+                want.len()
+            );
         }
     });
     let snap = bus.snapshot(0, 1).unwrap();
-    assert_eq!((snap.counters.messages, snap.counters.received), (messages, messages));
+    assert_eq!(
+        (snap.counters.messages, snap.counters.received),
+        (messages, messages)
+    );
     assert_eq!((snap.counters.corrupt, snap.counters.lost), (0, 0));
     assert_eq!(snap.in_flight(), 0);
 }
@@ -65,7 +72,10 @@ fn all_to_all_through_recv_any() {
         }
     });
     let stats = bus.stats();
-    for (src, dst) in (0..CORES).flat_map(|s| (0..CORES).map(move |d| (s, d))).filter(|(s, d)| s != d) {
+    for (src, dst) in (0..CORES)
+        .flat_map(|s| (0..CORES).map(move |d| (s, d)))
+        .filter(|(s, d)| s != d)
+    {
         assert_eq!(stats.messages(src, dst), PER_PEER);
     }
 }
@@ -82,7 +92,9 @@ fn peer(bus: &Bus, core: usize, cores: usize, per_peer: u64) {
     let mut buf = [0u8; 2048];
     let mut msg = [0u8; 2048];
     let mut idle = Polite::default();
-    while received < per_peer * dsts.len() as u64 || sent.iter().sum::<u64>() < per_peer * dsts.len() as u64 {
+    while received < per_peer * dsts.len() as u64
+        || sent.iter().sum::<u64>() < per_peer * dsts.len() as u64
+    {
         let dst = dsts[rng.upto(dsts.len() - 1)];
         if sent[dst] < per_peer {
             let len = 16 + rng.upto(2000);
@@ -97,7 +109,11 @@ fn peer(bus: &Bus, core: usize, cores: usize, per_peer: u64) {
             Ok((src, len)) => {
                 let from = u64::from_le_bytes(buf[..8].try_into().unwrap()) as usize;
                 let seq = u64::from_le_bytes(buf[8..16].try_into().unwrap());
-                assert_eq!((from, seq), (src, expect[src]), "core {core} got out of order");
+                assert_eq!(
+                    (from, seq),
+                    (src, expect[src]),
+                    "core {core} got out of order"
+                );
                 assert!(buf[16..len].iter().all(|&b| b == seq as u8));
                 expect[src] += 1;
                 received += 1;
@@ -130,7 +146,11 @@ fn random_aborts_never_deliver_a_damaged_message() {
     let pool = Pool::new(3, 1024);
     let (sent_ok, (delivered, lost)) = std::thread::scope(|s| {
         let tx = s.spawn(|| {
-            let (mut tx, mut flaky, mut lens) = (bus.endpoint(0).unwrap(), Flaky(Rng::new(4), 20), Rng::new(5));
+            let (mut tx, mut flaky, mut lens) = (
+                bus.endpoint(0).unwrap(),
+                Flaky(Rng::new(4), 20),
+                Rng::new(5),
+            );
             let mut ok = Vec::new();
             for seq in 0..MESSAGES {
                 let mut msg = pool.msg(seq, 8 + lens.upto(500)).to_vec();
@@ -142,7 +162,8 @@ fn random_aborts_never_deliver_a_damaged_message() {
                 }
             }
             // A last message, so a truncated one before it is detected.
-            tx.send_with(1, &u64::MAX.to_le_bytes(), &mut Polite::default()).unwrap();
+            tx.send_with(1, &u64::MAX.to_le_bytes(), &mut Polite::default())
+                .unwrap();
             ok
         });
         let (mut rx, mut flaky) = (bus.endpoint(1).unwrap(), Flaky(Rng::new(6), 20));
@@ -154,8 +175,15 @@ fn random_aborts_never_deliver_a_damaged_message() {
                     if seq == u64::MAX {
                         break;
                     }
-                    assert_eq!(&buf[8..len], &pool.msg(seq, len)[8..], "message {seq} damaged");
-                    assert!(delivered.last().is_none_or(|&last| last < seq), "out of order");
+                    assert_eq!(
+                        &buf[8..len],
+                        &pool.msg(seq, len)[8..],
+                        "message {seq} damaged"
+                    );
+                    assert!(
+                        delivered.last().is_none_or(|&last| last < seq),
+                        "out of order"
+                    );
                     delivered.push(seq);
                 }
                 Err(RecvError::Aborted { lost_from: Some(0) }) => lost += 1,
@@ -166,7 +194,18 @@ fn random_aborts_never_deliver_a_damaged_message() {
         (tx.join().unwrap(), (delivered, lost))
     });
     let ok: std::collections::HashSet<u64> = sent_ok.iter().copied().collect();
-    assert!(delivered.iter().all(|seq| ok.contains(seq)), "delivered a message whose send failed");
-    assert!(sent_ok.len() <= delivered.len() + lost, "{} sent, {} delivered, {lost} lost", sent_ok.len(), delivered.len());
-    assert!(!delivered.is_empty() && lost > 0, "the test should see both outcomes");
+    assert!(
+        delivered.iter().all(|seq| ok.contains(seq)),
+        "delivered a message whose send failed"
+    );
+    assert!(
+        sent_ok.len() <= delivered.len() + lost,
+        "{} sent, {} delivered, {lost} lost",
+        sent_ok.len(),
+        delivered.len()
+    );
+    assert!(
+        !delivered.is_empty() && lost > 0,
+        "the test should see both outcomes"
+    );
 }

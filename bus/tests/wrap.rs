@@ -13,7 +13,11 @@ use common::{check, message};
 fn only_power_of_two_sizes_survive_the_wrap() {
     let before = u16::MAX;
     let after = before.wrapping_add(1);
-    assert_ne!((before % 10 + 1) % 10, after % 10, "mod 10 jumps at the wrap");
+    assert_ne!(
+        (before % 10 + 1) % 10,
+        after % 10,
+        "mod 10 jumps at the wrap"
+    );
     for size in [1u16, 2, 64, 32768] {
         assert_eq!(((before & (size - 1)) + 1) & (size - 1), after & (size - 1));
     }
@@ -35,15 +39,25 @@ fn slot_mapping_across_65536_messages() {
             // In order: position `seq` returns the buffer posted at its slot.
             assert_eq!(snap.used.ring[slot].id, u32::from(snap.avail.ring[slot]));
             assert_eq!(snap.used.ring[slot].len, 8 + 8);
-            assert_eq!(snap.desc_states()[snap.used.ring[slot].id as usize], DescState::FilledUnread);
+            assert_eq!(
+                snap.desc_states()[snap.used.ring[slot].id as usize],
+                DescState::FilledUnread
+            );
             assert_eq!(snap.in_flight(), 1);
         }
         assert_eq!(b.try_recv(0, &mut buf), Ok(8));
-        assert_eq!(u64::from_le_bytes(buf[..8].try_into().unwrap()), seq, "message {seq}");
+        assert_eq!(
+            u64::from_le_bytes(buf[..8].try_into().unwrap()),
+            seq,
+            "message {seq}"
+        );
     }
     let snap = bus.snapshot(0, 1).unwrap();
     let end = 70_000u32 as u16; // 4,464: the indices wrapped once
-    assert_eq!((snap.used.idx, snap.last_used, snap.last_avail), (end, end, end));
+    assert_eq!(
+        (snap.used.idx, snap.last_used, snap.last_avail),
+        (end, end, end)
+    );
     assert_eq!(snap.counters.messages, 70_000);
     assert_eq!(snap.counters.received, 70_000);
 }

@@ -489,6 +489,7 @@ pub fn wait(tickets: &[Ticket], mut aborted: bool) -> WaitOutcome {
             pending().for_each(|t| request_abort(t.core));
             continue;
         }
+        crate::trace::on_wake();
         cpu::disable_interrupts();
         if pending().next().is_some() && !input::has_interrupt() {
             cpu::enable_interrupts_and_halt();

@@ -66,9 +66,11 @@ fn is_empty() -> bool {
 }
 
 /// Returns once a byte is queued: halted between interrupts, or polling
-/// COM1 when no interrupt is routed to it.
+/// COM1 when no interrupt is routed to it. Sends trace records at each
+/// wake-up (the tick wakes the shell core while tracing is on).
 pub fn wait_for_input() {
     while is_empty() {
+        crate::trace::on_wake();
         if INTERRUPT_DRIVEN.load(Ordering::Relaxed) {
             cpu::disable_interrupts();
             if QUEUE.lock().len == 0 {

@@ -1,12 +1,14 @@
 //! Which interrupt arrives on which vector and what it does: the wake-up
-//! IPI (a no-op whose only job is to end a `hlt`), and the serial port's
-//! receive interrupt, which queues typed bytes for the shell.
+//! IPI and the shell core's tick (no-ops whose only job is to end a `hlt`),
+//! and the serial port's receive interrupt, which queues typed bytes.
 
 use crate::arch::{apic, ioapic, trap};
 use crate::cores::WAKE_VECTOR;
 use crate::platform::Platform;
 use crate::{console, input};
 
+/// Vector of the shell core's periodic tick (while tracing is on).
+pub const TICK_VECTOR: u8 = 0xF1;
 /// Vector of COM1's receive interrupt.
 const SERIAL_VECTOR: u8 = 0x24;
 /// COM1's ISA IRQ line.
@@ -22,6 +24,7 @@ fn on_serial_input() {
 /// APIC, the shell polls COM1 instead (`input::poll_if_unrouted`).
 pub fn init(platform: &Platform) {
     trap::register_irq(WAKE_VECTOR, on_wake);
+    trap::register_irq(TICK_VECTOR, on_wake);
     trap::register_irq(SERIAL_VECTOR, on_serial_input);
     if let Some(ioapic) = &platform.ioapic {
         ioapic::route_isa_irq(

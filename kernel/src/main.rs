@@ -20,6 +20,7 @@ mod mpi_port;
 mod panic;
 mod platform;
 mod time;
+mod trace;
 mod virtio_bus;
 
 use crate::arch::{pic, pvh};
@@ -44,6 +45,7 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     cores::init(platform.cpus.iter().map(|cpu| cpu.apic_id)); // core table, every core's stacks
     cores::init_this_core(0); // GDT/TSS, IDT, local APIC on the boot core
     interrupts::init(platform); // wake IPI, serial input interrupt
+    trace::init(); // COM2 for the trace stream (tracing stays off)
     cores::enter_boot_core_stack(boot_core_main) // move to the guarded stack
 }
 

@@ -50,6 +50,7 @@ mod outgoing;
 mod p2p;
 mod progress;
 mod schedule;
+mod trace;
 mod transport;
 mod wire;
 

@@ -88,6 +88,8 @@ impl<T: Transport> Mpi<T> {
         if tag > TAG_MAX {
             return Err(Error::InvalidTag { tag });
         }
+        let span = crate::trace::send(comm, dst, tag as i32, data.len());
+        let _inside = span.enter();
         let dst_core = comm.core_of(dst)?;
         let label = Label {
             context: comm.context(),
@@ -168,6 +170,13 @@ impl<T: Transport> Mpi<T> {
         pat: &Pattern<'_>,
         fits: impl Fn(usize) -> Result<(), Error>,
     ) -> Result<(Status, Envelope), Error> {
+        let peer = pat.src_core.and_then(|core| comm.rank_of(core).ok());
+        let tag = match pat.tag {
+            TagPattern::Exact(tag) => tag,
+            TagPattern::AnyUser => -1,
+        };
+        let span = crate::trace::recv(comm, peer, tag, 0);
+        let _inside = span.enter();
         let i = self.wait_match(pat)?;
         let status = self.status_at(comm, i)?;
         fits(status.count)?;
@@ -177,6 +186,7 @@ impl<T: Transport> Mpi<T> {
             .ok_or(Error::Transport(TransportError::new(
                 "inbox lost a message",
             )))?;
+        span.record("len", env.data.len());
         Ok((status, env))
     }
 

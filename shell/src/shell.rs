@@ -137,11 +137,17 @@ impl<C: 'static> Shell<C> {
                 help::USAGE,
                 help::run(self.commands, &args, out),
             ),
-            Ok(Target::Table(command)) => (
-                command.name,
-                command.usage,
-                (command.run)(ctx, &mut args, out),
-            ),
+            Ok(Target::Table(command)) => {
+                // The trace stream shows each command as a slice (target
+                // `shell`, name `shell.command`: see docs/tracing.md).
+                let span = tracing::info_span!(target: "shell", "shell.command", command = command.name, line = line);
+                let _inside = span.enter();
+                (
+                    command.name,
+                    command.usage,
+                    (command.run)(ctx, &mut args, out),
+                )
+            }
             Err(error) => return Some(Outcome::Rejected(error)),
         };
         let result = result.and_then(|()| check_leftovers(name, &args));

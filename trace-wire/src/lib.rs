@@ -55,6 +55,7 @@ pub mod contract;
 #[cfg(feature = "alloc")]
 mod decoder;
 mod frame;
+mod frame_ring;
 mod record;
 #[cfg(feature = "alloc")]
 mod unframe;
@@ -62,6 +63,7 @@ mod value;
 
 #[cfg(feature = "alloc")]
 pub use decoder::{DecodeError, Decoder, DecoderStats};
+pub use frame_ring::FrameRing;
 pub use frame::{CRC_LEN, DELIMITER, EncodeError, MAX_FRAME, encode_frame, max_frame_len};
 #[cfg(feature = "alloc")]
 pub use record::RecordBuf;

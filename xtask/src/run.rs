@@ -3,6 +3,7 @@
 //! Exits 0 after `poweroff` (QEMU status 33) or a normal QEMU exit.
 
 use std::env;
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use anyhow::Result;
@@ -31,6 +32,13 @@ pub struct Run {
     /// Wait for gdb on :1234 before the first instruction (`-s -S`).
     #[arg(long)]
     pub gdb: bool,
+    /// Put COM2, the kernel's trace stream, on the Unix socket
+    /// target/trace.sock for `trace-viewer live` (then type `trace on`).
+    #[arg(long, conflicts_with = "trace_file")]
+    pub trace: bool,
+    /// Record COM2, the kernel's trace stream, to FILE instead.
+    #[arg(long, value_name = "FILE")]
+    pub trace_file: Option<PathBuf>,
     /// Extra arguments passed to QEMU as they are, after `--`.
     #[arg(last = true)]
     pub qemu_args: Vec<String>,
@@ -47,6 +55,7 @@ impl Run {
         if self.gdb {
             qemu.args(["-s", "-S"]);
         }
+        qemu.args(self.trace_args());
         qemu.args(&self.qemu_args);
         self.print_hints();
         let status = cmd::status(&mut qemu)?;
@@ -54,9 +63,52 @@ impl Run {
         Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
     }
 
+    /// The QEMU arguments that give COM2 (the trace stream) a destination.
+    fn trace_args(&self) -> Vec<String> {
+        let chardev = if self.trace {
+            let socket = trace_socket();
+            let _ = std::fs::remove_file(&socket); // a stale socket from an earlier run
+            format!(
+                "socket,id=trace,path={},server=on,wait=off",
+                socket.display()
+            )
+        } else if let Some(file) = &self.trace_file {
+            format!("file,id=trace,path={}", file.display())
+        } else {
+            return Vec::new();
+        };
+        vec![
+            "-chardev".into(),
+            chardev,
+            "-serial".into(),
+            "chardev:trace".into(),
+        ]
+    }
+
     /// Tells how to quit and, with `--gdb`, how to attach.
     fn print_hints(&self) {
         eprintln!("Quit with Ctrl-A X (Ctrl-A H lists the other keys), or type `poweroff`.");
+        if self.trace {
+            eprintln!(
+                "COM2 (the trace stream) is on {}. In a second terminal run:",
+                trace_socket().display()
+            );
+            eprintln!(
+                "    cargo run --release -p trace-viewer -- live {}",
+                trace_socket().display()
+            );
+            eprintln!("then type `trace on` at the ringlab prompt.");
+        }
+        if let Some(file) = &self.trace_file {
+            eprintln!(
+                "COM2 (the trace stream) goes to {}; type `trace on` at the prompt,",
+                file.display()
+            );
+            eprintln!(
+                "then read it with: cargo run --release -p trace-viewer -- stats {}",
+                file.display()
+            );
+        }
         if self.gdb {
             let root = workspace::root().display();
             eprintln!("QEMU waits for gdb on :1234. In a second terminal run:");
@@ -113,4 +165,9 @@ mod tests {
         assert_eq!(choose_display(false, listed), ["-display", "gtk"]);
         assert!(choose_display(false, "Available display backend types:\nnone\nsdl\n").is_empty());
     }
+}
+
+/// Where `--trace` puts the trace stream's socket.
+fn trace_socket() -> PathBuf {
+    workspace::root().join("target").join("trace.sock")
 }

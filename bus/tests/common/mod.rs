@@ -31,7 +31,9 @@ impl Rng {
 /// Byte `i` of message number `seq`: differs by message and by position, so
 /// a misplaced, repeated or stale fragment shows up.
 pub fn byte(seq: u64, i: usize) -> u8 {
-    (seq.wrapping_mul(31).wrapping_add(i as u64).wrapping_add((i >> 8) as u64 * 7)) as u8
+    (seq.wrapping_mul(31)
+        .wrapping_add(i as u64)
+        .wrapping_add((i >> 8) as u64 * 7)) as u8
 }
 
 /// Fills `buf` as message `seq`.
@@ -78,7 +80,11 @@ impl Pool {
 /// to `max`. Keeps the byte count of a 200,000-message run modest while still
 /// streaming many maximum-size messages.
 pub fn mixed_len(rng: &mut Rng, max: usize) -> usize {
-    if rng.upto(63) == 0 { rng.upto(max) } else { rng.upto(1500.min(max)) }
+    if rng.upto(63) == 0 {
+        rng.upto(max)
+    } else {
+        rng.upto(1500.min(max))
+    }
 }
 
 /// Spins briefly, then yields the CPU: the test machine has two shared cores,

@@ -9,6 +9,7 @@ mod format;
 mod jobs;
 mod ping;
 mod system;
+mod trace;
 mod vq;
 
 use core::fmt::Write;
@@ -44,6 +45,7 @@ static COMMANDS: &[Command<Kernel>] = &[
     collective::ALLGATHER,
     collective::BARRIER,
     bench::BENCH,
+    trace::TRACE,
     debug::SPIN,
     debug::FAULT,
 ];

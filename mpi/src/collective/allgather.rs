@@ -23,6 +23,15 @@ impl<T: Transport> Mpi<T> {
         recv: &mut [D],
         algo: Algorithm,
     ) -> Result<(), Error> {
+        let span = crate::trace::collective(
+            crate::demo::Collective::Allgather,
+            comm,
+            None,
+            algo,
+            send.len(),
+            None,
+        );
+        let _inside = span.enter();
         let mine = encode(send);
         let mut c = Coll::new(self, comm, D::SIZE);
         // Others need this rank's block: a bad `recv` poisons, not returns.

@@ -32,6 +32,15 @@ impl<T: Transport> Mpi<T> {
         op: Op,
         algo: Algorithm,
     ) -> Result<(), Error> {
+        let span = crate::trace::collective(
+            crate::demo::Collective::Allreduce,
+            comm,
+            None,
+            algo,
+            send.len(),
+            Some(op),
+        );
+        let _inside = span.enter();
         op.check(D::TYPE)?;
         let mut c = Coll::new(self, comm, D::SIZE);
         // Others need this rank's data: a bad `recv` poisons, not returns.

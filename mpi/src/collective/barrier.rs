@@ -11,6 +11,9 @@ use crate::transport::Transport;
 impl<T: Transport> Mpi<T> {
     /// Returns once every rank of `comm` has entered the barrier.
     pub fn barrier(&mut self, comm: &Comm, algo: Algorithm) -> Result<(), Error> {
+        let span =
+            crate::trace::collective(crate::demo::Collective::Barrier, comm, None, algo, 0, None);
+        let _inside = span.enter();
         let mut c = Coll::new(self, comm, 1);
         match algo {
             Algorithm::Linear => linear(&mut c)?,

@@ -22,6 +22,15 @@ impl<T: Transport> Mpi<T> {
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
+        let span = crate::trace::collective(
+            crate::demo::Collective::Bcast,
+            comm,
+            Some(root),
+            algo,
+            buf.len(),
+            None,
+        );
+        let _inside = span.enter();
         comm.check_root(root)?;
         let mut bytes = if comm.rank() == root {
             encode(buf)

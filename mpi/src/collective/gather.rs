@@ -25,6 +25,15 @@ impl<T: Transport> Mpi<T> {
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
+        let span = crate::trace::collective(
+            crate::demo::Collective::Gather,
+            comm,
+            Some(root),
+            algo,
+            send.len(),
+            None,
+        );
+        let _inside = span.enter();
         comm.check_root(root)?;
         if comm.rank() == root {
             expect_len(send.len() * comm.size(), recv.len())?;

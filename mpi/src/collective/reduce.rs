@@ -30,6 +30,15 @@ impl<T: Transport> Mpi<T> {
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
+        let span = crate::trace::collective(
+            crate::demo::Collective::Reduce,
+            comm,
+            Some(root),
+            algo,
+            send.len(),
+            Some(op),
+        );
+        let _inside = span.enter();
         op.check(D::TYPE)?;
         comm.check_root(root)?;
         if comm.rank() == root {

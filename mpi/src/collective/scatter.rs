@@ -25,6 +25,15 @@ impl<T: Transport> Mpi<T> {
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
+        let span = crate::trace::collective(
+            crate::demo::Collective::Scatter,
+            comm,
+            Some(root),
+            algo,
+            recv.len(),
+            None,
+        );
+        let _inside = span.enter();
         comm.check_root(root)?;
         let mut mine = vec![0; recv.len() * D::SIZE];
         let (is_root, size) = (comm.rank() == root, comm.size());

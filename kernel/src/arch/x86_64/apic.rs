@@ -21,12 +21,17 @@ mod reg {
     pub const ICR_LOW: usize = 0x300;
     pub const ICR_HIGH: usize = 0x310;
     pub const LVT_TIMER: usize = 0x320;
+    pub const TIMER_INITIAL_COUNT: usize = 0x380;
+    pub const TIMER_CURRENT_COUNT: usize = 0x390;
+    pub const TIMER_DIVIDE: usize = 0x3E0;
     pub const LVT_LINT0: usize = 0x350;
     pub const LVT_ERROR: usize = 0x370;
 }
 
 const SOFTWARE_ENABLE: u32 = 1 << 8;
 const LVT_MASKED: u32 = 1 << 16;
+const LVT_TIMER_PERIODIC: u32 = 1 << 17;
+const TIMER_DIVIDE_BY_16: u32 = 0b0011;
 const ICR_DELIVERY_PENDING: u32 = 1 << 12;
 const ICR_LEVEL_ASSERT: u32 = 1 << 14;
 const ICR_INIT: u32 = 0b101 << 8;
@@ -107,4 +112,29 @@ pub fn send_startup(apic_id: u32, page_number: u8) {
         apic_id,
         ICR_LEVEL_ASSERT | ICR_STARTUP | u32::from(page_number),
     );
+}
+
+/// Measures the calling core's APIC timer rate (ticks per millisecond, with
+/// the divider at 16) against the TSC over 10 ms; the timer is left stopped.
+pub fn timer_ticks_per_ms() -> u32 {
+    write(reg::LVT_TIMER, LVT_MASKED);
+    write(reg::TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+    write(reg::TIMER_INITIAL_COUNT, u32::MAX);
+    crate::time::delay_us(10_000);
+    let elapsed = u32::MAX - read(reg::TIMER_CURRENT_COUNT);
+    write(reg::TIMER_INITIAL_COUNT, 0);
+    (elapsed / 10).max(1)
+}
+
+/// Raises `vector` on the calling core every `ticks` timer ticks.
+pub fn start_periodic_timer(vector: u8, ticks: u32) {
+    write(reg::TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+    write(reg::LVT_TIMER, LVT_TIMER_PERIODIC | u32::from(vector));
+    write(reg::TIMER_INITIAL_COUNT, ticks);
+}
+
+/// Stops the calling core's timer.
+pub fn stop_timer() {
+    write(reg::LVT_TIMER, LVT_MASKED);
+    write(reg::TIMER_INITIAL_COUNT, 0);
 }

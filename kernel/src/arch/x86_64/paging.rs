@@ -8,7 +8,8 @@ use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use spin::Mutex;
 use x86_64::structures::paging::{
-    FrameAllocator, Mapper, OffsetPageTable, Page, PageTable, PageTableFlags, PhysFrame, Size4KiB,
+    FrameAllocator, MapToError, Mapper, OffsetPageTable, Page, PageTable, PageTableFlags, PhysFrame,
+    Size2MiB, Size4KiB,
 };
 use x86_64::{PhysAddr, VirtAddr};
 
@@ -109,4 +110,42 @@ pub fn map_guarded_stack(bytes: usize) -> GuardedStack {
 /// APs load in their trampoline; below 4 GiB by construction.
 pub fn root_table_address() -> u64 {
     core::ptr::addr_of!(boot_pml4) as u64
+}
+
+/// Size of the pages device windows are mapped with.
+const HUGE_PAGE_SIZE: u64 = 2 * 1024 * 1024;
+/// End of what boot stage 1 identity-maps.
+const IDENTITY_MAPPED_END: u64 = 4 << 30;
+
+/// Makes the device window `start..start + len` usable at the same virtual
+/// address, uncached. Below 4 GiB it already is (boot stage 1); above, it is
+/// identity-mapped now with 2 MiB pages. Returns the address to use.
+pub fn map_device(start: u64, len: u64) -> Result<u64, &'static str> {
+    let end = start.checked_add(len).ok_or("device window wraps around")?;
+    if end <= IDENTITY_MAPPED_END {
+        return Ok(start);
+    }
+    if end > 1 << 39 {
+        return Err("device window above 512 GiB"); // PML4 slot 0 only
+    }
+    let mut guard = MAPPER.lock();
+    let mapper = guard.as_mut().ok_or("paging::init has not run")?;
+    let flags = PageTableFlags::PRESENT
+        | PageTableFlags::WRITABLE
+        | PageTableFlags::NO_CACHE
+        | PageTableFlags::WRITE_THROUGH
+        | PageTableFlags::NO_EXECUTE;
+    let first = start.max(IDENTITY_MAPPED_END) & !(HUGE_PAGE_SIZE - 1);
+    for address in (first..end).step_by(HUGE_PAGE_SIZE as usize) {
+        let page = Page::<Size2MiB>::containing_address(VirtAddr::new(address));
+        let frame = PhysFrame::<Size2MiB>::containing_address(PhysAddr::new(address));
+        // SAFETY: the address is above the RAM ringlab uses (it stops at
+        // 4 GiB) and is the device's own window, mapped to itself.
+        match unsafe { mapper.map_to(page, frame, flags, &mut PageTableFrames) } {
+            Ok(flush) => flush.flush(),
+            Err(MapToError::PageAlreadyMapped(_)) => {} // a neighbour's window
+            Err(_) => return Err("no memory for the device's page tables"),
+        }
+    }
+    Ok(start)
 }

@@ -6,6 +6,8 @@ use x86_64::instructions::port::Port;
 
 /// I/O base of COM1, the console.
 pub const COM1: u16 = 0x3F8;
+/// I/O base of COM2, the trace stream.
+pub const COM2: u16 = 0x2F8;
 
 /// Register offsets from the port base (16550 data sheet).
 mod reg {

@@ -1,0 +1,50 @@
+//! `trace`: turn the kernel's trace stream (COM2) on and off, and show what
+//! each core has recorded, sent and dropped.
+
+use core::fmt::Write;
+
+use shell::{Args, Command, Error};
+
+use super::Kernel;
+use crate::trace;
+
+/// `trace on [FILTER] | off | status`.
+pub const TRACE: Command<Kernel> = Command {
+    name: "trace",
+    summary: "stream the bus, MPI and shell events to COM2 for trace-viewer",
+    usage: "trace on [FILTER] | trace off | trace status",
+    help: "trace on records every event and span of the bus, MPI and the shell into per-core \
+           buffers that the shell core sends to COM2 (run QEMU with 'cargo xtask run --trace' and \
+           watch with trace-viewer). FILTER is a comma-separated list of LEVEL, TARGET or \
+           TARGET=LEVEL (levels trace, debug, info, warn, error; targets bus, mpi, shell), e.g. \
+           'bus=debug,mpi'. trace off stops and sends what is left. trace status shows, per core, \
+           records written, bytes and records dropped because its buffer was full.",
+    example: "trace on bus=debug,mpi",
+    run: trace_command,
+};
+
+fn trace_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    match args.positional::<&str>("on|off|status")? {
+        "on" => {
+            let filter: Option<&str> = args.optional()?;
+            args.finish()?;
+            trace::turn_on(filter).map_err(Error::invalid)?;
+            writeln!(out, "trace on ({})", filter.unwrap_or("everything"))?;
+        }
+        "off" => {
+            args.finish()?;
+            trace::turn_off();
+            writeln!(out, "trace off")?;
+        }
+        "status" => {
+            args.finish()?;
+            trace::status(out)?;
+        }
+        other => {
+            return Err(Error::invalid(alloc::format!(
+                "unknown trace subcommand '{other}' (valid: on, off, status)"
+            )));
+        }
+    }
+    Ok(())
+}

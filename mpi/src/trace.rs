@@ -1,0 +1,48 @@
+//! The MPI layer's trace points (`tracing` spans, target `mpi`): one per
+//! collective call and one per point-to-point message, so a trace shows a
+//! reduce as nested slices with the messages inside. Names and fields
+//! follow docs/tracing.md. Free when no subscriber is listening.
+
+use tracing::Span;
+
+use crate::algorithm::Algorithm;
+use crate::comm::Comm;
+use crate::demo::Collective;
+use crate::op::Op;
+
+/// The span of one collective call on this rank.
+pub(crate) fn collective(
+    which: Collective,
+    comm: &Comm,
+    root: Option<usize>,
+    algo: Algorithm,
+    count: usize,
+    op: Option<Op>,
+) -> Span {
+    macro_rules! span {
+        ($name:literal) => {
+            tracing::info_span!(target: "mpi", $name,
+                comm = comm.context(), rank = comm.rank(), size = comm.size(), root = root,
+                algorithm = algo.name(), count = count, op = op.map(Op::name))
+        };
+    }
+    match which {
+        Collective::Barrier => span!("mpi.barrier"),
+        Collective::Bcast => span!("mpi.bcast"),
+        Collective::Reduce => span!("mpi.reduce"),
+        Collective::Allreduce => span!("mpi.allreduce"),
+        Collective::Gather => span!("mpi.gather"),
+        Collective::Scatter => span!("mpi.scatter"),
+        Collective::Allgather => span!("mpi.allgather"),
+    }
+}
+
+/// The span of one message sent to rank `peer`.
+pub(crate) fn send(comm: &Comm, peer: usize, tag: i32, len: usize) -> Span {
+    tracing::debug_span!(target: "mpi", "mpi.send", comm = comm.context(), rank = comm.rank(), peer = peer, tag = tag, len = len)
+}
+
+/// The span of one message received from rank `peer` (None: any source).
+pub(crate) fn recv(comm: &Comm, peer: Option<usize>, tag: i32, len: usize) -> Span {
+    tracing::debug_span!(target: "mpi", "mpi.recv", comm = comm.context(), rank = comm.rank(), peer = peer, tag = tag, len = len)
+}
