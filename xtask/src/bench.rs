@@ -10,7 +10,7 @@ use std::process::{Command, ExitCode, Stdio};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde::{Deserialize, Serialize};
-use xtask::cmd;
+use xtask::{cmd, setup};
 use xtask::harness::{self, Config, Machine, PROMPT};
 use xtask::workspace::{self, TargetRef};
 
@@ -35,8 +35,44 @@ pub struct HostBench {
 /// The host benchmarks, run in this order after the boot times.
 #[rustfmt::skip]
 pub const HOST_BENCHES: &[HostBench] = &[
-    // bus/benches/ring.rs (a placeholder until the bus issue lands).
+    // bus vs rtrb vs crossbeam vs a raw cache line (bus/benches/ring.rs).
     HostBench { package: "bus", bench: "ring", args: &[] },
+    // mpi reduce of 64 i32 on 2 ranks vs MPICH's MPI_Reduce (mpi/benches/reduce.rs).
+    HostBench { package: "mpi", bench: "reduce", args: &[] },
+];
+
+/// A kernel command whose `BENCH {...}` lines are results, run on a fresh
+/// boot with `smp` cores.
+struct KernelBench {
+    /// Cores to boot with.
+    smp: u32,
+    /// The shell command.
+    command: &'static str,
+}
+
+/// The kernel benches, run after the host ones.
+#[rustfmt::skip]
+const KERNEL_BENCHES: &[KernelBench] = &[
+    // Tracing's cost: ping and reduce with no subscriber, trace on, trace off.
+    KernelBench { smp: 3, command: "bench trace" },
+];
+
+/// A ratio of two results, with its goal.
+struct Ratio {
+    /// Name of the derived result.
+    name: &'static str,
+    /// Numerator and denominator result names.
+    of: (&'static str, &'static str),
+    /// The goal, as text.
+    goal: &'static str,
+}
+
+/// The side-by-side comparisons the issues set goals on.
+#[rustfmt::skip]
+const RATIOS: &[Ratio] = &[
+    Ratio { name: "bus_rtt_vs_raw_cacheline_ratio", of: ("bus_rtt_ns", "raw_cacheline_rtt_ns"), goal: "<= 1.5" },
+    Ratio { name: "bus_vs_rtrb_throughput_ratio", of: ("bus_msgs_per_s", "rtrb_msgs_per_s"), goal: ">= 1" },
+    Ratio { name: "ringlab_vs_mpich_reduce64_ratio", of: ("ringlab_reduce64_ns", "mpich_reduce64_ns"), goal: "< 1" },
 ];
 
 /// A goal shown next to a result: `value < below`.
@@ -51,6 +87,8 @@ struct Goal {
 #[rustfmt::skip]
 const GOALS: &[Goal] = &[
     Goal { name: "boot_smp4_s", below: 0.5 },
+    Goal { name: "trace_off_overhead_ratio", below: 1.02 },
+    Goal { name: "trace_on_overhead_ratio", below: 1.5 },
 ];
 
 /// Measure boot-to-prompt time (-smp 1/4/8) and run the host benches;
@@ -83,12 +121,22 @@ impl Bench {
             results.push(boot_time(smp, self.boots)?);
         }
         let mut failed = Vec::new();
+        if let Err(err) = setup::ensure_mpich() {
+            eprintln!("warning: no MPICH, so no mpich_reduce64_ns: {err:#}");
+        }
         for bench in HOST_BENCHES {
             if let Err(err) = bench.run(&mut results) {
                 eprintln!("error: {err:#}");
                 failed.push(bench.bench);
             }
         }
+        for bench in KERNEL_BENCHES {
+            if let Err(err) = bench.run(&mut results) {
+                eprintln!("error: {err:#}");
+                failed.push(bench.command);
+            }
+        }
+        add_ratios(&mut results);
         write_results(&results)?;
         print_table(&results);
         if !failed.is_empty() {
@@ -148,6 +196,36 @@ impl HostBench {
             eprintln!("warning: {target} printed no `BENCH {{...}}` lines");
         }
         Ok(())
+    }
+}
+
+impl KernelBench {
+    /// Boots, runs the command (waiting as long as it takes) and adds the
+    /// BENCH lines it printed.
+    fn run(&self, results: &mut Vec<Measurement>) -> Result<()> {
+        let config = Config { command_timeout: std::time::Duration::from_secs(600), ..Config::smp(self.smp) };
+        let mut machine = Machine::boot(config);
+        let output = machine.run(self.command);
+        println!("{output}");
+        let before = results.len();
+        for measurement in output.lines().filter_map(parse_bench_line) {
+            results.push(measurement?);
+        }
+        if results.len() == before {
+            bail!("`{}` printed no BENCH lines", self.command);
+        }
+        Ok(())
+    }
+}
+
+/// Adds each ratio in RATIOS whose two results were measured.
+fn add_ratios(results: &mut Vec<Measurement>) {
+    let value = |name: &str, results: &[Measurement]| results.iter().find(|m| m.name == name).map(|m| m.value);
+    for ratio in RATIOS {
+        if let (Some(a), Some(b)) = (value(ratio.of.0, results), value(ratio.of.1, results)) {
+            eprintln!("{} = {} / {} = {:.3} (goal {})", ratio.name, ratio.of.0, ratio.of.1, a / b, ratio.goal);
+            results.push(Measurement { name: ratio.name.into(), value: a / b, unit: format!("x (goal {})", ratio.goal) });
+        }
     }
 }
 

@@ -34,21 +34,26 @@ fn ensure_target() -> Result<()> {
 /// Installs QEMU with apt when running as root, else fails with the command
 /// the user should run.
 fn ensure_qemu() -> Result<()> {
-    const INSTALL: [&str; 4] = ["apt-get", "install", "-y", "qemu-system-x86"];
-    if find_on_path(qemu::PROGRAM).is_some() {
+    ensure_program(qemu::PROGRAM, "qemu-system-x86")
+}
+
+/// Installs MPICH (for `cargo xtask bench`'s comparison) the same way.
+pub fn ensure_mpich() -> Result<()> {
+    ensure_program("mpicc", "mpich")
+}
+
+/// Makes sure `program` is on PATH, installing Debian `package` as root.
+fn ensure_program(program: &str, package: &str) -> Result<()> {
+    if find_on_path(program).is_some() {
         return Ok(());
     }
+    let install = ["apt-get", "install", "-y", package];
     if !is_root() {
-        bail!(
-            "`{}` is not on PATH; install it with:\n    sudo apt-get update && sudo {}",
-            qemu::PROGRAM,
-            INSTALL.join(" ")
-        );
+        bail!("`{program}` is not on PATH; install it with:\n    sudo apt-get update && sudo {}", install.join(" "));
     }
     cmd::run(Command::new("apt-get").arg("update"))?;
-    let mut apt = Command::new(INSTALL[0]);
-    apt.env("DEBIAN_FRONTEND", "noninteractive")
-        .args(&INSTALL[1..]);
+    let mut apt = Command::new(install[0]);
+    apt.env("DEBIAN_FRONTEND", "noninteractive").args(&install[1..]);
     cmd::run(&mut apt)
 }
 

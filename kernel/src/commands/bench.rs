@@ -2,6 +2,8 @@
 //! run. `pingpong <a> <b>`: the bus's round trip next to the physical limit,
 //! a raw cache-line ping-pong (two atomics) between the same cores.
 //! `reduce <len>`: MPI reduce with the linear and the tree algorithm.
+//! `trace`: what tracing costs: ping and reduce with no subscriber, with
+//! tracing on, and with it off again.
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -21,20 +23,24 @@ use crate::{time, virtio_bus};
 
 const DEFAULT_ROUNDS: u64 = 10_000;
 const DEFAULT_REDUCE_ROUNDS: u64 = 100;
+/// Round trips (ping) and reduces per phase of `bench trace`.
+const TRACE_ROUNDS: u64 = 300;
 const MESSAGE: [u8; 64] = [0x5A; 64];
 
 /// `bench pingpong <a> <b>` and `bench reduce <len>`.
 pub const BENCH: Command<Kernel> = Command {
     name: "bench",
     summary: "measure: bus vs raw cache-line round trip; linear vs tree reduce",
-    usage: "bench pingpong <a> <b> [--rounds N] | bench reduce <len> [--cores LIST] [--rounds N]",
+    usage: "bench pingpong <a> <b> [--rounds N] | bench reduce <len> [--cores LIST] [--rounds N] | bench trace [--rounds N]",
     help: "bench pingpong times N round trips (default 10000) of a 64-byte message over the \
            VirtIOBus between cores <a> and <b>, then N round trips of a raw cache-line ping-pong \
            between the same cores (each core spins on an atomic the other one writes: the fastest \
            two cores can talk), and prints both medians and their ratio. bench reduce times N \
            (default 100) sum-reduces of <len> i32 to the lowest core of LIST (default: all), \
            with the linear and the tree algorithm, and prints their medians side by side. \
-           Ctrl-C stops either.",
+           bench trace (on a fresh boot with at least 3 cores) times ping 1<->2 and reduce 64 \
+           with no trace subscriber, with tracing on and with it off again, and prints the \
+           ratios and the records per second written while on. Ctrl-C stops any of them.",
     example: "bench reduce 64",
     run: bench_command,
 };
@@ -67,7 +73,7 @@ fn bench_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Re
             out,
         ),
         other => Err(Error::invalid(alloc::format!(
-            "unknown benchmark '{other}' (valid: pingpong, reduce)"
+            "unknown benchmark '{other}' (valid: pingpong, reduce, trace)"
         ))),
     }
 }
@@ -290,4 +296,57 @@ fn time_reduces(
         }
         Ok((comm.rank() == 0).then_some(samples))
     })
+}
+
+/// Ping and reduce medians (cycles) under one tracing setting.
+#[derive(Clone, Copy)]
+struct Workloads {
+    ping: u64,
+    reduce: u64,
+}
+
+fn workloads(rounds: u64, out: &mut dyn Write) -> Result<Workloads, Error> {
+    let stopped = || Error::invalid("stopped before the benchmark finished");
+    let ping = measure(CoreSet::default().with(1).with(2), 1, rounds, out, bus_round_trips)?.ok_or_else(stopped)?;
+    let all = CoreSet::all(cores::count());
+    let reduce = reduce_median(all, 64, rounds, Algorithm::Linear, out)?.ok_or_else(stopped)?;
+    Ok(Workloads { ping, reduce })
+}
+
+fn trace_overhead(args: &Args<'_>, rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
+    args.finish()?;
+    shell::check_range("--rounds", rounds, 10..=100_000)?;
+    if cores::count() < 3 {
+        return Err(Error::invalid("bench trace needs 3 cores: 1 and 2 ping, 0 sends the trace"));
+    }
+    if crate::trace::ever_on() {
+        return Err(Error::invalid("tracing was on earlier in this boot; bench trace needs a fresh boot for its no-subscriber baseline"));
+    }
+    let none = workloads(rounds, out)?;
+    crate::trace::turn_on(None).map_err(Error::invalid)?;
+    let (written_before, dropped_before) = crate::trace::totals();
+    let start = time::now();
+    let on = workloads(rounds, out);
+    let elapsed_ns = time::cycles_to_ns(time::now() - start).max(1);
+    let (written_after, dropped_after) = crate::trace::totals();
+    crate::trace::turn_off();
+    let on = on?;
+    let off = workloads(rounds, out)?;
+    let ratio = |x: u64, base: u64| x as f64 / base.max(1) as f64;
+    writeln!(out, "median cycles     ping 1<->2     reduce 64 x i32")?;
+    for (label, w) in [("no subscriber", none), ("trace off", off), ("trace on", on)] {
+        writeln!(out, "{label:<16} {:>11} {:>19}", w.ping, w.reduce)?;
+    }
+    let off_ratio = ratio(off.ping, none.ping).max(ratio(off.reduce, none.reduce));
+    let on_ratio = ratio(on.ping, none.ping).max(ratio(on.reduce, none.reduce));
+    let written = written_after - written_before;
+    let dropped = dropped_after - dropped_before;
+    let per_s = written as f64 * 1e9 / elapsed_ns as f64;
+    writeln!(out, "worse of the two ratios: off/none {off_ratio:.3}, on/none {on_ratio:.3}")?;
+    writeln!(out, "while on: {written} records in {} ms = {per_s:.0} records/s, {dropped} dropped", elapsed_ns / 1_000_000)?;
+    writeln!(out, "BENCH {{\"name\":\"trace_off_overhead_ratio\",\"value\":{off_ratio:.4},\"unit\":\"x\"}}")?;
+    writeln!(out, "BENCH {{\"name\":\"trace_on_overhead_ratio\",\"value\":{on_ratio:.4},\"unit\":\"x\"}}")?;
+    writeln!(out, "BENCH {{\"name\":\"trace_events_per_s\",\"value\":{per_s:.0},\"unit\":\"records/s\"}}")?;
+    writeln!(out, "BENCH {{\"name\":\"trace_dropped_records\",\"value\":{dropped},\"unit\":\"records\"}}")?;
+    Ok(())
 }
