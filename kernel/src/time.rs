@@ -6,6 +6,9 @@ use core::sync::atomic::{AtomicU64, Ordering};
 use crate::arch::{cpu, tsc};
 
 static TSC_HZ: AtomicU64 = AtomicU64::new(0);
+/// Nanoseconds per TSC cycle in 32.32 fixed point, so a conversion is one
+/// multiply and a shift (the trace stamps every record with it).
+static NS_PER_CYCLE_32_32: AtomicU64 = AtomicU64::new(0);
 static BOOT_TSC: AtomicU64 = AtomicU64::new(0);
 static PROMPT_TSC: AtomicU64 = AtomicU64::new(0);
 
@@ -16,7 +19,9 @@ pub fn mark_boot() {
 
 /// Calibrates the TSC (10 ms against the PIT).
 pub fn init() {
-    TSC_HZ.store(tsc::calibrate_hz(), Ordering::Relaxed);
+    let hz = tsc::calibrate_hz().max(1);
+    TSC_HZ.store(hz, Ordering::Relaxed);
+    NS_PER_CYCLE_32_32.store(((1_000_000_000u128 << 32) / u128::from(hz)) as u64, Ordering::Relaxed);
 }
 
 /// Records when the first prompt appeared.
@@ -36,8 +41,8 @@ pub fn now() -> u64 {
 
 /// Converts TSC cycles to nanoseconds.
 pub fn cycles_to_ns(cycles: u64) -> u64 {
-    let hz = tsc_hz().max(1);
-    (u128::from(cycles) * 1_000_000_000 / u128::from(hz)) as u64
+    let scale = u128::from(NS_PER_CYCLE_32_32.load(Ordering::Relaxed));
+    ((u128::from(cycles) * scale) >> 32) as u64
 }
 
 /// Cycles since boot.

@@ -63,12 +63,15 @@ impl<const N: usize> FrameRing<N> {
             return false;
         }
         let base = self.bytes.get().cast::<u8>();
-        for (i, &byte) in frame.iter().enumerate() {
-            let at = (head as usize + i) & (N - 1);
-            // SAFETY: `at` < N, and positions head..head+len are free (the
-            // check above), so only this producer touches them until the
-            // Release store below hands them to the consumer.
-            unsafe { base.add(at).write(byte) };
+        let start = head as usize & (N - 1);
+        let first = frame.len().min(N - start); // up to the end of the array
+        // SAFETY: start + first <= N and first + (len - first) <= N, and
+        // positions head..head+len (these two stretches) are free by the
+        // check above, so only this producer touches them until the Release
+        // store below hands them to the consumer. `frame` is not in the ring.
+        unsafe {
+            core::ptr::copy_nonoverlapping(frame.as_ptr(), base.add(start), first);
+            core::ptr::copy_nonoverlapping(frame.as_ptr().add(first), base, frame.len() - first);
         }
         // Release pairs with the consumer's Acquire load of `head`.
         self.head.store(head + frame.len() as u64, Ordering::Release);

@@ -13,12 +13,14 @@ pub const TRACE: Command<Kernel> = Command {
     name: "trace",
     summary: "stream the bus, MPI and shell events to COM2 for trace-viewer",
     usage: "trace on [FILTER] | trace off | trace status",
-    help: "trace on records every event and span of the bus, MPI and the shell into per-core \
+    help: "trace on records the events and spans of the bus, MPI and the shell into per-core \
            buffers that the shell core sends to COM2 (run QEMU with 'cargo xtask run --trace' and \
            watch with trace-viewer). FILTER is a comma-separated list of LEVEL, TARGET or \
            TARGET=LEVEL (levels trace, debug, info, warn, error; targets bus, mpi, shell), e.g. \
-           'bus=debug,mpi'. trace off stops and sends what is left. trace status shows, per core, \
-           records written, bytes and records dropped because its buffer was full.",
+           'bus=debug,mpi'. Without FILTER it records at debug: every message and span; 'trace on \
+           trace' adds every fragment's fill, publish, consume and post. trace off stops and sends \
+           what is left. trace status shows, per core, records written, bytes and records \
+           dropped because its buffer was full.",
     example: "trace on bus=debug,mpi",
     run: trace_command,
 };
@@ -29,7 +31,11 @@ fn trace_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Re
             let filter: Option<&str> = args.optional()?;
             args.finish()?;
             trace::turn_on(filter).map_err(Error::invalid)?;
-            writeln!(out, "trace on ({})", filter.unwrap_or("everything"))?;
+            writeln!(
+                out,
+                "trace on ({})",
+                filter.unwrap_or("debug: every message and span")
+            )?;
         }
         "off" => {
             args.finish()?;

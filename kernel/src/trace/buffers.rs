@@ -7,13 +7,13 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 use arrayvec::ArrayVec;
 use spin::Mutex;
-use trace_wire::{Dropped, FrameRing, MAX_FRAME, Record, RecordRef, encode_frame};
+use trace_wire::{Dropped, EncodeError, FrameRing, MAX_FRAME, Record, RecordRef, encode_frame};
 
 use crate::arch::cpu;
 use crate::cores::MAX_CORES;
 
 /// Bytes of buffer per core.
-pub const RING_BYTES: usize = 32 * 1024;
+pub const RING_BYTES: usize = 64 * 1024;
 /// Deepest span nesting tracked per core.
 const MAX_DEPTH: usize = 32;
 
@@ -49,11 +49,28 @@ pub static BUFFERS: [CoreBuffer; MAX_CORES] = [const {
 
 /// Encodes `record` and appends it to the calling core's buffer.
 pub fn emit(core: usize, ts_ns: u64, record: &RecordRef<'_>) {
-    let mut frame = [0u8; MAX_FRAME];
-    let Ok(frame) = encode_frame(record, &mut frame) else {
-        BUFFERS[core].dropped.fetch_add(1, Ordering::Relaxed);
-        return;
-    };
+    // Most frames are well under 128 bytes: try a small buffer first, so
+    // the common case does not clear a whole MAX_FRAME on the stack.
+    let mut small = [0u8; 128];
+    match encode_frame(record, &mut small) {
+        Ok(frame) => return emit_frame(core, ts_ns, frame),
+        Err(EncodeError::BufferFull) => {}
+        Err(_) => return count_unencodable(core),
+    }
+    let mut large = [0u8; MAX_FRAME];
+    match encode_frame(record, &mut large) {
+        Ok(frame) => emit_frame(core, ts_ns, frame),
+        Err(_) => count_unencodable(core),
+    }
+}
+
+/// A record that cannot be framed (longer than MAX_FRAME) counts as dropped.
+fn count_unencodable(core: usize) {
+    BUFFERS[core].dropped.fetch_add(1, Ordering::Relaxed);
+    BUFFERS[core].pending_drops.fetch_add(1, Ordering::Relaxed);
+}
+
+fn emit_frame(core: usize, ts_ns: u64, frame: &[u8]) {
     // Interrupts off: nothing else on this core may push between our two
     // pushes (the ring has one producer: this core).
     cpu::without_interrupts(|| push(core, ts_ns, frame));

@@ -32,9 +32,7 @@ pub fn init() -> bool {
 }
 
 fn send(bytes: &[u8]) {
-    for &byte in bytes {
-        UART.write_byte(byte);
-    }
+    UART.write_all(bytes);
     SENT.fetch_add(bytes.len() as u64, Ordering::Relaxed);
 }
 

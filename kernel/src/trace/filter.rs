@@ -40,9 +40,11 @@ fn parse_level(text: &str) -> Option<LevelFilter> {
 }
 
 impl Filter {
-    /// Everything (`trace`).
-    pub fn everything() -> Self {
-        Self::parse("trace").expect("'trace' is a valid filter")
+    /// What `trace on` records without a filter: every message and span
+    /// (`debug`). `trace on trace` adds each fragment's fill, publish,
+    /// consume and post, which cost several times more to record.
+    pub fn default_filter() -> Self {
+        Self::parse("debug").expect("'debug' is a valid filter")
     }
 
     /// Parses FILTER; the error says what is wrong and what is valid.

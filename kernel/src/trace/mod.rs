@@ -46,11 +46,12 @@ pub fn ever_on() -> bool {
     INSTALLED.load(Ordering::Relaxed)
 }
 
-/// Starts recording what `filter` (None: everything) lets through.
+/// Starts recording what `filter` (None: `debug`, every message and span)
+/// lets through.
 pub fn turn_on(filter: Option<&str>) -> Result<(), alloc::string::String> {
     let filter = match filter {
         Some(text) => Filter::parse(text)?,
-        None => Filter::everything(),
+        None => Filter::default_filter(),
     };
     if !HAVE_PORT.load(Ordering::Relaxed) {
         return Err("there is no COM2 to send the trace to (run QEMU with a second -serial, e.g. cargo xtask run --trace)".into());
