@@ -70,6 +70,7 @@ impl Locked {
             UART.write_byte(byte);
             LAST_WAS_CR.store(byte == b'\r', Ordering::Relaxed);
         }
+        crate::fbcon::write(bytes); // the screen too, after the serial port
     }
 }
 

@@ -9,15 +9,19 @@
 extern crate alloc;
 
 mod arch;
+mod bochs_vga;
 mod commands;
 mod console;
 mod cores;
 mod fault;
+mod fbcon;
 mod heap;
 mod input;
 mod interrupts;
+mod keyboard;
 mod mpi_port;
 mod panic;
+mod pci;
 mod platform;
 mod time;
 mod trace;
@@ -42,9 +46,11 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     heap::init(&boot); // talc over the RAM in the memory map
     arch::paging::init(); // take over the boot page tables
     time::init(); // calibrate the TSC against the PIT
+    pci::init(); // walk the PCI buses, size every BAR
+    fbcon::init(); // framebuffer console on the standard VGA, if there is one
     cores::init(platform.cpus.iter().map(|cpu| cpu.apic_id)); // core table, every core's stacks
     cores::init_this_core(0); // GDT/TSS, IDT, local APIC on the boot core
-    interrupts::init(platform); // wake IPI, serial input interrupt
+    interrupts::init(platform); // wake IPI, serial and keyboard input interrupts
     trace::init(); // COM2 for the trace stream (tracing stays off)
     cores::enter_boot_core_stack(boot_core_main) // move to the guarded stack
 }

@@ -164,23 +164,28 @@ fn read_function(address: PciAddress) -> Function {
     } else {
         6
     };
+    // Host and ISA bridges keep decoding while sized: what sits behind them
+    // (the serial port, for one) must not vanish meanwhile (Linux does the same).
+    let keep_decoding = matches!(class >> 16, 0x0600 | 0x0601);
     Function {
         address,
         vendor: id as u16,
         device: (id >> 16) as u16,
         class: [(class >> 24) as u8, (class >> 16) as u8, (class >> 8) as u8],
         revision: class as u8,
-        bars: read_bars(address, bar_count),
+        bars: read_bars(address, bar_count, keep_decoding),
         irq_line: read_u32(address, reg::INTERRUPT) as u8,
     }
 }
 
 /// Decodes and sizes the first `count` BARs, with decoding off meanwhile
-/// so the all-ones probe never answers on the bus.
-fn read_bars(address: PciAddress, count: u8) -> [Option<Bar>; 6] {
+/// (unless `keep_decoding`) so the all-ones probe never answers on the bus.
+fn read_bars(address: PciAddress, count: u8, keep_decoding: bool) -> [Option<Bar>; 6] {
     let command = read_u32(address, reg::COMMAND);
-    let decode = COMMAND_IO_SPACE | COMMAND_MEMORY_SPACE;
-    write_u32(address, reg::COMMAND, command & 0xFFFF & !decode);
+    if !keep_decoding {
+        let decode = COMMAND_IO_SPACE | COMMAND_MEMORY_SPACE;
+        write_u32(address, reg::COMMAND, command & 0xFFFF & !decode);
+    }
     let mut bars = [None; 6];
     let mut slot = 0;
     while slot < count {

@@ -55,6 +55,8 @@ struct KernelBench {
 const KERNEL_BENCHES: &[KernelBench] = &[
     // Tracing's cost: ping and reduce with no subscriber, trace on, trace off.
     KernelBench { smp: 3, command: "bench trace" },
+    // The framebuffer console: a full-screen line scroll, 1000 lines printed.
+    KernelBench { smp: 1, command: "fb bench" },
 ];
 
 /// A ratio of two results, with its goal.

@@ -12,6 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::console::Console;
+use crate::monitor::{self, Monitor};
 use crate::qemu::{self, Accel};
 use crate::{cmd, kernel, setup};
 
@@ -42,6 +43,9 @@ pub struct Config {
     /// Whether QEMU gets the isa-debug-exit device (`poweroff` then exits
     /// with status 33); without it, `poweroff` must use ACPI.
     pub debug_exit: bool,
+    /// Whether QEMU gets a monitor socket, which [`Machine::monitor`],
+    /// [`Machine::sendkeys`] and [`Machine::screendump`] need.
+    pub monitor: bool,
     /// How long [`Machine::boot`] waits for the first prompt.
     pub boot_timeout: Duration,
     /// How long [`Machine::run`] waits for a command's echo, then its prompt.
@@ -58,6 +62,7 @@ impl Default for Config {
             extra_args: Vec::new(),
             crash_ok: false,
             debug_exit: true,
+            monitor: false,
             boot_timeout: Duration::from_secs(20),
             command_timeout: Duration::from_secs(10),
         }
@@ -230,6 +235,9 @@ pub struct Machine {
     config: Config,
     /// When the process was spawned.
     started: Instant,
+    /// The monitor socket's path (with [`Config::monitor`]) and, once
+    /// used, the connection.
+    monitor: Option<(PathBuf, Option<Monitor>)>,
     /// This machine's share of [`DEFAULT_JOBS`], released on drop.
     _slot: Slot,
 }
@@ -244,7 +252,8 @@ impl Machine {
     }
 
     /// Starts QEMU with `config` without waiting for anything: the serial
-    /// console on stdio pipes, no display, TCG, the debug-exit device.
+    /// console on stdio pipes, no display window (the VGA is still there),
+    /// TCG, the debug-exit device, and a monitor socket if asked for.
     pub fn spawn(config: Config) -> Self {
         let mut qemu = qemu::command(
             kernel_elf(),
@@ -253,9 +262,17 @@ impl Machine {
             Accel::Tcg,
             config.debug_exit,
         );
-        qemu.args(["-serial", "stdio", "-display", "none"])
-            .args(&config.extra_args);
-        Self::spawn_command(qemu, config)
+        qemu.args(["-serial", "stdio", "-display", "none"]);
+        let socket = config.monitor.then(monitor::socket_path);
+        if let Some(path) = &socket {
+            let _ = std::fs::remove_file(path);
+            qemu.arg("-monitor")
+                .arg(format!("unix:{},server=on,wait=off", path.display()));
+        }
+        qemu.args(&config.extra_args);
+        let mut machine = Self::spawn_command(qemu, config);
+        machine.monitor = socket.map(|path| (path, None));
+        machine
     }
 
     /// Starts any `command` as the machine, its stdio being the console.
@@ -288,6 +305,7 @@ impl Machine {
             shared,
             config,
             started,
+            monitor: None,
             _slot: slot,
         }
     }
@@ -322,6 +340,48 @@ impl Machine {
             .strip_suffix(PROMPT)
             .unwrap_or(&output)
             .replace('\r', "")
+    }
+
+    /// Runs a QEMU monitor command and returns its output (needs
+    /// [`Config::monitor`]); waits at most `command_timeout`.
+    pub fn monitor(&mut self, command: &str) -> String {
+        let timeout = self.config.command_timeout;
+        let result = match &mut self.monitor {
+            None => Err(io::Error::other(
+                "the machine has no monitor (Config::monitor)",
+            )),
+            Some((path, connection @ None)) => Monitor::connect(path, timeout)
+                .and_then(|monitor| connection.insert(monitor).command(command, timeout)),
+            Some((_, Some(monitor))) => monitor.command(command, timeout),
+        };
+        result.unwrap_or_else(|err| self.fail(&format!("monitor command {command:?}: {err}")))
+    }
+
+    /// Types `text` on the emulated PS/2 keyboard, one `sendkey` per
+    /// character (see [`monitor::key_names`]; `\n` is Enter).
+    pub fn sendkeys(&mut self, text: &str) {
+        let names = monitor::key_names(text)
+            .unwrap_or_else(|ch| self.fail(&format!("no key types {ch:?}")));
+        for name in names {
+            self.sendkey(&name);
+        }
+    }
+
+    /// Presses and releases one key combination by its `sendkey` name,
+    /// such as `ctrl-c`, `up` or `shift-a`.
+    pub fn sendkey(&mut self, name: &str) {
+        let reply = self.monitor(&format!("sendkey {name}"));
+        if !reply.trim().is_empty() {
+            self.fail(&format!("sendkey {name}: {reply}"));
+        }
+    }
+
+    /// Saves what the display shows to `path`, as a binary PPM (`P6`).
+    pub fn screendump(&mut self, path: &Path) {
+        let reply = self.monitor(&format!("screendump {}", path.display()));
+        if !reply.trim().is_empty() || !path.is_file() {
+            self.fail(&format!("screendump {}: {reply}", path.display()));
+        }
     }
 
     /// Waits up to `timeout` for QEMU to exit and returns its exit status
@@ -466,6 +526,9 @@ impl Drop for Machine {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        if let Some((path, _)) = &self.monitor {
+            let _ = std::fs::remove_file(path);
+        }
         if thread::panicking() && !self.shared.log_reported.load(Ordering::Relaxed) {
             eprintln!("{}", log_block(&self.log()));
         }

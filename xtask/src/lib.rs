@@ -6,6 +6,7 @@ pub mod cmd;
 pub mod console;
 pub mod harness;
 pub mod kernel;
+pub mod monitor;
 pub mod qemu;
 pub mod setup;
 pub mod workspace;

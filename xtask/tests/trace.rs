@@ -48,7 +48,7 @@ fn a_traced_reduce_exports_three_sends_three_receives_and_their_flows() {
     assert!(machine.run("reduce 64 sum").contains("success! value: 6"));
     assert_eq!(machine.run("trace off"), "trace off\n");
     let status = machine.run("trace status");
-    assert!(status.starts_with("trace off, filter trace, "), "{status}");
+    assert!(status.starts_with("trace off, filter debug, "), "{status}");
     let bytes = finish(machine, &file);
     let items = decode_all(&bytes);
     let doc = chrome::document(&Timeline::build(&items));

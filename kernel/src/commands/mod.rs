@@ -5,8 +5,13 @@
 mod bench;
 mod collective;
 mod debug;
+mod fb;
 mod format;
+// Lab 1's reference command; its student version (docs/labs/) leaves it out.
+#[cfg(not(feature = "lab-shell"))]
+mod hello;
 mod jobs;
+mod pci;
 mod ping;
 mod system;
 mod trace;
@@ -33,8 +38,11 @@ static COMMANDS: &[Command<Kernel>] = &[
     system::MEM,
     system::UPTIME,
     system::ECHO,
+    #[cfg(not(feature = "lab-shell"))]
+    hello::HELLO,
     system::CLEAR,
     system::POWEROFF,
+    pci::PCI,
     ping::PING,
     vq::VQ,
     collective::REDUCE,
@@ -45,6 +53,7 @@ static COMMANDS: &[Command<Kernel>] = &[
     collective::ALLGATHER,
     collective::BARRIER,
     bench::BENCH,
+    fb::FB,
     trace::TRACE,
     debug::SPIN,
     debug::FAULT,

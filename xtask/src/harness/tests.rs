@@ -140,3 +140,15 @@ fn waiting_on_an_exited_machine_fails_with_its_status() {
         "{err}"
     );
 }
+
+#[test]
+fn monitor_commands_need_a_monitor() {
+    let mut machine = fake(Config::default());
+    let message = panic_message(move || {
+        machine.sendkeys("ab");
+    });
+    assert!(
+        message.contains("no monitor (Config::monitor)"),
+        "{message}"
+    );
+}

@@ -8,8 +8,8 @@ use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use spin::Mutex;
 use x86_64::structures::paging::{
-    FrameAllocator, MapToError, Mapper, OffsetPageTable, Page, PageTable, PageTableFlags, PhysFrame,
-    Size2MiB, Size4KiB,
+    FrameAllocator, Mapper, OffsetPageTable, Page, PageTable, PageTableFlags, PhysFrame, Size2MiB,
+    Size4KiB, mapper::MapToError,
 };
 use x86_64::{PhysAddr, VirtAddr};
 

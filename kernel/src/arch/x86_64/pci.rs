@@ -39,16 +39,6 @@ impl PciAddress {
         self.bus
     }
 
-    /// The device number, 0-31.
-    pub const fn device(self) -> u8 {
-        self.device
-    }
-
-    /// The function number, 0-7.
-    pub const fn function(self) -> u8 {
-        self.function
-    }
-
     /// What CONFIG_ADDRESS takes for the dword at `offset`.
     fn config_address(self, offset: u8) -> u32 {
         ENABLE
