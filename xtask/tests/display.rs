@@ -31,7 +31,24 @@ fn type_line(machine: &mut Machine, line: &str) -> String {
 }
 
 /// A screendump, read back as text rows (and the status line).
+/// The screen once it has caught up with the serial console: the screen is
+/// drawn just after the same bytes go out on serial, so the harness can see
+/// the prompt on serial a moment before it is on screen. Dumps until the
+/// last text row is the prompt (at most 3 s), then reads it.
 fn screen_text(machine: &mut Machine, name: &str) -> (Image, Vec<String>, String) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    loop {
+        let screen = screen_now(machine, name);
+        let last = screen.1.iter().rev().find(|row| !row.is_empty());
+        if last.is_some_and(|row| row == "ringlab>") || std::time::Instant::now() > deadline {
+            return screen;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// The screen as it is now.
+fn screen_now(machine: &mut Machine, name: &str) -> (Image, Vec<String>, String) {
     let path = dump_path(name);
     machine.screendump(&path);
     let image = Image::read_ppm(&path);

@@ -44,7 +44,10 @@ fn named<'a>(events: &'a [Json], ph: &str, name: &str) -> Vec<&'a Json> {
 #[test]
 fn a_traced_reduce_exports_three_sends_three_receives_and_their_flows() {
     let (mut machine, file) = traced(4, "reduce");
-    assert_eq!(machine.run("trace on"), "trace on (debug: every message and span)\n");
+    assert_eq!(
+        machine.run("trace on"),
+        "trace on (debug: every message and span)\n"
+    );
     assert!(machine.run("reduce 64 sum").contains("success! value: 6"));
     assert_eq!(machine.run("trace off"), "trace off\n");
     let status = machine.run("trace status");
