@@ -10,9 +10,9 @@ use std::process::{Command, ExitCode, Stdio};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde::{Deserialize, Serialize};
-use xtask::{cmd, setup};
 use xtask::harness::{self, Config, Machine, PROMPT};
 use xtask::workspace::{self, TargetRef};
+use xtask::{cmd, setup};
 
 /// Core counts whose boot time is measured, as `boot_smp{N}_s`.
 const BOOT_SMPS: [u32; 3] = [1, 4, 8];
@@ -205,7 +205,10 @@ impl KernelBench {
     /// Boots, runs the command (waiting as long as it takes) and adds the
     /// BENCH lines it printed.
     fn run(&self, results: &mut Vec<Measurement>) -> Result<()> {
-        let config = Config { command_timeout: std::time::Duration::from_secs(600), ..Config::smp(self.smp) };
+        let config = Config {
+            command_timeout: std::time::Duration::from_secs(600),
+            ..Config::smp(self.smp)
+        };
         let mut machine = Machine::boot(config);
         let output = machine.run(self.command);
         println!("{output}");
@@ -222,11 +225,24 @@ impl KernelBench {
 
 /// Adds each ratio in RATIOS whose two results were measured.
 fn add_ratios(results: &mut Vec<Measurement>) {
-    let value = |name: &str, results: &[Measurement]| results.iter().find(|m| m.name == name).map(|m| m.value);
+    let value = |name: &str, results: &[Measurement]| {
+        results.iter().find(|m| m.name == name).map(|m| m.value)
+    };
     for ratio in RATIOS {
         if let (Some(a), Some(b)) = (value(ratio.of.0, results), value(ratio.of.1, results)) {
-            eprintln!("{} = {} / {} = {:.3} (goal {})", ratio.name, ratio.of.0, ratio.of.1, a / b, ratio.goal);
-            results.push(Measurement { name: ratio.name.into(), value: a / b, unit: format!("x (goal {})", ratio.goal) });
+            eprintln!(
+                "{} = {} / {} = {:.3} (goal {})",
+                ratio.name,
+                ratio.of.0,
+                ratio.of.1,
+                a / b,
+                ratio.goal
+            );
+            results.push(Measurement {
+                name: ratio.name.into(),
+                value: a / b,
+                unit: format!("x (goal {})", ratio.goal),
+            });
         }
     }
 }

@@ -49,11 +49,15 @@ fn ensure_program(program: &str, package: &str) -> Result<()> {
     }
     let install = ["apt-get", "install", "-y", package];
     if !is_root() {
-        bail!("`{program}` is not on PATH; install it with:\n    sudo apt-get update && sudo {}", install.join(" "));
+        bail!(
+            "`{program}` is not on PATH; install it with:\n    sudo apt-get update && sudo {}",
+            install.join(" ")
+        );
     }
     cmd::run(Command::new("apt-get").arg("update"))?;
     let mut apt = Command::new(install[0]);
-    apt.env("DEBIAN_FRONTEND", "noninteractive").args(&install[1..]);
+    apt.env("DEBIAN_FRONTEND", "noninteractive")
+        .args(&install[1..]);
     cmd::run(&mut apt)
 }
 

@@ -8,7 +8,10 @@ use std::time::Duration;
 use xtask::harness::{Config, Machine};
 
 fn hellos(out: &str) -> Vec<&str> {
-    let mut lines: Vec<&str> = out.lines().filter(|l| l.starts_with("hello from core ")).collect();
+    let mut lines: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("hello from core "))
+        .collect();
     lines.sort_unstable();
     lines
 }
@@ -19,20 +22,35 @@ fn reduce_64_sum_on_4_cores_prints_the_seed_lines() {
     let out = machine.run("reduce 64 sum");
     assert_eq!(
         hellos(&out),
-        ["hello from core 0", "hello from core 1", "hello from core 2", "hello from core 3"],
+        [
+            "hello from core 0",
+            "hello from core 1",
+            "hello from core 2",
+            "hello from core 3"
+        ],
         "{out}"
     );
     assert!(out.contains("\nsuccess! value: 6\n"), "{out}");
     let last = out.lines().last().unwrap_or_default();
-    assert!(last.starts_with("reduce 64 x i32 (sum, linear) on cores 0-3, root 0: "), "{out}");
-    assert!(last.contains(" cycles = ") && last.ends_with(" us"), "{out}");
+    assert!(
+        last.starts_with("reduce 64 x i32 (sum, linear) on cores 0-3, root 0: "),
+        "{out}"
+    );
+    assert!(
+        last.contains(" cycles = ") && last.ends_with(" us"),
+        "{out}"
+    );
 }
 
 #[test]
 fn reduce_on_chosen_cores_with_a_chosen_root() {
     let mut machine = Machine::boot(Config::smp(4));
     let out = machine.run("reduce 64 max --cores 1,3 --root 3");
-    assert_eq!(hellos(&out), ["hello from core 1", "hello from core 3"], "{out}");
+    assert_eq!(
+        hellos(&out),
+        ["hello from core 1", "hello from core 3"],
+        "{out}"
+    );
     assert!(out.contains("\nsuccess! value: 3\n"), "{out}");
     let out = machine.run("reduce 16 sum --cores 1-3 --algo tree --type u64");
     assert!(out.contains("success! value: 6"), "{out}");
@@ -40,10 +58,16 @@ fn reduce_on_chosen_cores_with_a_chosen_root() {
 
 #[test]
 fn every_collective_succeeds_with_both_algorithms() {
-    let mut machine = Machine::boot(Config { command_timeout: Duration::from_secs(30), ..Config::smp(4) });
+    let mut machine = Machine::boot(Config {
+        command_timeout: Duration::from_secs(30),
+        ..Config::smp(4)
+    });
     let cases = [
         ("allreduce 32 sum", "success! value: 6"),
-        ("allreduce 32 prod --type i64 --cores 1-3", "success! value: 6"),
+        (
+            "allreduce 32 prod --type i64 --cores 1-3",
+            "success! value: 6",
+        ),
         ("bcast 32 --root 2", "success! value: 2"),
         ("gather 8 --cores 1-3", "success! value: 3"),
         ("scatter 8 --root 1", "success! value: 1"),
@@ -51,27 +75,38 @@ fn every_collective_succeeds_with_both_algorithms() {
         ("barrier", "success! all 4 cores passed the barrier"),
         ("reduce 64 bxor --type u32", "success! value: 0"),
         ("reduce 64 min --type f64 --cores 2,3", "success! value: 2"),
-        ("reduce 70000 sum --type f32 --cores 0,1", "success! value: 1"),
+        (
+            "reduce 70000 sum --type f32 --cores 0,1",
+            "success! value: 1",
+        ),
     ];
     for (line, expected) in cases {
         for algo in ["linear", "tree"] {
             let command = format!("{line} --algo {algo}");
             let out = machine.run(&command);
-            assert!(out.contains(expected), "`{command}` should print {expected:?}:\n{out}");
+            assert!(
+                out.contains(expected),
+                "`{command}` should print {expected:?}:\n{out}"
+            );
         }
     }
 }
 
 #[test]
 fn ctrl_c_stops_a_collective_and_the_next_one_works() {
-    let mut machine = Machine::boot(Config { command_timeout: Duration::from_secs(30), ..Config::smp(3) });
+    let mut machine = Machine::boot(Config {
+        command_timeout: Duration::from_secs(30),
+        ..Config::smp(3)
+    });
     machine.send("reduce 262144 prod --type f64\r");
     machine
         .expect("hello from core", Duration::from_secs(10))
         .unwrap_or_else(|e| machine.fail(&e.to_string()));
     sleep(Duration::from_millis(100));
     machine.send("\x03");
-    let out = machine.expect("ringlab> ", Duration::from_secs(30)).unwrap_or_else(|e| machine.fail(&e.to_string()));
+    let out = machine
+        .expect("ringlab> ", Duration::from_secs(30))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
     if out.contains("success! value") {
         // The reduce won the race against Ctrl-C on this (fast) run: fine,
         // but then there was nothing to stop. Make sure the shell answers.
@@ -81,17 +116,26 @@ fn ctrl_c_stops_a_collective_and_the_next_one_works() {
         assert!(out.contains("aborted"), "{out}");
     }
     let cores = machine.run("cores");
-    assert!(cores.contains("core 1: apic 1, idle") && cores.contains("core 2: apic 2, idle"), "{cores}");
+    assert!(
+        cores.contains("core 1: apic 1, idle") && cores.contains("core 2: apic 2, idle"),
+        "{cores}"
+    );
     assert!(machine.run("reduce 64 sum").contains("success! value: 3"));
     assert!(machine.run("ping 0 1").contains("Core[1] -> Core[0]: pong"));
 }
 
 #[test]
 fn bench_reduce_prints_linear_and_tree_side_by_side() {
-    let mut machine = Machine::boot(Config { command_timeout: Duration::from_secs(60), ..Config::smp(3) });
+    let mut machine = Machine::boot(Config {
+        command_timeout: Duration::from_secs(60),
+        ..Config::smp(3)
+    });
     let out = machine.run("bench reduce 64 --rounds 20");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines[0], "reduce 64 x i32 (sum) on cores 0-2, root 0, median of 20:", "{out}");
+    assert_eq!(
+        lines[0], "reduce 64 x i32 (sum) on cores 0-2, root 0, median of 20:",
+        "{out}"
+    );
     assert!(lines[1].trim_start().starts_with("linear "), "{out}");
     assert!(lines[2].trim_start().starts_with("tree "), "{out}");
     assert!(lines[3].trim_start().starts_with("tree/linear "), "{out}");
@@ -104,21 +148,39 @@ fn collectives_reject_bad_input_listing_what_is_valid() {
     let cases = [
         ("reduce 0 sum", "len 0 is out of range (valid: 1-262144)"),
         ("reduce 262145 sum", "out of range (valid: 1-262144)"),
-        ("reduce 64 avg", "unknown op 'avg' (valid: sum, prod, min, max, land, lor, lxor, band, bor, bxor)"),
-        ("reduce 64 sum --type i8", "unknown type 'i8' (valid: i32, i64, u32, u64, f32, f64)"),
+        (
+            "reduce 64 avg",
+            "unknown op 'avg' (valid: sum, prod, min, max, land, lor, lxor, band, bor, bxor)",
+        ),
+        (
+            "reduce 64 sum --type i8",
+            "unknown type 'i8' (valid: i32, i64, u32, u64, f32, f64)",
+        ),
         ("reduce 64 band --type f32", "band is not defined for f32"),
-        ("reduce 64 sum --root 2 --cores 0,1", "root 2 is not one of the cores 0-1"),
+        (
+            "reduce 64 sum --root 2 --cores 0,1",
+            "root 2 is not one of the cores 0-1",
+        ),
         ("reduce 64 sum --cores 1,9", "out of range"),
         ("reduce 64 sum --cores 1,1", "listed twice"),
-        ("reduce 64 sum --algo ring", "unknown algorithm 'ring' (valid: linear, tree)"),
+        (
+            "reduce 64 sum --algo ring",
+            "unknown algorithm 'ring' (valid: linear, tree)",
+        ),
         ("reduce 64 sum --cores 1-3", "core 2 is busy running 'spin'"),
         ("allreduce 64 sum --root 1", "unknown option"),
         ("barrier 5", "unexpected argument '5'"),
     ];
     for (line, expected) in cases {
         let out = machine.run(line);
-        let error = out.lines().find(|l| l.starts_with("error: ")).unwrap_or_default();
-        assert!(error.contains(expected), "`{line}` should say {expected:?}:\n{out}");
+        let error = out
+            .lines()
+            .find(|l| l.starts_with("error: "))
+            .unwrap_or_default();
+        assert!(
+            error.contains(expected),
+            "`{line}` should say {expected:?}:\n{out}"
+        );
         assert_eq!(machine.run("echo alive"), "alive\n");
     }
 }
