@@ -227,3 +227,17 @@ fn bus_commands_reject_bad_input() {
         assert_eq!(machine.run("echo alive"), "alive\n");
     }
 }
+
+#[test]
+fn vq_watch_redraws_until_ctrl_c() {
+    let mut machine = Machine::boot(Config::smp(2));
+    machine.send("vq watch 1 0\r");
+    for _ in 0..2 {
+        machine
+            .expect("watching queue Core[1]->Core[0]; Ctrl-C stops", Duration::from_secs(10))
+            .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    }
+    machine.send("\x03");
+    machine.expect("ringlab> ", Duration::from_secs(10)).unwrap_or_else(|e| machine.fail(&e.to_string()));
+    assert_eq!(machine.run("echo after watch"), "after watch\n");
+}
