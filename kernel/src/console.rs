@@ -13,6 +13,12 @@ const NO_OWNER: usize = usize::MAX;
 /// Core index holding the console, or NO_OWNER. Lock rule: only the owner
 /// writes to the UART (and LAST_WAS_CR).
 static OWNER: AtomicUsize = AtomicUsize::new(NO_OWNER);
+/// Set while the shell waits at its prompt. Lock rule: read and cleared
+/// under the console lock. The first output that finds it set (a background
+/// job, a fault report) clears the prompt line first and sets
+/// PROMPT_INTERRUPTED, so the shell draws prompt and line again after it.
+static PROMPT_SHOWN: AtomicBool = AtomicBool::new(false);
+static PROMPT_INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Whether the last byte sent was '\r', so "\r\n" is not doubled.
 static LAST_WAS_CR: AtomicBool = AtomicBool::new(false);
 static UART: Uart = Uart::new(COM1);
@@ -26,6 +32,19 @@ pub fn init() {
 /// Re-entrant on the same core, which is what lets a fault report print
 /// from inside a fault that struck mid-line.
 pub fn locked<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
+    hold(|console| {
+        if PROMPT_SHOWN.swap(false, Ordering::Relaxed) {
+            console.write_bytes(b"\r\x1b[K"); // output arrives while the prompt waits
+            PROMPT_INTERRUPTED.store(true, Ordering::Relaxed);
+        }
+        f(console)
+    })
+}
+
+/// Runs `f` holding the console lock (interrupts off), re-entrantly, for
+/// work that prints nothing on the serial console (bookkeeping, redrawing
+/// the framebuffer's status line): it does not clear a waiting prompt.
+pub fn hold<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
     cpu::without_interrupts(|| {
         let me = cpu::core_index();
         let nested = OWNER.load(Ordering::Relaxed) == me;
@@ -44,6 +63,22 @@ pub fn locked<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
         }
         result
     })
+}
+
+/// The shell is about to wait at its prompt (`true`) or is back (`false`).
+pub fn set_prompt_shown(shown: bool) {
+    hold(|_| PROMPT_SHOWN.store(shown, Ordering::Relaxed));
+}
+
+/// Whether other output cleared the prompt line since the shell last
+/// asked; the shell then draws its prompt and line again.
+pub fn take_prompt_interrupted() -> bool {
+    PROMPT_INTERRUPTED.swap(false, Ordering::Relaxed)
+}
+
+/// Whether other output cleared the prompt line (without resetting it).
+pub fn prompt_interrupted() -> bool {
+    PROMPT_INTERRUPTED.load(Ordering::Relaxed)
 }
 
 /// Frees the console if the calling core holds it: for a core that is being

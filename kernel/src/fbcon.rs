@@ -122,7 +122,7 @@ pub fn refresh_status() {
     if STATUS_DIGEST.load(Ordering::Relaxed) == digest {
         return;
     }
-    console::locked(|_| write(b""));
+    console::hold(|_| write(b"")); // not output: the prompt stays
 }
 
 /// What the bench measured, in TSC cycles.

@@ -65,11 +65,12 @@ fn is_empty() -> bool {
     cpu::without_interrupts(|| QUEUE.lock().len == 0)
 }
 
-/// Returns once a byte is queued: halted between interrupts, or polling
-/// COM1 when no interrupt is routed to it. Sends trace records at each
-/// wake-up (the tick wakes the shell core while tracing is on).
-pub fn wait_for_input() {
-    while is_empty() {
+/// Returns once a byte is queued or `also()` holds: halted between
+/// interrupts, or polling COM1 when no interrupt is routed to it. Sends
+/// trace records at each wake-up (the tick wakes the shell core while
+/// tracing is on).
+pub fn wait_for_input(also: impl Fn() -> bool) {
+    while is_empty() && !also() {
         crate::trace::on_wake();
         if INTERRUPT_DRIVEN.load(Ordering::Relaxed) {
             cpu::disable_interrupts();

@@ -241,3 +241,25 @@ fn vq_watch_redraws_until_ctrl_c() {
     machine.expect("ringlab> ", Duration::from_secs(10)).unwrap_or_else(|e| machine.fail(&e.to_string()));
     assert_eq!(machine.run("echo after watch"), "after watch\n");
 }
+
+/// A background job's output does not land in the middle of the line being
+/// typed: the prompt line is cleared, the output printed, and the prompt
+/// with the half-typed line drawn again.
+#[test]
+fn background_output_redraws_the_line_being_typed() {
+    let mut machine = Machine::boot(Config::smp(3));
+    machine.run("ping 1 2 --count 20000 &");
+    machine.send("echo par");
+    machine
+        .expect("20000 round trips", Duration::from_secs(60))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine
+        .expect("ringlab> echo par", Duration::from_secs(10))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    let raw = String::from_utf8_lossy(&machine.raw_log()).into_owned();
+    assert!(raw.contains("\r\x1b[KCore[1] <-> Core[2]: 20000 round trips"), "{raw:?}");
+    machine.send("tial\r");
+    machine
+        .expect("partial\n", Duration::from_secs(10))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+}

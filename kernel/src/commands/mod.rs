@@ -22,7 +22,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 
 use shell::{Command, Shell};
 
-use crate::console::Console;
+use crate::console::{self, Console};
 use crate::{input, time};
 
 /// The prompt (tests and the autograder wait for it).
@@ -80,7 +80,12 @@ pub fn run_shell() -> ! {
         time::mark_prompt();
     }
     loop {
-        input::wait_for_input();
+        console::set_prompt_shown(true);
+        input::wait_for_input(console::prompt_interrupted);
+        console::set_prompt_shown(false);
+        if console::take_prompt_interrupted() {
+            shell.editor().redraw(&mut out); // another core printed over the prompt
+        }
         while let Some(byte) = input::pop() {
             shell.feed(&mut Kernel, byte, &mut out);
         }
