@@ -48,15 +48,18 @@ struct KernelBench {
     smp: u32,
     /// The shell command.
     command: &'static str,
+    /// Whether QEMU gets a COM2 (written to target/bench/<name>.stream),
+    /// which tracing needs.
+    com2: bool,
 }
 
 /// The kernel benches, run after the host ones.
 #[rustfmt::skip]
 const KERNEL_BENCHES: &[KernelBench] = &[
     // Tracing's cost: ping and reduce with no subscriber, trace on, trace off.
-    KernelBench { smp: 3, command: "bench trace" },
+    KernelBench { smp: 3, command: "bench trace", com2: true },
     // The framebuffer console: a full-screen line scroll, 1000 lines printed.
-    KernelBench { smp: 1, command: "fb bench" },
+    KernelBench { smp: 1, command: "fb bench", com2: false },
 ];
 
 /// A ratio of two results, with its goal.
@@ -205,10 +208,15 @@ impl KernelBench {
     /// Boots, runs the command (waiting as long as it takes) and adds the
     /// BENCH lines it printed.
     fn run(&self, results: &mut Vec<Measurement>) -> Result<()> {
-        let config = Config {
+        let mut config = Config {
             command_timeout: std::time::Duration::from_secs(600),
             ..Config::smp(self.smp)
         };
+        if self.com2 {
+            let stream = workspace::target_dir().join("bench").join("bench-trace.stream");
+            fs::create_dir_all(stream.parent().expect("a file in a folder"))?;
+            config.extra_args = vec!["-serial".into(), format!("file:{}", stream.display())];
+        }
         let mut machine = Machine::boot(config);
         let output = machine.run(self.command);
         println!("{output}");
