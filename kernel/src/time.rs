@@ -21,7 +21,10 @@ pub fn mark_boot() {
 pub fn init() {
     let hz = tsc::calibrate_hz().max(1);
     TSC_HZ.store(hz, Ordering::Relaxed);
-    NS_PER_CYCLE_32_32.store(((1_000_000_000u128 << 32) / u128::from(hz)) as u64, Ordering::Relaxed);
+    NS_PER_CYCLE_32_32.store(
+        ((1_000_000_000u128 << 32) / u128::from(hz)) as u64,
+        Ordering::Relaxed,
+    );
 }
 
 /// Records when the first prompt appeared.
