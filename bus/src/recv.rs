@@ -237,7 +237,7 @@ impl<'q> RecvHalf<'q> {
             return Ok(n);
         }
         // Acquire, partner: the sender's Release store of used.idx in
-        // SendHalf::publish. Makes the used entries below it, and the bytes
+        // SendHalf::publish_used. Makes the used entries below it, and the bytes
         // of their buffers, visible; those buffers are now the receiver's.
         let fresh = q.used.idx().load(Acquire);
         let n = fresh.wrapping_sub(last);

@@ -164,15 +164,14 @@ impl<'q> SendHalf<'q> {
             };
             // SAFETY: the sender owns buffer `id` (rules in buffers.rs): the
             // Acquire load of avail.idx in `room` showed it posted at `pos`,
-            // and we hand it over only with the Release store below.
+            // and we hand it over only with the Release store of used.idx
+            // in `publish_used`.
             unsafe {
                 q.bufs.write_head(id, header.encode());
                 q.bufs.write(id, HEADER_LEN, &data[offset..offset + len]);
             }
-            // Relaxed: published by the Release store of used.idx below.
             // In order (§2.7.9): used position `pos` returns avail position `pos`.
-            q.used.id(slot).store(u32::from(id), Relaxed);
-            q.used.len(slot).store((HEADER_LEN + len) as u32, Relaxed);
+            self.put_used(slot, id, (HEADER_LEN + len) as u32);
             trace::fill(q, id, HEADER_LEN + len, pos);
             if k == 0 {
                 first_id = id;
@@ -183,12 +182,44 @@ impl<'q> SendHalf<'q> {
         // (free on x86): whoever sees `end` here also sees the avail.idx we
         // acquired to take those entries, which keeps a snapshot in order.
         q.send.last_avail.store(end, Release);
-        // Release, partner: the receiver's Acquire load of used.idx in
-        // RecvHalf::visible. The entries and buffer bytes written above
-        // happen-before its reads of them; the buffers are now the receiver's.
-        q.used.idx().store(end, Release);
+        self.publish_used(end);
         trace::publish(q, end);
         Ok(first_id)
+    }
+
+    /// Writes the used element of buffer `id` at `slot`: `{id, len}`
+    /// (§2.7.8). Lab 2 (docs/labs/2-ring.md) has students write this and
+    /// [`Self::publish_used`]; its student version builds the stubs below.
+    #[cfg(not(feature = "lab-ring"))]
+    fn put_used(&self, slot: usize, id: u16, len: u32) {
+        // Relaxed, both: published by the Release store of used.idx in
+        // `publish_used`.
+        self.q.used.id(slot).store(u32::from(id), Relaxed);
+        self.q.used.len(slot).store(len, Relaxed);
+    }
+
+    /// Hands every buffer filled below used position `end` to the receiver.
+    #[cfg(not(feature = "lab-ring"))]
+    fn publish_used(&self, end: u16) {
+        // Release, partner: the receiver's Acquire load of used.idx in
+        // RecvHalf::visible. The entries and buffer bytes written before
+        // happen-before its reads of them; the buffers are now the receiver's.
+        self.q.used.idx().store(end, Release);
+    }
+
+    /// Lab 2's student version: the used element is never written.
+    #[cfg(feature = "lab-ring")]
+    fn put_used(&self, _slot: usize, _id: u16, _len: u32) {
+        // LAB 2: record which buffer went out at `slot` and how many bytes
+        // it holds, so the receiver can check and read it.
+    }
+
+    /// Lab 2's student version: used.idx never moves, so the receiver never
+    /// sees a message (`vq dump` shows the buffers stuck in `filling`).
+    #[cfg(feature = "lab-ring")]
+    fn publish_used(&self, _end: u16) {
+        // LAB 2: publish the used entries written so far. Which ordering,
+        // and which load on the receiver's side is its partner?
     }
 }
 

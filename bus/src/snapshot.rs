@@ -112,7 +112,7 @@ struct Indices {
 /// Loads each index after the one it chases, all with Acquire, so that
 /// `last_used ≤ used.idx ≤ last_avail ≤ avail.idx` (modulo 2^16) holds as
 /// seen. Each Acquire's partner is the Release store of the same index:
-/// last_used in RecvHalf::release, used.idx in SendHalf::publish,
+/// last_used in RecvHalf::release, used.idx in SendHalf::publish_used,
 /// last_avail in SendHalf::publish, avail.idx in RecvHalf::flush. Every
 /// writer stores an index only after acquiring the one it chases, so what
 /// we see of one index carries what its writer had seen of the next.

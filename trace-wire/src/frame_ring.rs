@@ -38,7 +38,11 @@ impl<const N: usize> FrameRing<N> {
     /// An empty ring.
     pub const fn new() -> Self {
         let () = Self::CHECK;
-        Self { head: AtomicU64::new(0), tail: AtomicU64::new(0), bytes: UnsafeCell::new([0; N]) }
+        Self {
+            head: AtomicU64::new(0),
+            tail: AtomicU64::new(0),
+            bytes: UnsafeCell::new([0; N]),
+        }
     }
 
     /// Bytes waiting for the consumer (a snapshot).
@@ -74,7 +78,8 @@ impl<const N: usize> FrameRing<N> {
             core::ptr::copy_nonoverlapping(frame.as_ptr().add(first), base, frame.len() - first);
         }
         // Release pairs with the consumer's Acquire load of `head`.
-        self.head.store(head + frame.len() as u64, Ordering::Release);
+        self.head
+            .store(head + frame.len() as u64, Ordering::Release);
         true
     }
 

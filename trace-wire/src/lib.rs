@@ -63,8 +63,8 @@ mod value;
 
 #[cfg(feature = "alloc")]
 pub use decoder::{DecodeError, Decoder, DecoderStats};
-pub use frame_ring::FrameRing;
 pub use frame::{CRC_LEN, DELIMITER, EncodeError, MAX_FRAME, encode_frame, max_frame_len};
+pub use frame_ring::FrameRing;
 #[cfg(feature = "alloc")]
 pub use record::RecordBuf;
 pub use record::{

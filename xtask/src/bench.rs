@@ -213,7 +213,9 @@ impl KernelBench {
             ..Config::smp(self.smp)
         };
         if self.com2 {
-            let stream = workspace::target_dir().join("bench").join("bench-trace.stream");
+            let stream = workspace::target_dir()
+                .join("bench")
+                .join("bench-trace.stream");
             fs::create_dir_all(stream.parent().expect("a file in a folder"))?;
             config.extra_args = vec!["-serial".into(), format!("file:{}", stream.display())];
         }

@@ -4,6 +4,7 @@
 
 pub mod cmd;
 pub mod console;
+pub mod grade;
 pub mod harness;
 pub mod kernel;
 pub mod monitor;

@@ -25,6 +25,7 @@ enum Cli {
     Run(run::Run),
     Test(test::Test),
     Bench(bench::Bench),
+    Grade(xtask::grade::Grade),
 }
 
 impl Cli {
@@ -35,6 +36,7 @@ impl Cli {
             Self::Run(run) => run.run(),
             Self::Test(test) => test.run(),
             Self::Bench(bench) => bench.run(),
+            Self::Grade(grade) => grade.run(),
         }
     }
 }
@@ -83,6 +85,17 @@ mod tests {
         assert!(parse("run --accel hvf").is_err());
         assert!(parse("bench --boots 0").is_err());
         assert!(parse("frobnicate").is_err());
+    }
+
+    #[test]
+    fn grade_takes_a_lab_or_list() {
+        let Cli::Grade(grade) = parse("grade ring --student --json").unwrap() else {
+            panic!("not grade")
+        };
+        assert_eq!(grade.lab.as_deref(), Some("ring"));
+        assert!(grade.student && grade.json && !grade.list);
+        assert!(parse("grade --list").is_ok());
+        assert!(parse("grade").is_err());
     }
 
     #[test]

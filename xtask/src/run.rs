@@ -154,6 +154,11 @@ fn choose_display(no_window: bool, backends: &str) -> Vec<&'static str> {
     }
 }
 
+/// Where `--trace` puts the trace stream's socket.
+fn trace_socket() -> PathBuf {
+    workspace::root().join("target").join("trace.sock")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,9 +170,4 @@ mod tests {
         assert_eq!(choose_display(false, listed), ["-display", "gtk"]);
         assert!(choose_display(false, "Available display backend types:\nnone\nsdl\n").is_empty());
     }
-}
-
-/// Where `--trace` puts the trace stream's socket.
-fn trace_socket() -> PathBuf {
-    workspace::root().join("target").join("trace.sock")
 }

@@ -234,11 +234,16 @@ fn vq_watch_redraws_until_ctrl_c() {
     machine.send("vq watch 1 0\r");
     for _ in 0..2 {
         machine
-            .expect("watching queue Core[1]->Core[0]; Ctrl-C stops", Duration::from_secs(10))
+            .expect(
+                "watching queue Core[1]->Core[0]; Ctrl-C stops",
+                Duration::from_secs(10),
+            )
             .unwrap_or_else(|e| machine.fail(&e.to_string()));
     }
     machine.send("\x03");
-    machine.expect("ringlab> ", Duration::from_secs(10)).unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine
+        .expect("ringlab> ", Duration::from_secs(10))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
     assert_eq!(machine.run("echo after watch"), "after watch\n");
 }
 
@@ -257,7 +262,10 @@ fn background_output_redraws_the_line_being_typed() {
         .expect("ringlab> echo par", Duration::from_secs(10))
         .unwrap_or_else(|e| machine.fail(&e.to_string()));
     let raw = String::from_utf8_lossy(&machine.raw_log()).into_owned();
-    assert!(raw.contains("\r\x1b[KCore[1] <-> Core[2]: 20000 round trips"), "{raw:?}");
+    assert!(
+        raw.contains("\r\x1b[KCore[1] <-> Core[2]: 20000 round trips"),
+        "{raw:?}"
+    );
     machine.send("tial\r");
     machine
         .expect("partial\n", Duration::from_secs(10))

@@ -10,6 +10,7 @@ use crate::datatype::Datatype;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::op::{Op, Side, combine};
+#[cfg(not(feature = "lab-tree-reduce"))]
 use crate::schedule::{Relative, child_masks, parent};
 use crate::transport::Transport;
 
@@ -92,7 +93,10 @@ fn linear<T: Transport, D: Datatype>(
             }
         };
         match acc.as_mut() {
-            Some(acc) => combine(op, acc, &bytes, Side::AccLeft),
+            Some(acc) => {
+                combine(op, acc, &bytes, Side::AccLeft);
+                crate::trace::combine(c.rank(), r, send.len(), op);
+            }
             None => acc = Some(decoded(send.len(), &bytes)),
         }
     }
@@ -100,7 +104,10 @@ fn linear<T: Transport, D: Datatype>(
 }
 
 /// Fold the children's subtrees in, nearest first (the lower relative ranks
-/// stay on the left), then pass the result to the parent.
+/// stay on the left), then pass the result to the parent. Lab 4
+/// (docs/labs/4-reduce.md) has students write this; its student version
+/// builds the stub below instead.
+#[cfg(not(feature = "lab-tree-reduce"))]
 fn binomial<T: Transport, D: Datatype>(
     c: &mut Coll<'_, T>,
     send: &[D],
@@ -115,14 +122,31 @@ fn binomial<T: Transport, D: Datatype>(
     let me = rel.rel(c.rank());
     let mut acc = send.to_vec();
     for m in child_masks(me, rel.size) {
-        if let Some(bytes) = c.recv(rel.abs(me + m), tag, send.len() * D::SIZE)? {
+        let child = rel.abs(me + m);
+        if let Some(bytes) = c.recv(child, tag, send.len() * D::SIZE)? {
             combine(op, &mut acc, &bytes, Side::AccLeft);
+            crate::trace::combine(c.rank(), child, send.len(), op);
         }
     }
     match parent(me) {
         Some(p) => c.send(rel.abs(p), tag, &encode(&acc)).map(|()| None),
         None => Ok(Some(acc)),
     }
+}
+
+/// Lab 4's student version: no messages at all; the root "reduces" only its
+/// own vector, so `reduce 64 sum --algo tree` on 4 cores gives 0, not 6.
+#[cfg(feature = "lab-tree-reduce")]
+fn binomial<T: Transport, D: Datatype>(
+    c: &mut Coll<'_, T>,
+    send: &[D],
+    _op: Op,
+    root: usize,
+    _tag: i32,
+) -> Result<Option<Vec<D>>, Error> {
+    // LAB 4: receive from each child (`schedule::child_masks`), fold its
+    // vector in with `combine`, then send the result to `schedule::parent`.
+    Ok((c.rank() == root).then(|| send.to_vec()))
 }
 
 /// `len` elements decoded from `bytes`.
