@@ -19,7 +19,7 @@ mod heap;
 mod input;
 mod interrupts;
 mod keyboard;
-mod mpi_port;
+mod mpi_context;
 mod panic;
 mod pci;
 mod platform;

@@ -2,15 +2,15 @@
 //! (threads pinned to 2 cores), then MPICH's MPI_Reduce with 2 processes
 //! (benches/mpich_reduce.c) when `mpicc` and `mpiexec` are on PATH.
 
-#[path = "../tests/common/bus_port.rs"]
-mod bus_port;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use bus::{Bus, Config};
-use bus_port::BusPort;
+use bus::{Endpoint, MpiPort};
+
+/// A rank's endpoint as its transport (idle turns spin: one thread per core).
+type Port<'bus> = MpiPort<'bus, Endpoint<'bus>>;
 use mpi::{Algorithm, Mpi, Op};
 
 /// Elements per vector, as in Toro's demo.
@@ -48,8 +48,7 @@ fn ringlab_reduce() -> f64 {
                         core_affinity::set_for_current(cpu);
                     }
                     let mut mpi =
-                        Mpi::new(BusPort::spinning(bus.endpoint(core).expect("endpoint")))
-                            .expect("mpi");
+                        Mpi::new(MpiPort::new(bus.endpoint(core).expect("endpoint"))).expect("mpi");
                     time_batches(&mut mpi)
                 })
             })
@@ -63,11 +62,11 @@ fn ringlab_reduce() -> f64 {
 }
 
 /// One rank's loop: warm up, then `SAMPLES` timed batches after barriers.
-fn time_batches(mpi: &mut Mpi<BusPort<'_>>) -> Vec<f64> {
+fn time_batches(mpi: &mut Mpi<Port<'_>>) -> Vec<f64> {
     let world = mpi.world();
     let send = [world.rank() as i32; LEN];
     let mut recv = [0i32; LEN];
-    let mut reduce = |mpi: &mut Mpi<BusPort<'_>>| {
+    let mut reduce = |mpi: &mut Mpi<Port<'_>>| {
         mpi.reduce(&world, &send, &mut recv, Op::Sum, 0, Algorithm::Tree)
             .expect("reduce");
     };

@@ -1,19 +1,18 @@
 //! `mpi` over the real `bus`: one bus endpoint per thread, the demos and a
 //! sweep of collectives with vectors big enough to fill the rings.
 
-#[path = "common/bus_port.rs"]
-mod bus_port;
-
-use bus::{Bus, Config};
-use bus_port::BusPort;
+use bus::{Bus, Config, Endpoint, MpiPort};
 use mpi::demo::{self, Collective, Spec, Verdict};
 use mpi::{Algorithm, Mpi, Op, Type, Value};
 
 /// Runs `body` as every core of a fresh bus, one thread per core.
+/// A thread's endpoint as a transport; idle turns yield (more threads than cores).
+type Port<'bus> = MpiPort<'bus, Endpoint<'bus>>;
+
 fn on_bus<R: Send>(
     cores: usize,
     config: Config,
-    body: impl Fn(&mut Mpi<BusPort<'_>>) -> R + Sync,
+    body: impl Fn(&mut Mpi<Port<'_>>) -> R + Sync,
 ) -> Vec<R> {
     let bus = Bus::new(cores, config).unwrap();
     std::thread::scope(|s| {
@@ -21,7 +20,11 @@ fn on_bus<R: Send>(
             .map(|core| {
                 let (bus, body) = (&bus, &body);
                 s.spawn(move || {
-                    let mut mpi = Mpi::new(BusPort::new(bus.endpoint(core).unwrap())).unwrap();
+                    let mut mpi = Mpi::new(
+                        MpiPort::new(bus.endpoint(core).unwrap())
+                            .with_pause(std::thread::yield_now),
+                    )
+                    .unwrap();
                     body(&mut mpi)
                 })
             })

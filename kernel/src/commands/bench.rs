@@ -18,7 +18,7 @@ use super::collective::MAX_LEN;
 use super::format::Micros;
 use super::{Kernel, jobs};
 use crate::cores::{self, JobContext, Work};
-use crate::mpi_port::{self, BusPort};
+use crate::mpi_context;
 use crate::{time, virtio_bus};
 
 const DEFAULT_ROUNDS: u64 = 10_000;
@@ -262,7 +262,8 @@ fn reduce_median(
     out: &mut dyn Write,
 ) -> Result<Option<u64>, Error> {
     let median = Arc::new(spin::Mutex::new(None));
-    let (members, context): (Vec<usize>, u16) = (set.iter().collect(), mpi_port::fresh_context());
+    let (members, context): (Vec<usize>, u16) =
+        (set.iter().collect(), mpi_context::fresh_context());
     let work = |_core: usize| -> Work {
         let (median, members) = (Arc::clone(&median), members.clone());
         Box::new(move |job: &JobContext| {
@@ -288,7 +289,7 @@ fn time_reduces(
 ) -> Result<Option<Vec<u64>>, mpi::Error> {
     let (core, peers) = (job.core(), job.peers());
     virtio_bus::with_endpoint(core, |endpoint| {
-        let mut mpi = Mpi::new(BusPort::new(endpoint))?
+        let mut mpi = Mpi::new(bus::MpiPort::new(endpoint))?
             .with_abort(move || cores::stop_requested(core, peers));
         let comm = mpi.group(members, context)?;
         let mine = alloc::vec![core as i32; len];

@@ -16,7 +16,7 @@ use shell::{Args, Command, CoreSet, Error};
 use super::format::Micros;
 use super::{Kernel, jobs};
 use crate::cores::{self, JobContext, WaitOutcome, Work};
-use crate::mpi_port::{self, BusPort};
+use crate::mpi_context;
 use crate::{time, virtio_bus};
 
 /// Most elements per vector: 2 MiB of f64, times 16 cores at a gather root,
@@ -252,7 +252,7 @@ fn run_demo(which: Collective, args: &Args<'_>, out: &mut dyn Write) -> Result<(
     let (spec, members, context) = (
         demo.spec,
         demo.cores.iter().collect::<Vec<_>>(),
-        mpi_port::fresh_context(),
+        mpi_context::fresh_context(),
     );
     let work = |core: usize| -> Work {
         let (results, members) = (Arc::clone(&results), members.clone());
@@ -288,7 +288,7 @@ pub fn run_rank(
 ) -> Result<DemoOutcome, mpi::Error> {
     let (core, peers) = (job.core(), job.peers());
     virtio_bus::with_endpoint(core, |endpoint| {
-        let mut mpi = Mpi::new(BusPort::new(endpoint))?
+        let mut mpi = Mpi::new(bus::MpiPort::new(endpoint))?
             .with_abort(move || cores::stop_requested(core, peers));
         let comm = mpi.group(members, context)?;
         mpi::demo::run(&mut mpi, &comm, which, spec)

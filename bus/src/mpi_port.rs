@@ -1,57 +1,61 @@
-//! `mpi::Transport` for a real `bus::Endpoint`: the adapter the kernel needs
-//! (a newtype, as neither the trait nor the type is the kernel's own).
+//! `mpi::Transport` for a bus endpoint (feature `mpi`): how the `mpi` crate
+//! runs over the bus, in the kernel and in mpi's own tests and bench. MPI
+//! frames are plain bus messages; "no room" and "nothing yet" map to the
+//! non-blocking calls' `Full` and `Empty`.
 
-use bus::{Endpoint, MAX_MESSAGE, RecvError, SendError};
+use core::borrow::BorrowMut;
+use core::marker::PhantomData;
+
 use mpi::{Transport, TransportError};
 
-/// One core's bus endpoint, seen as an `mpi` transport.
-pub struct BusPort<'bus> {
-    ep: Endpoint<'bus>,
-    /// Half a ring of payload (capped at the bus maximum): a fragment fits
-    /// at once while the receiver drains the other half.
-    max: usize,
-    /// Idle turns yield the thread (tests: more threads than cores) rather
-    /// than spin with `pause` (the bench, the kernel).
-    polite: bool,
+use crate::{Endpoint, MAX_MESSAGE, RecvError, SendError};
+
+/// A core's endpoint (owned, or borrowed with `&mut`) as an MPI transport.
+pub struct MpiPort<'bus, E: BorrowMut<Endpoint<'bus>>> {
+    endpoint: E,
+    /// Largest frame MPI may hand us: half a ring of payload, so a frame
+    /// fits at once while the receiver drains the other half.
+    max_message: usize,
+    /// What an idle turn does: spin (one thread per core), or yield.
+    pause: fn(),
+    _bus: PhantomData<&'bus ()>,
 }
 
-impl<'bus> BusPort<'bus> {
-    /// Wraps `ep`; idle turns yield the thread.
-    pub fn new(ep: Endpoint<'bus>) -> Self {
-        let config = ep.bus().config();
+impl<'bus, E: BorrowMut<Endpoint<'bus>>> MpiPort<'bus, E> {
+    /// Wraps `endpoint`; idle turns spin with `core::hint::spin_loop`.
+    pub fn new(endpoint: E) -> Self {
+        let config = endpoint.borrow().bus().config();
         let half_ring = (usize::from(config.queue_size) / 2).max(1) * config.payload_per_buffer();
-        Self {
-            ep,
-            max: half_ring.min(MAX_MESSAGE),
-            polite: true,
+        MpiPort {
+            endpoint,
+            max_message: half_ring.min(MAX_MESSAGE),
+            pause: core::hint::spin_loop,
+            _bus: PhantomData,
         }
     }
 
-    /// Wraps `ep`; idle turns spin (one thread per core only).
-    #[allow(dead_code)]
-    pub fn spinning(ep: Endpoint<'bus>) -> Self {
-        Self {
-            polite: false,
-            ..Self::new(ep)
-        }
+    /// Makes idle turns call `pause` instead (e.g. `std::thread::yield_now`
+    /// when there are more threads than cores).
+    pub fn with_pause(self, pause: fn()) -> Self {
+        MpiPort { pause, ..self }
     }
 }
 
-impl Transport for BusPort<'_> {
+impl<'bus, E: BorrowMut<Endpoint<'bus>>> Transport for MpiPort<'bus, E> {
     fn core(&self) -> usize {
-        self.ep.core()
+        self.endpoint.borrow().core()
     }
 
     fn cores(&self) -> usize {
-        self.ep.bus().cores()
+        self.endpoint.borrow().bus().cores()
     }
 
     fn max_message(&self) -> usize {
-        self.max
+        self.max_message
     }
 
     fn try_send(&mut self, dst: usize, msg: &[u8]) -> Result<bool, TransportError> {
-        match self.ep.try_send(dst, msg) {
+        match self.endpoint.borrow_mut().try_send(dst, msg) {
             Ok(()) => Ok(true),
             Err(SendError::Full { .. }) => Ok(false),
             Err(SendError::BadDestination { .. }) => {
@@ -68,7 +72,7 @@ impl Transport for BusPort<'_> {
     }
 
     fn try_recv(&mut self, buf: &mut [u8]) -> Result<Option<(usize, usize)>, TransportError> {
-        match self.ep.try_recv_any(buf) {
+        match self.endpoint.borrow_mut().try_recv_any(buf) {
             Ok(got) => Ok(Some(got)),
             Err(RecvError::Empty) => Ok(None),
             Err(RecvError::BadSource { src }) => Err(TransportError::with(src, "bus: bad source")),
@@ -86,10 +90,6 @@ impl Transport for BusPort<'_> {
     }
 
     fn pause(&mut self) {
-        if self.polite {
-            std::thread::yield_now();
-        } else {
-            core::hint::spin_loop();
-        }
+        (self.pause)();
     }
 }
