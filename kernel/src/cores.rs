@@ -336,8 +336,11 @@ extern "C" fn job_loop(core: usize) -> ! {
             core,
             peers: slot.peers.load(Ordering::Relaxed),
         });
-        slot.state.store(CoreState::Idle as u8, Ordering::Release);
+        // `finished` first: once the core is Idle the shell may submit again
+        // and compute the next ticket from `finished`, which must already
+        // count this job (else the new ticket would look done at once).
         slot.finished.fetch_add(1, Ordering::Release); // Acquire: Ticket::is_done
+        slot.state.store(CoreState::Idle as u8, Ordering::Release);
         apic::send_ipi(apic_id(0), WAKE_VECTOR);
     }
 }
@@ -346,6 +349,31 @@ extern "C" fn job_loop(core: usize) -> ! {
 pub extern "C" fn park_faulted(_core: usize) -> ! {
     apic::send_ipi(apic_id(0), WAKE_VECTOR);
     cpu::halt_forever()
+}
+
+/// The cores of the demo the shell is waiting for now (bit mask), set and
+/// cleared by the shell core around each foreground demo.
+static FOREGROUND: AtomicU64 = AtomicU64::new(0);
+
+/// Records the cores of the foreground demo (0: none).
+pub fn set_foreground(cores: u64) {
+    FOREGROUND.store(cores, Ordering::Relaxed);
+}
+
+/// Asks the cores running a job to stop: with `only_foreground`, just those
+/// of the demo the shell waits for (after core 0 faulted in the middle of
+/// it); otherwise every one (Ctrl-C at the prompt stops background jobs).
+/// Returns the cores asked.
+pub fn abort_running(only_foreground: bool) -> shell::CoreSet {
+    let foreground = FOREGROUND.load(Ordering::Relaxed);
+    let mut asked = shell::CoreSet::default();
+    for core in (1..count()).filter(|&core| state(core) == CoreState::Running) {
+        if !only_foreground || foreground & (1 << core) != 0 {
+            request_abort(core);
+            asked = asked.with(core);
+        }
+    }
+    asked
 }
 
 /// Marks the calling core faulted (never for core 0, which restarts instead).

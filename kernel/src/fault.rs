@@ -40,6 +40,8 @@ pub enum FaultAction {
         arg: usize,
         /// Stack to run it on.
         stack_top: u64,
+        /// Whether interrupts are on there.
+        interrupts: bool,
     },
 }
 
@@ -71,6 +73,14 @@ fn write_report(out: &mut dyn Write, e: &Exception) -> fmt::Result {
     Ok(())
 }
 
+/// Frees the per-core locks core 0 may have held when it faulted: its code
+/// never resumes, so nothing else would ever unlock them.
+fn release_shell_core_locks() {
+    crate::virtio_bus::release_after_fault(0);
+    crate::trace::release_after_fault(0);
+    crate::fbcon::release_after_fault();
+}
+
 /// Decides how the faulting core goes on.
 pub fn decide(e: &Exception) -> FaultAction {
     if e.vector == BREAKPOINT {
@@ -80,10 +90,16 @@ pub fn decide(e: &Exception) -> FaultAction {
     console::release_if_held();
     if e.core == 0 {
         crate::println!("    core 0 runs the shell: restarting the shell");
+        let asked = cores::abort_running(true);
+        if !asked.is_empty() {
+            crate::println!("    asked core(s) {asked} to stop the job they were running with it");
+        }
+        release_shell_core_locks();
         return FaultAction::Restart {
             entry: shell_main,
             arg: 0,
             stack_top: cores::stack_top(0),
+            interrupts: true,
         };
     }
     crate::println!("    core {} is parked; 'cores' shows it as faulted", e.core);
@@ -98,5 +114,6 @@ pub fn decide(e: &Exception) -> FaultAction {
         entry: cores::park_faulted,
         arg: e.core,
         stack_top: cores::stack_top(e.core),
+        interrupts: false,
     }
 }

@@ -455,3 +455,15 @@ fn status_digest() -> u64 {
     mix(cores::count() as u8);
     digest
 }
+
+/// Frees the console's lock after the shell core faulted and was restarted
+/// while drawing (the fault may strike inside a draw).
+pub fn release_after_fault() {
+    if FBCON.is_locked() {
+        // SAFETY: called only while core 0 is being restarted after a fault;
+        // every other core only ever `try_lock`s FBCON and gives up, so a
+        // held lock here was core 0's, whose code never resumes. The console
+        // state stays usable: at worst one glyph is half drawn.
+        unsafe { FBCON.force_unlock() };
+    }
+}

@@ -48,8 +48,9 @@ pub fn init(boot: &BootInfo) {
             let span = Span::new(start as *mut u8, end as *mut u8);
             // SAFETY: the memory map says this is RAM; it lies above the
             // kernel image and below 4 GiB (identity-mapped), and nothing
-            // else uses it: the low 1 MiB (trampoline, BIOS data) and the
-            // ACPI tables are outside every span claimed here.
+            // else uses it from now on: the low 1 MiB (trampoline, BIOS data)
+            // is outside every span, and the ACPI tables SeaBIOS put in this
+            // RAM were read before this call (main.rs), so reusing it is fine.
             unsafe { talc.claim(span) }.expect("talc needs a few bytes of RAM per region");
         }
     }

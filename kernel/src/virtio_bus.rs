@@ -99,3 +99,16 @@ pub fn drain(core: usize) -> (usize, usize) {
         (messages, errors)
     })
 }
+
+/// Frees `core`'s endpoint lock after that core faulted and was restarted:
+/// the code that held it never resumes.
+pub fn release_after_fault(core: usize) {
+    if ENDPOINTS[core].is_locked() {
+        // SAFETY: only `core` ever takes its endpoint lock (lock rule above),
+        // and `core` is being restarted on a fresh stack, so the holder is
+        // gone. The endpoint's indices are atomics stored one at a time, so
+        // the queue is consistent between any two of them; a message cut off
+        // mid-send is reported to its receiver as truncated.
+        unsafe { ENDPOINTS[core].force_unlock() };
+    }
+}

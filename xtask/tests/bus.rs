@@ -215,6 +215,7 @@ fn bus_commands_reject_bad_input() {
         ("vq frob", "unknown vq subcommand 'frob'"),
         ("vq corrupt 0 1 len", "no unread used entry"),
         ("vq corrupt 0 1 bogus", "unknown corruption 'bogus'"),
+        ("vq send 1 2 two words", "unexpected argument 'words'"),
         ("bench pingpong 1 1", "two different cores"),
         ("bench latency 1 2", "unknown benchmark 'latency'"),
     ];
@@ -226,6 +227,11 @@ fn bus_commands_reject_bad_input() {
         );
         assert_eq!(machine.run("echo alive"), "alive\n");
     }
+    let dump = machine.run("vq dump 1 2");
+    assert!(
+        dump.contains("in_flight=0"),
+        "a refused `vq send` sent nothing:\n{dump}"
+    );
 }
 
 #[test]

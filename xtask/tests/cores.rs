@@ -166,3 +166,79 @@ fn an_idle_machine_stays_quiet() {
         "{log}"
     );
 }
+
+/// A Rust panic in a job parks its core as faulted (not "running" for ever)
+/// and the shell goes on.
+#[test]
+fn a_panic_on_a_job_core_marks_it_faulted() {
+    let mut machine = Machine::boot(crashing(2));
+    let out = machine.run("fault 1 panic");
+    assert!(out.contains("KERNEL PANIC on core 1: "), "{out}");
+    assert!(
+        out.contains("core 1 faulted while running 'fault'"),
+        "{out}"
+    );
+    let cores = machine.run("cores");
+    assert!(
+        cores.contains("core 1: apic 1, faulted (kernel panic"),
+        "{cores}"
+    );
+    let refused = machine.run("fault 0 panic");
+    assert!(
+        refused.starts_with("error: a panic on core 0 would stop the shell"),
+        "{refused}"
+    );
+}
+
+/// Ctrl-C at the prompt stops background jobs.
+#[test]
+fn ctrl_c_at_the_prompt_stops_background_jobs() {
+    let mut machine = Machine::boot(Config::smp(3));
+    assert!(
+        machine
+            .run("spin 1-2 60000 &")
+            .contains("running in the background")
+    );
+    machine.send("\x03");
+    machine
+        .expect(
+            "asked core(s) 1-2 to stop their background job",
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let cores = machine.run("cores");
+        if cores.contains("core 1: apic 1, idle") && cores.contains("core 2: apic 2, idle") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the background spin did not stop:\n{cores}"
+        );
+        sleep(Duration::from_millis(200));
+    }
+}
+
+/// The shell core's own part of a demo sees Ctrl-C, the other cores are
+/// stopped with it, and the next demo works (deterministic: a ping of a
+/// million round trips never finishes first).
+#[test]
+fn ctrl_c_stops_a_demo_whose_part_runs_on_the_shell_core() {
+    let mut machine = Machine::boot(Config::smp(2));
+    machine.send("ping 0 1 --count 1000000\r");
+    machine
+        .expect("ping 0 1 --count 1000000\n", Duration::from_secs(10))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    sleep(Duration::from_millis(300));
+    machine.send("\x03");
+    let out = machine
+        .expect("ringlab> ", Duration::from_secs(20))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    assert!(out.contains("ping stopped"), "{out}");
+    assert!(machine.run("cores").contains("core 1: apic 1, idle"));
+    assert_eq!(
+        machine.run("ping 0 1"),
+        "Core[0] -> Core[1]: ping\nCore[1] -> Core[0]: pong\n"
+    );
+}

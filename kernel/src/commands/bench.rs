@@ -93,15 +93,13 @@ fn pingpong(args: &Args<'_>, rounds: u64, out: &mut dyn Write) -> Result<(), Err
     }
     args.finish()?;
     let pair = CoreSet::default().with(a).with(b);
-    let bus = measure(pair, a, rounds, out, bus_round_trips)?;
+    let stopped = || Error::invalid("stopped before the benchmark finished");
+    let bus = measure(pair, a, rounds, out, bus_round_trips)?.ok_or_else(stopped)?;
     // No job runs now; handing out the jobs (Release/Acquire on the
     // mailbox) orders these resets before both cores' first loads.
     PING.0.store(0, Ordering::Relaxed);
     PONG.0.store(0, Ordering::Relaxed);
-    let raw = measure(pair, a, rounds, out, raw_round_trips)?;
-    let (Some(bus), Some(raw)) = (bus, raw) else {
-        return Err(Error::invalid("stopped before the benchmark finished"));
-    };
+    let raw = measure(pair, a, rounds, out, raw_round_trips)?.ok_or_else(stopped)?;
     let ns = time::cycles_to_ns;
     writeln!(
         out,

@@ -76,10 +76,11 @@ fn spin(job: &JobContext, ms: u64) {
 pub const FAULT: Command<Kernel> = Command {
     name: "fault",
     summary: "raise a CPU exception on a core, to see the report",
-    usage: "fault <core> <page|gp|divide|opcode|breakpoint|stack>",
+    usage: "fault <core> <page|gp|divide|opcode|breakpoint|stack|panic>",
     help: "Makes <core> take an exception: page (read an unmapped address), gp (non-canonical \
            address), divide (by zero), opcode (ud2), breakpoint (int3, resumes), stack (overflow \
-           into the guard page; reported through the double fault). A faulted core is parked \
+           into the guard page; reported through the double fault), panic (a Rust panic in the \
+           job; not on core 0). A faulted core is parked \
            ('cores' shows it); on core 0 the shell restarts instead.",
     example: "fault 1 page",
     run: fault_command,
@@ -94,7 +95,7 @@ fn parse_kind(text: &str) -> Result<FaultKind, Error> {
             let names: alloc::vec::Vec<&str> =
                 FaultKind::ALL.iter().map(|(name, _)| *name).collect();
             Error::invalid(alloc::format!(
-                "unknown fault kind '{text}' (valid: {})",
+                "unknown fault kind '{text}' (valid: {}, panic)",
                 names.join(", ")
             ))
         })
@@ -102,8 +103,12 @@ fn parse_kind(text: &str) -> Result<FaultKind, Error> {
 
 fn fault_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let core = shell::parse_core(args.positional("core")?, cores::count())?;
-    let kind = parse_kind(args.positional("kind")?)?;
+    let kind: &str = args.positional("kind")?;
     args.finish()?;
+    if kind == "panic" {
+        return panic_on(core, out);
+    }
+    let kind = parse_kind(kind)?;
     if core == 0 {
         fault_injection::trigger(kind); // only a breakpoint comes back
         let _ = writeln!(out, "core 0 resumed after the {}", kind.name());
@@ -116,5 +121,20 @@ fn fault_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Re
     if cores::state(core) != CoreState::Faulted {
         let _ = writeln!(out, "core {core} resumed after the {}", kind.name());
     }
+    Ok(())
+}
+
+/// `fault <core> panic`: a Rust panic in a job, which parks the core like a
+/// CPU exception does (the panic handler marks it faulted).
+fn panic_on(core: usize, out: &mut dyn Write) -> Result<(), Error> {
+    if core == 0 {
+        return Err(Error::invalid(
+            "a panic on core 0 would stop the shell; choose a job core",
+        ));
+    }
+    let work = |_core| -> cores::Work {
+        Box::new(|_: &JobContext| panic!("deliberate panic from the fault command"))
+    };
+    jobs::run_on(CoreSet::default().with(core), "fault", false, out, work)?;
     Ok(())
 }

@@ -61,6 +61,7 @@ pub fn run_on(
         );
         return Ok(None);
     }
+    cores::set_foreground(set.bits());
     if set.contains(0) {
         work(0)(&JobContext::on_shell_core(set.bits() & !1));
         if cores::abort_requested(0) {
@@ -68,6 +69,7 @@ pub fn run_on(
         }
     }
     let outcome = cores::wait(&tickets, cores::abort_requested(0) && set.contains(0));
+    cores::set_foreground(0);
     let elapsed = time::now() - start;
     for ticket in &tickets {
         if cores::state(ticket.core()) == CoreState::Faulted {

@@ -20,10 +20,10 @@ mod vq;
 use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, Ordering};
 
-use shell::{Command, Shell};
+use shell::{Command, Shell, ShellEvent};
 
 use crate::console::{self, Console};
-use crate::{input, time};
+use crate::{cores, input, time};
 
 /// The prompt (tests and the autograder wait for it).
 pub const PROMPT: &str = "ringlab> ";
@@ -87,7 +87,9 @@ pub fn run_shell() -> ! {
             shell.editor().redraw(&mut out); // another core printed over the prompt
         }
         while let Some(byte) = input::pop() {
-            shell.feed(&mut Kernel, byte, &mut out);
+            if shell.feed(&mut Kernel, byte, &mut out) == Some(ShellEvent::Interrupt) {
+                stop_background_jobs(&shell, &mut out);
+            }
         }
         let dropped = input::take_dropped();
         if dropped > 0 {
@@ -95,5 +97,14 @@ pub fn run_shell() -> ! {
                 alloc::format!("error: {dropped} typed bytes were dropped (input queue full)");
             shell.editor().print_above(&mut out, &text);
         }
+    }
+}
+
+/// Ctrl-C at the prompt also stops the jobs running in the background.
+fn stop_background_jobs(shell: &Shell<Kernel>, out: &mut Console) {
+    let asked = cores::abort_running(false);
+    if !asked.is_empty() {
+        let text = alloc::format!("asked core(s) {asked} to stop their background job");
+        shell.editor().print_above(out, &text);
     }
 }

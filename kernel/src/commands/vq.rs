@@ -54,6 +54,7 @@ fn vq_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resul
         "send" => {
             let (src, dst) = queue_arguments(args)?;
             let text = String::from(args.positional::<&str>("text")?);
+            args.finish()?; // before sending: `vq send 1 2 a b` sends nothing
             on_core(src, out, move |endpoint| {
                 match endpoint.try_send(dst, text.as_bytes()) {
                     Ok(()) => alloc::format!(
@@ -82,7 +83,9 @@ fn vq_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resul
         }
         "corrupt" => {
             let (src, dst) = queue_arguments(args)?;
-            corrupt(src, dst, args.positional("what")?, out)
+            let what: &str = args.positional("what")?;
+            args.finish()?; // before damaging anything
+            corrupt(src, dst, what, out)
         }
         other => Err(Error::invalid(alloc::format!(
             "unknown vq subcommand '{other}' (valid: list, dump, watch, stats, send, recv, corrupt)"

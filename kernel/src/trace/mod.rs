@@ -126,3 +126,14 @@ pub fn totals() -> (u64, u64) {
             )
         })
 }
+
+/// Frees `core`'s span-stack lock after that core faulted and was restarted.
+pub fn release_after_fault(core: usize) {
+    let spans = &buffers::BUFFERS[core].spans;
+    if spans.is_locked() {
+        // SAFETY: only `core` takes its own span stack (lock rule in
+        // buffers.rs), and it is being restarted, so the holder is gone; the
+        // stack is a plain ArrayVec, valid after any completed push or pop.
+        unsafe { spans.force_unlock() };
+    }
+}

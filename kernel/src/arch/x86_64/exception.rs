@@ -18,7 +18,7 @@ const EXCEPTIONS: [(&str, &str); 32] = [
     ("invalid opcode", "#UD"),
     ("device not available", "#NM"),
     ("double fault", "#DF"),
-    ("coprocessor segment overrun", "#MF"),
+    ("coprocessor segment overrun", "-"),
     ("invalid TSS", "#TS"),
     ("segment not present", "#NP"),
     ("stack-segment fault", "#SS"),
@@ -68,7 +68,8 @@ pub fn handle(frame: &mut TrapFrame) {
             entry,
             arg,
             stack_top,
-        } => frame.redirect(entry, arg, stack_top),
+            interrupts,
+        } => frame.redirect(entry, arg, stack_top, interrupts),
     }
 }
 

@@ -138,8 +138,8 @@ pub fn start_core(
     let offset = addr_of!(ap_params) as usize - addr_of!(ap_trampoline_start) as usize;
     let params = (TRAMPOLINE_ADDRESS as usize + offset) as *mut TrampolineParams;
     // SAFETY: `params` is the parameter block inside the installed trampoline
-    // copy; no core reads it until the STARTUP below (earlier cores have
-    // checked in, so they are past the trampoline).
+    // copy; no core reads it until the STARTUP below: earlier cores either
+    // checked in (past the trampoline) or were sent INIT again on timeout.
     unsafe {
         params.write_volatile(TrampolineParams {
             cr3: paging::root_table_address(),
@@ -154,5 +154,11 @@ pub fn start_core(
         return true;
     }
     apic::send_startup(apic_id, page); // the second SIPI, as the SDM's sequence has it
-    crate::time::wait_until(timeout_us, &is_up)
+    let started = crate::time::wait_until(timeout_us, &is_up);
+    if !started {
+        // Back to wait-for-SIPI: a late core must not run the trampoline
+        // with the next core's parameters (its stack, its identity).
+        apic::send_init(apic_id);
+    }
+    started
 }

@@ -161,15 +161,22 @@ pub struct TrapFrame {
 
 impl TrapFrame {
     /// Makes the `iretq` at the end of the trap continue at `entry(arg)` on a
-    /// fresh stack, with interrupts disabled: the way a faulted core is
+    /// fresh stack, with interrupts on or off: the way a faulted core is
     /// brought back to a known loop.
-    pub fn redirect(&mut self, entry: extern "C" fn(usize) -> !, arg: usize, stack_top: u64) {
+    pub fn redirect(
+        &mut self,
+        entry: extern "C" fn(usize) -> !,
+        arg: usize,
+        stack_top: u64,
+        interrupts: bool,
+    ) {
         const RFLAGS_RESERVED_BIT: u64 = 1 << 1;
+        const RFLAGS_INTERRUPTS: u64 = 1 << 9;
         self.rip = entry as usize as u64;
         self.rdi = arg as u64;
         // The entry sees the stack as if called: rsp + 8 is 16-byte aligned.
         self.rsp = (stack_top & !0xF) - 8;
-        self.rflags = RFLAGS_RESERVED_BIT;
+        self.rflags = RFLAGS_RESERVED_BIT | if interrupts { RFLAGS_INTERRUPTS } else { 0 };
     }
 }
 
