@@ -154,15 +154,12 @@ impl<'q> RecvHalf<'q> {
         spin: &mut S,
     ) -> Result<usize, RecvError> {
         let total = first.total;
-        let (mut f, mut got, mut frags) = (first, 0, 0);
+        let (mut f, mut got) = (first, 0);
         loop {
             self.consume(&f, Some(&mut buf[got..]));
             got += f.payload;
-            frags += 1;
             if got == total {
-                // Relaxed: the receiver's own counter, read before its bump.
-                let seq = self.q.recv.received.load(Relaxed);
-                trace::recv(self.q, total, frags, first.id, first.pos, seq);
+                trace::recv(self.q, total, first.id, first.pos); // before the bump: `seq` counts from 0
                 bump(&self.q.recv.received, 1);
                 return Ok(total);
             }

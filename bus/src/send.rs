@@ -68,20 +68,12 @@ impl<'q> SendHalf<'q> {
         let cap = q.cap();
         let frags = frag::count(data.len(), cap);
         let (mut done, mut waiting) = (0, false);
-        // Relaxed: sender-private. The used position of the first fragment.
-        let first_pos = q.send.last_avail.load(Relaxed);
-        let mut first_desc = 0;
         while done < frags {
             let room = self.room(1)?;
             if room == 0 {
                 if !waiting {
                     bump(&q.send.stalls, 1);
-                    // Relaxed, both: sender-private values.
-                    trace::stall(
-                        q,
-                        q.send.avail_cache.load(Relaxed),
-                        q.send.last_avail.load(Relaxed),
-                    );
+                    trace::stall(q);
                     waiting = true;
                 }
                 if !spin.keep_waiting() {
@@ -94,21 +86,10 @@ impl<'q> SendHalf<'q> {
             waiting = false;
             let left = u16::try_from(frags - done).unwrap_or(u16::MAX);
             let n = room.min(left).min(PUBLISH_BATCH);
-            let desc = self.publish(data, done, n)?;
-            if done == 0 {
-                first_desc = desc;
-            }
+            self.publish(data, done, n)?;
             done += usize::from(n);
         }
-        // Relaxed: the sender's own counter, read before its bump.
-        trace::send(
-            q,
-            data.len(),
-            frags,
-            first_desc,
-            first_pos,
-            q.send.messages.load(Relaxed),
-        );
+        trace::send(q, data.len(), frags); // before the bump: `seq` counts from 0
         bump(&q.send.messages, 1);
         bump(&q.send.bytes, data.len() as u64);
         Ok(())
@@ -138,14 +119,12 @@ impl<'q> SendHalf<'q> {
     }
 
     /// Fills fragments `first .. first + n` of `data` into the next `n`
-    /// posted buffers and publishes them with one `used.idx` store. Returns
-    /// the first buffer's descriptor id.
-    fn publish(&self, data: &[u8], first: usize, n: u16) -> Result<u16, SendError> {
+    /// posted buffers and publishes them with one `used.idx` store.
+    fn publish(&self, data: &[u8], first: usize, n: u16) -> Result<(), SendError> {
         let q = self.q;
         let cap = q.cap();
         // Relaxed: sender-private, only the sender writes it.
         let start = q.send.last_avail.load(Relaxed);
-        let mut first_id = 0;
         for k in 0..n {
             let pos = start.wrapping_add(k);
             let slot = q.slot(pos);
@@ -173,9 +152,6 @@ impl<'q> SendHalf<'q> {
             // In order (§2.7.9): used position `pos` returns avail position `pos`.
             self.put_used(slot, id, (HEADER_LEN + len) as u32);
             trace::fill(q, id, HEADER_LEN + len, pos);
-            if k == 0 {
-                first_id = id;
-            }
         }
         let end = start.wrapping_add(n);
         // Release, partner: the Acquire load of last_avail in snapshot.rs
@@ -184,7 +160,7 @@ impl<'q> SendHalf<'q> {
         q.send.last_avail.store(end, Release);
         self.publish_used(end);
         trace::publish(q, end);
-        Ok(first_id)
+        Ok(())
     }
 
     /// Writes the used element of buffer `id` at `slot`: `{id, len}`

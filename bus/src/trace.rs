@@ -5,6 +5,8 @@
 
 use tracing::Level;
 
+use crate::sync::Ordering::Relaxed;
+
 use crate::queue::Queue;
 
 /// The sender filled buffer `desc` with `len` bytes at used position `pos`.
@@ -19,19 +21,35 @@ pub(crate) fn publish(q: &Queue, used_idx: u16) {
     tracing::event!(name: "bus.publish", target: "bus", Level::TRACE, src = q.src, dst = q.dst, used_idx = used_idx);
 }
 
-/// The sender found no posted buffer: it saw `avail_idx`, its next used
-/// position is `used_idx`.
+/// The sender found no posted buffer. Fields are read only when the event
+/// is enabled, like every derived field in this file: with tracing off the
+/// send and receive paths do no extra work.
 #[inline]
-pub(crate) fn stall(q: &Queue, avail_idx: u16, used_idx: u16) {
-    tracing::event!(name: "bus.stall", target: "bus", Level::DEBUG, src = q.src, dst = q.dst, avail_idx = avail_idx, used_idx = used_idx);
+pub(crate) fn stall(q: &Queue) {
+    // Relaxed, both: sender-private values (this runs on the sender).
+    tracing::event!(name: "bus.stall", target: "bus", Level::DEBUG, src = q.src, dst = q.dst,
+        avail_idx = q.send.avail_cache.load(Relaxed), used_idx = q.send.last_avail.load(Relaxed));
 }
 
-/// A whole message is published; `desc` and `used_idx` are its first
-/// fragment's, `seq` the queue's message number.
+/// The sender has just published the last fragment of a `len`-byte message
+/// in `frags` fragments. Its first fragment sits `frags` used positions
+/// back, in the buffer posted at that avail position (buffers are re-posted
+/// in order, so the avail slot still names it); `seq` is the message count
+/// before this message is counted.
 #[inline]
-pub(crate) fn send(q: &Queue, len: usize, frags: usize, desc: u16, used_idx: u16, seq: u64) {
-    tracing::event!(name: "bus.send", target: "bus", Level::DEBUG,
-        src = q.src, dst = q.dst, len = len, frags = frags, desc = desc, used_idx = used_idx, seq = seq);
+pub(crate) fn send(q: &Queue, len: usize, frags: usize) {
+    // Relaxed, all: sender-private values (this runs on the sender).
+    tracing::event!(name: "bus.send", target: "bus", Level::DEBUG, src = q.src, dst = q.dst, len = len, frags = frags,
+        desc = first_desc(q, first_used_pos(q, frags)), used_idx = first_used_pos(q, frags),
+        seq = q.send.messages.load(Relaxed));
+}
+
+fn first_used_pos(q: &Queue, frags: usize) -> u16 {
+    q.send.last_avail.load(Relaxed).wrapping_sub(frags as u16)
+}
+
+fn first_desc(q: &Queue, pos: u16) -> u16 {
+    q.avail.slot(q.slot(pos)).load(Relaxed)
 }
 
 /// The receiver took the used entry at `used_idx` (buffer `desc`, `len` bytes).
@@ -40,11 +58,14 @@ pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
     tracing::event!(name: "bus.consume", target: "bus", Level::TRACE, src = q.src, dst = q.dst, desc = desc, len = len, used_idx = used_idx);
 }
 
-/// A whole message was delivered to the caller (same key as its send).
+/// A whole `len`-byte message starting with buffer `desc` at used position
+/// `used_idx` was delivered to the caller (same key as its send); `seq` is
+/// the receive count before this message is counted.
 #[inline]
-pub(crate) fn recv(q: &Queue, len: usize, frags: usize, desc: u16, used_idx: u16, seq: u64) {
-    tracing::event!(name: "bus.recv", target: "bus", Level::DEBUG,
-        src = q.src, dst = q.dst, len = len, frags = frags, desc = desc, used_idx = used_idx, seq = seq);
+pub(crate) fn recv(q: &Queue, len: usize, desc: u16, used_idx: u16) {
+    // Relaxed: the receiver's own counter (this runs on the receiver).
+    tracing::event!(name: "bus.recv", target: "bus", Level::DEBUG, src = q.src, dst = q.dst, len = len,
+        frags = crate::frag::count(len, q.cap()), desc = desc, used_idx = used_idx, seq = q.recv.received.load(Relaxed));
 }
 
 /// The receiver posted buffers `avail` positions `from..to`: one event each.

@@ -126,11 +126,19 @@ impl<T: Transport> Mpi<T> {
         self.links.iter().map(|l| l.discarded).sum()
     }
 
-    /// One idle turn: [`Error::Aborted`] if the abort check says so, else pause.
-    pub(crate) fn idle(&mut self) -> Result<(), Error> {
+    /// [`Error::Aborted`] if the abort check says so. Every turn of a
+    /// blocking loop that is still waiting asks, not only the idle ones: a
+    /// long transfer whose fragments keep arriving never idles.
+    pub(crate) fn check_abort(&self) -> Result<(), Error> {
         if self.abort.as_ref().is_some_and(|check| check()) {
             return Err(Error::Aborted);
         }
+        Ok(())
+    }
+
+    /// One idle turn: abort if asked, else pause.
+    pub(crate) fn idle(&mut self) -> Result<(), Error> {
+        self.check_abort()?;
         self.transport.pause();
         Ok(())
     }

@@ -46,7 +46,7 @@ impl<T: Transport> Mpi<T> {
     pub(crate) fn progress(&mut self) -> Result<(), Error> {
         match self.poll()? {
             Progress::Message(env) => self.inbox.push(env),
-            Progress::Fragment => {}
+            Progress::Fragment => self.check_abort()?,
             Progress::Idle => self.idle()?,
         }
         Ok(())
@@ -66,8 +66,9 @@ impl<T: Transport> Mpi<T> {
                     if hit {
                         return Ok(self.inbox.len() - 1);
                     }
+                    self.check_abort()?; // still waiting
                 }
-                Progress::Fragment => {}
+                Progress::Fragment => self.check_abort()?,
                 Progress::Idle => self.idle()?,
             }
         }

@@ -127,3 +127,27 @@ fn an_aborted_fragmented_send_is_discarded_by_the_receiver() {
     assert_eq!(results[0].0, Err(Error::Aborted));
     assert_eq!((results[1].1, results[1].2.as_slice()), (1, &b"after"[..]));
 }
+
+/// Ctrl-C is seen by a receive that never runs dry: the message is already
+/// queued in fragments, so every turn takes one and none is idle. Waiting
+/// turns check the flag too, so a long transfer still stops.
+#[test]
+fn abort_stops_a_receive_while_fragments_keep_arriving() {
+    let ctrl_c = Arc::new(AtomicBool::new(false));
+    let queued = Barrier::new(2);
+    // 1024-byte frames, 4 frames per queue: 600 i32 (2,400 bytes) are 3 frames.
+    let results = run_ranks(2, 1024, 4, |mpi| {
+        abort_on(mpi, &ctrl_c);
+        let world = mpi.world();
+        if world.rank() == 1 {
+            mpi.send(&world, 0, 7, &[1i32; 600])
+                .map_err(|e| e.to_string())?;
+            queued.wait();
+            return Ok(None);
+        }
+        queued.wait();
+        ctrl_c.store(true, Ordering::Relaxed);
+        Ok(Some(mpi.recv(&world, 1, 7, &mut [0i32; 600])))
+    });
+    assert_eq!(results[0], Some(Err(Error::Aborted)));
+}
