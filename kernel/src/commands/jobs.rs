@@ -2,7 +2,9 @@
 //! hand out the jobs (core 0's part runs inline on the shell core), then
 //! wait (or not, with `&`), turning the outcome into a line for the user.
 
+use alloc::boxed::Box;
 use alloc::format;
+use alloc::sync::Arc;
 use core::fmt::Write;
 
 use shell::{CoreSet, Error};
@@ -91,29 +93,29 @@ pub fn run_on(
 /// After Ctrl-C stopped a demo, every core of it throws away the messages
 /// still in its rings, so the next demo starts clean; says how many.
 fn drain_after_abort(set: CoreSet, out: &mut dyn Write) {
-    let found = alloc::sync::Arc::new(spin::Mutex::new((0usize, 0usize)));
-    let mut tickets = alloc::vec::Vec::new();
-    let drain_into = |found: &spin::Mutex<(usize, usize)>, core: usize| {
-        let (messages, errors) = crate::virtio_bus::drain(core);
-        let mut total = found.lock();
-        total.0 += messages;
-        total.1 += errors;
+    let able = |core: usize| core == 0 || cores::state(core) == CoreState::Idle; // not faulted
+    let cores = CoreSet::from_bits(
+        set.iter()
+            .filter(|&core| able(core))
+            .fold(0, |bits, core| bits | 1 << core),
+    );
+    let found = Arc::new(spin::Mutex::new((0usize, 0usize)));
+    let work = |_core: usize| -> Work {
+        let found = Arc::clone(&found);
+        Box::new(move |job: &JobContext| {
+            let (messages, errors) = crate::virtio_bus::drain(job.core());
+            let mut total = found.lock();
+            total.0 += messages;
+            total.1 += errors;
+        })
     };
-    for core in set
-        .iter()
-        .filter(|&core| core != 0 && cores::state(core) == CoreState::Idle)
-    {
-        let found = alloc::sync::Arc::clone(&found);
-        let work: Work =
-            alloc::boxed::Box::new(move |job: &JobContext| drain_into(&found, job.core()));
-        if let Ok(ticket) = cores::submit(core, "drain", 0, work) {
-            tickets.push(ticket);
-        }
+    if let Err(why) = run_on(cores, "drain", false, out, work) {
+        let _ = writeln!(
+            out,
+            "could not empty the rings after the stopped demo: {why}"
+        );
+        return;
     }
-    if set.contains(0) {
-        drain_into(&found, 0);
-    }
-    cores::wait(&tickets, false);
     let (messages, errors) = *found.lock();
     if messages + errors > 0 {
         let _ = writeln!(
