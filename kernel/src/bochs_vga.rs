@@ -2,7 +2,7 @@
 //! linear framebuffer: BAR0 is the video memory, BAR2 an MMIO window onto the
 //! DISPI and VGA registers. Mode setting and panning only; drawing is fbcon's.
 
-use crate::arch::paging;
+use crate::arch::{PhysAddr, VirtAddr, paging};
 use crate::pci::{self, Bar, Function};
 
 /// PCI vendor id of QEMU's standard VGA.
@@ -71,7 +71,7 @@ pub struct BochsVga {
     /// BAR2: DISPI and VGA registers.
     mmio: *mut u8,
     /// BAR0: video memory, and its size in bytes.
-    vram: (u64, u64),
+    vram: (VirtAddr, u64),
 }
 
 // SAFETY: the pointers are MMIO addresses, valid from any core; fbcon keeps
@@ -97,8 +97,8 @@ impl BochsVga {
         if base == 0 || mmio_base == 0 {
             return Err("the firmware left the VGA's BARs unassigned");
         }
-        let vram = paging::map_device(base, size)?;
-        let mmio = paging::map_device(mmio_base, mmio_size)? as *mut u8;
+        let vram = paging::map_device(PhysAddr::new(base), size)?;
+        let mmio = paging::map_device(PhysAddr::new(mmio_base), mmio_size)?.as_mut_ptr::<u8>();
         let vga = Self {
             function,
             mmio,
@@ -142,7 +142,7 @@ impl BochsVga {
             .min(vram_bytes as usize / 4 / stride.max(1))
             .max(usize::from(height));
         Ok(FrameBuffer {
-            base: self.vram.0 as *mut u32,
+            base: self.vram.0.as_mut_ptr::<u32>(),
             width: usize::from(width),
             height: usize::from(height),
             stride,

@@ -7,6 +7,7 @@ use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::arch::cpu;
 use crate::arch::serial::{COM1, Uart};
+use crate::{fbcon, input};
 
 const NO_OWNER: usize = usize::MAX;
 
@@ -25,7 +26,7 @@ static UART: Uart = Uart::new(COM1);
 
 /// Programs COM1. Call first thing at boot.
 pub fn init() {
-    UART.init(crate::input::push);
+    UART.init(input::push);
 }
 
 /// Runs `f` with the console held by the calling core (interrupts off).
@@ -63,6 +64,12 @@ pub fn hold<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
         }
         result
     })
+}
+
+/// Draws `text` as the framebuffer's status line, under the console lock
+/// (not output: a waiting prompt stays); false if it could not be drawn.
+pub fn show_status(text: &str) -> bool {
+    hold(|_| fbcon::set_status(text))
 }
 
 /// The shell is about to wait at its prompt (`true`) or is back (`false`).
@@ -105,7 +112,7 @@ impl Locked {
             UART.write_byte(byte);
             LAST_WAS_CR.store(byte == b'\r', Ordering::Relaxed);
         }
-        crate::fbcon::write(bytes); // the screen too, after the serial port
+        fbcon::write(bytes); // the screen too, after the serial port
     }
 }
 

@@ -3,15 +3,18 @@
 //! and wakes it with an IPI. The shell core sees each core's state.
 
 use alloc::boxed::Box;
+use core::ptr::NonNull;
 use core::sync::atomic::{
     AtomicBool, AtomicPtr, AtomicU8, AtomicU32, AtomicU64, AtomicUsize, Ordering,
 };
 
 use spin::{Mutex, Once};
 
+use crate::arch::VirtAddr;
 use crate::arch::paging::{self, GuardedStack};
+use crate::arch::vectors::WAKE as WAKE_VECTOR;
 use crate::arch::{apic, cpu, smp};
-use crate::{input, time};
+use crate::{idle, input, time};
 
 /// Most cores ringlab drives (the MADT may list more; they stay unused).
 pub const MAX_CORES: usize = crate::arch::acpi::MAX_CPUS;
@@ -19,8 +22,6 @@ pub const MAX_CORES: usize = crate::arch::acpi::MAX_CPUS;
 pub const STACK_BYTES: usize = 128 * 1024;
 /// Each core's double-fault stack (IST), so a stack overflow can be reported.
 pub const FAULT_STACK_BYTES: usize = 16 * 1024;
-/// Vector of the wake-up IPI (new job, job finished).
-pub const WAKE_VECTOR: u8 = 0xF0;
 /// How long the boot core waits for a started core to check in.
 const START_TIMEOUT_US: u64 = 2_000_000;
 
@@ -213,6 +214,7 @@ pub fn online_count() -> usize {
 
 /// Which core's stack has its guard page at `address`, if any.
 pub fn guard_page_owner(address: u64) -> Option<usize> {
+    let address = VirtAddr::try_new(address).ok()?;
     (0..count()).find(|&core| {
         CORES[core]
             .stacks
@@ -232,7 +234,7 @@ pub fn stack_bytes() -> usize {
 }
 
 /// The top of a core's kernel stack (where a restarted core begins again).
-pub fn stack_top(core: usize) -> u64 {
+pub fn stack_top(core: usize) -> VirtAddr {
     CORES[core]
         .stacks
         .get()
@@ -263,7 +265,7 @@ pub fn init(apic_ids: impl ExactSizeIterator<Item = u32>) {
 /// stack, the shared IDT, its local APIC.
 pub fn init_this_core(core: usize) {
     let (_, fault_stack) = map_stacks(core);
-    crate::arch::gdt::init_core(x86_64::VirtAddr::new(fault_stack.top));
+    crate::arch::gdt::init_core(fault_stack.top);
     crate::arch::idt::load();
     apic::init_core();
 }
@@ -320,18 +322,14 @@ extern "C" fn ap_entry(core: usize) -> ! {
 extern "C" fn job_loop(core: usize) -> ! {
     let slot = &CORES[core];
     loop {
-        cpu::disable_interrupts();
         // Acquire pairs with the Release store in `submit`: the job's
         // contents are visible before we run it.
-        let job = slot.mailbox.swap(core::ptr::null_mut(), Ordering::Acquire);
-        if job.is_null() {
-            cpu::enable_interrupts_and_halt(); // the WAKE IPI ends the halt
-            continue;
-        }
-        cpu::enable_interrupts();
+        let job = idle::halt_until(|| {
+            NonNull::new(slot.mailbox.swap(core::ptr::null_mut(), Ordering::Acquire))
+        });
         // SAFETY: non-null mailbox values come only from Box::into_raw in
         // `submit`, and the swap above made this core their only owner.
-        let work = unsafe { Box::from_raw(job) };
+        let work = unsafe { Box::from_raw(job.as_ptr()) };
         work(&JobContext {
             core,
             peers: slot.peers.load(Ordering::Relaxed),
@@ -506,6 +504,7 @@ pub fn wait(tickets: &[Ticket], mut aborted: bool) -> WaitOutcome {
     };
 
     loop {
+        idle::wait_until(|| pending().next().is_none() || input::has_interrupt());
         if pending().next().is_none() {
             return WaitOutcome::Finished { aborted };
         }
@@ -515,14 +514,6 @@ pub fn wait(tickets: &[Ticket], mut aborted: bool) -> WaitOutcome {
             }
             aborted = true;
             pending().for_each(|t| request_abort(t.core));
-            continue;
-        }
-        crate::trace::on_wake();
-        cpu::disable_interrupts();
-        if pending().next().is_some() && !input::has_interrupt() {
-            cpu::enable_interrupts_and_halt();
-        } else {
-            cpu::enable_interrupts();
         }
     }
 }

@@ -4,55 +4,26 @@
 
 use core::fmt::{self, Write};
 
+use crate::arch::exception::{Exception, FaultAction};
+use crate::arch::vectors::BREAKPOINT;
 use crate::cores::{self, FaultRecord};
-use crate::{console, shell_main};
+use crate::{commands, console, core_bus, fbcon, trace};
 
-const BREAKPOINT: u8 = 3;
-
-/// An exception, as the arch layer saw it.
-#[derive(Debug, Clone, Copy)]
-pub struct Exception {
-    /// Core it struck.
-    pub core: usize,
-    /// Vector number (0-31).
-    pub vector: u8,
-    /// Name, e.g. "page fault".
-    pub name: &'static str,
-    /// Mnemonic, e.g. "#PF".
-    pub mnemonic: &'static str,
-    /// Error code (0 when the exception has none).
-    pub error_code: u64,
-    /// Instruction pointer at the fault.
-    pub rip: u64,
-    /// The faulting address (CR2) for page and double faults.
-    pub fault_address: Option<u64>,
-}
-
-/// What the trap should do on return.
-pub enum FaultAction {
-    /// Continue after the instruction (breakpoint).
-    Resume,
-    /// Continue at `entry(arg)` on a fresh stack.
-    Restart {
-        /// Where to go.
-        entry: extern "C" fn(usize) -> !,
-        /// Its argument.
-        arg: usize,
-        /// Stack to run it on.
-        stack_top: u64,
-        /// Whether interrupts are on there.
-        interrupts: bool,
-    },
+/// The exception policy `arch::exception` calls (registered at boot):
+/// report, then decide how the faulting core goes on.
+pub fn on_exception(e: &Exception<'_>) -> FaultAction {
+    report(e);
+    decide(e)
 }
 
 /// Prints the report: a first line with `EXCEPTION`, then details.
-pub fn report(e: &Exception, details: impl FnOnce(&mut dyn Write) -> fmt::Result) {
+fn report(e: &Exception<'_>) {
     console::locked(|out| {
-        let _ = write_report(out, e).and_then(|()| details(out));
+        let _ = write_report(out, e).and_then(|()| e.write_details(out));
     });
 }
 
-fn write_report(out: &mut dyn Write, e: &Exception) -> fmt::Result {
+fn write_report(out: &mut dyn Write, e: &Exception<'_>) -> fmt::Result {
     writeln!(
         out,
         "\nEXCEPTION on core {}: {} ({}, vector {}), error code {:#x}, rip {:#x}",
@@ -76,13 +47,13 @@ fn write_report(out: &mut dyn Write, e: &Exception) -> fmt::Result {
 /// Frees the per-core locks core 0 may have held when it faulted: its code
 /// never resumes, so nothing else would ever unlock them.
 fn release_shell_core_locks() {
-    crate::virtio_bus::release_after_fault(0);
-    crate::trace::release_after_fault(0);
-    crate::fbcon::release_after_fault();
+    core_bus::release_after_fault(0);
+    trace::release_after_fault(0);
+    fbcon::release_after_fault();
 }
 
 /// Decides how the faulting core goes on.
-pub fn decide(e: &Exception) -> FaultAction {
+fn decide(e: &Exception<'_>) -> FaultAction {
     if e.vector == BREAKPOINT {
         crate::println!("    breakpoint: resuming");
         return FaultAction::Resume;
@@ -96,7 +67,7 @@ pub fn decide(e: &Exception) -> FaultAction {
         }
         release_shell_core_locks();
         return FaultAction::Restart {
-            entry: shell_main,
+            entry: commands::run_shell,
             arg: 0,
             stack_top: cores::stack_top(0),
             interrupts: true,

@@ -1,20 +1,20 @@
 //! The framebuffer console: the serial console's twin on QEMU's standard VGA.
 //! `console` hands it every byte it sends; the `vt` crate interprets them and
-//! this file draws the glyphs, scrolls by panning and keeps a status line.
+//! this file draws the glyphs, scrolls by panning and draws the status line
+//! it is given (`set_status`; what it says is `status.rs`'s business).
 
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt::Write;
 use core::ops::Range;
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use noto_sans_mono_bitmap::{FontWeight, RasterHeight, get_raster, get_raster_width};
 use spin::Mutex;
 use vt::{Cell, Rgb, Surface, Terminal};
 
 use crate::bochs_vga::{BochsVga, FrameBuffer};
-use crate::cores::{self, CoreState};
-use crate::{console, pci, println, time, trace};
+use crate::{pci, time};
 
 /// The mode the console asks for.
 const MODE: (u16, u16) = (1024, 768);
@@ -32,12 +32,8 @@ const STATUS_BG: Rgb = Rgb(0x203a70);
 
 /// Whether a framebuffer console exists (set once by `init`, never
 /// cleared), so `write` costs one load without a display. The Release
-/// store in `init` pairs with the Acquire loads in `write` and `refresh_status`.
+/// store in `init` pairs with the Acquire loads in `is_present`.
 static PRESENT: AtomicBool = AtomicBool::new(false);
-/// A digest of what the status line shows, so `refresh_status` can skip
-/// taking the console lock when nothing changed (may be stale: it is only
-/// a hint; the state under the lock decides).
-static STATUS_DIGEST: AtomicU64 = AtomicU64::new(0);
 
 /// The console, once `init` found a display. Lock rule: taken only by the
 /// core holding the console lock (`console::locked`), and with `try_lock`,
@@ -51,21 +47,27 @@ struct FbConsole {
 }
 
 /// Sets up the display and the console on it, or says once that there is
-/// none. Call at boot after `pci::init` and the heap.
-pub fn init() {
+/// none, on `log`. Call at boot after `pci::init` and the heap.
+pub fn init(log: &mut dyn Write) {
     match start() {
         Ok(fbcon) => {
             let (cols, rows) = (fbcon.terminal.cols(), fbcon.terminal.rows());
             let (address, lines) = (fbcon.screen.vga.function().address, fbcon.screen.fb.lines);
             *FBCON.lock() = Some(fbcon);
             PRESENT.store(true, Ordering::Release);
-            println!(
+            let _ = writeln!(
+                log,
                 "display: {}x{} 32 bpp on the VGA at {address}: {cols}x{rows} text console \
                  (+ status line), {lines} lines of video memory to scroll through",
                 MODE.0, MODE.1
             );
         }
-        Err(why) => println!("display: {why}; the console is on the serial port only"),
+        Err(why) => {
+            let _ = writeln!(
+                log,
+                "display: {why}; the console is on the serial port only"
+            );
+        }
     }
 }
 
@@ -93,36 +95,41 @@ impl FbConsole {
     /// line under the text.
     fn show(&mut self, bytes: &[u8]) {
         self.terminal.write(bytes, &mut self.screen);
-        let changed = self.status.update(&self.screen.glyphs);
-        self.screen.present(&self.status, changed);
+        self.screen.present(&self.status, false);
     }
+}
+
+/// Whether there is a framebuffer console.
+pub fn is_present() -> bool {
+    PRESENT.load(Ordering::Acquire)
+}
+
+/// Runs `f` on the console unless there is none or the screen is busy (a
+/// fault report from inside the drawing code); returns whether it ran.
+fn with_console(f: impl FnOnce(&mut FbConsole)) -> bool {
+    if !is_present() {
+        return false;
+    }
+    let Some(mut held) = FBCON.try_lock() else {
+        return false;
+    };
+    held.as_mut().map(f).is_some()
 }
 
 /// Shows `bytes` on the screen too. Called by `console` for every write,
 /// under the console lock; returns at once without a display, or if the
-/// screen is busy (a fault report from inside the drawing code).
+/// screen is busy.
 pub fn write(bytes: &[u8]) {
-    if !PRESENT.load(Ordering::Acquire) {
-        return;
-    }
-    if let Some(mut held) = FBCON.try_lock()
-        && let Some(fbcon) = held.as_mut()
-    {
-        fbcon.show(bytes);
-    }
+    with_console(|fbcon| fbcon.show(bytes));
 }
 
-/// Redraws the status line if the cores or tracing changed since it was
-/// drawn. Cheap when nothing changed; callable from interrupt handlers.
-pub fn refresh_status() {
-    if !PRESENT.load(Ordering::Acquire) {
-        return;
-    }
-    let digest = status_digest();
-    if STATUS_DIGEST.load(Ordering::Relaxed) == digest {
-        return;
-    }
-    console::hold(|_| write(b"")); // not output: the prompt stays
+/// Draws `text` as the status line, at once. Call under the console lock
+/// (`console::show_status`); false if there is no display or it was busy.
+pub fn set_status(text: &str) -> bool {
+    with_console(|fbcon| {
+        fbcon.status.render(text, &fbcon.screen.glyphs);
+        fbcon.screen.present(&fbcon.status, true);
+    })
 }
 
 /// What the bench measured, in TSC cycles.
@@ -136,36 +143,35 @@ pub struct BenchResult {
 
 /// Times the screen path alone (the serial port does not see the bench's
 /// output), then restores the screen as it was. `None` without a display.
+/// Call under the console lock.
 pub fn bench() -> Option<BenchResult> {
     const SCROLLS: u64 = 1000;
-    console::locked(|_| {
-        let mut held = FBCON.try_lock()?;
-        let fbcon = held.as_mut()?;
-        let saved = fbcon.terminal.clone();
-        fbcon.show(b"\x1b[999;1H"); // the bottom row: every line feed scrolls
-        let start = time::now();
-        for _ in 0..SCROLLS {
-            fbcon.show(b"\n");
-        }
-        let scroll_cycles = (time::now() - start) / SCROLLS;
-        let mut line = alloc::string::String::new();
-        let start = time::now();
-        for i in 0..1000 {
-            line.clear();
-            let _ = writeln!(
-                line,
-                "line {i:4}: the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ"
-            );
-            fbcon.show(line.as_bytes());
-        }
-        let thousand_lines_cycles = time::now() - start;
-        fbcon.terminal = saved;
-        fbcon.terminal.redraw(&mut fbcon.screen);
-        fbcon.show(b"");
-        Some(BenchResult {
-            scroll_cycles,
-            thousand_lines_cycles,
-        })
+    let mut held = FBCON.try_lock()?;
+    let fbcon = held.as_mut()?;
+    let saved = fbcon.terminal.clone();
+    fbcon.show(b"\x1b[999;1H"); // the bottom row: every line feed scrolls
+    let start = time::now();
+    for _ in 0..SCROLLS {
+        fbcon.show(b"\n");
+    }
+    let scroll_cycles = (time::now() - start) / SCROLLS;
+    let mut line = alloc::string::String::new();
+    let start = time::now();
+    for i in 0..1000 {
+        line.clear();
+        let _ = writeln!(
+            line,
+            "line {i:4}: the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ"
+        );
+        fbcon.show(line.as_bytes());
+    }
+    let thousand_lines_cycles = time::now() - start;
+    fbcon.terminal = saved;
+    fbcon.terminal.redraw(&mut fbcon.screen);
+    fbcon.show(b"");
+    Some(BenchResult {
+        scroll_cycles,
+        thousand_lines_cycles,
     })
 }
 
@@ -374,8 +380,6 @@ struct StatusLine {
     width: usize,
     /// The status colours' ramp.
     ramp: [u32; 256],
-    /// `status_digest` when it was last rendered.
-    digest: u64,
 }
 
 impl StatusLine {
@@ -384,20 +388,11 @@ impl StatusLine {
             pixels: vec![STATUS_BG.0; width * CELL_H],
             width,
             ramp: ramp(STATUS_FG, STATUS_BG),
-            digest: u64::MAX,
         }
     }
 
-    /// Re-renders the line if what it shows changed; returns whether it did.
-    fn update(&mut self, glyphs: &Glyphs) -> bool {
-        let digest = status_digest();
-        if digest == self.digest {
-            return false;
-        }
-        self.digest = digest;
-        STATUS_DIGEST.store(digest, Ordering::Relaxed);
-        let mut text = arrayvec::ArrayString::<160>::new();
-        let _ = status_text(&mut text);
+    /// Renders `text` into the line's pixels.
+    fn render(&mut self, text: &str, glyphs: &Glyphs) {
         self.pixels.fill(STATUS_BG.0);
         for (i, ch) in text.bytes().enumerate() {
             let x = CELL_W / 2 + i * CELL_W;
@@ -411,49 +406,7 @@ impl StatusLine {
                 }
             }
         }
-        true
     }
-}
-
-/// One letter per core for the status line: S shell, R running, . idle,
-/// F faulted, - offline.
-fn core_letter(state: CoreState) -> char {
-    match state {
-        CoreState::Shell => 'S',
-        CoreState::Running => 'R',
-        CoreState::Idle => '.',
-        CoreState::Faulted => 'F',
-        CoreState::Offline => '-',
-    }
-}
-
-/// The status line's text.
-fn status_text(out: &mut impl Write) -> core::fmt::Result {
-    let count = cores::count();
-    let busy = (0..count)
-        .filter(|&c| cores::state(c) == CoreState::Running)
-        .count();
-    let idle = (0..count)
-        .filter(|&c| cores::state(c) == CoreState::Idle)
-        .count();
-    write!(out, "ringlab  cores [")?;
-    for core in 0..count {
-        out.write_char(core_letter(cores::state(core)))?;
-    }
-    let trace = if trace::is_on() { "on" } else { "off" };
-    write!(out, "]  {busy} busy, {idle} idle  |  trace {trace}")
-}
-
-/// A digest of everything the status line shows.
-fn status_digest() -> u64 {
-    let mut digest = 0xcbf2_9ce4_8422_2325_u64; // FNV-1a
-    let mut mix = |byte: u8| digest = (digest ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
-    for core in 0..cores::count() {
-        mix(cores::state(core) as u8);
-    }
-    mix(u8::from(trace::is_on()));
-    mix(cores::count() as u8);
-    digest
 }
 
 /// Frees the console's lock after the shell core faulted and was restarted

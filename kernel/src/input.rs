@@ -61,29 +61,14 @@ pub fn set_interrupt_driven() {
     INTERRUPT_DRIVEN.store(true, Ordering::Relaxed);
 }
 
-fn is_empty() -> bool {
-    cpu::without_interrupts(|| QUEUE.lock().len == 0)
+/// Whether COM1's interrupt fills the queue (else the waiting shell polls).
+pub fn is_interrupt_driven() -> bool {
+    INTERRUPT_DRIVEN.load(Ordering::Relaxed)
 }
 
-/// Returns once a byte is queued or `also()` holds: halted between
-/// interrupts, or polling COM1 when no interrupt is routed to it. Sends
-/// trace records at each wake-up (the tick wakes the shell core while
-/// tracing is on).
-pub fn wait_for_input(also: impl Fn() -> bool) {
-    while is_empty() && !also() {
-        crate::trace::on_wake();
-        if INTERRUPT_DRIVEN.load(Ordering::Relaxed) {
-            cpu::disable_interrupts();
-            if QUEUE.lock().len == 0 {
-                cpu::enable_interrupts_and_halt(); // the check and the halt cannot race an IRQ
-            } else {
-                cpu::enable_interrupts();
-            }
-        } else {
-            crate::console::receive(push);
-            cpu::spin_hint();
-        }
-    }
+/// Whether a typed byte is waiting.
+pub fn has_input() -> bool {
+    cpu::without_interrupts(|| QUEUE.lock().len > 0)
 }
 
 /// Bytes dropped since the last call (the shell reports them).

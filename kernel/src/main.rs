@@ -1,7 +1,7 @@
 //! ringlab: a bare-metal x86_64 teaching kernel. This file is the boot path
 //! after the assembly entry (`arch/x86_64/boot.rs`), top to bottom:
 //! `kernel_main` brings up the boot core once, `boot_core_main` starts the
-//! other cores and hands over to the shell in `shell_main`.
+//! other cores and hands over to the shell (`commands::run_shell`).
 
 #![no_std]
 #![no_main]
@@ -12,10 +12,12 @@ mod arch;
 mod bochs_vga;
 mod commands;
 mod console;
+mod core_bus;
 mod cores;
 mod fault;
 mod fbcon;
 mod heap;
+mod idle;
 mod input;
 mod interrupts;
 mod keyboard;
@@ -23,9 +25,9 @@ mod mpi_context;
 mod panic;
 mod pci;
 mod platform;
+mod status;
 mod time;
 mod trace;
-mod virtio_bus;
 
 use crate::arch::{pic, pvh};
 
@@ -36,6 +38,7 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     time::mark_boot(); // boot-to-prompt is measured from here
     cores::set_core_identity(0); // GS: core_index() works from here on
     console::init(); // COM1: the boot log from here on
+    arch::exception::register_handler(fault::on_exception); // the fault policy
     arch::idt::load(); // exceptions are reported from here on
     pic::disable(); // mask the 8259s while LINT0 still forwards them (see pic.rs)
     // SAFETY: `start_info` is what the PVH loader passed in ebx, and boot
@@ -47,11 +50,12 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     arch::paging::init(); // take over the boot page tables
     time::init(); // calibrate the TSC against the PIT
     pci::init(); // walk the PCI buses, size every BAR
-    fbcon::init(); // framebuffer console on the standard VGA, if there is one
+    fbcon::init(&mut console::Console); // framebuffer console on the standard VGA, if any
     cores::init(platform.cpus.iter().map(|cpu| cpu.apic_id)); // core table, every core's stacks
     cores::init_this_core(0); // GDT/TSS, IDT, local APIC on the boot core
     interrupts::init(platform); // wake IPI, serial and keyboard input interrupts
     trace::init(); // COM2 for the trace stream (tracing stays off)
+    status::init(); // the wake-up IPI and the tick redraw the status line
     cores::enter_boot_core_stack(boot_core_main) // move to the guarded stack
 }
 
@@ -66,8 +70,8 @@ extern "C" fn boot_core_main(_: usize) -> ! {
         started,
         time::cycles_to_ns(cycles) / 1000
     );
-    virtio_bus::init(cores::count()); // one virtqueue per ordered pair of cores
-    shell_main(0)
+    core_bus::init(cores::count()); // one virtqueue per ordered pair of cores
+    commands::run_shell(0)
 }
 
 fn read_acpi(rsdp: Option<u64>) -> platform::Platform {
@@ -86,10 +90,4 @@ fn read_acpi(rsdp: Option<u64>) -> platform::Platform {
             platform::Platform::default()
         }
     }
-}
-
-/// The shell, for good: runs on core 0 at the end of boot, and again (on a
-/// fresh stack) when core 0 faults.
-pub extern "C" fn shell_main(_: usize) -> ! {
-    commands::run_shell()
 }

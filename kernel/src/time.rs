@@ -1,11 +1,13 @@
 //! Kernel time: the TSC, calibrated once at boot, turned into nanoseconds;
-//! busy-wait delays and timeouts built on it.
+//! busy-wait delays and timeouts built on it (they live in `arch::tsc`,
+//! which needs them too, and are re-exported here).
 
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use crate::arch::{cpu, tsc};
 
-static TSC_HZ: AtomicU64 = AtomicU64::new(0);
+pub use crate::arch::tsc::{delay_us, wait_until};
+
 /// Nanoseconds per TSC cycle in 32.32 fixed point, so a conversion is one
 /// multiply and a shift (the trace stamps every record with it).
 static NS_PER_CYCLE_32_32: AtomicU64 = AtomicU64::new(0);
@@ -19,8 +21,7 @@ pub fn mark_boot() {
 
 /// Calibrates the TSC (10 ms against the PIT).
 pub fn init() {
-    let hz = tsc::calibrate_hz().max(1);
-    TSC_HZ.store(hz, Ordering::Relaxed);
+    let hz = tsc::calibrate();
     NS_PER_CYCLE_32_32.store(
         ((1_000_000_000u128 << 32) / u128::from(hz)) as u64,
         Ordering::Relaxed,
@@ -34,7 +35,7 @@ pub fn mark_prompt() {
 
 /// TSC ticks per second.
 pub fn tsc_hz() -> u64 {
-    TSC_HZ.load(Ordering::Relaxed)
+    tsc::hz()
 }
 
 /// The current TSC value.
@@ -56,21 +57,4 @@ pub fn uptime_cycles() -> u64 {
 /// Cycles from boot to the first prompt.
 pub fn boot_to_prompt_cycles() -> u64 {
     PROMPT_TSC.load(Ordering::Relaxed) - BOOT_TSC.load(Ordering::Relaxed)
-}
-
-/// Spins for `us` microseconds.
-pub fn delay_us(us: u64) {
-    wait_until(us, || false);
-}
-
-/// Spins until `done()` or `us` microseconds pass; true if `done()` held.
-pub fn wait_until(us: u64, done: impl Fn() -> bool) -> bool {
-    let deadline = now() + tsc_hz() / 1_000_000 * us;
-    while now() < deadline {
-        if done() {
-            return true;
-        }
-        cpu::spin_hint();
-    }
-    done()
 }

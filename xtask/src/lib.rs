@@ -7,6 +7,7 @@ pub mod console;
 pub mod grade;
 pub mod harness;
 pub mod kernel;
+pub mod module_graph;
 pub mod monitor;
 pub mod qemu;
 pub mod setup;

@@ -19,7 +19,7 @@ use super::format::Micros;
 use super::{Kernel, jobs};
 use crate::cores::{self, JobContext, Work};
 use crate::mpi_context;
-use crate::{time, virtio_bus};
+use crate::{core_bus, time};
 
 const DEFAULT_ROUNDS: u64 = 10_000;
 const DEFAULT_REDUCE_ROUNDS: u64 = 100;
@@ -154,7 +154,7 @@ fn bus_round_trips(
 ) -> Option<Vec<u64>> {
     let abort = || job.should_abort();
     let mut buf = [0u8; 64];
-    virtio_bus::with_endpoint(job.core(), |endpoint| {
+    core_bus::with_endpoint(job.core(), |endpoint| {
         let mut samples = Vec::with_capacity(rounds as usize);
         for _ in 0..rounds {
             let start = time::now();
@@ -286,7 +286,7 @@ fn time_reduces(
     algo: Algorithm,
 ) -> Result<Option<Vec<u64>>, mpi::Error> {
     let (core, peers) = (job.core(), job.peers());
-    virtio_bus::with_endpoint(core, |endpoint| {
+    core_bus::with_endpoint(core, |endpoint| {
         let mut mpi = Mpi::new(bus::MpiPort::new(endpoint))?
             .with_abort(move || cores::stop_requested(core, peers));
         let comm = mpi.group(members, context)?;

@@ -17,7 +17,7 @@ use super::format::Micros;
 use super::{Kernel, jobs};
 use crate::cores::{self, JobContext, WaitOutcome, Work};
 use crate::mpi_context;
-use crate::{time, virtio_bus};
+use crate::{core_bus, time};
 
 /// Most elements per vector: 2 MiB of f64, times 16 cores at a gather root,
 /// still fits a 128 MiB machine.
@@ -35,7 +35,7 @@ pub const REDUCE: Command<Kernel> = Command {
            'success! value: <last element>' or 'failed!, core: <id>'. Then the time taken. \
            --algo linear sends everything to the root; tree uses a binomial tree.",
     example: "reduce 64 max --cores 1,3 --root 3",
-    run: reduce_command,
+    run: demo_command::<{ slot(Collective::Reduce) }>,
 };
 
 /// `allreduce <len> <op>`.
@@ -46,7 +46,7 @@ pub const ALLREDUCE: Command<Kernel> = Command {
     help: "Like reduce, but every core ends with the combined vector and checks it (linear: \
            reduce to the first core then broadcast; tree: recursive doubling).",
     example: "allreduce 64 sum --algo tree",
-    run: allreduce_command,
+    run: demo_command::<{ slot(Collective::Allreduce) }>,
 };
 
 /// `bcast <len>`.
@@ -57,7 +57,7 @@ pub const BCAST: Command<Kernel> = Command {
     help: "The root fills <len> elements with its core id and broadcasts them; every core checks \
            what it received.",
     example: "bcast 64 --root 2",
-    run: bcast_command,
+    run: demo_command::<{ slot(Collective::Bcast) }>,
 };
 
 /// `gather <len>`.
@@ -68,7 +68,7 @@ pub const GATHER: Command<Kernel> = Command {
     help: "Every core sends <len> elements holding its core id to the root, which checks that \
            block i holds the id of the core of rank i.",
     example: "gather 16 --cores 1-3",
-    run: gather_command,
+    run: demo_command::<{ slot(Collective::Gather) }>,
 };
 
 /// `scatter <len>`.
@@ -79,7 +79,7 @@ pub const SCATTER: Command<Kernel> = Command {
     help: "The root sends block i (<len> elements holding the core id of rank i) to rank i; every \
            core checks that its block holds its own core id.",
     example: "scatter 16",
-    run: scatter_command,
+    run: demo_command::<{ slot(Collective::Scatter) }>,
 };
 
 /// `allgather <len>`.
@@ -89,7 +89,7 @@ pub const ALLGATHER: Command<Kernel> = Command {
     usage: "allgather <len> [--cores LIST] [--type T] [--algo linear|tree]",
     help: "Like gather, but every core ends with all the blocks and checks them.",
     example: "allgather 8 --algo tree",
-    run: allgather_command,
+    run: demo_command::<{ slot(Collective::Allgather) }>,
 };
 
 /// `barrier`.
@@ -100,43 +100,25 @@ pub const BARRIER: Command<Kernel> = Command {
     help: "Every core in LIST waits at a barrier (linear: through the first core; tree: a \
            dissemination barrier) and reports when all have passed it.",
     example: "barrier --cores 0-3",
-    run: barrier_command,
+    run: demo_command::<{ slot(Collective::Barrier) }>,
 };
 
-fn reduce_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
-    run_demo(Collective::Reduce, args, out)
-}
-
-fn allreduce_command(
+/// Every collective command's `run`: the demo of `Collective::ALL[SLOT]`.
+fn demo_command<const SLOT: usize>(
     _: &mut Kernel,
     args: &mut Args<'_>,
     out: &mut dyn Write,
 ) -> Result<(), Error> {
-    run_demo(Collective::Allreduce, args, out)
+    run_demo(Collective::ALL[SLOT], args, out)
 }
 
-fn bcast_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
-    run_demo(Collective::Bcast, args, out)
-}
-
-fn gather_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
-    run_demo(Collective::Gather, args, out)
-}
-
-fn scatter_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
-    run_demo(Collective::Scatter, args, out)
-}
-
-fn allgather_command(
-    _: &mut Kernel,
-    args: &mut Args<'_>,
-    out: &mut dyn Write,
-) -> Result<(), Error> {
-    run_demo(Collective::Allgather, args, out)
-}
-
-fn barrier_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
-    run_demo(Collective::Barrier, args, out)
+/// `which`'s position in `Collective::ALL`, for `demo_command::<{ slot(..) }>`.
+const fn slot(which: Collective) -> usize {
+    let mut slot = 0;
+    while Collective::ALL[slot] as usize != which as usize {
+        slot += 1;
+    }
+    slot
 }
 
 fn takes_root(which: Collective) -> bool {
@@ -287,7 +269,7 @@ pub fn run_rank(
     spec: &Spec,
 ) -> Result<DemoOutcome, mpi::Error> {
     let (core, peers) = (job.core(), job.peers());
-    virtio_bus::with_endpoint(core, |endpoint| {
+    core_bus::with_endpoint(core, |endpoint| {
         let mut mpi = Mpi::new(bus::MpiPort::new(endpoint))?
             .with_abort(move || cores::stop_requested(core, peers));
         let comm = mpi.group(members, context)?;

@@ -6,7 +6,7 @@ use core::fmt::Write;
 use shell::{Args, Command, Error};
 
 use super::Kernel;
-use crate::{fbcon, time};
+use crate::{console, fbcon, time};
 
 /// `fb bench`.
 pub const FB: Command<Kernel> = Command {
@@ -27,7 +27,9 @@ fn fb_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resul
     if what != "bench" {
         return Err(Error::invalid("unknown subcommand (try: fb bench)"));
     }
-    let result = fbcon::bench().ok_or(Error::invalid("there is no framebuffer console"))?;
+    // Under the console lock: no other core draws while the bench times the screen.
+    let result = console::locked(|_| fbcon::bench())
+        .ok_or(Error::invalid("there is no framebuffer console"))?;
     let us = time::cycles_to_ns(result.thousand_lines_cycles) / 1000;
     let (ms, fraction) = (us / 1000, us % 1000);
     let _ = writeln!(

@@ -103,7 +103,7 @@ fn drain_after_abort(set: CoreSet, out: &mut dyn Write) {
     let work = |_core: usize| -> Work {
         let found = Arc::clone(&found);
         Box::new(move |job: &JobContext| {
-            let (messages, errors) = crate::virtio_bus::drain(job.core());
+            let (messages, errors) = crate::core_bus::drain(job.core());
             let mut total = found.lock();
             total.0 += messages;
             total.1 += errors;

@@ -23,7 +23,7 @@ use core::sync::atomic::{AtomicBool, Ordering};
 use shell::{Command, Shell, ShellEvent};
 
 use crate::console::{self, Console};
-use crate::{cores, input, time};
+use crate::{cores, idle, input, time};
 
 /// The prompt (tests and the autograder wait for it).
 pub const PROMPT: &str = "ringlab> ";
@@ -62,8 +62,9 @@ static COMMANDS: &[Command<Kernel>] = &[
 /// Set once the shell has printed its first prompt.
 static STARTED: AtomicBool = AtomicBool::new(false);
 
-/// Runs the shell for good. On a restart (core 0 faulted) it says so.
-pub fn run_shell() -> ! {
+/// Runs the shell for good: at the end of boot, and again on a fresh stack
+/// when core 0 faults (then it says so). The argument is unused.
+pub extern "C" fn run_shell(_: usize) -> ! {
     let mut shell = Shell::new(PROMPT, COMMANDS);
     let mut out = Console;
     let restarted = STARTED.swap(true, Ordering::Relaxed);
@@ -81,7 +82,7 @@ pub fn run_shell() -> ! {
     }
     loop {
         console::set_prompt_shown(true);
-        input::wait_for_input(console::prompt_interrupted);
+        idle::wait_until(|| input::has_input() || console::prompt_interrupted());
         console::set_prompt_shown(false);
         if console::take_prompt_interrupted() {
             shell.editor().redraw(&mut out); // another core printed over the prompt

@@ -11,7 +11,7 @@ use shell::{Args, Command, CoreOrAll, CoreSet, Error};
 
 use super::{Kernel, jobs};
 use crate::cores::{self, JobContext, Work};
-use crate::{console, time, virtio_bus};
+use crate::{console, core_bus, time};
 
 /// Most round trips one `ping --count` times (the samples stay in memory).
 const MAX_COUNT: u64 = 1_000_000;
@@ -69,7 +69,7 @@ fn ping_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Res
 }
 
 fn run_role(job: &JobContext, core: usize, plan: Plan) {
-    let result = virtio_bus::with_endpoint(core, |endpoint| {
+    let result = core_bus::with_endpoint(core, |endpoint| {
         if core == plan.src {
             pinger(job, endpoint, plan)
         } else {

@@ -10,7 +10,7 @@ use super::Kernel;
 use super::format::{Bytes, Seconds};
 use crate::arch::paging::PAGE_TABLE_BYTES;
 use crate::cores::{self, CoreState};
-use crate::{heap, platform, time, virtio_bus};
+use crate::{core_bus, heap, platform, time};
 
 /// `cores`: one line per core.
 pub const CORES: Command<Kernel> = Command {
@@ -114,7 +114,7 @@ fn mem_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resu
             "  queues",
             alloc::format!(
                 "{} ({} virtqueues)",
-                Bytes(virtio_bus::queue_bytes()),
+                Bytes(core_bus::queue_bytes()),
                 cores::count() * (cores::count() - 1)
             )
         ),

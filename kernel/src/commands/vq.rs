@@ -12,7 +12,7 @@ use shell::{Args, Command, CoreSet, Error};
 
 use super::{Kernel, jobs};
 use crate::cores::{self, JobContext, Work};
-use crate::{input, time, virtio_bus};
+use crate::{core_bus, input, time};
 
 /// `vq <list|dump|watch|stats|corrupt> ...`.
 pub const VQ: Command<Kernel> = Command {
@@ -37,11 +37,11 @@ fn vq_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resul
     match args.positional::<&str>("subcommand")? {
         "list" => {
             args.finish()?;
-            Ok(virtio_bus::list_queues(out)?)
+            Ok(core_bus::list_queues(out)?)
         }
         "stats" => {
             args.finish()?;
-            Ok(write!(out, "{}", virtio_bus::get().stats())?)
+            Ok(write!(out, "{}", core_bus::get().stats())?)
         }
         "dump" => {
             let (src, dst) = queue_arguments(args)?;
@@ -105,7 +105,7 @@ fn on_core(
         let act = act.take();
         Box::new(move |job: &JobContext| {
             if let Some(act) = act {
-                let line = virtio_bus::with_endpoint(job.core(), act);
+                let line = core_bus::with_endpoint(job.core(), act);
                 crate::println!("{line}");
             }
         })
@@ -128,7 +128,7 @@ fn queue_arguments(args: &Args<'_>) -> Result<(usize, usize), Error> {
 }
 
 fn snapshot(src: usize, dst: usize) -> Result<bus::QueueSnapshot, Error> {
-    virtio_bus::get()
+    core_bus::get()
         .snapshot(src, dst)
         .ok_or_else(|| Error::invalid(alloc::format!("no queue from core {src} to core {dst}")))
 }
@@ -162,7 +162,7 @@ fn corrupt(src: usize, dst: usize, what: &str, out: &mut dyn Write) -> Result<()
             )));
         }
     };
-    let done = virtio_bus::get()
+    let done = core_bus::get()
         .corrupt_used(src, dst, corruption)
         .map_err(|why| {
             Error::invalid(alloc::format!(

@@ -17,8 +17,8 @@ use self::drain::drain;
 use self::filter::Filter;
 use self::subscriber::{FILTER, KernelSubscriber, ON};
 use crate::arch::apic;
-use crate::cores;
-use crate::interrupts::TICK_VECTOR;
+use crate::arch::vectors::TICK as TICK_VECTOR;
+use crate::{cores, idle};
 
 /// How often the shell core wakes to drain while tracing is on.
 const DRAIN_EVERY_MS: u32 = 10;
@@ -30,9 +30,11 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 /// Whether COM2 exists.
 static HAVE_PORT: AtomicBool = AtomicBool::new(false);
 
-/// Sets up COM2. Tracing stays off (and costs nothing) until `trace on`.
+/// Sets up COM2, and the drain at each of the shell core's wake-ups.
+/// Tracing stays off (and costs nothing) until `trace on`.
 pub fn init() {
     HAVE_PORT.store(drain::init(), Ordering::Relaxed);
+    idle::on_wake(on_wake);
 }
 
 /// Whether tracing is on.
@@ -83,9 +85,9 @@ pub fn turn_off() {
     drain();
 }
 
-/// Called by the shell core whenever it wakes: sends what is buffered
-/// while tracing is on.
-pub fn on_wake() {
+/// Run by the shell core whenever it wakes (`idle::on_wake`): sends what
+/// is buffered while tracing is on.
+fn on_wake() {
     if is_on() {
         drain();
     }

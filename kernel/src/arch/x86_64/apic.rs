@@ -5,8 +5,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 use x86_64::registers::model_specific::Msr;
 
-/// Vector the APIC uses for spurious interrupts (must end in 0xF on old parts).
-pub const SPURIOUS_VECTOR: u8 = 0xFF;
+use super::vectors::SPURIOUS as SPURIOUS_VECTOR;
 
 const IA32_APIC_BASE: u32 = 0x1B;
 const APIC_BASE_ENABLE: u64 = 1 << 11;
@@ -120,7 +119,7 @@ pub fn timer_ticks_per_ms() -> u32 {
     write(reg::LVT_TIMER, LVT_MASKED);
     write(reg::TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
     write(reg::TIMER_INITIAL_COUNT, u32::MAX);
-    crate::time::delay_us(10_000);
+    super::tsc::delay_us(10_000);
     let elapsed = u32::MAX - read(reg::TIMER_CURRENT_COUNT);
     write(reg::TIMER_INITIAL_COUNT, 0);
     (elapsed / 10).max(1)

@@ -25,7 +25,7 @@ pub fn core_index() -> usize {
     let index: usize;
     // SAFETY: every core sets GS to its CoreLocal (whose field 0 is the index)
     // before any code that can call this runs: the BSP first thing in
-    // kernel_main, APs first thing in ap_main.
+    // kernel_main, APs first thing in `cores::ap_entry`.
     unsafe { asm!("mov {}, gs:[0]", out(reg) index, options(nostack, readonly, preserves_flags)) };
     index
 }
@@ -79,7 +79,7 @@ pub fn spin_hint() {
 
 /// Switches to the stack ending at `stack_top` and calls `entry(arg)` there;
 /// the old stack is abandoned.
-pub fn run_on_stack(stack_top: u64, entry: extern "C" fn(usize) -> !, arg: usize) -> ! {
+pub fn run_on_stack(stack_top: VirtAddr, entry: extern "C" fn(usize) -> !, arg: usize) -> ! {
     // SAFETY: `stack_top` is the top of a mapped stack that nothing else
     // uses; `entry` never returns, so nothing ever needs the old stack.
     // Rust equivalent: rsp = stack_top; entry(arg)
@@ -89,7 +89,7 @@ pub fn run_on_stack(stack_top: u64, entry: extern "C" fn(usize) -> !, arg: usize
             "xor ebp, ebp",
             "call {entry}",
             "ud2",
-            top = in(reg) stack_top & !0xF,
+            top = in(reg) stack_top.align_down(16u64).as_u64(),
             entry = in(reg) entry,
             in("rdi") arg,
             options(noreturn),

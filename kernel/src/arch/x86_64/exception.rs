@@ -1,11 +1,15 @@
-//! CPU exceptions (vectors 0-31): a clear report on the console (name,
-//! vector, error code, RIP, CR2, core, registers), then whatever the
-//! arch-neutral fault policy (`crate::fault`) decides: resume or restart.
+//! CPU exceptions (vectors 0-31): what struck (name, vector, error code,
+//! RIP, CR2, core, registers) handed to the handler registered from above
+//! (the fault policy, `crate::fault`), which says whether to resume or restart.
 
+use core::fmt::{self, Write};
+
+use spin::Once;
+use x86_64::VirtAddr;
 use x86_64::registers::control::Cr2;
 
 use super::trap::TrapFrame;
-use crate::fault::{self, Exception, FaultAction};
+use super::vectors::{DOUBLE_FAULT, PAGE_FAULT};
 
 /// Name and mnemonic of each exception vector (Intel SDM vol. 3, table 6-1).
 const EXCEPTIONS: [(&str, &str); 32] = [
@@ -43,26 +47,76 @@ const EXCEPTIONS: [(&str, &str); 32] = [
     ("reserved", "-"),
 ];
 
-const PAGE_FAULT: u64 = 14;
-const DOUBLE_FAULT: u64 = 8;
+/// An exception, as the CPU reported it.
+pub struct Exception<'a> {
+    /// Core it struck.
+    pub core: usize,
+    /// Vector number (0-31).
+    pub vector: u8,
+    /// Name, e.g. "page fault".
+    pub name: &'static str,
+    /// Mnemonic, e.g. "#PF".
+    pub mnemonic: &'static str,
+    /// Error code (0 when the exception has none).
+    pub error_code: u64,
+    /// Instruction pointer at the fault.
+    pub rip: u64,
+    /// The faulting address (CR2) for page and double faults.
+    pub fault_address: Option<u64>,
+    frame: &'a TrapFrame,
+}
 
-/// Handles exception `frame.vector` on the calling core.
+/// What the trap should do on return.
+pub enum FaultAction {
+    /// Continue after the instruction (breakpoint).
+    Resume,
+    /// Continue at `entry(arg)` on a fresh stack.
+    Restart {
+        /// Where to go.
+        entry: extern "C" fn(usize) -> !,
+        /// Its argument.
+        arg: usize,
+        /// Stack to run it on.
+        stack_top: VirtAddr,
+        /// Whether interrupts are on there.
+        interrupts: bool,
+    },
+}
+
+/// The policy for exceptions: reports and decides; registered from above.
+pub type ExceptionHandler = fn(&Exception<'_>) -> FaultAction;
+
+/// Set once at boot, before the IDT is loaded (`Once`: Release store when
+/// set, Acquire load in `handle`).
+static HANDLER: Once<ExceptionHandler> = Once::new();
+
+/// Installs the exception policy. Call before `idt::load`.
+pub fn register_handler(handler: ExceptionHandler) {
+    HANDLER.call_once(|| handler);
+}
+
+/// Handles exception `frame.vector` on the calling core; without a
+/// registered policy the core stops.
 pub fn handle(frame: &mut TrapFrame) {
     let (name, mnemonic) = EXCEPTIONS[frame.vector as usize];
+    let vector = frame.vector as u8;
     // CR2 still holds the faulting address on a double fault caused by a
     // page fault during exception delivery (a stack overflow), so keep it.
-    let cr2 = matches!(frame.vector, PAGE_FAULT | DOUBLE_FAULT).then(Cr2::read_raw);
+    let cr2 = matches!(vector, PAGE_FAULT | DOUBLE_FAULT).then(Cr2::read_raw);
     let exception = Exception {
         core: super::cpu::core_index(),
-        vector: frame.vector as u8,
+        vector,
         name,
         mnemonic,
         error_code: frame.error_code,
         rip: frame.rip,
         fault_address: cr2,
+        frame,
     };
-    fault::report(&exception, |out| write_details(out, frame));
-    match fault::decide(&exception) {
+    let Some(policy) = HANDLER.get() else {
+        super::cpu::halt_forever()
+    };
+    match policy(&exception) {
         FaultAction::Resume => {}
         FaultAction::Restart {
             entry,
@@ -73,9 +127,15 @@ pub fn handle(frame: &mut TrapFrame) {
     }
 }
 
-/// The arch-specific part of the report: error-code decoding and registers.
-fn write_details(out: &mut dyn core::fmt::Write, frame: &TrapFrame) -> core::fmt::Result {
-    if frame.vector == PAGE_FAULT {
+impl Exception<'_> {
+    /// The arch-specific part of a report: error-code decoding and registers.
+    pub fn write_details(&self, out: &mut dyn Write) -> fmt::Result {
+        write_details(out, self.frame)
+    }
+}
+
+fn write_details(out: &mut dyn Write, frame: &TrapFrame) -> fmt::Result {
+    if frame.vector == u64::from(PAGE_FAULT) {
         let e = frame.error_code;
         writeln!(
             out,

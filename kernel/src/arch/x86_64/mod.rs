@@ -2,11 +2,14 @@
 //! page tables, SMP start-up, ACPI, the serial port and power-off.
 //! The rest of the kernel uses only what `crate::arch` re-exports from here.
 
+/// Typed addresses, as the rest of the kernel passes them.
+pub use ::x86_64::{PhysAddr, VirtAddr};
+
 pub mod acpi;
 pub mod apic;
 mod boot;
 pub mod cpu;
-mod exception;
+pub mod exception;
 pub mod fault_injection;
 pub mod gdt;
 pub mod i8042;
@@ -21,3 +24,4 @@ pub mod serial;
 pub mod smp;
 pub mod trap;
 pub mod tsc;
+pub mod vectors;

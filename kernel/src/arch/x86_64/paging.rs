@@ -16,7 +16,7 @@ use x86_64::{PhysAddr, VirtAddr};
 /// Size of a page.
 pub const PAGE_SIZE: u64 = 4096;
 /// Start of the stack region (first upper-half address, PML4 slot 256).
-const STACK_REGION_START: u64 = 0xFFFF_8000_0000_0000;
+const STACK_REGION_START: VirtAddr = VirtAddr::new_truncate(0xFFFF_8000_0000_0000);
 
 /// Bytes of heap used as page-table frames so far.
 pub static PAGE_TABLE_BYTES: AtomicUsize = AtomicUsize::new(0);
@@ -27,8 +27,9 @@ unsafe extern "C" {
 
 /// The live page tables. Lock rule: hold this to change any mapping.
 static MAPPER: Mutex<Option<OffsetPageTable<'static>>> = Mutex::new(None);
-/// Next unused address in the stack region (only grows; under MAPPER's lock).
-static NEXT_STACK_SLOT: AtomicU64 = AtomicU64::new(STACK_REGION_START);
+/// Next unused address in the stack region (only grows; under MAPPER's
+/// lock, which orders it: Relaxed).
+static NEXT_STACK_SLOT: AtomicU64 = AtomicU64::new(STACK_REGION_START.as_u64());
 
 /// A zeroed, page-aligned heap page that is never freed. The heap is
 /// identity-mapped RAM below 4 GiB, so its address is also a physical one.
@@ -68,14 +69,14 @@ pub fn init() {
 #[derive(Debug, Clone, Copy)]
 pub struct GuardedStack {
     /// Lowest mapped address.
-    pub bottom: u64,
+    pub bottom: VirtAddr,
     /// One past the highest mapped address (the initial stack pointer).
-    pub top: u64,
+    pub top: VirtAddr,
 }
 
 impl GuardedStack {
     /// The unmapped guard page's address range.
-    pub fn guard(&self) -> core::ops::Range<u64> {
+    pub fn guard(&self) -> core::ops::Range<VirtAddr> {
         self.bottom - PAGE_SIZE..self.bottom
     }
 }
@@ -89,10 +90,10 @@ pub fn map_guarded_stack(bytes: usize) -> GuardedStack {
         .as_mut()
         .expect("paging::init runs before stacks are mapped");
     let guard_page = NEXT_STACK_SLOT.fetch_add((pages + 1) * PAGE_SIZE, Ordering::Relaxed);
-    let bottom = guard_page + PAGE_SIZE;
+    let bottom = VirtAddr::new(guard_page + PAGE_SIZE);
     let flags = PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE;
     for i in 0..pages {
-        let page = Page::<Size4KiB>::containing_address(VirtAddr::new(bottom + i * PAGE_SIZE));
+        let page = Page::<Size4KiB>::containing_address(bottom + i * PAGE_SIZE);
         let frame = heap_page().expect("out of memory for a stack");
         // SAFETY: `page` is in the stack region, which nothing else maps, and
         // `frame` is a fresh heap page owned by this stack from now on.
@@ -107,9 +108,10 @@ pub fn map_guarded_stack(bytes: usize) -> GuardedStack {
 }
 
 /// Physical address of the top-level page table (what CR3 holds), which
-/// APs load in their trampoline; below 4 GiB by construction.
-pub fn root_table_address() -> u64 {
-    core::ptr::addr_of!(boot_pml4) as u64
+/// APs load in their trampoline; below 4 GiB by construction (the kernel
+/// image is identity-mapped, so its address is the physical one).
+pub fn root_table_address() -> PhysAddr {
+    PhysAddr::new(core::ptr::addr_of!(boot_pml4) as u64)
 }
 
 /// Size of the pages device windows are mapped with.
@@ -120,10 +122,12 @@ const IDENTITY_MAPPED_END: u64 = 4 << 30;
 /// Makes the device window `start..start + len` usable at the same virtual
 /// address, uncached. Below 4 GiB it already is (boot stage 1); above, it is
 /// identity-mapped now with 2 MiB pages. Returns the address to use.
-pub fn map_device(start: u64, len: u64) -> Result<u64, &'static str> {
+pub fn map_device(start: PhysAddr, len: u64) -> Result<VirtAddr, &'static str> {
+    let identity = VirtAddr::new(start.as_u64());
+    let start = start.as_u64();
     let end = start.checked_add(len).ok_or("device window wraps around")?;
     if end <= IDENTITY_MAPPED_END {
-        return Ok(start);
+        return Ok(identity);
     }
     if end > 1 << 39 {
         return Err("device window above 512 GiB"); // PML4 slot 0 only
@@ -147,5 +151,5 @@ pub fn map_device(start: u64, len: u64) -> Result<u64, &'static str> {
             Err(_) => return Err("no memory for the device's page tables"),
         }
     }
-    Ok(start)
+    Ok(identity)
 }

@@ -7,8 +7,7 @@
 
 use x86_64::instructions::port::Port;
 
-/// Vectors the 8259s would use if an interrupt slipped through the mask.
-const PIC_VECTOR_BASE: u8 = 0x20;
+use super::vectors::LEGACY_PIC_BASE as PIC_VECTOR_BASE;
 
 /// Remaps both PICs to vectors 0x20..0x30 and masks every line.
 pub fn disable() {

@@ -6,6 +6,8 @@
 use core::arch::global_asm;
 use core::ptr::addr_of;
 
+use x86_64::{PhysAddr, VirtAddr};
+
 use super::{apic, paging};
 
 /// Where the trampoline runs: page 8, below 1 MiB as STARTUP requires.
@@ -94,11 +96,21 @@ unsafe extern "C" {
 /// The parameter block at `ap_params`, as the trampoline reads it.
 #[repr(C)]
 struct TrampolineParams {
-    cr3: u64,
-    stack_top: u64,
-    entry: u64,
-    arg: u64,
+    cr3: PhysAddr,
+    stack_top: VirtAddr,
+    entry: extern "C" fn(usize) -> !,
+    arg: usize,
 }
+
+// The offsets `ap_protected` and `ap_long_mode` read the block at.
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    assert!(offset_of!(TrampolineParams, cr3) == 0);
+    assert!(offset_of!(TrampolineParams, stack_top) == 8);
+    assert!(offset_of!(TrampolineParams, entry) == 16);
+    assert!(offset_of!(TrampolineParams, arg) == 24);
+    assert!(size_of::<TrampolineParams>() == 32);
+};
 
 /// Copies the trampoline to its low-memory page. Call once, before starting
 /// any core.
@@ -121,7 +133,7 @@ pub fn reset_cores(apic_ids: impl Iterator<Item = u32>) {
     for apic_id in apic_ids {
         apic::send_init(apic_id);
     }
-    crate::time::delay_us(10_000);
+    super::tsc::delay_us(10_000);
 }
 
 /// Starts the core with `apic_id` (already reset by `reset_cores`) running
@@ -129,7 +141,7 @@ pub fn reset_cores(apic_ids: impl Iterator<Item = u32>) {
 /// up after `timeout_us`. One core at a time: they share the parameter block.
 pub fn start_core(
     apic_id: u32,
-    stack_top: u64,
+    stack_top: VirtAddr,
     entry: extern "C" fn(usize) -> !,
     arg: usize,
     is_up: impl Fn() -> bool,
@@ -144,17 +156,17 @@ pub fn start_core(
         params.write_volatile(TrampolineParams {
             cr3: paging::root_table_address(),
             stack_top,
-            entry: entry as usize as u64,
-            arg: arg as u64,
+            entry,
+            arg,
         });
     }
     let page = (TRAMPOLINE_ADDRESS / paging::PAGE_SIZE) as u8;
     apic::send_startup(apic_id, page);
-    if crate::time::wait_until(200, &is_up) {
+    if super::tsc::wait_until(200, &is_up) {
         return true;
     }
     apic::send_startup(apic_id, page); // the second SIPI, as the SDM's sequence has it
-    let started = crate::time::wait_until(timeout_us, &is_up);
+    let started = super::tsc::wait_until(timeout_us, &is_up);
     if !started {
         // Back to wait-for-SIPI: a late core must not run the trampoline
         // with the next core's parameters (its stack, its identity).

@@ -3,7 +3,11 @@
 //! interrupts to the handler registered for the vector.
 
 use core::arch::global_asm;
-use core::sync::atomic::{AtomicUsize, Ordering};
+
+use spin::Once;
+use x86_64::VirtAddr;
+
+use super::vectors::{FIRST_IRQ, SPURIOUS};
 
 // Each stub is at most 16 bytes and 16-byte aligned, so the stub of vector v
 // sits at trap_stubs + 16 * v. Rust equivalent of one stub:
@@ -159,6 +163,22 @@ pub struct TrapFrame {
     pub ss: u64,
 }
 
+// The offsets trap_common and the CPU build the frame at: 15 registers
+// pushed by trap_common (r15 lowest), then the stub's vector and error code,
+// then the CPU's interrupt frame (rip, cs, rflags, rsp, ss).
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    assert!(offset_of!(TrapFrame, r15) == 0);
+    assert!(offset_of!(TrapFrame, rdi) == 9 * 8);
+    assert!(offset_of!(TrapFrame, rax) == 14 * 8);
+    assert!(offset_of!(TrapFrame, vector) == 15 * 8);
+    assert!(offset_of!(TrapFrame, error_code) == 16 * 8);
+    assert!(offset_of!(TrapFrame, rip) == 17 * 8);
+    assert!(offset_of!(TrapFrame, rflags) == 19 * 8);
+    assert!(offset_of!(TrapFrame, rsp) == 20 * 8);
+    assert!(size_of::<TrapFrame>() == 22 * 8);
+};
+
 impl TrapFrame {
     /// Makes the `iretq` at the end of the trap continue at `entry(arg)` on a
     /// fresh stack, with interrupts on or off: the way a faulted core is
@@ -167,7 +187,7 @@ impl TrapFrame {
         &mut self,
         entry: extern "C" fn(usize) -> !,
         arg: usize,
-        stack_top: u64,
+        stack_top: VirtAddr,
         interrupts: bool,
     ) {
         const RFLAGS_RESERVED_BIT: u64 = 1 << 1;
@@ -175,48 +195,59 @@ impl TrapFrame {
         self.rip = entry as usize as u64;
         self.rdi = arg as u64;
         // The entry sees the stack as if called: rsp + 8 is 16-byte aligned.
-        self.rsp = (stack_top & !0xF) - 8;
+        self.rsp = stack_top.align_down(16u64).as_u64() - 8;
         self.rflags = RFLAGS_RESERVED_BIT | if interrupts { RFLAGS_INTERRUPTS } else { 0 };
     }
 }
 
 /// Handler for a device interrupt or IPI; runs with interrupts disabled.
 pub type IrqHandler = fn();
+/// Told about an interrupt on a vector nobody registered (the vector).
+pub type StrayIrqHandler = fn(u8);
 
-const FIRST_IRQ_VECTOR: usize = 32;
-/// Registered handlers for vectors 32..=255, as fn addresses (0 = none).
-static IRQ_HANDLERS: [AtomicUsize; 256 - FIRST_IRQ_VECTOR] =
-    [const { AtomicUsize::new(0) }; 256 - FIRST_IRQ_VECTOR];
+const IRQ_SLOTS: usize = 256 - FIRST_IRQ as usize;
+/// Registered handlers for vectors 32..=255, each set once. `Once` publishes
+/// the pointer with a Release store that `get`'s Acquire load in
+/// trap_dispatch pairs with.
+static IRQ_HANDLERS: [Once<IrqHandler>; IRQ_SLOTS] = [const { Once::new() }; IRQ_SLOTS];
+/// Who hears of an interrupt without a handler (set once, from above).
+static STRAY_IRQ_HANDLER: Once<StrayIrqHandler> = Once::new();
 
-/// Installs `handler` for `vector` (32..=255).
+/// Installs `handler` for `vector` (32..=255), for good.
 pub fn register_irq(vector: u8, handler: IrqHandler) {
-    let slot = usize::from(vector)
-        .checked_sub(FIRST_IRQ_VECTOR)
+    let slot = vector
+        .checked_sub(FIRST_IRQ)
         .expect("vectors 0-31 are exceptions");
-    // Release pairs with the Acquire load in trap_dispatch.
-    IRQ_HANDLERS[slot].store(handler as usize, Ordering::Release);
+    let installed = IRQ_HANDLERS[usize::from(slot)].call_once(|| handler);
+    assert!(
+        core::ptr::fn_addr_eq(*installed, handler),
+        "vector {vector} already has a handler"
+    );
+}
+
+/// Installs who is told about interrupts on vectors without a handler
+/// (until then they are ignored silently).
+pub fn register_stray_irq_handler(handler: StrayIrqHandler) {
+    STRAY_IRQ_HANDLER.call_once(|| handler);
 }
 
 /// Called by trap_common with the frame it built.
 #[unsafe(no_mangle)]
 extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
-    let vector = frame.vector as usize;
-    if vector < FIRST_IRQ_VECTOR {
+    let Some(slot) = (frame.vector as u8).checked_sub(FIRST_IRQ) else {
         super::exception::handle(frame);
         return;
-    }
-    if vector == usize::from(super::apic::SPURIOUS_VECTOR) {
+    };
+    if frame.vector as u8 == SPURIOUS {
         return; // spurious: no EOI, by the APIC's rules
     }
-    // Acquire pairs with the Release store in register_irq.
-    let handler = IRQ_HANDLERS[vector - FIRST_IRQ_VECTOR].load(Ordering::Acquire);
-    if handler == 0 {
-        crate::println!("warning: interrupt on vector {vector}, which has no handler; ignored");
-    } else {
-        // SAFETY: non-zero slots only ever hold an `IrqHandler` stored by
-        // register_irq, so the transmute restores the same fn pointer.
-        let handler: IrqHandler = unsafe { core::mem::transmute::<usize, IrqHandler>(handler) };
-        handler();
+    match IRQ_HANDLERS[usize::from(slot)].get() {
+        Some(handler) => handler(),
+        None => {
+            if let Some(report) = STRAY_IRQ_HANDLER.get() {
+                report(frame.vector as u8);
+            }
+        }
     }
     super::apic::end_of_interrupt();
 }

@@ -1,7 +1,14 @@
 //! TSC calibration against the PIT (8254, channel 2, 1.193182 MHz), so the
-//! kernel can turn cycle counts into wall time.
+//! kernel can turn cycle counts into wall time, and busy-wait delays on it
+//! (for the APIC and SMP start-up here, and for everything above).
+
+use core::sync::atomic::{AtomicU64, Ordering};
 
 use x86_64::instructions::port::Port;
+
+/// TSC ticks per second, measured once by `calibrate` on the boot core
+/// before any other core runs (Relaxed: the cores started later see it).
+static HZ: AtomicU64 = AtomicU64::new(0);
 
 const PIT_HZ: u64 = 1_193_182;
 const CALIBRATION_MS: u64 = 10;
@@ -10,8 +17,37 @@ const PIT_CHANNEL2: u16 = 0x42;
 const PIT_COMMAND: u16 = 0x43;
 const SPEAKER_CONTROL: u16 = 0x61; // bit 0: channel 2 gate, bit 1: speaker, bit 5: OUT2
 
-/// Measures TSC ticks per second by counting them over a 10 ms PIT one-shot.
-pub fn calibrate_hz() -> u64 {
+/// Measures and keeps the TSC rate; returns it (ticks per second).
+pub fn calibrate() -> u64 {
+    let hz = measure_hz().max(1);
+    HZ.store(hz, Ordering::Relaxed);
+    hz
+}
+
+/// TSC ticks per second (0 before `calibrate`).
+pub fn hz() -> u64 {
+    HZ.load(Ordering::Relaxed)
+}
+
+/// Spins for `us` microseconds.
+pub fn delay_us(us: u64) {
+    wait_until(us, || false);
+}
+
+/// Spins until `done()` or `us` microseconds pass; true if `done()` held.
+pub fn wait_until(us: u64, done: impl Fn() -> bool) -> bool {
+    let deadline = super::cpu::rdtsc() + hz() / 1_000_000 * us;
+    while super::cpu::rdtsc() < deadline {
+        if done() {
+            return true;
+        }
+        super::cpu::spin_hint();
+    }
+    done()
+}
+
+/// Counts TSC ticks over a 10 ms PIT one-shot, scaled to a second.
+fn measure_hz() -> u64 {
     let count = PIT_HZ * CALIBRATION_MS / 1000;
     let mut speaker: Port<u8> = Port::new(SPEAKER_CONTROL);
     let mut command: Port<u8> = Port::new(PIT_COMMAND);

@@ -1,6 +1,6 @@
-//! The kernel's VirtIOBus: one `bus::Bus` for all cores, created at boot,
-//! and each core's endpoint. Demos on a core reach its endpoint through
-//! `with_endpoint`; the shell inspects queues through `get`.
+//! The in-memory inter-core bus (Toro's "VirtIOBus", but no VIRTIO device):
+//! one `bus::Bus` for all cores, made at boot, and each core's endpoint.
+//! Demos use their core's endpoint (`with_endpoint`); the shell inspects `get`.
 
 use core::fmt::Write;
 
@@ -48,7 +48,7 @@ pub fn init(cores: usize) {
 
 /// The bus (after `init`).
 pub fn get() -> &'static Bus {
-    BUS.get().expect("virtio_bus::init runs at boot")
+    BUS.get().expect("core_bus::init runs at boot")
 }
 
 /// Heap bytes used by the queues.
