@@ -56,17 +56,20 @@ impl CoreState {
 /// Work handed to a core.
 pub type Work = Box<dyn FnOnce(&JobContext) + Send>;
 
+/// A set of cores (the kernel passes peers and demos' cores as one).
+pub use shell::CoreSet;
+
 /// What a running job can ask about itself.
 pub struct JobContext {
     core: usize,
-    /// The other cores of the same demo, as a bit mask.
-    peers: u64,
+    /// The other cores of the same demo.
+    peers: CoreSet,
 }
 
 impl JobContext {
     /// The context for the shell core's own part of a demo, run inline,
-    /// with `peers` the demo's other cores (bit mask).
-    pub fn on_shell_core(peers: u64) -> Self {
+    /// with `peers` the demo's other cores.
+    pub fn on_shell_core(peers: CoreSet) -> Self {
         CORES[0].abort.store(false, Ordering::Relaxed);
         JobContext { core: 0, peers }
     }
@@ -82,23 +85,25 @@ impl JobContext {
         stop_requested(self.core, self.peers)
     }
 
-    /// The other cores of the same demo (bit mask).
-    pub fn peers(&self) -> u64 {
+    /// The other cores of the same demo.
+    pub fn peers(&self) -> CoreSet {
         self.peers
     }
 }
 
 /// Whether the job on `core` should stop: the shell asked (Ctrl-C), or one
-/// of its `peers` (bit mask) faulted, so waiting for it would never end.
+/// of its `peers` faulted, so waiting for it would never end.
 /// On core 0 this is also where a Ctrl-C typed during the job is noticed.
-pub fn stop_requested(core: usize, peers: u64) -> bool {
+pub fn stop_requested(core: usize, peers: CoreSet) -> bool {
     if core == 0 && input::take_interrupt() {
         CORES[0].abort.store(true, Ordering::Relaxed);
     }
     // Acquire pairs with the Release store in request_abort.
     let asked = CORES[core].abort.load(Ordering::Acquire);
     asked
-        || (0..count()).any(|other| peers & (1 << other) != 0 && state(other) == CoreState::Faulted)
+        || peers
+            .iter()
+            .any(|other| other < count() && state(other) == CoreState::Faulted)
 }
 
 /// A fault that parked a core, for `cores`.
@@ -133,8 +138,9 @@ struct Core {
     finished: AtomicU64,
     /// Set by the shell (Release) to ask the job to stop; read by the job.
     abort: AtomicBool,
-    /// The current job's peer cores (bit mask); written by the shell core
-    /// before publishing the mailbox, read by the job (ordered by it).
+    /// The current job's peer cores (`CoreSet::bits`); written by the
+    /// shell core before publishing the mailbox, read by the job (ordered
+    /// by the mailbox's Release/Acquire pair, hence Relaxed).
     peers: AtomicU64,
     /// Stacks, mapped once at boot by the boot core.
     stacks: Once<(GuardedStack, GuardedStack)>,
@@ -332,7 +338,7 @@ extern "C" fn job_loop(core: usize) -> ! {
         let work = unsafe { Box::from_raw(job.as_ptr()) };
         work(&JobContext {
             core,
-            peers: slot.peers.load(Ordering::Relaxed),
+            peers: CoreSet::from_bits(slot.peers.load(Ordering::Relaxed)),
         });
         // `finished` first: once the core is Idle the shell may submit again
         // and compute the next ticket from `finished`, which must already
@@ -349,24 +355,25 @@ pub extern "C" fn park_faulted(_core: usize) -> ! {
     cpu::halt_forever()
 }
 
-/// The cores of the demo the shell is waiting for now (bit mask), set and
-/// cleared by the shell core around each foreground demo.
+/// The cores of the demo the shell is waiting for now (`CoreSet::bits`),
+/// set and cleared by the shell core around each foreground demo. Relaxed:
+/// only the shell core writes and reads it (its fault handler included).
 static FOREGROUND: AtomicU64 = AtomicU64::new(0);
 
-/// Records the cores of the foreground demo (0: none).
-pub fn set_foreground(cores: u64) {
-    FOREGROUND.store(cores, Ordering::Relaxed);
+/// Records the cores of the foreground demo (empty: none).
+pub fn set_foreground(cores: CoreSet) {
+    FOREGROUND.store(cores.bits(), Ordering::Relaxed);
 }
 
 /// Asks the cores running a job to stop: with `only_foreground`, just those
 /// of the demo the shell waits for (after core 0 faulted in the middle of
 /// it); otherwise every one (Ctrl-C at the prompt stops background jobs).
 /// Returns the cores asked.
-pub fn abort_running(only_foreground: bool) -> shell::CoreSet {
-    let foreground = FOREGROUND.load(Ordering::Relaxed);
-    let mut asked = shell::CoreSet::default();
+pub fn abort_running(only_foreground: bool) -> CoreSet {
+    let foreground = CoreSet::from_bits(FOREGROUND.load(Ordering::Relaxed));
+    let mut asked = CoreSet::default();
     for core in (1..count()).filter(|&core| state(core) == CoreState::Running) {
-        if !only_foreground || foreground & (1 << core) != 0 {
+        if !only_foreground || foreground.contains(core) {
             request_abort(core);
             asked = asked.with(core);
         }
@@ -430,12 +437,12 @@ impl Ticket {
     }
 }
 
-/// Hands `work` to `core` (not core 0) and wakes it; `peers` (bit mask) are
-/// the other cores of the same demo.
+/// Hands `work` to `core` (not core 0) and wakes it; `peers` are the other
+/// cores of the same demo.
 pub fn submit(
     core: usize,
     name: &'static str,
-    peers: u64,
+    peers: CoreSet,
     work: Work,
 ) -> Result<Ticket, SubmitError> {
     if core >= count() {
@@ -459,7 +466,7 @@ pub fn submit(
     *slot.job_name.lock() = name;
     slot.job_started.store(time::now(), Ordering::Relaxed);
     slot.abort.store(false, Ordering::Relaxed);
-    slot.peers.store(peers, Ordering::Relaxed);
+    slot.peers.store(peers.bits(), Ordering::Relaxed);
     let finished_count = slot.finished.load(Ordering::Relaxed) + 1;
     let job = Box::into_raw(Box::new(work));
     // Release pairs with the Acquire swap in job_loop.

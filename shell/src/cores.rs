@@ -75,6 +75,14 @@ impl CoreSet {
         }
     }
 
+    /// This set without `core` (the same set if `core` is not in it).
+    #[must_use]
+    pub fn without(self, core: usize) -> Self {
+        Self {
+            bits: self.bits & !(1u64.checked_shl(core as u32).unwrap_or(0)),
+        }
+    }
+
     /// Whether `core` is in the set.
     pub fn contains(self, core: usize) -> bool {
         core < MAX_CORES && self.bits & 1 << core != 0

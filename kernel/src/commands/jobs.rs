@@ -50,8 +50,7 @@ pub fn run_on(
     let start = time::now();
     let mut tickets = alloc::vec::Vec::with_capacity(set.len());
     for core in set.iter().filter(|&core| core != 0) {
-        let peers = set.bits() & !(1 << core);
-        let ticket: Ticket = cores::submit(core, name, peers, work(core))
+        let ticket: Ticket = cores::submit(core, name, set.without(core), work(core))
             .map_err(|why| Error::invalid(format!("core {core} is {why}")))?;
         tickets.push(ticket);
     }
@@ -63,15 +62,15 @@ pub fn run_on(
         );
         return Ok(None);
     }
-    cores::set_foreground(set.bits());
+    cores::set_foreground(set);
     if set.contains(0) {
-        work(0)(&JobContext::on_shell_core(set.bits() & !1));
+        work(0)(&JobContext::on_shell_core(set.without(0)));
         if cores::abort_requested(0) {
             tickets.iter().for_each(|t| cores::request_abort(t.core())); // Ctrl-C reached core 0 first
         }
     }
     let outcome = cores::wait(&tickets, cores::abort_requested(0) && set.contains(0));
-    cores::set_foreground(0);
+    cores::set_foreground(CoreSet::default());
     let elapsed = time::now() - start;
     for ticket in &tickets {
         if cores::state(ticket.core()) == CoreState::Faulted {
@@ -94,11 +93,10 @@ pub fn run_on(
 /// still in its rings, so the next demo starts clean; says how many.
 fn drain_after_abort(set: CoreSet, out: &mut dyn Write) {
     let able = |core: usize| core == 0 || cores::state(core) == CoreState::Idle; // not faulted
-    let cores = CoreSet::from_bits(
-        set.iter()
-            .filter(|&core| able(core))
-            .fold(0, |bits, core| bits | 1 << core),
-    );
+    let cores = set
+        .iter()
+        .filter(|&core| !able(core))
+        .fold(set, CoreSet::without);
     let found = Arc::new(spin::Mutex::new((0usize, 0usize)));
     let work = |_core: usize| -> Work {
         let found = Arc::clone(&found);

@@ -44,7 +44,7 @@ fn ping_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Res
     let cores = cores::count();
     let src = shell::parse_core(args.positional("src")?, cores)?;
     let destinations = match CoreOrAll::parse(args.positional("dst")?, cores)? {
-        CoreOrAll::All => CoreSet::from_bits(CoreSet::all(cores).bits() & !(1 << src)),
+        CoreOrAll::All => CoreSet::all(cores).without(src),
         CoreOrAll::Core(dst) if dst == src => {
             return Err(Error::invalid(alloc::format!(
                 "src and dst are both core {src}: a core has no queue to itself"

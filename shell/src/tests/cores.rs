@@ -93,6 +93,8 @@ fn set_operations() {
     assert!(CoreSet::default().is_empty());
     assert_eq!(CoreSet::from_bits(set.bits()), set);
     assert_eq!(CoreSet::all(3).bits(), 0b111);
+    assert_eq!(set.without(1), CoreSet::default().with(5));
+    assert_eq!(set.without(2).without(MAX_CORES), set);
 }
 
 #[test]
