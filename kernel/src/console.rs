@@ -34,6 +34,7 @@ pub fn init() {
 /// from inside a fault that struck mid-line.
 pub fn locked<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
     hold(|console| {
+        // Relaxed: PROMPT_SHOWN and PROMPT_INTERRUPTED are used under the console lock.
         if PROMPT_SHOWN.swap(false, Ordering::Relaxed) {
             console.write_bytes(b"\r\x1b[K"); // output arrives while the prompt waits
             PROMPT_INTERRUPTED.store(true, Ordering::Relaxed);
@@ -60,7 +61,7 @@ pub fn hold<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
         }
         let result = f(&mut Locked(()));
         if !nested {
-            OWNER.store(NO_OWNER, Ordering::Release);
+            OWNER.store(NO_OWNER, Ordering::Release); // Acquire: the next holder's CAS
         }
         result
     })
@@ -79,8 +80,9 @@ pub fn set_prompt_shown(shown: bool) {
 
 /// Whether other output cleared the prompt line since the shell last
 /// asked; the shell then draws its prompt and line again.
+#[must_use = "the flag is reset: redraw the prompt when it was set"]
 pub fn take_prompt_interrupted() -> bool {
-    PROMPT_INTERRUPTED.swap(false, Ordering::Relaxed)
+    PROMPT_INTERRUPTED.swap(false, Ordering::Relaxed) // ordered by the console lock
 }
 
 /// Whether other output cleared the prompt line (without resetting it).
@@ -91,6 +93,7 @@ pub fn prompt_interrupted() -> bool {
 /// Frees the console if the calling core holds it: for a core that is being
 /// restarted after a fault and will never reach its unlock.
 pub fn release_if_held() {
+    // Release, as an unlock: pairs with the next holder's Acquire CAS in `hold`.
     let _ = OWNER.compare_exchange(
         cpu::core_index(),
         NO_OWNER,

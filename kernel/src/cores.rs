@@ -188,6 +188,8 @@ pub fn count() -> usize {
 
 /// A core's state now.
 pub fn state(core: usize) -> CoreState {
+    // Acquire pairs with the Release stores of `state` (ap_entry, job_loop,
+    // mark_faulted, enter_boot_core_stack) and the claim in `submit`.
     CoreState::from_u8(CORES[core].state.load(Ordering::Acquire))
 }
 
@@ -281,7 +283,7 @@ pub fn enter_boot_core_stack(next: extern "C" fn(usize) -> !) -> ! {
     CORES[0].apic_id.store(apic::id(), Ordering::Relaxed);
     CORES[0]
         .state
-        .store(CoreState::Shell as u8, Ordering::Release);
+        .store(CoreState::Shell as u8, Ordering::Release); // Acquire: `state`
     cpu::run_on_stack(stack_top(0), next, 0)
 }
 
@@ -344,7 +346,7 @@ extern "C" fn job_loop(core: usize) -> ! {
         // and compute the next ticket from `finished`, which must already
         // count this job (else the new ticket would look done at once).
         slot.finished.fetch_add(1, Ordering::Release); // Acquire: Ticket::is_done
-        slot.state.store(CoreState::Idle as u8, Ordering::Release);
+        slot.state.store(CoreState::Idle as u8, Ordering::Release); // Acquire: submit's claim
         apic::send_ipi(apic_id(0), WAKE_VECTOR);
     }
 }
@@ -369,6 +371,7 @@ pub fn set_foreground(cores: CoreSet) {
 /// of the demo the shell waits for (after core 0 faulted in the middle of
 /// it); otherwise every one (Ctrl-C at the prompt stops background jobs).
 /// Returns the cores asked.
+#[must_use = "say which cores were asked to stop"]
 pub fn abort_running(only_foreground: bool) -> CoreSet {
     let foreground = CoreSet::from_bits(FOREGROUND.load(Ordering::Relaxed));
     let mut asked = CoreSet::default();
@@ -384,6 +387,8 @@ pub fn abort_running(only_foreground: bool) -> CoreSet {
 /// Marks the calling core faulted (never for core 0, which restarts instead).
 pub fn mark_faulted(core: usize, record: FaultRecord) {
     CORES[core].fault.call_once(|| record);
+    // Release: a reader that sees Faulted (Acquire in `state`) also sees
+    // the fault record set just before.
     CORES[core]
         .state
         .store(CoreState::Faulted as u8, Ordering::Release);
@@ -419,8 +424,9 @@ impl core::fmt::Display for SubmitError {
     }
 }
 
-/// A submitted job, to wait for.
+/// A submitted job, to wait for (dropped unwaited, nobody notices its end).
 #[derive(Debug, Clone, Copy)]
+#[must_use = "wait for the job (cores::wait) or say why not"]
 pub struct Ticket {
     core: usize,
     finished_count: u64,
@@ -433,6 +439,8 @@ impl Ticket {
     }
 
     fn is_done(&self) -> bool {
+        // Acquire pairs with job_loop's Release fetch_add: the job's effects
+        // are visible once it counts as done.
         CORES[self.core].finished.load(Ordering::Acquire) >= self.finished_count
     }
 }
@@ -449,6 +457,8 @@ pub fn submit(
         return Err(SubmitError::NoSuchCore { count: count() });
     }
     let slot = &CORES[core];
+    // Acquire pairs with job_loop's Release store of Idle: the core's last
+    // job (and its `finished` count) is over before we reuse the slot.
     let claimed = slot.state.compare_exchange(
         CoreState::Idle as u8,
         CoreState::Running as u8,
@@ -485,11 +495,12 @@ pub fn request_abort(core: usize) {
 
 /// Whether the job on `core` was asked to stop.
 pub fn abort_requested(core: usize) -> bool {
-    CORES[core].abort.load(Ordering::Acquire)
+    CORES[core].abort.load(Ordering::Acquire) // Release: request_abort
 }
 
 /// How waiting for jobs ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use = "an abandoned wait leaves jobs running"]
 pub enum WaitOutcome {
     /// Every job finished (possibly early, after Ctrl-C asked them to stop).
     Finished {

@@ -54,7 +54,7 @@ pub fn init(log: &mut dyn Write) {
             let (cols, rows) = (fbcon.terminal.cols(), fbcon.terminal.rows());
             let (address, lines) = (fbcon.screen.vga.function().address, fbcon.screen.fb.lines);
             *FBCON.lock() = Some(fbcon);
-            PRESENT.store(true, Ordering::Release);
+            PRESENT.store(true, Ordering::Release); // Acquire: is_present
             let _ = writeln!(
                 log,
                 "display: {}x{} 32 bpp on the VGA at {address}: {cols}x{rows} text console \
@@ -101,7 +101,7 @@ impl FbConsole {
 
 /// Whether there is a framebuffer console.
 pub fn is_present() -> bool {
-    PRESENT.load(Ordering::Acquire)
+    PRESENT.load(Ordering::Acquire) // Release: init, after FBCON is set
 }
 
 /// Runs `f` on the console unless there is none or the screen is busy (a

@@ -72,8 +72,9 @@ pub fn has_input() -> bool {
 }
 
 /// Bytes dropped since the last call (the shell reports them).
+#[must_use = "the count is reset: report it"]
 pub fn take_dropped() -> usize {
-    DROPPED.swap(0, Ordering::Relaxed)
+    DROPPED.swap(0, Ordering::Relaxed) // a count only: nothing is published with it
 }
 
 impl Queue {
@@ -97,6 +98,7 @@ pub fn has_interrupt() -> bool {
 
 /// Takes the oldest queued Ctrl-C, if any, leaving the other bytes typed
 /// ahead in place: how a running command sees an interrupt.
+#[must_use = "the Ctrl-C is taken out of the queue: act on it"]
 pub fn take_interrupt() -> bool {
     cpu::without_interrupts(|| {
         let mut queue = QUEUE.lock();

@@ -47,6 +47,9 @@ impl<const N: usize> FrameRing<N> {
 
     /// Bytes waiting for the consumer (a snapshot).
     pub fn len(&self) -> usize {
+        // Acquire pairs with the consumer's Release store of `tail` in
+        // `pop_into`, and the next with the producer's Release store of
+        // `head` in `push`; tail first, so head - tail cannot underflow.
         let tail = self.tail.load(Ordering::Acquire);
         (self.head.load(Ordering::Acquire) - tail) as usize
     }

@@ -67,7 +67,7 @@ static STARTED: AtomicBool = AtomicBool::new(false);
 pub extern "C" fn run_shell(_: usize) -> ! {
     let mut shell = Shell::new(PROMPT, COMMANDS);
     let mut out = Console;
-    let restarted = STARTED.swap(true, Ordering::Relaxed);
+    let restarted = STARTED.swap(true, Ordering::Relaxed); // the shell core only
     if restarted {
         let _ = writeln!(out, "shell restarted (history cleared)");
     } else {

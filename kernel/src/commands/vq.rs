@@ -143,9 +143,8 @@ fn watch(src: usize, dst: usize, out: &mut dyn Write) -> Result<(), Error> {
             out,
             "\x1b[Kwatching queue Core[{src}]->Core[{dst}]; Ctrl-C stops\x1b[J"
         )?;
-        if time::wait_until(REFRESH_US, input::has_interrupt) {
-            input::take_interrupt();
-            return Ok(());
+        if time::wait_until(REFRESH_US, input::has_interrupt) && input::take_interrupt() {
+            return Ok(()); // the Ctrl-C that stops the watch is used up
         }
     }
 }

@@ -67,6 +67,7 @@ pub fn turn_on(filter: Option<&str>) -> Result<(), alloc::string::String> {
         TICK_VECTOR,
         TICKS_PER_MS.load(Ordering::Relaxed) * DRAIN_EVERY_MS,
     );
+    // Relaxed: only the shell core turns tracing on; the swap just makes it once.
     if !INSTALLED.swap(true, Ordering::Relaxed) {
         let dispatch = tracing_core::Dispatch::new(KernelSubscriber);
         tracing_core::dispatcher::set_global_default(dispatch)

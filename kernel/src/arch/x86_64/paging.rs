@@ -83,6 +83,7 @@ impl GuardedStack {
 
 /// Maps a new stack of `bytes` (rounded up to pages) below a guard page.
 /// Frames come from the heap; the stack lives as long as the kernel.
+#[must_use = "the stack is mapped for good: dropping it leaks the mapping"]
 pub fn map_guarded_stack(bytes: usize) -> GuardedStack {
     let pages = (bytes as u64).div_ceil(PAGE_SIZE);
     let mut guard = MAPPER.lock();

@@ -139,6 +139,7 @@ pub fn reset_cores(apic_ids: impl Iterator<Item = u32>) {
 /// Starts the core with `apic_id` (already reset by `reset_cores`) running
 /// `entry(arg)` on `stack_top`. `is_up` tells when it has checked in; gives
 /// up after `timeout_us`. One core at a time: they share the parameter block.
+#[must_use = "a core that did not start must be reported"]
 pub fn start_core(
     apic_id: u32,
     stack_top: VirtAddr,
