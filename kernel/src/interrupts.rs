@@ -21,7 +21,7 @@ fn on_stray_interrupt(vector: u8) {
 }
 
 /// Installs the handlers and routes COM1 to the boot core. Without an I/O
-/// APIC, the shell polls COM1 instead (`input::poll_if_unrouted`).
+/// APIC, the waiting shell polls COM1 instead (`idle::wait_until`).
 pub fn init(platform: &Platform) {
     trap::register_stray_irq_handler(on_stray_interrupt);
     trap::register_irq(SERIAL_VECTOR, on_serial_input);
