@@ -37,6 +37,8 @@
 extern crate alloc;
 
 mod algorithm;
+#[cfg(feature = "bus")]
+mod bus_port;
 mod collective;
 mod comm;
 mod datatype;
@@ -55,6 +57,8 @@ mod transport;
 mod wire;
 
 pub use crate::algorithm::Algorithm;
+#[cfg(feature = "bus")]
+pub use crate::bus_port::BusPort;
 pub use crate::comm::{Comm, EXPLICIT_CONTEXTS, WORLD_CONTEXT};
 pub use crate::datatype::{Datatype, Type, UnknownName, Value};
 pub use crate::engine::{AbortCheck, Mpi};
