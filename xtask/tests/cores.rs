@@ -55,6 +55,28 @@ fn ctrl_c_stops_a_running_job_and_the_cores_go_idle() {
     );
 }
 
+#[test]
+fn ctrl_c_typed_ahead_drops_the_line_before_it_and_keeps_the_one_after() {
+    let mut machine = Machine::boot(Config::smp(2));
+    machine.send("spin 1 60000\r");
+    machine
+        .expect("spin 1 60000\n", Duration::from_secs(10))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.send("echo before\x03echo after\r");
+    let out = machine
+        .expect("\nafter\n", Duration::from_secs(10))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    assert!(out.contains("stopped by Ctrl-C after"), "{out}");
+    assert!(
+        !out.contains("beforeecho"),
+        "the text before Ctrl-C ran:\n{out}"
+    );
+    assert!(
+        !out.contains("\nbefore\n"),
+        "the text before Ctrl-C ran:\n{out}"
+    );
+}
+
 /// Runs `fault <core> <kind>` and returns its output.
 fn fault(machine: &mut Machine, core: usize, kind: &str) -> String {
     machine.run(&format!("fault {core} {kind}"))
