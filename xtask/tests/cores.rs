@@ -100,7 +100,10 @@ fn a_page_fault_on_a_job_core_is_reported_and_parks_the_core() {
         cores.contains("core 1: apic 1, faulted (page fault at rip 0x"),
         "{cores}"
     );
-    assert!(cores.ends_with("2 cores online\n"), "{cores}");
+    assert!(
+        cores.ends_with("2 cores online, 1 of them faulted\n"),
+        "{cores}"
+    );
     let refused = machine.run("spin 1 10");
     assert!(refused.starts_with("error: core 1 is faulted"), "{refused}");
 }
