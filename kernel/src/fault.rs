@@ -5,7 +5,7 @@
 use core::fmt::{self, Write};
 
 use crate::cores::{self, FaultRecord};
-use crate::{console, shell_main};
+use crate::{console, shell_main, symbols};
 
 const BREAKPOINT: u8 = 3;
 
@@ -53,11 +53,15 @@ pub fn report(e: &Exception, details: impl FnOnce(&mut dyn Write) -> fmt::Result
 }
 
 fn write_report(out: &mut dyn Write, e: &Exception) -> fmt::Result {
-    writeln!(
+    write!(
         out,
         "\nEXCEPTION on core {}: {} ({}, vector {}), error code {:#x}, rip {:#x}",
         e.core, e.name, e.mnemonic, e.vector, e.error_code, e.rip
     )?;
+    match symbols::lookup(e.rip) {
+        Some((function, offset)) => writeln!(out, " in {function} +{offset:#x}")?,
+        None => writeln!(out)?,
+    }
     if let Some(job) = cores::current_job(e.core) {
         writeln!(out, "    while running job '{}'", job.0)?;
     }

@@ -114,6 +114,9 @@ pub fn has_interrupt() -> bool {
 pub fn take_interrupt() -> bool {
     cpu::without_interrupts(|| {
         let mut queue = QUEUE.lock();
-        queue.position(CTRL_C).map(|at| queue.discard(at + 1)).is_some()
+        queue
+            .position(CTRL_C)
+            .map(|at| queue.discard(at + 1))
+            .is_some()
     })
 }

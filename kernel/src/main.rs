@@ -23,6 +23,7 @@ mod mpi_context;
 mod panic;
 mod pci;
 mod platform;
+mod symbols;
 mod time;
 mod trace;
 mod virtio_bus;

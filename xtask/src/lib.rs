@@ -10,4 +10,5 @@ pub mod kernel;
 pub mod monitor;
 pub mod qemu;
 pub mod setup;
+pub mod symbols;
 pub mod workspace;
