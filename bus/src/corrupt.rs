@@ -76,6 +76,9 @@ impl Bus {
             Corruption::LenMismatch if before.len > HEADER_LEN as u32 => after.len = before.len - 1,
             Corruption::LenMismatch => after.len = before.len + 1,
         }
+        if after == before {
+            return Err(CorruptError::AlreadyDamaged);
+        }
         id.store(after.id, Relaxed);
         len.store(after.len, Relaxed);
         Ok(CorruptedEntry { pos, before, after })

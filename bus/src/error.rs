@@ -212,6 +212,9 @@ pub enum CorruptError {
     /// This corruption cannot be made on this queue (a one-entry queue has no
     /// other posted id to swap in).
     NotPossible,
+    /// The entry already holds the damaged value (corrupted before), so
+    /// writing it again would change nothing.
+    AlreadyDamaged,
 }
 
 impl fmt::Display for ConfigError {
@@ -329,6 +332,12 @@ impl fmt::Display for CorruptError {
             Self::NoSuchQueue { src, dst } => write!(f, "no queue {src}->{dst}"),
             Self::NothingToCorrupt => write!(f, "no unread used entry to corrupt"),
             Self::NotPossible => write!(f, "that corruption is not possible on this queue"),
+            Self::AlreadyDamaged => {
+                write!(
+                    f,
+                    "the oldest unread entry already holds that damage; nothing changed"
+                )
+            }
         }
     }
 }

@@ -105,6 +105,18 @@ fn nothing_to_corrupt() {
     );
 }
 
+#[test]
+fn damaging_an_entry_twice_the_same_way_is_reported_as_a_no_op() {
+    let bus = bus();
+    bus.endpoint(0).unwrap().send(1, b"x").unwrap();
+    let first = bus.corrupt_used(0, 1, Corruption::IdOutOfRange).unwrap();
+    assert_ne!(first.before, first.after);
+    assert_eq!(
+        bus.corrupt_used(0, 1, Corruption::IdOutOfRange),
+        Err(CorruptError::AlreadyDamaged)
+    );
+}
+
 /// A third thread corrupts entries at random while traffic flows. The
 /// receiver may see `Corrupt` (and lose messages), but every message it is
 /// handed is intact and in order, and once the corruption stops all flows.

@@ -7,7 +7,7 @@ use core::fmt::{self, Write};
 use crate::arch::exception::{Exception, FaultAction};
 use crate::arch::vectors::BREAKPOINT;
 use crate::cores::{self, FaultRecord};
-use crate::{commands, console, core_bus, fbcon, trace};
+use crate::{commands, console, core_bus, fbcon, symbols, trace};
 
 /// The exception policy `arch::exception` calls (registered at boot):
 /// report, then decide how the faulting core goes on.
@@ -23,12 +23,15 @@ fn report(e: &Exception<'_>) {
     });
 }
 
-fn write_report(out: &mut dyn Write, e: &Exception<'_>) -> fmt::Result {
-    writeln!(
+use crate::{commands, console, core_bus, fbcon, symbols, trace};
         out,
         "\nEXCEPTION on core {}: {} ({}, vector {}), error code {:#x}, rip {:#x}",
         e.core, e.name, e.mnemonic, e.vector, e.error_code, e.rip
     )?;
+    match symbols::lookup(e.rip) {
+        Some((function, offset)) => writeln!(out, " in {function} +{offset:#x}")?,
+        None => writeln!(out)?,
+    }
     if let Some(job) = cores::current_job(e.core) {
         writeln!(out, "    while running job '{}'", job.0)?;
     }

@@ -82,12 +82,10 @@ impl Queue {
         (0..self.len).find(|&i| self.bytes[(self.head + i) % CAPACITY] == byte)
     }
 
-    /// Removes the byte `at` positions from the head, keeping the order of the rest.
-    fn remove(&mut self, at: usize) {
-        for i in at..self.len - 1 {
-            self.bytes[(self.head + i) % CAPACITY] = self.bytes[(self.head + i + 1) % CAPACITY];
-        }
-        self.len -= 1;
+    /// Drops the oldest `count` bytes.
+    fn discard(&mut self, count: usize) {
+        self.head = (self.head + count) % CAPACITY;
+        self.len -= count;
     }
 }
 
@@ -96,12 +94,16 @@ pub fn has_interrupt() -> bool {
     cpu::without_interrupts(|| QUEUE.lock().position(CTRL_C).is_some())
 }
 
-/// Takes the oldest queued Ctrl-C, if any, leaving the other bytes typed
-/// ahead in place: how a running command sees an interrupt.
+/// Takes the oldest queued Ctrl-C, if any: how a running command sees an
+/// interrupt. What was typed ahead before it goes with it, as a terminal's
+/// interrupt flushes the line being typed; what was typed after it stays.
 #[must_use = "the Ctrl-C is taken out of the queue: act on it"]
 pub fn take_interrupt() -> bool {
     cpu::without_interrupts(|| {
         let mut queue = QUEUE.lock();
-        queue.position(CTRL_C).map(|at| queue.remove(at)).is_some()
+        queue
+            .position(CTRL_C)
+            .map(|at| queue.discard(at + 1))
+            .is_some()
     })
 }

@@ -26,6 +26,7 @@ mod panic;
 mod pci;
 mod platform;
 mod status;
+mod symbols;
 mod time;
 mod trace;
 

@@ -178,3 +178,28 @@ fn demo_errors_reach_every_rank() {
     }
     assert_eq!("allgather".parse::<Collective>(), Ok(Collective::Allgather));
 }
+
+/// A tree combines in another order than the linear left fold, and for
+/// floats that rounds differently: 15! in f32 is 1307674400000 by the tree
+/// on cores 1-15 and 1307674300000 by the fold. Both are right for their
+/// order; the demo must not call the tree's answer a failure.
+#[test]
+fn a_float_product_in_the_trees_order_is_not_called_wrong() {
+    let members: Vec<usize> = (1..16).collect();
+    for (ty, algo) in [(Type::F32, Algorithm::Tree), (Type::F64, Algorithm::Tree)] {
+        let spec = Spec {
+            len: 1,
+            op: Op::Prod,
+            ty,
+            root: 1,
+            algo,
+        };
+        let out = run(16, &members, Collective::Reduce, spec);
+        let root = out[1].unwrap().unwrap();
+        assert!(
+            matches!(root.verdict, Verdict::Success { .. }),
+            "{ty:?} {algo}: {:?}",
+            root.verdict
+        );
+    }
+}

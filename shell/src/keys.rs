@@ -188,8 +188,9 @@ impl Decoder {
             }
             b'O' => self.state = State::Ss3,
             0x1b => self.state = State::Escape,
-            // ESC plus a printable byte (Alt+key): a sequence we do not use.
-            b' '..=b'~' => {}
+            // Anything else ends a lone ESC, which means nothing here, and is
+            // a key of its own: a stray ESC before `cores` must not eat the
+            // `c` (Alt+key, ESC plus a printable byte, is not used).
             _ => return [None, self.ground(byte)],
         }
         [None, None]

@@ -1,12 +1,13 @@
 //! Building the kernel ELF: the one build function that `cargo xtask build`,
-//! `run`, `bench` and the test harness all call. No set-up here (see `setup`).
+//! `run`, `bench` and the test harness all call; it also fills the kernel's
+//! own symbol table (`symbols`). No set-up here (see `setup`).
 
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{cmd, workspace};
+use crate::{cmd, symbols, workspace};
 
 /// The rustup target the kernel is built for.
 pub const TARGET: &str = "x86_64-unknown-none";
@@ -55,6 +56,7 @@ pub fn build(profile: Profile) -> Result<PathBuf> {
             elf.display()
         );
     }
+    symbols::fill(&elf)?;
     Ok(elf)
 }
 
@@ -82,6 +84,7 @@ pub fn build_with_features(profile: Profile, features: &[&str]) -> Result<PathBu
     }
     cmd::run(&mut cargo)?;
     let built = dir.join(TARGET).join(profile.dir()).join("kernel");
+    symbols::fill(&built)?;
     let copy = dir.join("elf").join(features.join("+")).join("kernel");
     let partial = copy.with_extension("partial");
     std::fs::create_dir_all(copy.parent().expect("the copy has a directory"))?;

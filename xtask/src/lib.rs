@@ -11,4 +11,5 @@ pub mod module_graph;
 pub mod monitor;
 pub mod qemu;
 pub mod setup;
+pub mod symbols;
 pub mod workspace;

@@ -42,6 +42,33 @@ pub fn ensure_mpich() -> Result<()> {
     ensure_program("mpicc", "mpich")
 }
 
+/// Python modules the tests use: Perfetto's published trace schema
+/// (`perfetto_trace_pb2`, in the `perfetto` wheel) to check the viewer's
+/// export against Perfetto itself, and the `protobuf` runtime it needs.
+const TEST_PYTHON_MODULES: &str =
+    "import google.protobuf.unknown_fields, perfetto.protos.perfetto.trace.perfetto_trace_pb2";
+
+/// What `cargo xtask test` needs beyond [`ensure`]: the Python modules of
+/// [`TEST_PYTHON_MODULES`], installed with pip when missing.
+pub fn ensure_test_tools() -> Result<()> {
+    ensure()?;
+    let present = Command::new("python3")
+        .args(["-c", TEST_PYTHON_MODULES])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if present {
+        return Ok(());
+    }
+    cmd::run(Command::new("python3").args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "perfetto",
+        "protobuf>=4.22",
+    ]))
+}
+
 /// Makes sure `program` is on PATH, installing Debian `package` as root.
 fn ensure_program(program: &str, package: &str) -> Result<()> {
     if find_on_path(program).is_some() {

@@ -70,7 +70,9 @@ impl Test {
     /// prints the summary.
     pub fn run(self) -> Result<ExitCode> {
         let total = 3 + EXTRA_SUITES.len();
-        let mut steps = vec![timed(1, total, "set-up", || setup::ensure().map(|()| None))];
+        let mut steps = vec![timed(1, total, "set-up", || {
+            setup::ensure_test_tools().map(|()| None)
+        })];
         if steps[0].outcome == Outcome::Passed {
             steps.push(timed(2, total, "kernel build", || {
                 kernel::build(kernel::Profile::Release).map(|_| None)

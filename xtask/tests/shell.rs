@@ -107,6 +107,17 @@ fn help_describes_each_command() {
     }
     let out = machine.run("help nosuch");
     assert!(out.starts_with("error: "), "`help nosuch`:\n{out}");
+    let listing = machine.run("help");
+    let vq = listing
+        .lines()
+        .find(|l| l.trim_start().starts_with("vq "))
+        .unwrap_or_default();
+    for sub in ["list", "dump", "watch", "stats", "send", "recv", "corrupt"] {
+        assert!(
+            vq.contains(sub),
+            "`help` leaves `vq {sub}` out of its summary:\n{vq}"
+        );
+    }
 }
 
 #[test]

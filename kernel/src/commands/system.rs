@@ -18,7 +18,7 @@ pub const CORES: Command<Kernel> = Command {
     summary: "list the cores with their APIC ids and states",
     usage: "cores",
     help: "Prints one line per core: its index, its local APIC id and what it is doing \
-           (shell, idle, running a job, faulted, offline), then how many cores are online.",
+           (shell, idle, running a job, faulted, offline), then how many cores are online and how many of those are faulted.",
     example: "cores",
     run: cores_command,
 };
@@ -47,7 +47,14 @@ fn cores_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Re
             CoreState::Offline => writeln!(out, "offline (did not start)"),
         };
     }
-    let _ = writeln!(out, "{} cores online", cores::online_count());
+    let _ = write!(out, "{} cores online", cores::online_count());
+    let faulted = (0..cores::count())
+        .filter(|&core| cores::state(core) == CoreState::Faulted)
+        .count();
+    let _ = match faulted {
+        0 => writeln!(out),
+        _ => writeln!(out, ", {faulted} of them faulted"),
+    };
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use crate::{core_bus, input, time};
 /// `vq <list|dump|watch|stats|corrupt> ...`.
 pub const VQ: Command<Kernel> = Command {
     name: "vq",
-    summary: "inspect the VirtIOBus virtqueues (list, dump, watch, stats, corrupt)",
+    summary: "inspect and exercise the VirtIOBus virtqueues (list, dump, watch, stats, send, recv, corrupt)",
     usage: "vq list | vq dump|watch <src> <dst> | vq stats | vq send <src> <dst> <text> | vq recv <src> <dst> | vq corrupt <src> <dst> <id|posted|len|mismatch>",
     help: "vq list: every queue. vq dump <src> <dst>: the queue carrying messages from <src> to \
            <dst>: its indices, counters, and one row per descriptor with its state (posted, \

@@ -125,7 +125,6 @@ fn unknown_escape_sequences_are_consumed_whole() {
         b"\x1b[?1;2c",
         b"\x1bOP",
         b"\x1bO5Q",
-        b"\x1bx",
         b"\x1b\x1b[Q",
     ] {
         assert_eq!(keys(input), [], "input {input:?}");
@@ -137,6 +136,15 @@ fn unknown_escape_sequences_are_consumed_whole() {
             "input {input:?} then k"
         );
     }
+}
+
+#[test]
+fn a_lone_escape_keeps_the_text_after_it() {
+    assert_eq!(
+        keys(b"\x1bcores"),
+        b"cores".map(Key::Insert),
+        "ESC then a printable byte is that byte"
+    );
 }
 
 #[test]

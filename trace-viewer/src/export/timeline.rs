@@ -190,7 +190,10 @@ impl Builder {
         let before = ring.in_flight();
         ring.apply(&ev.op);
         let after = ring.in_flight();
-        if before != after || self.t.queues.insert(ev.queue) {
+        // Insert first: `||` must not skip declaring a queue whose first
+        // event already moves its count (its counter track would be missing).
+        let first_seen = self.t.queues.insert(ev.queue);
+        if before != after || first_seen {
             let mark = Mark::Counter {
                 queue: ev.queue,
                 value: after.into(),

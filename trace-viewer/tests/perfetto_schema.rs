@@ -1,0 +1,128 @@
+//! The Perfetto export checked against Perfetto's own published schema
+//! (`perfetto_trace_pb2` from the `perfetto` Python package, which
+//! `cargo xtask test` installs), not only against the viewer's prost copy.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use trace_viewer::export::{Format, Timeline, render};
+use trace_viewer::item::{Item, decode_all};
+use trace_viewer::synth;
+use trace_wire::Record;
+
+/// Runs the schema check on `bytes`; returns its output, or panics with it.
+fn check_with_perfettos_schema(name: &str, bytes: &[u8]) -> String {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let file = dir.join(format!("{name}.perfetto-trace"));
+    std::fs::write(&file, bytes).expect("write the export");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/perfetto/check_schema.py"
+    );
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(&file)
+        .output()
+        .expect("python3 runs (install it, or run `cargo xtask test`, which sets up)");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "{name}: Perfetto's schema rejects the export (if the `perfetto` module is \
+         missing: `python3 -m pip install perfetto protobuf`, or run `cargo xtask test`):\n{text}"
+    );
+    text
+}
+
+#[test]
+fn the_reduce_export_is_valid_by_perfettos_schema() {
+    let bytes = render(&Timeline::build(&common::reduce_items()), Format::Perfetto);
+    let out = check_with_perfettos_schema("reduce", &bytes);
+    assert!(out.contains("0 problems"), "{out}");
+}
+
+#[test]
+fn a_long_demo_export_is_valid_by_perfettos_schema() {
+    let records = synth::demo_trace(4, 2);
+    let items = decode_all(&synth::encode(&records).expect("encode"));
+    let bytes = render(&Timeline::build(&items), Format::Perfetto);
+    let out = check_with_perfettos_schema("demo", &bytes);
+    assert!(out.contains("0 problems"), "{out}");
+}
+
+/// The checker itself catches what it is for: a counter event pointing at a
+/// track nobody declared.
+#[test]
+fn the_checker_catches_an_undeclared_track() {
+    use prost::Message;
+    use trace_viewer::export::proto::{EventType, Trace, TracePacket, TrackEvent};
+    let stray = TracePacket {
+        timestamp: Some(1),
+        trusted_packet_sequence_id: Some(1),
+        track_event: Some(TrackEvent {
+            r#type: Some(EventType::Counter as i32),
+            track_uuid: Some(424_242),
+            counter_value: Some(1),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let bytes = Trace {
+        packet: vec![stray],
+    }
+    .encode_to_vec();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let file = dir.join("stray.perfetto-trace");
+    std::fs::write(&file, bytes).expect("write");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/perfetto/check_schema.py"
+    );
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(&file)
+        .output()
+        .expect("python3");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("event on undeclared track 424242"), "{text}");
+}
+
+/// A stream filtered to the message events (`bus.send`/`bus.publish`, as
+/// `trace on bus=info`-style filters give) shows no `bus.init`, post or
+/// fill: a queue's every event then moves its in-flight count, and its
+/// counter track must still be declared.
+#[test]
+fn a_queue_seen_only_in_publishes_has_its_counter_track_declared() {
+    let mut sim = synth::Sim::new(3);
+    let booted = sim.start_ns;
+    for i in 0..3 {
+        sim.send(1, 2, booted + 1_000 * (i + 1), 64);
+    }
+    let items = decode_all(&synth::encode(&sim.finish()).expect("encode"));
+    let hidden: Vec<u32> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Record(Record::Callsite(c))
+                if !["bus.send", "bus.publish"].contains(&c.name.as_str()) =>
+            {
+                Some(c.id)
+            }
+            _ => None,
+        })
+        .collect();
+    let shown: Vec<Item> = items
+        .into_iter()
+        .filter(
+            |item| !matches!(item, Item::Record(Record::Event(e)) if hidden.contains(&e.callsite)),
+        )
+        .collect();
+    let bytes = render(&Timeline::build(&shown), Format::Perfetto);
+    let out = check_with_perfettos_schema("publishes-only", &bytes);
+    assert!(out.contains("0 problems"), "{out}");
+}
