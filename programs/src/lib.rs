@@ -16,7 +16,19 @@ mod instance;
 mod table;
 mod transport;
 
+mod avg;
+mod deadlock;
+mod heat;
+mod histogram;
+mod matvec;
+mod pi;
+mod pingpong;
+mod ring;
+mod sort;
 mod toro_reduce;
+
+mod blocks;
+mod seeded;
 
 pub use crate::failure::Failure;
 pub use crate::instance::{Host, Instance};
