@@ -14,6 +14,8 @@ mod args;
 mod failure;
 mod instance;
 mod table;
+#[cfg(feature = "threads")]
+pub mod threads;
 mod transport;
 
 mod avg;
