@@ -287,7 +287,11 @@ fn wrong_arguments_are_usage_errors_before_any_rank_starts() {
             &["-3"],
             "N must be a whole number from 1 to 1000000, not '-3'",
         ),
-        ("histogram", &["10", "101", "1"], "BINS must be at most 100"),
+        (
+            "histogram",
+            &["10", "101", "1"],
+            "BINS must be a whole number from 1 to 100, not '101'",
+        ),
     ];
     for &(name, args, why) in cases {
         let program = find(name).unwrap();
