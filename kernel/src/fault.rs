@@ -23,7 +23,8 @@ fn report(e: &Exception<'_>) {
     });
 }
 
-use crate::{commands, console, core_bus, fbcon, symbols, trace};
+fn write_report(out: &mut dyn Write, e: &Exception<'_>) -> fmt::Result {
+    write!(
         out,
         "\nEXCEPTION on core {}: {} ({}, vector {}), error code {:#x}, rip {:#x}",
         e.core, e.name, e.mnemonic, e.vector, e.error_code, e.rip
