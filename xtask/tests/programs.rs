@@ -34,13 +34,26 @@ fn assert_summary(out: &str, name: &str, ranks: usize, cores: &str) {
         "{out}"
     );
     for rank in 0..ranks {
-        let line = format!("  rank {rank} (core ");
+        let line = format!("rank {rank} (core ");
         assert!(
             out.lines()
                 .any(|l| l.starts_with(&line) && l.contains("): sent ") && l.ends_with(" bytes")),
             "{out}"
         );
     }
+}
+
+/// Waits up to 30 s for `text`; returns the console up to it.
+fn wait_for(machine: &mut Machine, text: &str) -> String {
+    machine
+        .expect(text, Duration::from_secs(30))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()))
+}
+
+/// Types Ctrl-C and returns what came before the next prompt.
+fn ctrl_c(machine: &mut Machine) -> String {
+    machine.send("\x03");
+    wait_for(machine, "ringlab> ")
 }
 
 #[test]
@@ -175,7 +188,7 @@ fn pi_on_cores_1_to_3() {
     );
     assert_summary(&out, "pi", 3, "1-3");
     assert!(
-        out.contains("  rank 1 (core 2): sent 1 messages"),
+        out.contains("\nrank 1 (core 2): sent 1 messages"),
         "each rank sends its share to rank 0: {out}"
     );
 }
@@ -273,10 +286,7 @@ fn ctrl_c_stops_every_instance_and_the_cores_go_idle() {
         .expect("rank 3: receive from rank 0", Duration::from_secs(10))
         .unwrap_or_else(|e| machine.fail(&e.to_string()));
     std::thread::sleep(Duration::from_millis(300));
-    machine.send("\x03");
-    let out = machine
-        .expect("ringlab> ", Duration::from_secs(30))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    let out = ctrl_c(&mut machine);
     assert!(out.contains("deadlock stopped by Ctrl-C"), "{out}");
     assert_summary(&out, "deadlock", 4, "0-3");
     assert_all_idle(&mut machine, 4);
@@ -341,12 +351,7 @@ fn run_in_the_background_reports_when_it_ends() {
         out.contains("'ring' running in the background on 3 core(s)"),
         "{out}"
     );
-    let out = machine
-        .expect(
-            "ring: 3 ranks on cores 1-3, wall time ",
-            Duration::from_secs(30),
-        )
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    let out = wait_for(&mut machine, "ring: 3 ranks on cores 1-3, wall time ");
     assert!(out.contains("success! token"), "{out}");
     // The shell's line may be cut by an instance's own line: both print at once.
     let out = machine.run("run deadlock --hang-after 0 &");
@@ -362,11 +367,58 @@ fn run_in_the_background_reports_when_it_ends() {
         );
     }
     machine.send("\x03");
-    machine
-        .expect("deadlock stopped by Ctrl-C", Duration::from_secs(30))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
-    machine
-        .expect("ringlab> ", Duration::from_secs(30))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    wait_for(&mut machine, "deadlock stopped by Ctrl-C");
+    wait_for(&mut machine, "ringlab> ");
     assert_all_idle(&mut machine, 4);
+}
+
+/// Boots 3 cores, runs `deadlock` on cores 1 and 2 with `options`, and
+/// returns what it printed up to the end of its hang report.
+fn deadlock_on_1_and_2(options: &str) -> (Machine, String) {
+    let mut machine = boot(3);
+    machine.send(&format!("run deadlock --cores 1,2{options}\r"));
+    let out = wait_for(&mut machine, "hang: still waiting; Ctrl-C stops the run");
+    (machine, out)
+}
+
+#[test]
+fn a_deadlock_is_reported_with_who_waits_for_whom() {
+    let (mut machine, out) = deadlock_on_1_and_2("");
+    assert!(
+        out.contains("hang: every rank has waited 2."),
+        "after the default 2 s: {out}"
+    );
+    assert!(
+        out.contains("rank 0 (core 1) waits to receive from rank 1 with tag 9"),
+        "{out}"
+    );
+    assert!(
+        out.contains("rank 1 (core 2) waits to receive from rank 0 with tag 9"),
+        "{out}"
+    );
+    assert!(
+        out.contains("deadlock: rank 0 waits for rank 1, rank 1 waits for rank 0"),
+        "{out}"
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    let out = ctrl_c(&mut machine);
+    assert!(
+        out.contains("deadlock stopped by Ctrl-C"),
+        "kept waiting until Ctrl-C: {out}"
+    );
+    assert_all_idle(&mut machine, 3);
+}
+
+#[test]
+fn a_short_threshold_reports_sooner_and_0_never() {
+    let (mut machine, out) = deadlock_on_1_and_2(" --hang-after 0.3");
+    assert!(out.contains("hang: every rank has waited 0.3"), "{out}");
+    ctrl_c(&mut machine);
+    machine.send("run deadlock --cores 1,2 --hang-after 0\r");
+    std::thread::sleep(Duration::from_secs(4));
+    let out = ctrl_c(&mut machine);
+    assert!(
+        !out.contains("hang:"),
+        "--hang-after 0 never reports: {out}"
+    );
 }

@@ -125,9 +125,9 @@ impl Watch {
         );
         for (rank, core) in self.members.iter().enumerate() {
             if self.last_turn[rank].load(Ordering::Relaxed) == FINISHED {
-                crate::println!("  rank {rank} (core {core}) has finished");
+                crate::println!("rank {rank} (core {core}) has finished");
             } else {
-                crate::println!("  rank {rank} (core {core}) waits in an MPI call");
+                crate::println!("rank {rank} (core {core}) waits in an MPI call");
             }
         }
         crate::println!("hang: still waiting; Ctrl-C stops the run");

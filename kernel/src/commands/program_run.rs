@@ -188,7 +188,7 @@ impl Run {
         for (rank, (before, after)) in self.sent_before.iter().zip(after).enumerate() {
             writeln!(
                 out,
-                "  rank {rank} (core {}): sent {} messages, {} bytes",
+                "rank {rank} (core {}): sent {} messages, {} bytes",
                 self.members[rank],
                 after.0 - before.0,
                 after.1 - before.1
