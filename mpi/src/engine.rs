@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 use crate::error::Error;
 use crate::inbox::Inbox;
 use crate::link::Link;
+use crate::request::Posted;
 use crate::transport::{Transport, TransportError};
 use crate::wire::HEADER_LEN;
 
@@ -49,6 +50,10 @@ pub struct Mpi<T: Transport> {
     pub(crate) retired: Vec<u16>,
     /// Next context id [`Mpi::create`](crate::Mpi::create) may propose.
     pub(crate) next_agreed: u16,
+    /// Receives posted by `irecv` and not yet completed, in posting order.
+    pub(crate) posted: Vec<Posted>,
+    /// The next request's number.
+    pub(crate) next_request: u64,
     /// Asked at each idle turn of a blocking call.
     abort: Option<AbortCheck>,
 }
@@ -76,6 +81,8 @@ impl<T: Transport> Mpi<T> {
             inbox: Inbox::default(),
             retired: Vec::new(),
             next_agreed: crate::comm::AGREED_CONTEXTS.start,
+            posted: Vec::new(),
+            next_request: 0,
             abort: None,
         })
     }

@@ -37,6 +37,8 @@
 extern crate alloc;
 
 mod algorithm;
+#[cfg(feature = "bus")]
+mod bus_port;
 mod collective;
 mod comm;
 mod datatype;
@@ -49,17 +51,21 @@ mod op;
 mod outgoing;
 mod p2p;
 mod progress;
+mod request;
 mod schedule;
 mod trace;
 mod transport;
 mod wire;
 
 pub use crate::algorithm::Algorithm;
+#[cfg(feature = "bus")]
+pub use crate::bus_port::BusPort;
 pub use crate::comm::{Comm, EXPLICIT_CONTEXTS, WORLD_CONTEXT};
 pub use crate::datatype::{Datatype, Type, UnknownName, Value};
 pub use crate::engine::{AbortCheck, Mpi};
 pub use crate::error::Error;
 pub use crate::op::Op;
 pub use crate::p2p::{Source, Status, TAG_MAX, Tag, TagMatch};
+pub use crate::request::Request;
 pub use crate::transport::{Transport, TransportError};
 pub use crate::wire::HEADER_LEN;

@@ -55,10 +55,10 @@ impl Label {
 impl<T: Transport> Mpi<T> {
     /// Sends `data` to core `dst` as one message, waiting as long as the
     /// transport has no room (and receiving meanwhile). A message to this
-    /// core itself goes straight into the inbox.
+    /// core itself is delivered at once (to a posted receive, or the inbox).
     pub(crate) fn post(&mut self, dst: usize, label: Label, data: &[u8]) -> Result<(), Error> {
         if dst == self.core {
-            self.inbox.push(label.envelope(dst, data));
+            self.deliver(label.envelope(dst, data));
             return Ok(());
         }
         let bad = |what| Error::Transport(TransportError::with(dst, what));

@@ -45,7 +45,7 @@ impl<T: Transport> Mpi<T> {
     /// (queueing a completed message), or idle if none came.
     pub(crate) fn progress(&mut self) -> Result<(), Error> {
         match self.poll()? {
-            Progress::Message(env) => self.inbox.push(env),
+            Progress::Message(env) => _ = self.deliver(env),
             Progress::Fragment => self.check_abort()?,
             Progress::Idle => self.idle()?,
         }
@@ -62,8 +62,8 @@ impl<T: Transport> Mpi<T> {
             match self.poll()? {
                 Progress::Message(env) => {
                     let hit = pat.matches(&env);
-                    self.inbox.push(env);
-                    if hit {
+                    // A posted receive may claim it first (src/request.rs).
+                    if self.deliver(env) && hit {
                         return Ok(self.inbox.len() - 1);
                     }
                     self.check_abort()?; // still waiting
@@ -79,7 +79,7 @@ impl<T: Transport> Mpi<T> {
     pub(crate) fn poll_match(&mut self, pat: &Pattern<'_>) -> Result<Option<usize>, Error> {
         loop {
             match self.poll()? {
-                Progress::Message(env) => self.inbox.push(env),
+                Progress::Message(env) => _ = self.deliver(env),
                 Progress::Fragment => {}
                 Progress::Idle => return Ok(self.inbox.find(pat)),
             }

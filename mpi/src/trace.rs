@@ -5,28 +5,21 @@
 
 use tracing::Span;
 
-use crate::algorithm::Algorithm;
+use crate::collective::Call;
 use crate::comm::Comm;
 use crate::demo::Collective;
 use crate::op::Op;
 
 /// The span of one collective call on this rank.
-pub(crate) fn collective(
-    which: Collective,
-    comm: &Comm,
-    root: Option<usize>,
-    algo: Algorithm,
-    count: usize,
-    op: Option<Op>,
-) -> Span {
+pub(crate) fn collective(call: &Call, comm: &Comm) -> Span {
     macro_rules! span {
         ($name:literal) => {
             tracing::info_span!(target: "mpi", $name,
-                comm = comm.context(), rank = comm.rank(), size = comm.size(), root = root,
-                algorithm = algo.name(), count = count, op = op.map(Op::name))
+                comm = comm.context(), rank = comm.rank(), size = comm.size(), root = call.root,
+                algorithm = call.algo.name(), count = call.count, op = call.op.map(Op::name))
         };
     }
-    match which {
+    match call.kind {
         Collective::Barrier => span!("mpi.barrier"),
         Collective::Bcast => span!("mpi.bcast"),
         Collective::Reduce => span!("mpi.reduce"),

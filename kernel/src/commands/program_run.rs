@@ -314,7 +314,7 @@ fn instance_main(
         shared.should_stop(core, peers)
     };
     virtio_bus::with_endpoint(core, |endpoint| {
-        let port = bus::MpiPort::new(endpoint);
+        let port = mpi::BusPort::new(endpoint);
         let mut mpi = programs::Mpi::new(AnyTransport(Box::new(port)))?.with_abort(abort);
         let comm = mpi.group(&run.members, run.context)?;
         let args: Vec<&str> = run.args.iter().map(String::as_str).collect();

@@ -4,10 +4,11 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{Coll, bcast, decode, encode, expect_len, reduce, tag};
+use super::{Call, Coll, LenCheck, bcast, decode, encode, reduce, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::op::{Op, Side, combine};
@@ -32,21 +33,19 @@ impl<T: Transport> Mpi<T> {
         op: Op,
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let span = crate::trace::collective(
-            crate::demo::Collective::Allreduce,
-            comm,
-            None,
-            algo,
-            send.len(),
-            Some(op),
-        );
-        let _inside = span.enter();
-        op.check(D::TYPE)?;
-        let mut c = Coll::new(self, comm, D::SIZE);
         // Others need this rank's data: a bad `recv` poisons, not returns.
-        if let Err(e) = expect_len(send.len(), recv.len()) {
-            c.fail(e);
-        }
+        let call = Call {
+            kind: Collective::Allreduce,
+            root: None,
+            algo,
+            count: send.len(),
+            op: Some(op),
+            len: LenCheck::Poison {
+                expected: send.len(),
+                got: recv.len(),
+            },
+        };
+        let (_span, mut c) = self.begin::<D>(comm, call)?;
         let acc = run(&mut c, send, op, algo, tag::ALLREDUCE)?;
         c.finish()?;
         recv.copy_from_slice(&acc);

@@ -1,5 +1,6 @@
 //! What every collective shares: its tags, the byte encoding of typed
-//! vectors, and [`Coll`], the messenger that keeps a failed call from hanging.
+//! vectors, the prologue every entry point runs ([`Mpi::begin`]), and
+//! [`Coll`], the messenger that keeps a failed call from hanging.
 
 mod allgather;
 mod allreduce;
@@ -13,13 +14,82 @@ mod scatter;
 use alloc::vec;
 use alloc::vec::Vec;
 
+use tracing::span::EnteredSpan;
+
+use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::inbox::{Pattern, TagPattern};
+use crate::op::Op;
 use crate::outgoing::Label;
 use crate::transport::{Transport, TransportError};
+
+/// A wrong buffer length found before any message moves, and what it does.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum LenCheck {
+    /// Nothing to check.
+    None,
+    /// Checked at the root only; a mismatch returns at once (the others do
+    /// not wait for anything from the root's buffer).
+    AtRoot { expected: usize, got: usize },
+    /// A mismatch does not return: the rank takes part with poisoned data,
+    /// so every partner fails instead of waiting for it.
+    Poison { expected: usize, got: usize },
+}
+
+/// What one collective call declares before it starts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Call {
+    /// Which collective (names its trace span, `mpi.<name>`).
+    pub(crate) kind: Collective,
+    /// The root, for rooted collectives (checked against the size).
+    pub(crate) root: Option<usize>,
+    /// The algorithm, for the trace.
+    pub(crate) algo: Algorithm,
+    /// Elements per rank, for the trace.
+    pub(crate) count: usize,
+    /// The reduction op, checked against the element type.
+    pub(crate) op: Option<Op>,
+    /// The buffer-length check.
+    pub(crate) len: LenCheck,
+}
+
+impl<T: Transport> Mpi<T> {
+    /// The prologue every collective entry point shares: enters the call's
+    /// trace span, checks the op, the root and the buffer length, and makes
+    /// the messenger. The span stays entered while the returned guard lives.
+    pub(crate) fn begin<'a, D: Datatype>(
+        &'a mut self,
+        comm: &'a Comm,
+        call: Call,
+    ) -> Result<(EnteredSpan, Coll<'a, T>), Error> {
+        let span = crate::trace::collective(&call, comm).entered();
+        if let Some(op) = call.op {
+            op.check(D::TYPE)?;
+        }
+        if let Some(root) = call.root {
+            comm.check_root(root)?;
+        }
+        let mut c = Coll::new(self, comm, D::SIZE);
+        match call.len {
+            LenCheck::None => {}
+            LenCheck::AtRoot { expected, got } => {
+                if Some(comm.rank()) == call.root {
+                    expect_len(expected, got)?;
+                }
+            }
+            LenCheck::Poison { expected, got } => {
+                if let Err(e) = expect_len(expected, got) {
+                    c.fail(e);
+                }
+            }
+        }
+        Ok((span, c))
+    }
+}
 
 /// Negative tags, one per collective, so collectives never match user
 /// receives (not even any-tag ones) nor each other.
@@ -160,6 +230,11 @@ impl<'a, T: Transport> Coll<'a, T> {
             out.copy_from_slice(&data);
         }
         Ok(())
+    }
+
+    /// Whether this call has recorded a fault.
+    pub(crate) fn faulted(&self) -> bool {
+        self.fault.is_some()
     }
 
     /// Records `e` unless a fault is already recorded.

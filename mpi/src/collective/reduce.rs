@@ -3,10 +3,11 @@
 
 use alloc::vec::Vec;
 
-use super::{Coll, decode, encode, expect_len, tag};
+use super::{Call, Coll, LenCheck, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::op::{Op, Side, combine};
@@ -31,21 +32,18 @@ impl<T: Transport> Mpi<T> {
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let span = crate::trace::collective(
-            crate::demo::Collective::Reduce,
-            comm,
-            Some(root),
+        let call = Call {
+            kind: Collective::Reduce,
+            root: Some(root),
             algo,
-            send.len(),
-            Some(op),
-        );
-        let _inside = span.enter();
-        op.check(D::TYPE)?;
-        comm.check_root(root)?;
-        if comm.rank() == root {
-            expect_len(send.len(), recv.len())?;
-        }
-        let mut c = Coll::new(self, comm, D::SIZE);
+            count: send.len(),
+            op: Some(op),
+            len: LenCheck::AtRoot {
+                expected: send.len(),
+                got: recv.len(),
+            },
+        };
+        let (_span, mut c) = self.begin::<D>(comm, call)?;
         let result = run(&mut c, send, op, root, algo, tag::REDUCE)?;
         c.finish()?;
         if let Some(acc) = result {
