@@ -3,7 +3,10 @@
 //! waited longer than the threshold with no message moving prints who waits
 //! for whom. There is no timer tick, so the waiting ranks are the watchdog.
 
+use alloc::format;
+use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::{time, virtio_bus};
@@ -115,22 +118,36 @@ impl Watch {
         latest
     }
 
-    /// Who waits for whom.
+    /// Who waits for whom, printed in one piece (other cores may print too).
     fn print_report(&self, quiet: u64) {
         let quiet_ms = time::cycles_to_ns(quiet) / 1_000_000;
-        crate::println!(
-            "hang: every rank has waited {}.{:03} s with no message moving",
-            quiet_ms / 1000,
-            quiet_ms % 1000
-        );
-        for (rank, core) in self.members.iter().enumerate() {
-            if self.last_turn[rank].load(Ordering::Relaxed) == FINISHED {
-                crate::println!("rank {rank} (core {core}) has finished");
-            } else {
-                crate::println!("rank {rank} (core {core}) waits in an MPI call");
+        crate::console::locked(|out| {
+            let _ = writeln!(
+                out,
+                "hang: every rank has waited {}.{:03} s with no message moving",
+                quiet_ms / 1000,
+                quiet_ms % 1000
+            );
+            for line in self.report_lines() {
+                let _ = writeln!(out, "{line}");
             }
-        }
-        crate::println!("hang: still waiting; Ctrl-C stops the run");
+            let _ = writeln!(out, "hang: still waiting; Ctrl-C stops the run");
+        });
+    }
+
+    /// One line per rank.
+    fn report_lines(&self) -> Vec<String> {
+        self.members
+            .iter()
+            .enumerate()
+            .map(|(rank, core)| {
+                if self.last_turn[rank].load(Ordering::Relaxed) == FINISHED {
+                    format!("rank {rank} (core {core}) has finished")
+                } else {
+                    format!("rank {rank} (core {core}) waits in an MPI call")
+                }
+            })
+            .collect()
     }
 }
 
