@@ -3,6 +3,7 @@
 
 use crate::engine::Mpi;
 use crate::error::Error;
+use crate::hang::Blocked;
 use crate::link::Envelope;
 use crate::transport::{Transport, TransportError};
 use crate::wire::{FLAG_POISON, HEADER_LEN, Header};
@@ -88,8 +89,9 @@ impl<T: Transport> Mpi<T> {
     fn push_frame(&mut self, dst: usize) -> Result<(), Error> {
         debug_assert!(self.frame_out.len() <= self.chunk + HEADER_LEN);
         while !self.transport.try_send(dst, &self.frame_out)? {
-            self.progress()?;
+            self.progress(Blocked::Send { to: dst })?;
         }
+        self.moved();
         Ok(())
     }
 }

@@ -11,6 +11,7 @@ use crate::comm::Comm;
 use crate::datatype::Datatype;
 use crate::engine::Mpi;
 use crate::error::Error;
+use crate::hang::{Blocked, WaitTag};
 use crate::inbox::{Pattern, TagPattern};
 use crate::link::Envelope;
 use crate::p2p::{Source, Status, Tag, TagMatch, fits, pattern, status_of};
@@ -128,7 +129,8 @@ impl<T: Transport> Mpi<T> {
             if let Some(status) = self.complete(&mut req)? {
                 return Ok(status);
             }
-            self.progress()?;
+            let why = self.waiting_for(&req);
+            self.progress(why)?;
         }
     }
 
@@ -172,6 +174,21 @@ impl<T: Transport> Mpi<T> {
         pattern(comm, src, recv_tag)?; // a bad receive fails before the send
         self.send(comm, dst, send_tag, send)?;
         self.recv(comm, src, recv_tag, recv)
+    }
+
+    /// What a wait on the open receive `req` is blocked on.
+    fn waiting_for<D: Datatype>(&self, req: &Request<'_, D>) -> Blocked {
+        let posted = match &req.state {
+            State::Recv { id, .. } => self.posted.iter().find(|p| p.id == *id),
+            State::Done(_) => None,
+        };
+        posted.map_or(
+            Blocked::Recv {
+                from: None,
+                tag: WaitTag::Any,
+            },
+            |p| Blocked::receive(&p.pattern()),
+        )
     }
 
     /// Finishes `req` if its message is there: `Some(status)` once done.

@@ -4,7 +4,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{Call, Coll, LenCheck, bcast, decode, encode, gather, tag};
+use super::{Call, Coll, Kind, bcast, decode, encode, gather, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
@@ -25,17 +25,13 @@ impl<T: Transport> Mpi<T> {
         algo: Algorithm,
     ) -> Result<(), Error> {
         // Others need this rank's block: a bad `recv` poisons, not returns.
-        let call = Call {
-            kind: Collective::Allgather,
-            root: None,
+        let call = Call::unrooted(
+            Kind::Demo(Collective::Allgather),
             algo,
-            count: send.len(),
-            op: None,
-            len: LenCheck::Poison {
-                expected: send.len() * comm.size(),
-                got: recv.len(),
-            },
-        };
+            send.len(),
+            None,
+            (send.len() * comm.size(), recv.len()),
+        );
         let mine = encode(send);
         let (_span, mut c) = self.begin::<D>(comm, call)?;
         let all = match algo {

@@ -1,7 +1,7 @@
 //! `barrier`: linear (everyone checks in with rank 0, which then releases
 //! everyone) or dissemination (⌈log2 size⌉ rounds of distance 1, 2, 4, …).
 
-use super::{Call, Coll, LenCheck, tag};
+use super::{Call, Coll, Kind, LenCheck, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::demo::Collective;
@@ -13,7 +13,7 @@ impl<T: Transport> Mpi<T> {
     /// Returns once every rank of `comm` has entered the barrier.
     pub fn barrier(&mut self, comm: &Comm, algo: Algorithm) -> Result<(), Error> {
         let call = Call {
-            kind: Collective::Barrier,
+            kind: Kind::Demo(Collective::Barrier),
             root: None,
             algo,
             count: 0,

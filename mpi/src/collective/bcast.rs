@@ -3,7 +3,7 @@
 
 use alloc::vec;
 
-use super::{Call, Coll, LenCheck, decode, encode, tag};
+use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
@@ -24,7 +24,7 @@ impl<T: Transport> Mpi<T> {
         algo: Algorithm,
     ) -> Result<(), Error> {
         let call = Call {
-            kind: Collective::Bcast,
+            kind: Kind::Demo(Collective::Bcast),
             root: Some(root),
             algo,
             count: buf.len(),

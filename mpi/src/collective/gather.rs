@@ -4,7 +4,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{Call, Coll, LenCheck, decode, encode, tag};
+use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
@@ -27,7 +27,7 @@ impl<T: Transport> Mpi<T> {
         algo: Algorithm,
     ) -> Result<(), Error> {
         let call = Call {
-            kind: Collective::Gather,
+            kind: Kind::Demo(Collective::Gather),
             root: Some(root),
             algo,
             count: send.len(),

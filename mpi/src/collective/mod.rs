@@ -4,12 +4,17 @@
 
 mod allgather;
 mod allreduce;
+mod alltoall;
 mod barrier;
 mod bcast;
 mod create;
 mod gather;
+mod in_place;
 mod reduce;
+mod reduce_scatter;
+mod scan;
 mod scatter;
+mod split;
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -23,9 +28,24 @@ use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::inbox::{Pattern, TagPattern};
-use crate::op::Op;
 use crate::outgoing::Label;
+use crate::reduction::Reduction;
 use crate::transport::{Transport, TransportError};
+
+/// Which collective a call is: one of the demos' seven, or a newer one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// barrier … allgather (the shell's demos).
+    Demo(Collective),
+    /// `scan`
+    Scan,
+    /// `exscan`
+    Exscan,
+    /// `alltoall`
+    Alltoall,
+    /// `reduce_scatter_block`
+    ReduceScatterBlock,
+}
 
 /// A wrong buffer length found before any message moves, and what it does.
 #[derive(Clone, Copy, Debug)]
@@ -41,20 +61,41 @@ pub(crate) enum LenCheck {
 }
 
 /// What one collective call declares before it starts.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Call {
+pub(crate) struct Call<'o, D: Datatype> {
     /// Which collective (names its trace span, `mpi.<name>`).
-    pub(crate) kind: Collective,
+    pub(crate) kind: Kind,
     /// The root, for rooted collectives (checked against the size).
     pub(crate) root: Option<usize>,
     /// The algorithm, for the trace.
     pub(crate) algo: Algorithm,
     /// Elements per rank, for the trace.
     pub(crate) count: usize,
-    /// The reduction op, checked against the element type.
-    pub(crate) op: Option<Op>,
+    /// The reduction op, checked against the element type and count.
+    pub(crate) op: Option<Reduction<'o, D>>,
     /// The buffer-length check.
     pub(crate) len: LenCheck,
+}
+
+impl<'o, D: Datatype> Call<'o, D> {
+    /// A call with no root on which every rank's `got` must be `expected`
+    /// elements, a mismatch poisoning what the rank sends.
+    pub(crate) fn unrooted(
+        kind: Kind,
+        algo: Algorithm,
+        count: usize,
+        op: Option<Reduction<'o, D>>,
+        (expected, got): (usize, usize),
+    ) -> Self {
+        let len = LenCheck::Poison { expected, got };
+        Self {
+            kind,
+            root: None,
+            algo,
+            count,
+            op,
+            len,
+        }
+    }
 }
 
 impl<T: Transport> Mpi<T> {
@@ -64,11 +105,11 @@ impl<T: Transport> Mpi<T> {
     pub(crate) fn begin<'a, D: Datatype>(
         &'a mut self,
         comm: &'a Comm,
-        call: Call,
+        call: Call<'_, D>,
     ) -> Result<(EnteredSpan, Coll<'a, T>), Error> {
         let span = crate::trace::collective(&call, comm).entered();
         if let Some(op) = call.op {
-            op.check(D::TYPE)?;
+            op.check(D::TYPE, call.count)?;
         }
         if let Some(root) = call.root {
             comm.check_root(root)?;
@@ -110,6 +151,10 @@ pub(crate) mod tag {
     pub(crate) const ALLGATHER: i32 = -7;
     /// context agreement in `Mpi::create`
     pub(crate) const CREATE: i32 = -8;
+    /// scan and exscan
+    pub(crate) const SCAN: i32 = -9;
+    /// alltoall
+    pub(crate) const ALLTOALL: i32 = -10;
 }
 
 /// `data` as little-endian bytes.

@@ -4,7 +4,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{Call, Coll, LenCheck, decode, encode, tag};
+use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
@@ -38,7 +38,7 @@ impl<T: Transport> Mpi<T> {
             LenCheck::None
         };
         let call = Call {
-            kind: Collective::Scatter,
+            kind: Kind::Demo(Collective::Scatter),
             root: Some(root),
             algo,
             count: recv.len(),
@@ -52,13 +52,24 @@ impl<T: Transport> Mpi<T> {
             (true, false) => encode(send),
             (true, true) => vec![0; mine.len() * size],
         };
-        match algo {
-            Algorithm::Linear => linear(&mut c, &all, &mut mine, root)?,
-            Algorithm::Tree => binomial(&mut c, &all, &mut mine, root)?,
-        }
+        run(&mut c, &all, &mut mine, root, algo)?;
         c.finish()?;
         decode(&mine, recv);
         Ok(())
+    }
+}
+
+/// Scatters the root's `all` (ignored elsewhere) into every rank's `mine`.
+pub(crate) fn run<T: Transport>(
+    c: &mut Coll<'_, T>,
+    all: &[u8],
+    mine: &mut [u8],
+    root: usize,
+    algo: Algorithm,
+) -> Result<(), Error> {
+    match algo {
+        Algorithm::Linear => linear(c, all, mine, root),
+        Algorithm::Tree => binomial(c, all, mine, root),
     }
 }
 
