@@ -309,14 +309,16 @@ fn instance_main(
     run: &alloc::sync::Arc<Run>,
 ) -> Result<(), Failure> {
     let shared = alloc::sync::Arc::clone(run);
-    let abort = move || {
-        shared.watch.turn(rank);
-        shared.should_stop(core, peers)
-    };
+    let abort = move || shared.should_stop(core, peers);
     virtio_bus::with_endpoint(core, |endpoint| {
         let port = mpi::BusPort::new(endpoint);
         let mut mpi = programs::Mpi::new(AnyTransport(Box::new(port)))?.with_abort(abort);
         let comm = mpi.group(&run.members, run.context)?;
+        let (shared, ranks) = (alloc::sync::Arc::clone(run), comm.clone());
+        mpi.set_wait_hook(Some(Box::new(move |state: Option<mpi::Blocked>| {
+            let state = state.map(|s| s.in_ranks(&ranks).unwrap_or(s)); // peers are members
+            shared.watch.heard(rank, state);
+        })));
         let args: Vec<&str> = run.args.iter().map(String::as_str).collect();
         let mut host = ConsoleHost;
         let mut instance = Instance::new(&mut mpi, comm, &args, &mut host);
