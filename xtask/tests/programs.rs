@@ -353,6 +353,7 @@ fn run_in_the_background_reports_when_it_ends() {
     );
     let out = wait_for(&mut machine, "ring: 3 ranks on cores 1-3, wall time ");
     assert!(out.contains("success! token"), "{out}");
+    wait_for(&mut machine, "rank 2 (core 3): sent 2 messages, 64 bytes"); // the report's end
     // The shell's line may be cut by an instance's own line: both print at once.
     let out = machine.run("run deadlock --hang-after 0 &");
     assert!(
