@@ -234,6 +234,15 @@ mod tests {
     }
 
     #[test]
+    fn peers_become_ranks_of_the_communicator() {
+        let comm = Comm::new(3, &[5, 2], 2, 8).unwrap();
+        let blocked = recv(5, 1).unwrap().in_ranks(&comm);
+        assert_eq!(blocked, Ok(recv(0, 1).unwrap()));
+        let outside = Blocked::Send { to: 4 }.in_ranks(&comm);
+        assert_eq!(outside, Err(Error::NotInComm { core: 4 }));
+    }
+
+    #[test]
     fn words_round_trip() {
         let states = [
             recv(3, 0x7fff_ffff).unwrap(),
