@@ -9,12 +9,11 @@ use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use programs::{AnyTransport, Failure, Host, Instance, Program};
-use shell::CoreSet;
 
 use super::format::Micros;
 use super::hang::Watch;
-use crate::cores::{self, CoreState, JobContext};
-use crate::{time, virtio_bus};
+use crate::cores::{self, CoreSet, CoreState, JobContext};
+use crate::{core_bus, time};
 
 /// How one instance ended (None in `Run::outcomes` while it runs, or if
 /// its core faulted or panicked and never came back).
@@ -136,7 +135,7 @@ impl Run {
     }
 
     /// Whether the instance on `core` should stop.
-    fn should_stop(&self, core: usize, peers: u64) -> bool {
+    fn should_stop(&self, core: usize, peers: CoreSet) -> bool {
         cores::stop_requested(core, peers) || self.stop.load(Ordering::Acquire) // Release: record
     }
 
@@ -257,7 +256,7 @@ fn report_stopped(outcomes: &[Option<Ending>], out: &mut dyn Write) -> core::fmt
 
 /// Messages and bytes each of `members` has sent on the bus so far.
 fn sent_per_core(members: &[usize]) -> Vec<(u64, u64)> {
-    let stats = virtio_bus::get().stats();
+    let stats = core_bus::get().stats();
     let sent = |src: usize| {
         (0..stats.cores()).fold((0, 0), |(messages, bytes), dst| {
             (
@@ -304,13 +303,13 @@ pub fn run_instance(job: &JobContext, run: &alloc::sync::Arc<Run>) {
 
 fn instance_main(
     core: usize,
-    peers: u64,
+    peers: CoreSet,
     rank: usize,
     run: &alloc::sync::Arc<Run>,
 ) -> Result<(), Failure> {
     let shared = alloc::sync::Arc::clone(run);
     let abort = move || shared.should_stop(core, peers);
-    virtio_bus::with_endpoint(core, |endpoint| {
+    core_bus::with_endpoint(core, |endpoint| {
         let port = mpi::BusPort::new(endpoint);
         let mut mpi = programs::Mpi::new(AnyTransport(Box::new(port)))?.with_abort(abort);
         let comm = mpi.group(&run.members, run.context)?;
