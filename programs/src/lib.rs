@@ -1,0 +1,24 @@
+//! `programs`: MPI programs written once and run as one instance per rank —
+//! on ringlab's cores (`run`), as host threads (tests) or under MPICH.
+//! The API is here; each shipped program is one file plus one line in [`PROGRAMS`].
+//!
+//! An embedder makes an [`Mpi`] over any transport (wrapped in
+//! [`AnyTransport`]), a communicator, and a [`Host`] for output and time,
+//! then calls [`Program::check`] once and [`Program::main`] on every rank
+//! through an [`Instance`]. docs/programs.md is the guide.
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+mod args;
+mod failure;
+mod instance;
+mod table;
+mod transport;
+
+mod toro_reduce;
+
+pub use crate::failure::Failure;
+pub use crate::instance::{Host, Instance};
+pub use crate::table::{PROGRAMS, Program, find, nearest};
+pub use crate::transport::{AnyTransport, Mpi};
