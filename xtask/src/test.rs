@@ -16,6 +16,8 @@ pub struct Suite {
     pub name: &'static str,
     /// Skip the suite (saying so) while this target does not exist.
     pub needs: Option<TargetRef>,
+    /// Installs what the suite needs first (as root; else says how).
+    pub setup: Option<fn() -> Result<()>>,
     /// Variables set for this run only.
     pub env: &'static [(&'static str, &'static str)],
     /// Arguments to `cargo`. Give a suite with its own RUSTFLAGS its own
@@ -34,10 +36,23 @@ pub const EXTRA_SUITES: &[Suite] = &[
     Suite {
         name: "bus loom models",
         needs: Some(TargetRef::test("bus", "loom")),
+        setup: None,
         env: &[("RUSTFLAGS", "--cfg loom")],
         cargo_args: &["test", "-p", "bus", "--release", "--test", "loom", "--target-dir", "target/loom"],
     },
+    // The programs under MPICH's mpiexec against ringlab (programs-mpich/tests/);
+    // the crate needs MPICH and libclang to build, so it is not in step 3.
+    Suite {
+        name: "programs under MPICH",
+        needs: Some(TargetRef::test(MPICH_PACKAGE, "same_output")),
+        setup: Some(setup::ensure_mpich_build),
+        env: &[],
+        cargo_args: &["test", "-p", MPICH_PACKAGE, "--no-fail-fast"],
+    },
 ];
+
+/// The package that builds only with MPICH installed: step 3 leaves it out.
+const MPICH_PACKAGE: &str = "programs-mpich";
 
 /// Run every test suite: host unit tests, QEMU integration tests
 /// (xtask/tests/) and the extra suites (loom, ...); fails if any fails.
@@ -78,7 +93,7 @@ impl Test {
             steps.push(timed(
                 3,
                 total,
-                "cargo test --workspace --exclude kernel",
+                "cargo test --workspace --exclude kernel --exclude programs-mpich",
                 workspace_tests,
             ));
             for (i, suite) in EXTRA_SUITES.iter().enumerate() {
@@ -97,6 +112,8 @@ fn workspace_tests() -> Result<Option<String>> {
         "--workspace",
         "--exclude",
         "kernel",
+        "--exclude",
+        MPICH_PACKAGE,
         "--no-fail-fast",
     ];
     cmd::run(cmd::cargo().args(args)).map(|()| None)
@@ -109,6 +126,9 @@ impl Suite {
             && !workspace::has_target(target)?
         {
             return Ok(Some(format!("no {target} yet")));
+        }
+        if let Some(setup) = self.setup {
+            setup()?;
         }
         let mut cargo = cmd::cargo();
         cargo.envs(self.env.iter().copied()).args(self.cargo_args);
