@@ -2,19 +2,17 @@
 //! with `Error::Aborted`; afterwards the cores retire the stale context and
 //! carry on in a fresh one.
 
-mod common;
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 use std::time::Duration;
 
-use common::{Fabric, run_on, run_ranks};
 use mpi::demo::{self, Spec, Verdict};
 use mpi::{Algorithm, Error, Op, Source, TagMatch, Type, Value};
+use testkit::{Fabric, run_on, run_ranks};
 
 /// Installs `flag` as this rank's abort check. The flag (Ctrl-C) is read
 /// and written Relaxed: it publishes no data, so it needs no partner.
-fn abort_on(mpi: &mut mpi::Mpi<common::Port>, flag: &Arc<AtomicBool>) {
+fn abort_on(mpi: &mut mpi::Mpi<testkit::Port>, flag: &Arc<AtomicBool>) {
     let flag = Arc::clone(flag);
     mpi.set_abort(Some(Box::new(move || flag.load(Ordering::Relaxed))));
 }

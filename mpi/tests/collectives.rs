@@ -6,9 +6,10 @@ mod common;
 
 use std::fmt;
 
+use common::random_len;
 use common::reference::{self as re, Elem};
-use common::{Rng, random_len, run_ranks};
 use mpi::{Algorithm, Comm, Mpi, Op, Type};
+use testkit::{Rng, run_ranks};
 
 /// Which collective a case runs (with its op, for reductions).
 #[derive(Clone, Copy, Debug)]
@@ -98,7 +99,7 @@ fn table(size: usize, rng: &mut Rng) -> Vec<Case> {
 }
 
 /// Runs `case` on this rank and checks its result.
-fn run_case(mpi: &mut Mpi<common::Port>, comm: &Comm, case: &Case) -> Result<(), String> {
+fn run_case(mpi: &mut Mpi<testkit::Port>, comm: &Comm, case: &Case) -> Result<(), String> {
     let result = match case.ty {
         Type::I32 => check::<i32>(mpi, comm, case),
         Type::I64 => check::<i64>(mpi, comm, case),
@@ -117,7 +118,7 @@ fn run_case(mpi: &mut Mpi<common::Port>, comm: &Comm, case: &Case) -> Result<(),
 }
 
 /// The case for element type `D`: run, then compare with the reference.
-fn check<D: Elem>(mpi: &mut Mpi<common::Port>, comm: &Comm, case: &Case) -> Result<(), String> {
+fn check<D: Elem>(mpi: &mut Mpi<testkit::Port>, comm: &Comm, case: &Case) -> Result<(), String> {
     let (n, rank, len, seed) = (comm.size(), comm.rank(), case.len, case.seed);
     let all: Vec<Vec<D>> = (0..n).map(|r| re::vector(seed, r, len)).collect();
     let concat = || all.concat();

@@ -1,11 +1,9 @@
 //! The shell's demos, as the kernel will run them: Toro's reduce check and
 //! its siblings for every collective, on the world and on sub-groups.
 
-mod common;
-
-use common::run_ranks;
 use mpi::demo::{self, Collective, DemoOutcome, Spec, Verdict};
 use mpi::{Algorithm, Error, Op, Type, Value};
+use testkit::run_ranks;
 
 /// Runs demo `which` with `spec` on `members` of a `cores`-core fabric
 /// (group context 3, or the world when all take part).

@@ -2,12 +2,10 @@
 //! left waiting), lengths that disagree across ranks (poisoned, not hung),
 //! bad communicators, and frames the engine refuses.
 
-mod common;
-
 use std::sync::atomic::Ordering;
 
-use common::{Fabric, Port, run_on, run_ranks};
 use mpi::{Algorithm, Comm, Error, Mpi, Op, TAG_MAX, TransportError, Type};
+use testkit::{Fabric, Port, run_on, run_ranks};
 
 /// Every rank's result of `f`, each with a fresh world, on a fabric whose
 /// frame count is returned too.

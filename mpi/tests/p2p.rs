@@ -2,12 +2,10 @@
 //! unexpected-message queue, fragmentation, sends to oneself, probes, and
 //! contexts that keep communicators apart.
 
-mod common;
-
 use std::collections::BTreeSet;
 
-use common::{Rng, run_ranks};
 use mpi::{Algorithm, Error, Op, Source, Status, TagMatch};
+use testkit::{Rng, run_ranks};
 
 /// Messages received out of order: each waits in the unexpected queue
 /// until the receive that matches it comes.

@@ -14,9 +14,23 @@ mod args;
 mod failure;
 mod instance;
 mod table;
+#[cfg(feature = "threads")]
+pub mod threads;
 mod transport;
 
+mod avg;
+mod deadlock;
+mod heat;
+mod histogram;
+mod matvec;
+mod pi;
+mod pingpong;
+mod ring;
+mod sort;
 mod toro_reduce;
+
+mod blocks;
+mod seeded;
 
 pub use crate::failure::Failure;
 pub use crate::instance::{Host, Instance};

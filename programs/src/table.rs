@@ -25,7 +25,18 @@ pub struct Program {
 }
 
 /// Every shipped program, in the order `programs` lists them.
-pub static PROGRAMS: &[Program] = &[crate::toro_reduce::PROGRAM];
+pub static PROGRAMS: &[Program] = &[
+    crate::toro_reduce::PROGRAM,
+    crate::pingpong::PROGRAM,
+    crate::pi::PROGRAM,
+    crate::ring::PROGRAM,
+    crate::avg::PROGRAM,
+    crate::matvec::PROGRAM,
+    crate::sort::PROGRAM,
+    crate::heat::PROGRAM,
+    crate::deadlock::PROGRAM,
+    crate::histogram::PROGRAM,
+];
 
 /// The program called `name`.
 pub fn find(name: &str) -> Option<&'static Program> {

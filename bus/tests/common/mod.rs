@@ -1,32 +1,10 @@
-//! Helpers shared by the integration tests: a seeded PRNG, checkable message
-//! contents, message-size mixes, and a spin policy kind to a shared machine.
+//! Helpers shared by the bus's integration tests: checkable message contents,
+//! message-size mixes, and a spin policy kind to a shared machine (the seeded
+//! RNG is `testkit`'s).
 #![allow(dead_code)]
 
 use bus::Spin;
-
-/// SplitMix64: tiny, seeded, good enough to pick sizes and operations.
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from `seed`.
-    pub fn new(seed: u64) -> Self {
-        Self(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..=max`.
-    pub fn upto(&mut self, max: usize) -> usize {
-        (self.next_u64() % (max as u64 + 1)) as usize
-    }
-}
+pub use testkit::Rng;
 
 /// Byte `i` of message number `seq`: differs by message and by position, so
 /// a misplaced, repeated or stale fragment shows up.

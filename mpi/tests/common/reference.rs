@@ -3,7 +3,7 @@
 
 use mpi::{Algorithm, Datatype, Op};
 
-use super::mix;
+use testkit::mix;
 
 /// A type the tests can make values of and reduce independently.
 pub trait Elem: Datatype {

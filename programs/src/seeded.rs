@@ -1,0 +1,23 @@
+//! The seeded inputs: every program that needs "random" numbers draws them
+//! from an xorshift generator seeded with a fixed number, the same on every
+//! rank and on every machine, so runs are repeatable and checkable.
+
+use alloc::vec::Vec;
+
+use rand_core::{Rng, SeedableRng};
+use rand_xorshift::XorShiftRng;
+
+/// The seed of the programs that take no seed argument.
+pub const SEED: u64 = 2026;
+
+/// The generator for `seed` (`XorShiftRng::seed_from_u64`).
+pub fn generator(seed: u64) -> XorShiftRng {
+    XorShiftRng::seed_from_u64(seed)
+}
+
+/// The next `count` numbers of `rng`, each `next_u32() % bound`.
+pub fn draw(rng: &mut XorShiftRng, count: usize, bound: u32) -> Vec<u64> {
+    (0..count)
+        .map(|_| u64::from(rng.next_u32() % bound))
+        .collect()
+}
