@@ -7,12 +7,15 @@ mod collective;
 mod debug;
 mod fb;
 mod format;
+mod hang;
 // Lab 1's reference command; its student version (docs/labs/) leaves it out.
 #[cfg(not(feature = "lab-shell"))]
 mod hello;
 mod jobs;
 mod pci;
 mod ping;
+mod program_run;
+mod run;
 mod system;
 mod trace;
 mod vq;
@@ -52,6 +55,8 @@ static COMMANDS: &[Command<Kernel>] = &[
     collective::SCATTER,
     collective::ALLGATHER,
     collective::BARRIER,
+    run::PROGRAMS,
+    run::RUN,
     bench::BENCH,
     fb::FB,
     trace::TRACE,

@@ -1,0 +1,267 @@
+//! One `run` of a program: the state its instances share (outcomes, the stop
+//! flag, the hang watch), the body each core runs, and the final report.
+//! Parsing the command line and claiming the cores is in `run.rs`.
+
+use alloc::boxed::Box;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt::Write;
+use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use programs::{AnyTransport, Failure, Host, Instance, Program};
+use shell::CoreSet;
+
+use super::format::Micros;
+use super::hang::Watch;
+use crate::cores::{self, CoreState, JobContext};
+use crate::{time, virtio_bus};
+
+/// How one instance ended (None in `Run::outcomes` while it runs, or if
+/// its core faulted or panicked and never came back).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// `main` returned Ok.
+    Finished,
+    /// Stopped by Ctrl-C or because another instance failed.
+    Stopped,
+    /// The program failed (its message).
+    Failed(String),
+}
+
+/// What every instance of one run shares.
+pub struct Run {
+    /// The program.
+    pub program: &'static Program,
+    /// Its arguments (after the name and `run`'s own options).
+    pub args: Vec<String>,
+    /// The cores, in rank order.
+    pub members: Vec<usize>,
+    /// The communicator's context (fresh for every run).
+    pub context: u16,
+    /// TSC when the run started.
+    pub started: u64,
+    /// Messages and bytes each core had sent on the bus before the run.
+    sent_before: Vec<(u64, u64)>,
+    /// Per rank, how it ended. Lock rule: each instance writes only its own
+    /// slot, once, at its end; the reporter reads after every one is done.
+    outcomes: spin::Mutex<Vec<Option<Ending>>>,
+    /// Set (Release) by an instance that failed, so the others stop; read
+    /// (Acquire) in every instance's abort check.
+    stop: AtomicBool,
+    /// Instances that returned. Incremented (Release) after the outcome is
+    /// stored; the background reporter loads it (Acquire).
+    returned: AtomicUsize,
+    /// Set once by whoever prints the background report.
+    reported: AtomicBool,
+    /// Whether the shell waits (it prints the report) or not (the last
+    /// instance to end prints it).
+    pub background: bool,
+    /// The hang watch.
+    pub watch: Watch,
+}
+
+impl Run {
+    /// A run of `program` on `cores`.
+    pub fn new(
+        program: &'static Program,
+        args: Vec<String>,
+        cores: CoreSet,
+        context: u16,
+        background: bool,
+        hang_after_cycles: u64,
+    ) -> Self {
+        let members: Vec<usize> = cores.iter().collect();
+        let ranks = members.len();
+        Run {
+            program,
+            args,
+            sent_before: sent_per_core(&members),
+            watch: Watch::new(members.clone(), hang_after_cycles),
+            members,
+            context,
+            started: time::now(),
+            outcomes: spin::Mutex::new(alloc::vec![None; ranks]),
+            stop: AtomicBool::new(false),
+            returned: AtomicUsize::new(0),
+            reported: AtomicBool::new(false),
+            background,
+        }
+    }
+
+    /// The rank of `core` (it is a member).
+    fn rank_of(&self, core: usize) -> usize {
+        self.members
+            .iter()
+            .position(|&member| member == core)
+            .expect("only members run an instance")
+    }
+
+    /// Whether the instance on `core` should stop.
+    fn should_stop(&self, core: usize, peers: u64) -> bool {
+        cores::stop_requested(core, peers) || self.stop.load(Ordering::Acquire) // Release: record
+    }
+
+    /// Stores how rank `rank` ended; the last to end of a background run prints the report.
+    fn record(&self, rank: usize, ending: Ending) {
+        if matches!(ending, Ending::Failed(_)) {
+            self.stop.store(true, Ordering::Release); // Acquire: should_stop
+        }
+        self.outcomes.lock()[rank] = Some(ending);
+        self.returned.fetch_add(1, Ordering::Release); // Acquire: all_ended
+        self.watch.finished(rank);
+        if self.background && self.all_ended() && !self.reported.swap(true, Ordering::Relaxed) {
+            let interrupted = !self.stopped_by_failure() && self.any_stopped();
+            let _ = self.report(interrupted, &mut crate::console::Console);
+        }
+    }
+
+    /// Whether every instance returned or lost its core to a fault.
+    fn all_ended(&self) -> bool {
+        let lost = self
+            .members
+            .iter()
+            .filter(|&&core| core != 0 && cores::state(core) == CoreState::Faulted)
+            .count();
+        self.returned.load(Ordering::Acquire) + lost >= self.members.len()
+    }
+
+    /// The failures, then the summary: ranks, wall time, messages and bytes sent per rank.
+    pub fn report(&self, interrupted: bool, out: &mut dyn Write) -> core::fmt::Result {
+        let wall = time::cycles_to_ns(time::now() - self.started);
+        let outcomes = self.outcomes.lock().clone();
+        for (rank, (core, ending)) in self.members.iter().zip(&outcomes).enumerate() {
+            self.report_rank(rank, *core, ending.as_ref(), out)?;
+        }
+        if interrupted {
+            writeln!(out, "{} stopped by Ctrl-C", self.program.name)?;
+        }
+        let cores = CoreSet::from_bits(self.members.iter().fold(0, |bits, c| bits | 1 << c));
+        writeln!(
+            out,
+            "{}: {} ranks on cores {cores}, wall time {}",
+            self.program.name,
+            self.members.len(),
+            Micros(wall)
+        )?;
+        let after = sent_per_core(&self.members);
+        for (rank, (before, after)) in self.sent_before.iter().zip(after).enumerate() {
+            writeln!(
+                out,
+                "  rank {rank} (core {}): sent {} messages, {} bytes",
+                self.members[rank],
+                after.0 - before.0,
+                after.1 - before.1
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Whether some instance was stopped before it finished.
+    fn any_stopped(&self) -> bool {
+        self.outcomes.lock().contains(&Some(Ending::Stopped))
+    }
+
+    /// Whether the others were stopped because an instance failed or died.
+    fn stopped_by_failure(&self) -> bool {
+        self.stop.load(Ordering::Acquire)
+            || self
+                .members
+                .iter()
+                .any(|&core| cores::state(core) == CoreState::Faulted)
+    }
+
+    /// One line for a rank that did not simply finish.
+    fn report_rank(
+        &self,
+        rank: usize,
+        core: usize,
+        ending: Option<&Ending>,
+        out: &mut dyn Write,
+    ) -> core::fmt::Result {
+        match ending {
+            Some(Ending::Finished | Ending::Stopped) => Ok(()),
+            Some(Ending::Failed(why)) => writeln!(out, "rank {rank} (core {core}) failed: {why}"),
+            None => match cores::fault_record(core) {
+                Some(fault) if fault.rip == 0 => writeln!(
+                    out,
+                    "rank {rank} (core {core}) died: {} (its report is above)",
+                    fault.exception
+                ),
+                Some(fault) => writeln!(
+                    out,
+                    "rank {rank} (core {core}) died: {} at rip {:#x}",
+                    fault.exception, fault.rip
+                ),
+                None => writeln!(out, "rank {rank} (core {core}) did not finish"),
+            },
+        }
+    }
+}
+
+/// Messages and bytes each of `members` has sent on the bus so far.
+fn sent_per_core(members: &[usize]) -> Vec<(u64, u64)> {
+    let stats = virtio_bus::get().stats();
+    let sent = |src: usize| {
+        (0..stats.cores()).fold((0, 0), |(messages, bytes), dst| {
+            (
+                messages + stats.messages(src, dst),
+                bytes + stats.bytes(src, dst),
+            )
+        })
+    };
+    members.iter().map(|&src| sent(src)).collect()
+}
+
+/// Where an instance's output goes: the console, one line at a time, with
+/// no prefix (Toro's lines have none, and the seed's must stay unchanged).
+struct ConsoleHost;
+
+impl Host for ConsoleHost {
+    fn line(&mut self, line: &str) {
+        crate::println!("{line}");
+    }
+
+    fn wtime(&self) -> f64 {
+        time::now() as f64 / time::tsc_hz() as f64
+    }
+
+    fn wtick(&self) -> f64 {
+        1.0 / time::tsc_hz() as f64
+    }
+}
+
+/// The body of one instance, run on the calling core.
+pub fn run_instance(job: &JobContext, run: &alloc::sync::Arc<Run>) {
+    let (core, peers) = (job.core(), job.peers());
+    let rank = run.rank_of(core);
+    let ending = match instance_main(core, peers, rank, run) {
+        Ok(()) => Ending::Finished,
+        Err(Failure::Mpi(mpi::Error::Aborted)) => Ending::Stopped,
+        Err(failure) => Ending::Failed(failure.to_string()),
+    };
+    run.record(rank, ending);
+}
+
+fn instance_main(
+    core: usize,
+    peers: u64,
+    rank: usize,
+    run: &alloc::sync::Arc<Run>,
+) -> Result<(), Failure> {
+    let shared = alloc::sync::Arc::clone(run);
+    let abort = move || {
+        shared.watch.turn(rank);
+        shared.should_stop(core, peers)
+    };
+    virtio_bus::with_endpoint(core, |endpoint| {
+        let port = bus::MpiPort::new(endpoint);
+        let mut mpi = programs::Mpi::new(AnyTransport(Box::new(port)))?.with_abort(abort);
+        let comm = mpi.group(&run.members, run.context)?;
+        let args: Vec<&str> = run.args.iter().map(String::as_str).collect();
+        let mut host = ConsoleHost;
+        let mut instance = Instance::new(&mut mpi, comm, &args, &mut host);
+        let result = (run.program.main)(&mut instance);
+        instance.finish();
+        result
+    })
+}
