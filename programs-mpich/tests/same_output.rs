@@ -147,6 +147,7 @@ fn mpiexec_prints_what_ringlab_prints_under_qemu() {
     for (name, args) in DETERMINISTIC {
         for ranks in SIZES {
             let mut qemu = ringlab(&mut machine, name, args, ranks);
+            assert!(!qemu.is_empty(), "{name}: no lines from ringlab");
             qemu.sort_unstable();
             let mpich = sorted(mpiexec(name, args, ranks));
             assert_eq!(mpich, qemu, "{name} {args:?} on {ranks} ranks/cores");
