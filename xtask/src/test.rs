@@ -27,7 +27,7 @@ pub struct Suite {
 
 // ===================================================================
 // EXTRA SUITES: one entry per suite that needs its own cargo run.
-// They run after `cargo test --workspace --exclude kernel`, in order.
+// They run after step 3 (the workspace tests), in order.
 // ===================================================================
 /// The extra suites, run in this order after the workspace tests.
 #[rustfmt::skip]
