@@ -104,19 +104,21 @@ impl Test {
     }
 }
 
-/// The host unit tests of every crate and the QEMU tests, all test binaries
-/// even if one fails.
+/// Step 3's cargo arguments: every package but the kernel and the one that
+/// needs MPICH, all test binaries even if one fails.
+const WORKSPACE_TEST_ARGS: [&str; 7] = [
+    "test",
+    "--workspace",
+    "--exclude",
+    "kernel",
+    "--exclude",
+    MPICH_PACKAGE,
+    "--no-fail-fast",
+];
+
+/// The host unit tests of every crate and the QEMU tests.
 fn workspace_tests() -> Result<Option<String>> {
-    let args = [
-        "test",
-        "--workspace",
-        "--exclude",
-        "kernel",
-        "--exclude",
-        MPICH_PACKAGE,
-        "--no-fail-fast",
-    ];
-    cmd::run(cmd::cargo().args(args)).map(|()| None)
+    cmd::run(cmd::cargo().args(WORKSPACE_TEST_ARGS)).map(|()| None)
 }
 
 impl Suite {
@@ -203,6 +205,20 @@ mod tests {
         assert_eq!(failed.outcome, Outcome::Failed("boom".into()));
         assert_eq!(summarize(&[failed]), ExitCode::FAILURE);
         assert_eq!(summarize(&[skipped]), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn the_mpich_package_runs_only_in_its_suite_which_installs_mpich_first() {
+        assert!(
+            WORKSPACE_TEST_ARGS
+                .windows(2)
+                .any(|w| w == ["--exclude", MPICH_PACKAGE])
+        );
+        let suite = EXTRA_SUITES
+            .iter()
+            .find(|s| s.cargo_args.contains(&MPICH_PACKAGE))
+            .expect("a suite runs the MPICH package's tests");
+        assert!(suite.setup.is_some(), "{} installs nothing", suite.name);
     }
 
     #[test]
