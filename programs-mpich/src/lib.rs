@@ -5,9 +5,10 @@
 mod transport;
 
 use std::io::Write;
+use std::process::ExitCode;
 
 use programs::{AnyTransport, Failure, Host, Instance, Mpi, Program};
-use rsmpi::topology::SimpleCommunicator;
+use rsmpi::topology::{Communicator, SimpleCommunicator};
 
 pub use crate::transport::{MAX_IN_FLIGHT, MAX_MESSAGE, MpichTransport};
 
@@ -66,14 +67,33 @@ pub fn checked(name: &str, args: &[&str]) -> Result<&'static Program, RunError> 
     Ok(program)
 }
 
-/// Runs this process's instance of `program` on `world` with `args`.
-pub fn run(program: &Program, world: &SimpleCommunicator, args: &[&str]) -> Result<(), RunError> {
+/// Runs this process's instance of `program` on `world` with `args`, and
+/// ends every rank (`MPI_Abort`) when this one fails or panics, after
+/// `error: rank R: NAME: …` on stderr. It aborts before the transport is
+/// dropped: the other ranks may be waiting for this one, and the drop would
+/// wait for them.
+pub fn run_or_abort(program: &Program, world: &SimpleCommunicator, args: &[&str]) -> ExitCode {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        report(info);
+        SimpleCommunicator::world().abort(101)
+    }));
     let transport = AnyTransport(Box::new(MpichTransport::new(world)));
-    let mut mpi = Mpi::new(transport).map_err(|e| RunError::Failed(e.into()))?;
+    let mut mpi = Mpi::new(transport).unwrap_or_else(|e| abort(world, program, e.into()));
     let comm = mpi.world();
     let mut host = StdoutHost;
     let mut inst = Instance::new(&mut mpi, comm, args, &mut host);
     let result = (program.main)(&mut inst);
     inst.finish();
-    result.map_err(RunError::Failed)
+    if let Err(failure) = result {
+        abort(world, program, failure);
+    }
+    ExitCode::SUCCESS
+}
+
+/// Reports `failure` and ends every rank of `world`.
+fn abort(world: &SimpleCommunicator, program: &Program, failure: Failure) -> ! {
+    let err = RunError::Failed(failure);
+    eprintln!("error: rank {}: {}: {err}", world.rank(), program.name);
+    world.abort(1)
 }

@@ -18,21 +18,13 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let world = universe.world();
-    let rank = world.rank();
-    let program = match programs_mpich::checked(name, &args) {
-        Ok(program) => program,
+    match programs_mpich::checked(name, &args) {
+        Ok(program) => programs_mpich::run_or_abort(program, &world, &args),
         Err(err) => {
-            if rank == 0 {
+            if world.rank() == 0 {
                 eprintln!("error: {err}");
             }
-            return ExitCode::from(2);
-        }
-    };
-    match programs_mpich::run(program, &world, &args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: rank {rank}: {name}: {err}");
-            world.abort(1)
+            ExitCode::from(2)
         }
     }
 }
