@@ -1,7 +1,6 @@
-//! Lab 6, write an SPMD program: the student writes `histogram`
-//! (docs/labs/6-spmd.md). The checks run it as host threads on 1 to 8
-//! ranks, also on inputs the handout does not show, against a histogram
-//! computed here from the handout's definition.
+//! Lab 6, write an SPMD program: the student writes `histogram` (docs/labs/6-spmd.md).
+//! The checks run it as host threads on 1 to 8 ranks, also on inputs the handout
+//! does not show, against a histogram computed here from the handout's definition.
 
 use rand_core::{Rng, SeedableRng};
 use rand_xorshift::XorShiftRng;
