@@ -241,6 +241,12 @@ pub fn stack_bytes() -> usize {
         * (STACK_BYTES + FAULT_STACK_BYTES)
 }
 
+/// A core's kernel stack, bottom to top (mapped; its guard page lies below).
+pub fn stack_range(core: usize) -> Option<core::ops::Range<VirtAddr>> {
+    let (stack, _) = CORES.get(core)?.stacks.get()?;
+    Some(stack.bottom..stack.top)
+}
+
 /// The top of a core's kernel stack (where a restarted core begins again).
 pub fn stack_top(core: usize) -> VirtAddr {
     CORES[core]

@@ -7,7 +7,7 @@ use core::fmt::{self, Write};
 use crate::arch::exception::{Exception, FaultAction};
 use crate::arch::vectors::BREAKPOINT;
 use crate::cores::{self, FaultRecord};
-use crate::{commands, console, core_bus, fbcon, symbols, trace};
+use crate::{commands, console, core_bus, fbcon, stack_trace, symbols, trace};
 
 /// The exception policy `arch::exception` calls (registered at boot):
 /// report, then decide how the faulting core goes on.
@@ -19,7 +19,9 @@ pub fn on_exception(e: &Exception<'_>) -> FaultAction {
 /// Prints the report: a first line with `EXCEPTION`, then details.
 fn report(e: &Exception<'_>) {
     console::locked(|out| {
-        let _ = write_report(out, e).and_then(|()| e.write_details(out));
+        let _ = write_report(out, e)
+            .and_then(|()| e.write_details(out))
+            .and_then(|()| stack_trace::write(out, e.core, Some(e.rip), e.frame_pointer()));
     });
 }
 

@@ -25,6 +25,7 @@ mod mpi_context;
 mod panic;
 mod pci;
 mod platform;
+mod stack_trace;
 mod status;
 mod symbols;
 mod time;

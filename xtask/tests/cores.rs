@@ -87,6 +87,11 @@ fn a_page_fault_on_a_job_core_is_reported_and_parks_the_core() {
     let mut machine = Machine::boot(crashing(2));
     let out = fault(&mut machine, 1, "page");
     for expected in [
+        // A frame-pointer backtrace, each frame named: the fault, then the
+        // job loop that ran the command's closure.
+        "    backtrace:\n      #0  0x",
+        "      #1  0x",
+        " in kernel::cores::job_loop +0x",
         // The kernel's own symbol table names the faulting function.
         "fault_injection::trigger +0x",
         "EXCEPTION on core 1: page fault (#PF, vector 14), error code 0x0, rip 0x",
@@ -201,14 +206,20 @@ fn a_panic_on_a_job_core_marks_it_faulted() {
     let mut machine = Machine::boot(crashing(2));
     let out = machine.run("fault 1 panic");
     assert!(out.contains("KERNEL PANIC on core 1: "), "{out}");
+    assert!(out.contains("    backtrace:\n      #0  0x"), "{out}");
+    assert!(out.contains(" in kernel::cores::job_loop +0x"), "{out}");
     assert!(
         out.contains("core 1 faulted while running 'fault'"),
         "{out}"
     );
     let cores = machine.run("cores");
     assert!(
-        cores.contains("core 1: apic 1, faulted (kernel panic"),
+        cores.contains("core 1: apic 1, faulted (kernel panic at rip 0x"),
         "{cores}"
+    );
+    assert!(
+        !cores.contains("rip 0x0)"),
+        "the panic's place is unknown:\n{cores}"
     );
     let refused = machine.run("fault 0 panic");
     assert!(

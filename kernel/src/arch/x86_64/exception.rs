@@ -132,6 +132,11 @@ impl Exception<'_> {
     pub fn write_details(&self, out: &mut dyn Write) -> fmt::Result {
         write_details(out, self.frame)
     }
+
+    /// The interrupted code's frame pointer (`rbp`), where a backtrace starts.
+    pub fn frame_pointer(&self) -> u64 {
+        self.frame.rbp
+    }
 }
 
 fn write_details(out: &mut dyn Write, frame: &TrapFrame) -> fmt::Result {

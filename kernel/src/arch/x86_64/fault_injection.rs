@@ -47,6 +47,9 @@ const UNMAPPED_ADDRESS: u64 = 0x0000_1000_0000_0000;
 const NON_CANONICAL_ADDRESS: u64 = 0x8000_0000_0000_0000;
 
 /// Causes the exception; returns only after a resumable one (breakpoint).
+/// Never inlined, so a fault report names this function and a backtrace
+/// shows who called it.
+#[inline(never)]
 pub fn trigger(kind: FaultKind) {
     match kind {
         FaultKind::Page => read(UNMAPPED_ADDRESS),

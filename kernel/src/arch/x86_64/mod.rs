@@ -7,6 +7,7 @@ pub use ::x86_64::{PhysAddr, VirtAddr};
 
 pub mod acpi;
 pub mod apic;
+pub mod backtrace;
 mod boot;
 pub mod cpu;
 pub mod exception;
