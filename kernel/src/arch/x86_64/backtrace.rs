@@ -30,7 +30,7 @@ pub fn walk(rbp: u64, stack: Range<VirtAddr>, mut each: impl FnMut(u64)) {
     let (low, high) = (stack.start.as_u64(), stack.end.as_u64());
     let mut frame = rbp;
     for _ in 0..MAX_FRAMES {
-        if frame % 8 != 0 || frame < low || frame.saturating_add(16) > high {
+        if !frame.is_multiple_of(8) || frame < low || frame.saturating_add(16) > high {
             return;
         }
         let slot = frame as *const u64;
