@@ -32,7 +32,13 @@ fn a_background_job_shows_as_running_and_its_core_is_busy() {
         "{busy}"
     );
     let done = machine.run("spin 2 50");
-    assert!(done.starts_with("spun 1 core(s) for 0.05"), "{done}");
+    // At least the 50 ms asked for; a loaded host may take longer.
+    let seconds: f64 = done
+        .strip_prefix("spun 1 core(s) for ")
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("{done}"));
+    assert!(seconds >= 0.05, "{done}");
 }
 
 #[test]
