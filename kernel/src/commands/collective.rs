@@ -247,9 +247,14 @@ fn run_demo(which: Collective, args: &Args<'_>, out: &mut dyn Write) -> Result<(
     let Some((outcome, cycles)) = jobs::run_on(demo.cores, which.name(), false, out, work)? else {
         return Ok(());
     };
-    report(which, &demo, &results.lock(), out)?;
-    if outcome != (WaitOutcome::Finished { aborted: false }) {
-        writeln!(out, "{which} stopped by Ctrl-C")?;
+    let stopped = report(which, &demo, &results.lock(), out)?;
+    let by_ctrl_c = outcome != (WaitOutcome::Finished { aborted: false });
+    match (by_ctrl_c, stopped.is_empty()) {
+        (true, true) => writeln!(out, "{which} stopped by Ctrl-C")?,
+        (true, false) => writeln!(out, "{which} stopped by Ctrl-C on cores {stopped}")?,
+        // No Ctrl-C: the ranks stopped because a peer of theirs failed.
+        (false, false) => writeln!(out, "{which} stopped on cores {stopped}: a peer failed")?,
+        (false, true) => {}
     }
     writeln!(
         out,
@@ -278,13 +283,17 @@ pub fn run_rank(
 }
 
 /// The seed's output lines: `success! value: <v>` once if every rank that
-/// checked a result found it right, else `failed!, core: <id>` per rank.
+/// checked a result found it right, else `failed!, core: <id>` per rank
+/// that got a wrong result or an error. A rank that was asked to stop
+/// (Ctrl-C, or a failed peer) is not a failure: it is returned, in the set
+/// of stopped cores, for the caller's one line.
 fn report(
     which: Collective,
     demo: &Demo,
     results: &[RankResult],
     out: &mut dyn Write,
-) -> Result<(), Error> {
+) -> Result<CoreSet, Error> {
+    let mut stopped = CoreSet::default();
     let mut value = None;
     let mut all_good = results.len() == demo.cores.len();
     let mut sorted: Vec<&RankResult> = results.iter().collect();
@@ -318,6 +327,10 @@ fn report(
                     "failed!, core: {core} (element {index} is {got}, expected {expected})"
                 )?;
             }
+            Err(mpi::Error::Aborted) => {
+                all_good = false;
+                stopped = stopped.with(*core);
+            }
             Err(why) => {
                 all_good = false;
                 writeln!(out, "failed!, core: {core} ({which}: {why})")?;
@@ -336,7 +349,7 @@ fn report(
         (true, _) => writeln!(out, "success! all {} cores agree", demo.cores.len())?,
         (false, _) => {}
     }
-    Ok(())
+    Ok(stopped)
 }
 
 /// E.g. `reduce 64 x i32 (sum, linear) on cores 0-3, root 0`.
