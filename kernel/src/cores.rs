@@ -37,7 +37,7 @@ pub enum CoreState {
     Idle = 2,
     /// Running a job.
     Running = 3,
-    /// Took an exception; parked for good.
+    /// Took an exception; parked until `cores restart` (see [`restart`]).
     Faulted = 4,
 }
 
@@ -144,8 +144,10 @@ struct Core {
     peers: AtomicU64,
     /// Stacks, mapped once at boot by the boot core.
     stacks: Once<(GuardedStack, GuardedStack)>,
-    /// Set (once) by the core itself when it faults.
-    fault: Once<FaultRecord>,
+    /// Why the core faulted. Lock rule: set by the core itself when it
+    /// faults (then it halts), cleared by the shell core in [`restart`]
+    /// while the core is parked; read by anyone.
+    fault: Mutex<Option<FaultRecord>>,
 }
 
 static CORES: [Core; MAX_CORES] = [const {
@@ -159,7 +161,7 @@ static CORES: [Core; MAX_CORES] = [const {
         abort: AtomicBool::new(false),
         peers: AtomicU64::new(0),
         stacks: Once::new(),
-        fault: Once::new(),
+        fault: Mutex::new(None),
     }
 }; MAX_CORES];
 /// Cores found in the MADT (online or not); set once at boot.
@@ -210,7 +212,7 @@ pub fn current_job(core: usize) -> Option<(&'static str, u64)> {
 
 /// Why a core parked itself, if it did.
 pub fn fault_record(core: usize) -> Option<FaultRecord> {
-    CORES[core].fault.get().copied()
+    *CORES[core].fault.lock()
 }
 
 /// Number of cores online (shell core included).
@@ -321,6 +323,67 @@ pub fn start_application_processors() -> (usize, u64) {
     (started, time::now() - start)
 }
 
+/// Why [`restart`] did not bring a core back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestartError {
+    /// No such core on this machine.
+    NoSuchCore {
+        /// Number of cores.
+        count: usize,
+    },
+    /// Core 0 runs the shell, which restarts itself after a fault.
+    ShellCore,
+    /// Only a faulted core is restarted; this one is in another state.
+    NotFaulted(CoreState),
+    /// It was sent INIT and STARTUP but did not check in.
+    DidNotStart,
+}
+
+/// Brings faulted `core` back to idle, as at boot: INIT (which ends its
+/// parked halt for good), then STARTUP into [`ap_entry`] on its own stack
+/// from the top, so nothing of the faulted code's frames survives. Its
+/// fault record and abort flag are cleared. The caller frees the locks the
+/// faulted code may have held and drains its queues (those live above this
+/// layer). Returns the cycles the restart took.
+pub fn restart(core: usize) -> Result<u64, RestartError> {
+    if core >= count() {
+        return Err(RestartError::NoSuchCore { count: count() });
+    }
+    if core == 0 {
+        return Err(RestartError::ShellCore);
+    }
+    match state(core) {
+        CoreState::Faulted => {}
+        other => return Err(RestartError::NotFaulted(other)),
+    }
+    let start = time::now();
+    smp::reset_cores(core::iter::once(apic_id(core)));
+    *CORES[core].fault.lock() = None;
+    CORES[core].abort.store(false, Ordering::Relaxed); // no job reads it until the next submit's Release
+    let mailbox = CORES[core]
+        .mailbox
+        .swap(core::ptr::null_mut(), Ordering::Acquire); // Release: submit
+    if let Some(job) = NonNull::new(mailbox) {
+        // SAFETY: as in `job_loop`: a non-null mailbox holds a Box from
+        // `submit`, and the swap made us its only owner (the core is reset).
+        drop(unsafe { Box::from_raw(job.as_ptr()) });
+    }
+    // `ap_entry` stores Idle (Release) once the core is set up again.
+    let up = || state(core) == CoreState::Idle;
+    if smp::start_core(
+        apic_id(core),
+        stack_top(core),
+        ap_entry,
+        core,
+        up,
+        START_TIMEOUT_US,
+    ) {
+        Ok(time::now() - start)
+    } else {
+        Err(RestartError::DidNotStart)
+    }
+}
+
 /// Where a started core arrives from the trampoline.
 extern "C" fn ap_entry(core: usize) -> ! {
     set_core_identity(core);
@@ -392,7 +455,7 @@ pub fn abort_running(only_foreground: bool) -> CoreSet {
 
 /// Marks the calling core faulted (never for core 0, which restarts instead).
 pub fn mark_faulted(core: usize, record: FaultRecord) {
-    CORES[core].fault.call_once(|| record);
+    *CORES[core].fault.lock() = Some(record);
     // Release: a reader that sees Faulted (Acquire in `state`) also sees
     // the fault record set just before.
     CORES[core]

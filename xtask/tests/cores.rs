@@ -286,3 +286,48 @@ fn ctrl_c_stops_a_demo_whose_part_runs_on_the_shell_core() {
         "Core[0] -> Core[1]: ping\nCore[1] -> Core[0]: pong\n"
     );
 }
+
+#[test]
+fn a_faulted_core_restarts_and_runs_a_collective_again() {
+    let mut machine = Machine::boot(crashing(3));
+    fault(&mut machine, 1, "page");
+    let refused = machine.run("reduce 64 sum --cores 0-2");
+    assert!(refused.starts_with("error: core 1 is faulted"), "{refused}");
+    let restarted = machine.run("cores restart 1");
+    assert!(restarted.starts_with("core 1 restarted in "), "{restarted}");
+    let cores = machine.run("cores");
+    assert!(cores.contains("core 1: apic 1, idle"), "{cores}");
+    assert!(cores.ends_with("3 cores online\n"), "{cores}");
+    let reduce = machine.run("reduce 64 sum --cores 0-2");
+    assert!(reduce.contains("success! value: 3"), "{reduce}");
+    // A fault after a restart is reported and parks the core again.
+    let again = fault(&mut machine, 1, "gp");
+    assert!(
+        again.contains("core 1 faulted while running 'fault'"),
+        "{again}"
+    );
+    assert!(
+        machine
+            .run("cores restart 1")
+            .starts_with("core 1 restarted in ")
+    );
+    assert!(machine.run("ping 1 2").contains("pong"));
+}
+
+#[test]
+fn only_a_faulted_core_is_restarted() {
+    let mut machine = Machine::boot(Config::smp(2));
+    for (line, error) in [
+        ("cores restart 1", "error: core 1 is not faulted (idle)"),
+        ("cores restart 0", "error: core 0 runs the shell"),
+        (
+            "cores restart 5",
+            "error: no core 5: this machine has cores 0-1",
+        ),
+        ("cores restart", "error: "),
+        ("cores reboot 1", "error: unknown cores subcommand 'reboot'"),
+    ] {
+        let out = machine.run(line);
+        assert!(out.starts_with(error), "`{line}`:\n{out}");
+    }
+}

@@ -9,21 +9,84 @@ use shell::{Args, Command, Error};
 use super::Kernel;
 use super::format::{Bytes, Seconds};
 use crate::arch::paging::PAGE_TABLE_BYTES;
-use crate::cores::{self, CoreState};
+use crate::cores::{self, CoreSet, CoreState};
 use crate::{core_bus, heap, platform, time};
 
-/// `cores`: one line per core.
+/// `cores`: one line per core; `cores restart N` brings a faulted core back.
 pub const CORES: Command<Kernel> = Command {
     name: "cores",
-    summary: "list the cores with their APIC ids and states",
-    usage: "cores",
-    help: "Prints one line per core: its index, its local APIC id and what it is doing \
-           (shell, idle, running a job, faulted, offline), then how many cores are online and how many of those are faulted.",
-    example: "cores",
+    summary: "list the cores with their APIC ids and states, or restart a faulted one",
+    usage: "cores | cores restart <core>",
+    help: "cores: one line per core: its index, its local APIC id and what it is doing \
+           (shell, idle, running a job, faulted, offline), then how many cores are online and \
+           how many of those are faulted. cores restart <core>: brings a faulted core back to \
+           idle as at boot (INIT, STARTUP, a fresh stack), frees what its faulted code held, \
+           and empties the queues to and from it, saying how much it threw away.",
+    example: "cores restart 1",
     run: cores_command,
 };
 
 fn cores_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    match args.optional::<&str>()? {
+        None => list_cores(args, out),
+        Some("restart") => {
+            let core: usize = args.positional("core")?;
+            args.finish()?;
+            restart_core(core, out)
+        }
+        Some(other) => Err(Error::invalid(alloc::format!(
+            "unknown cores subcommand '{other}' (valid: restart)"
+        ))),
+    }
+}
+
+/// `cores restart N`: the core back to idle, then its queues drained.
+fn restart_core(core: usize, out: &mut dyn Write) -> Result<(), Error> {
+    let cycles = cores::restart(core).map_err(|why| Error::invalid(restart_error(core, why)))?;
+    // The faulted code never resumes: free the per-core locks it may hold.
+    core_bus::release_after_fault(core);
+    crate::trace::release_after_fault(core);
+    let _ = writeln!(
+        out,
+        "core {core} restarted in {}",
+        Seconds(time::cycles_to_ns(cycles))
+    );
+    let everyone = (0..cores::count())
+        .filter(|&c| c == 0 || cores::state(c) == CoreState::Idle)
+        .fold(CoreSet::default(), CoreSet::with);
+    super::jobs::drain_after_abort(everyone, out);
+    Ok(())
+}
+
+/// The one-line error for a core that could not be restarted.
+fn restart_error(core: usize, why: cores::RestartError) -> alloc::string::String {
+    use cores::RestartError::*;
+    match why {
+        NoSuchCore { count } => {
+            alloc::format!("no core {core}: this machine has cores 0-{}", count - 1)
+        }
+        ShellCore => "core 0 runs the shell, which restarts itself after a fault".into(),
+        NotFaulted(state) => alloc::format!(
+            "core {core} is not faulted ({}); only a faulted core is restarted",
+            state_name(state)
+        ),
+        DidNotStart => {
+            alloc::format!("core {core} did not start again within 2 s; it stays faulted")
+        }
+    }
+}
+
+fn state_name(state: CoreState) -> &'static str {
+    match state {
+        CoreState::Offline => "offline",
+        CoreState::Shell => "shell",
+        CoreState::Idle => "idle",
+        CoreState::Running => "running",
+        CoreState::Faulted => "faulted",
+    }
+}
+
+fn list_cores(args: &Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
     args.finish()?;
     for core in 0..cores::count() {
         let _ = write!(out, "core {core}: apic {}, ", cores::apic_id(core));
