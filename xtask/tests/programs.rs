@@ -326,14 +326,14 @@ fn a_panic_or_fault_in_an_instance_is_reported_and_the_shell_lives_on() {
     assert!(out.contains("KERNEL PANIC on core 2: "), "{out}");
     assert!(out.contains("injected panic (--inject panic)"), "{out}");
     assert!(
-        out.contains("rank 2 (core 2) died: kernel panic (its report is above)"),
+        out.contains("rank 2 (core 2) died: kernel panic in kernel::commands::program_run::"),
         "{out}"
     );
     assert!(out.contains("\nstopped rank(s) 0"), "{out}");
     let out = machine.run("run toro-reduce --cores 0,1,3 --inject fault:1");
     assert!(out.contains("EXCEPTION on core 1: page fault"), "{out}");
     assert!(
-        out.contains("rank 1 (core 1) died: page fault at rip 0x"),
+        out.contains("rank 1 (core 1) died: page fault in "),
         "{out}"
     );
     let out = machine.run("run toro-reduce --cores 0,3");

@@ -222,16 +222,15 @@ impl Run {
             Some(Ending::Finished | Ending::Stopped) => Ok(()),
             Some(Ending::Failed(why)) => writeln!(out, "rank {rank} (core {core}) failed: {why}"),
             None => match cores::fault_record(core) {
-                Some(fault) if fault.rip == 0 => writeln!(
-                    out,
-                    "rank {rank} (core {core}) died: {} (its report is above)",
-                    fault.exception
-                ),
-                Some(fault) => writeln!(
-                    out,
-                    "rank {rank} (core {core}) died: {} at rip {:#x}",
-                    fault.exception, fault.rip
-                ),
+                Some(fault) => {
+                    write!(out, "rank {rank} (core {core}) died: {}", fault.exception)?;
+                    match crate::symbols::lookup(fault.rip) {
+                        Some((function, offset)) => write!(out, " in {function} +{offset:#x}")?,
+                        None if fault.rip != 0 => write!(out, " at rip {:#x}", fault.rip)?,
+                        None => {}
+                    }
+                    writeln!(out, " (its report is above)")
+                }
                 None => writeln!(out, "rank {rank} (core {core}) did not finish"),
             },
         }
