@@ -198,3 +198,25 @@ fn collectives_reject_bad_input_listing_what_is_valid() {
         assert_eq!(machine.run("echo alive"), "alive\n");
     }
 }
+
+/// A demo too big for the machine's memory is refused before any core
+/// allocates, with what it needs and what is free; the machine goes on.
+#[test]
+fn a_demo_larger_than_memory_is_refused_and_the_next_one_works() {
+    let mut machine = Machine::boot(Config {
+        memory: "64M".into(),
+        ..Config::smp(8)
+    });
+    let out = machine.run("allgather 262144 --type f64");
+    assert!(
+        out.starts_with("error: allgather 262144 x f64 on 8 cores needs about "),
+        "{out}"
+    );
+    assert!(
+        out.contains(" is free; use fewer elements or fewer cores"),
+        "{out}"
+    );
+    assert!(machine.run("reduce 64 sum").contains("success! value: 28"));
+    let cores = machine.run("cores");
+    assert!(!cores.contains("faulted"), "{cores}");
+}

@@ -56,7 +56,10 @@ fn bad_input_gets_a_clear_error_and_the_shell_goes_on() {
     let cases: [(&str, &str); 9] = [
         ("pwoeroff", "did you mean 'poweroff'"),
         ("spin", "missing"),
-        ("cores extra", "unexpected argument 'extra'"),
+        (
+            "cores extra",
+            "unknown cores subcommand 'extra' (valid: restart)",
+        ),
         ("spin 1 abc", "'abc' is not a number"),
         ("spin 1 0", "out of range"),
         ("spin 9 10", "out of range"),

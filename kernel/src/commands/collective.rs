@@ -13,15 +13,20 @@ use mpi::demo::{Collective, DemoOutcome, Spec, Verdict};
 use mpi::{Algorithm, Mpi, Op, Type};
 use shell::{Args, Command, CoreSet, Error};
 
-use super::format::Micros;
+use super::format::{Bytes, Micros};
 use super::{Kernel, jobs};
 use crate::cores::{self, JobContext, WaitOutcome, Work};
 use crate::mpi_context;
 use crate::{core_bus, time};
 
-/// Most elements per vector: 2 MiB of f64, times 16 cores at a gather root,
-/// still fits a 128 MiB machine.
+/// Most elements per vector (2 MiB of f64). Whether a demo of that size
+/// fits this machine's memory is checked separately, by [`check_memory`].
 pub const MAX_LEN: usize = 262_144;
+
+/// Each rank's buffers of a demo, as a multiple of its largest one: its own
+/// vector, the result, the encoded copy a send makes, and what arrives
+/// (queued messages at a linear root, a reassembled fragment).
+const BUFFERS_PER_RANK: usize = 4;
 
 /// `reduce <len> <op>`: Toro's MPI_REDUCE demo.
 pub const REDUCE: Command<Kernel> = Command {
@@ -140,6 +145,30 @@ pub struct Demo {
     pub cores: CoreSet,
 }
 
+/// Refuses a demo whose buffers would not fit in the free heap, before any
+/// core allocates: running out of memory mid-collective would panic on
+/// every core at once. The estimate is generous on purpose
+/// ([`BUFFERS_PER_RANK`] times each rank's largest buffer, for every rank).
+fn check_memory(which: Collective, len: usize, ty: Type, ranks: usize) -> Result<(), Error> {
+    let per_block = len * ty.size();
+    let largest = match which {
+        Collective::Gather | Collective::Scatter | Collective::Allgather => per_block * ranks,
+        _ => per_block,
+    };
+    let needed = largest * BUFFERS_PER_RANK * ranks;
+    let heap = crate::heap::stats();
+    let free = heap.claimed_bytes.saturating_sub(heap.used_bytes);
+    if needed > free {
+        return Err(Error::invalid(alloc::format!(
+            "{which} {len} x {ty} on {ranks} cores needs about {} of memory, but only {} is free; \
+             use fewer elements or fewer cores",
+            Bytes(needed),
+            Bytes(free)
+        )));
+    }
+    Ok(())
+}
+
 /// Parses and checks everything before any core starts, so a bad argument
 /// never leaves a rank waiting. Options first (the parser's rule).
 pub fn parse_demo(which: Collective, args: &Args<'_>) -> Result<Demo, Error> {
@@ -174,6 +203,7 @@ pub fn parse_demo(which: Collective, args: &Args<'_>) -> Result<Demo, Error> {
         None => CoreSet::all(cores::count()),
     };
     let root = check_root(root, cores)?;
+    check_memory(which, len, ty.unwrap_or(Type::I32), cores.len())?;
     Ok(Demo {
         spec: Spec {
             len,
