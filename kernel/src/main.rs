@@ -12,6 +12,7 @@ mod arch;
 mod bochs_vga;
 mod commands;
 mod console;
+mod c_programs;
 mod cores;
 mod fault;
 mod fbcon;

@@ -1,0 +1,25 @@
+//! QEMU tests of the C programs (programs/c/, docs/c-programs.md): each
+//! runs on 3 and 4 cores with its expected lines; per-rank globals; exit
+//! statuses and MPI errors end a run with a report and the shell alive.
+
+use std::time::Duration;
+
+use xtask::harness::{Config, Machine};
+
+/// A machine with `smp` cores and room for slow runs under load.
+fn boot(smp: u32) -> Machine {
+    Machine::boot(Config {
+        command_timeout: Duration::from_secs(30),
+        ..Config::smp(smp)
+    })
+}
+
+#[test]
+fn probe() {
+    let mut machine = boot(4);
+    for cmd in ["programs", "run cpi --cores 0-2", "run seed_reduce", "run globals"] {
+        let out = machine.run(cmd);
+        println!("{cmd}\n{out}");
+    }
+    panic!("probe");
+}
