@@ -17,7 +17,7 @@ fn boot(smp: u32) -> Machine {
 #[test]
 fn probe() {
     let mut machine = boot(4);
-    for cmd in ["programs", "run cpi --cores 0-2", "run seed_reduce", "run globals"] {
+    for cmd in ["run latency --cores 0-2", "run token_ring --cores 0-2", "run scatter_avg --cores 0-2", "run mat_vec --cores 0-2", "run prefix_sum --cores 0-2", "run transpose --cores 0-2", "run comm_grid --cores 0-2", "run halo --cores 0-2", "run comm_grid", "run errors rank", "run errors count", "run errors exit 3", "run errors abort", "run errors", "run transpose"] {
         let out = machine.run(cmd);
         println!("{cmd}\n{out}");
     }
