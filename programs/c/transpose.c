@@ -23,7 +23,7 @@ int main(int argc, char **argv) {
             len += snprintf(line + len, sizeof line - len, "(wrong)");
         }
     }
-    puts(line);
+    printf("%s\n", line);
     free(row);
     free(column);
     MPI_Finalize();

@@ -10,10 +10,12 @@ int main(int argc, char **argv);
 static void *exit_jump[5];
 static int exit_status;
 
-/* Runs main; returns its result, or the status exit() was given. */
+/* Runs main; returns its result, or the status exit() was given. main's
+ * result goes through exit_status so that main is not a tail call: the
+ * frame __builtin_setjmp saved must still exist when exit() jumps to it. */
 int __ringlab_start(int argc, char **argv) {
     if (__builtin_setjmp(exit_jump) == 0) {
-        return main(argc, argv);
+        exit_status = main(argc, argv);
     }
     return exit_status;
 }
