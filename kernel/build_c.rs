@@ -33,7 +33,11 @@ pub fn build() {
         .collect();
     let mut table = String::from("&[\n");
     for source in c_files(&c_dir) {
-        let name = source.file_stem().expect("a .c file").to_string_lossy().into_owned();
+        let name = source
+            .file_stem()
+            .expect("a .c file")
+            .to_string_lossy()
+            .into_owned();
         let mut objects = vec![compile(&source, &c_dir, &out)];
         objects.extend(libc.iter().cloned());
         let image = out.join(format!("{name}.so"));
@@ -57,7 +61,10 @@ fn c_files(dir: &Path) -> Vec<PathBuf> {
 
 /// Compiles `source` into OUT_DIR; returns the object's path.
 fn compile(source: &Path, c_dir: &Path, out: &Path) -> PathBuf {
-    let parent = source.parent().and_then(Path::file_name).expect("in a directory");
+    let parent = source
+        .parent()
+        .and_then(Path::file_name)
+        .expect("in a directory");
     let object = out.join(format!(
         "{}-{}.o",
         parent.to_string_lossy(),
@@ -79,7 +86,15 @@ fn compile(source: &Path, c_dir: &Path, out: &Path) -> PathBuf {
 /// the kernel's exports (bound at load time, docs/c-programs.md).
 fn link(objects: &[PathBuf], image: &Path) {
     run(Command::new(rust_lld())
-        .args(["-flavor", "gnu", "-shared", "-Bsymbolic", "-z", "now", "--hash-style=gnu"])
+        .args([
+            "-flavor",
+            "gnu",
+            "-shared",
+            "-Bsymbolic",
+            "-z",
+            "now",
+            "--hash-style=gnu",
+        ])
         .args(["--entry", "__ringlab_start", "-o"])
         .arg(image)
         .args(objects));

@@ -10,9 +10,9 @@ extern crate alloc;
 
 mod arch;
 mod bochs_vga;
+mod c_programs;
 mod commands;
 mod console;
-mod c_programs;
 mod cores;
 mod fault;
 mod fbcon;

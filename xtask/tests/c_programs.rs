@@ -47,6 +47,7 @@ fn mpicc(name: &str) -> PathBuf {
     let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../programs/c/{name}.c"));
     let dir = std::env::temp_dir().join(format!("ringlab-mpicc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");
+    xtask::setup::ensure_mpich().expect("MPICH is installed or installable");
     let binary = dir.join(name);
     let status = Command::new("mpicc")
         .arg("-O2")

@@ -59,7 +59,11 @@ fn pack(data: &[u8], block: usize) -> Vec<u64> {
     for chunk in data.chunks(block.max(1)) {
         let mut padded = vec![0u8; words(block) * 8];
         padded[..chunk.len()].copy_from_slice(chunk);
-        out.extend(padded.chunks_exact(8).map(|w| u64::from_le_bytes(w.try_into().expect("8"))));
+        out.extend(
+            padded
+                .chunks_exact(8)
+                .map(|w| u64::from_le_bytes(w.try_into().expect("8"))),
+        );
     }
     out
 }
@@ -74,8 +78,8 @@ fn unpack(packed: &[u64], block: usize, index: usize, out: &mut [u8]) {
     out[..block].copy_from_slice(&bytes[..block]);
 }
 
-/// A communicator, its engine, and a send block (MPI_IN_PLACE: `fallback`).
-fn send_block<'b>(buf: *const u8, count: i32, ty: i32, fallback: &'b [u8]) -> Result<&'b [u8], Fatal> {
+/// The send buffer's bytes, or `fallback` (the receive buffer's) for MPI_IN_PLACE.
+fn send_block(buf: *const u8, count: i32, ty: i32, fallback: &[u8]) -> Result<&[u8], Fatal> {
     if buf == IN_PLACE {
         return Ok(fallback);
     }
@@ -88,7 +92,8 @@ pub extern "C" fn MPI_Bcast(buf: *mut u8, count: i32, ty: i32, root: i32, comm: 
         let root = rank_arg(root, &comm)?;
         let data = bytes(buf, count, ty)?;
         let mut packed = pack(data, data.len());
-        rank.engine().bcast(&comm, &mut packed, root, Algorithm::Tree)?;
+        rank.engine()
+            .bcast(&comm, &mut packed, root, Algorithm::Tree)?;
         unpack(&packed, data.len(), 0, data);
         Ok(())
     });
@@ -99,25 +104,44 @@ pub extern "C" fn MPI_Bcast(buf: *mut u8, count: i32, ty: i32, root: i32, comm: 
 fn gather_all(rank: &mut Rank, comm: &Comm, send: &[u8], block: usize) -> Result<Vec<u64>, Fatal> {
     let mine = pack(send, block);
     let mut all = vec![0u64; mine.len() * comm.size()];
-    rank.engine().allgather(comm, &mine, &mut all, Algorithm::Tree)?;
+    rank.engine()
+        .allgather(comm, &mine, &mut all, Algorithm::Tree)?;
     Ok(all)
 }
 
 pub extern "C" fn MPI_Gather(
-    sendbuf: *const u8, sendcount: i32, sendtype: i32, recvbuf: *mut u8, recvcount: i32,
-    recvtype: i32, root: i32, comm: i32,
+    sendbuf: *const u8,
+    sendcount: i32,
+    sendtype: i32,
+    recvbuf: *mut u8,
+    recvcount: i32,
+    recvtype: i32,
+    root: i32,
+    comm: i32,
 ) -> i32 {
     call("MPI_Gather", |rank| {
         let comm = rank.comm(comm)?;
         let root = rank_arg(root, &comm)?;
         let is_root = comm.rank() == root;
-        let recv: &mut [u8] = if is_root { bytes(recvbuf, recvcount * comm.size() as i32, recvtype)? } else { &mut [] };
-        let block = if is_root { recv.len() / comm.size() } else { bytes(sendbuf, sendcount, sendtype)?.len() };
-        let own = recv.get(root * block..(root + 1) * block).map(<[u8]>::to_vec).unwrap_or_default();
+        let recv: &mut [u8] = if is_root {
+            bytes(recvbuf, recvcount * comm.size() as i32, recvtype)?
+        } else {
+            &mut []
+        };
+        let block = if is_root {
+            recv.len() / comm.size()
+        } else {
+            bytes(sendbuf, sendcount, sendtype)?.len()
+        };
+        let own = recv
+            .get(root * block..(root + 1) * block)
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default();
         let send = send_block(sendbuf, sendcount, sendtype, &own)?;
         let mine = pack(send, block);
         let mut all = vec![0u64; if is_root { mine.len() * comm.size() } else { 0 }];
-        rank.engine().gather(&comm, &mine, &mut all, root, Algorithm::Tree)?;
+        rank.engine()
+            .gather(&comm, &mine, &mut all, root, Algorithm::Tree)?;
         for r in (0..comm.size()).filter(|_| is_root) {
             unpack(&all, block, r, &mut recv[r * block..]);
         }
@@ -127,20 +151,43 @@ pub extern "C" fn MPI_Gather(
 }
 
 pub extern "C" fn MPI_Scatter(
-    sendbuf: *const u8, sendcount: i32, sendtype: i32, recvbuf: *mut u8, recvcount: i32,
-    recvtype: i32, root: i32, comm: i32,
+    sendbuf: *const u8,
+    sendcount: i32,
+    sendtype: i32,
+    recvbuf: *mut u8,
+    recvcount: i32,
+    recvtype: i32,
+    root: i32,
+    comm: i32,
 ) -> i32 {
     call("MPI_Scatter", |rank| {
         let comm = rank.comm(comm)?;
         let root = rank_arg(root, &comm)?;
         let is_root = comm.rank() == root;
         let in_place = recvbuf.cast_const() == IN_PLACE;
-        let recv: &mut [u8] = if in_place { &mut [] } else { bytes(recvbuf, recvcount, recvtype)? };
-        let send: &[u8] = if is_root { bytes(sendbuf, sendcount * comm.size() as i32, sendtype)? } else { &[] };
-        let block = if is_root { send.len() / comm.size() } else { recv.len() };
-        let all = if is_root { pack(send, block) } else { Vec::new() };
+        let recv: &mut [u8] = if in_place {
+            &mut []
+        } else {
+            bytes(recvbuf, recvcount, recvtype)?
+        };
+        let send: &[u8] = if is_root {
+            bytes(sendbuf, sendcount * comm.size() as i32, sendtype)?
+        } else {
+            &[]
+        };
+        let block = if is_root {
+            send.len() / comm.size()
+        } else {
+            recv.len()
+        };
+        let all = if is_root {
+            pack(send, block)
+        } else {
+            Vec::new()
+        };
         let mut mine = vec![0u64; words(block)];
-        rank.engine().scatter(&comm, &all, &mut mine, root, Algorithm::Tree)?;
+        rank.engine()
+            .scatter(&comm, &all, &mut mine, root, Algorithm::Tree)?;
         if !in_place {
             unpack(&mine, block, 0, recv);
         }
@@ -150,8 +197,13 @@ pub extern "C" fn MPI_Scatter(
 }
 
 pub extern "C" fn MPI_Allgather(
-    sendbuf: *const u8, sendcount: i32, sendtype: i32, recvbuf: *mut u8, recvcount: i32,
-    recvtype: i32, comm: i32,
+    sendbuf: *const u8,
+    sendcount: i32,
+    sendtype: i32,
+    recvbuf: *mut u8,
+    recvcount: i32,
+    recvtype: i32,
+    comm: i32,
 ) -> i32 {
     call("MPI_Allgather", |rank| {
         let comm = rank.comm(comm)?;
@@ -170,8 +222,13 @@ pub extern "C" fn MPI_Allgather(
 }
 
 pub extern "C" fn MPI_Alltoall(
-    sendbuf: *const u8, sendcount: i32, sendtype: i32, recvbuf: *mut u8, recvcount: i32,
-    recvtype: i32, comm: i32,
+    sendbuf: *const u8,
+    sendcount: i32,
+    sendtype: i32,
+    recvbuf: *mut u8,
+    recvcount: i32,
+    recvtype: i32,
+    comm: i32,
 ) -> i32 {
     call("MPI_Alltoall", |rank| {
         let comm = rank.comm(comm)?;
@@ -201,7 +258,10 @@ fn fold(reduction: Reduction, ty: Type, acc: &mut [u8], other: &[u8]) -> Result<
 }
 
 fn fold_typed<D: Datatype>(op: Op, acc: &mut [u8], other: &[u8]) -> Result<(), Fatal> {
-    for (a, b) in acc.chunks_exact_mut(D::SIZE).zip(other.chunks_exact(D::SIZE)) {
+    for (a, b) in acc
+        .chunks_exact_mut(D::SIZE)
+        .zip(other.chunks_exact(D::SIZE))
+    {
         op.apply(D::read_le(a), D::read_le(b))?.write_le(a);
     }
     Ok(())
@@ -212,7 +272,12 @@ fn fold_loc(min: bool, ty: Type, acc: &mut [u8], other: &[u8]) -> Result<(), Fat
     let (size, index_at) = match ty {
         Type::TwoInt => (8, 4),
         Type::DoubleInt => (16, 8),
-        _ => return Err(fatal("MPI_ERR_OP", "MINLOC/MAXLOC need MPI_2INT or MPI_DOUBLE_INT")),
+        _ => {
+            return Err(fatal(
+                "MPI_ERR_OP",
+                "MINLOC/MAXLOC need MPI_2INT or MPI_DOUBLE_INT",
+            ));
+        }
     };
     let value = |pair: &[u8]| match ty {
         Type::TwoInt => f64::from(i32::read_le(pair)),
@@ -230,7 +295,13 @@ fn fold_loc(min: bool, ty: Type, acc: &mut [u8], other: &[u8]) -> Result<(), Fat
 }
 
 /// The fold of blocks `0..=last` of `all`.
-fn fold_blocks(reduction: Reduction, ty: Type, all: &[u64], block: usize, last: usize) -> Result<Vec<u8>, Fatal> {
+fn fold_blocks(
+    reduction: Reduction,
+    ty: Type,
+    all: &[u64],
+    block: usize,
+    last: usize,
+) -> Result<Vec<u8>, Fatal> {
     let mut acc = vec![0u8; block];
     unpack(all, block, 0, &mut acc);
     let mut next = vec![0u8; block];
@@ -243,7 +314,12 @@ fn fold_blocks(reduction: Reduction, ty: Type, all: &[u64], block: usize, last: 
 
 /// A reduction's result on this rank (None where only `root` gets it).
 fn reduce_bytes(
-    rank: &mut Rank, comm: &Comm, send: &[u8], ty: Type, reduction: Reduction, root: Option<usize>,
+    rank: &mut Rank,
+    comm: &Comm,
+    send: &[u8],
+    ty: Type,
+    reduction: Reduction,
+    root: Option<usize>,
 ) -> Result<Option<Vec<u8>>, Fatal> {
     let mut out = send.to_vec();
     match reduction {
@@ -259,13 +335,22 @@ fn reduce_bytes(
 }
 
 fn reduce_typed<D: Datatype>(
-    rank: &mut Rank, comm: &Comm, send: &[u8], out: &mut [u8], op: Op, root: Option<usize>,
+    rank: &mut Rank,
+    comm: &Comm,
+    send: &[u8],
+    out: &mut [u8],
+    op: Op,
+    root: Option<usize>,
 ) -> Result<(), Fatal> {
     let send: Vec<D> = send.chunks_exact(D::SIZE).map(D::read_le).collect();
     let mut result = send.clone();
     match root {
-        Some(root) => rank.engine().reduce(comm, &send, &mut result, op, root, Algorithm::Tree)?,
-        None => rank.engine().allreduce(comm, &send, &mut result, op, Algorithm::Tree)?,
+        Some(root) => rank
+            .engine()
+            .reduce(comm, &send, &mut result, op, root, Algorithm::Tree)?,
+        None => rank
+            .engine()
+            .allreduce(comm, &send, &mut result, op, Algorithm::Tree)?,
     }
     for (x, chunk) in result.iter().zip(out.chunks_exact_mut(D::SIZE)) {
         x.write_le(chunk);
@@ -273,20 +358,31 @@ fn reduce_typed<D: Datatype>(
     Ok(())
 }
 
-/// The shared body of Reduce (with a root) and Allreduce (without).
-fn reduce_call(
-    name: &str, sendbuf: *const u8, recvbuf: *mut u8, count: i32, ty: i32, op: i32, root: Option<i32>,
+/// A reduction's arguments, as MPI_Reduce and MPI_Allreduce take them.
+struct ReduceArgs {
+    sendbuf: *const u8,
+    recvbuf: *mut u8,
+    count: i32,
+    ty: i32,
+    op: i32,
     comm: i32,
-) {
+}
+
+/// The shared body of Reduce (with a root) and Allreduce (without).
+fn reduce_call(name: &str, args: ReduceArgs, root: Option<i32>) {
     call(name, |rank| {
-        let comm = rank.comm(comm)?;
+        let comm = rank.comm(args.comm)?;
         let root = root.map(|r| rank_arg(r, &comm)).transpose()?;
         let gets = root.is_none_or(|r| r == comm.rank());
-        let recv: &mut [u8] = if gets { bytes(recvbuf, count, ty)? } else { &mut [] };
+        let recv: &mut [u8] = if gets {
+            bytes(args.recvbuf, args.count, args.ty)?
+        } else {
+            &mut []
+        };
         let own = recv.to_vec();
-        let send = send_block(sendbuf, count, ty, &own)?;
-        let result = reduce_bytes(rank, &comm, send, Type::from_handle(ty)?, reduction(op)?, root)?;
-        if let Some(result) = result {
+        let send = send_block(args.sendbuf, args.count, args.ty, &own)?;
+        let (ty, reduction) = (Type::from_handle(args.ty)?, reduction(args.op)?);
+        if let Some(result) = reduce_bytes(rank, &comm, send, ty, reduction, root)? {
             recv.copy_from_slice(&result);
         }
         Ok(())
@@ -294,21 +390,53 @@ fn reduce_call(
 }
 
 pub extern "C" fn MPI_Reduce(
-    sendbuf: *const u8, recvbuf: *mut u8, count: i32, ty: i32, op: i32, root: i32, comm: i32,
+    sendbuf: *const u8,
+    recvbuf: *mut u8,
+    count: i32,
+    ty: i32,
+    op: i32,
+    root: i32,
+    comm: i32,
 ) -> i32 {
-    reduce_call("MPI_Reduce", sendbuf, recvbuf, count, ty, op, Some(root), comm);
+    let args = ReduceArgs {
+        sendbuf,
+        recvbuf,
+        count,
+        ty,
+        op,
+        comm,
+    };
+    reduce_call("MPI_Reduce", args, Some(root));
     0
 }
 
 pub extern "C" fn MPI_Allreduce(
-    sendbuf: *const u8, recvbuf: *mut u8, count: i32, ty: i32, op: i32, comm: i32,
+    sendbuf: *const u8,
+    recvbuf: *mut u8,
+    count: i32,
+    ty: i32,
+    op: i32,
+    comm: i32,
 ) -> i32 {
-    reduce_call("MPI_Allreduce", sendbuf, recvbuf, count, ty, op, None, comm);
+    let args = ReduceArgs {
+        sendbuf,
+        recvbuf,
+        count,
+        ty,
+        op,
+        comm,
+    };
+    reduce_call("MPI_Allreduce", args, None);
     0
 }
 
 pub extern "C" fn MPI_Scan(
-    sendbuf: *const u8, recvbuf: *mut u8, count: i32, ty: i32, op: i32, comm: i32,
+    sendbuf: *const u8,
+    recvbuf: *mut u8,
+    count: i32,
+    ty: i32,
+    op: i32,
+    comm: i32,
 ) -> i32 {
     call("MPI_Scan", |rank| {
         let comm = rank.comm(comm)?;
@@ -316,7 +444,13 @@ pub extern "C" fn MPI_Scan(
         let own = recv.to_vec();
         let send = send_block(sendbuf, count, ty, &own)?;
         let all = gather_all(rank, &comm, send, send.len())?;
-        let result = fold_blocks(reduction(op)?, Type::from_handle(ty)?, &all, send.len(), comm.rank())?;
+        let result = fold_blocks(
+            reduction(op)?,
+            Type::from_handle(ty)?,
+            &all,
+            send.len(),
+            comm.rank(),
+        )?;
         recv.copy_from_slice(&result);
         Ok(())
     });

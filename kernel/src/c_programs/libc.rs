@@ -47,7 +47,9 @@ pub extern "C" fn free(block: *mut u8) {
     match with_rank(|rank| rank.allocations.remove(&(block as usize))) {
         // SAFETY: `malloc` allocated `block` with `layout`, and it is forgotten now.
         Some(layout) => unsafe { dealloc(block, layout) },
-        None => stop(Failure::Failed(format!("free({block:p}): not a block from malloc"))),
+        None => stop(Failure::Failed(format!(
+            "free({block:p}): not a block from malloc"
+        ))),
     }
 }
 
@@ -57,7 +59,9 @@ pub extern "C" fn realloc(block: *mut u8, size: usize) -> *mut u8 {
         return malloc(size);
     }
     let Some(layout) = with_rank(|rank| rank.allocations.remove(&(block as usize))) else {
-        stop(Failure::Failed(format!("realloc({block:p}): not a block from malloc")))
+        stop(Failure::Failed(format!(
+            "realloc({block:p}): not a block from malloc"
+        )))
     };
     // SAFETY: `block` was allocated with `layout`; the new size is nonzero.
     let moved = unsafe { grow(block, layout, size.max(1)) };
@@ -125,7 +129,12 @@ pub extern "C" fn format_double(
     flags: i32,
 ) -> usize {
     let conv = u8::try_from(conv).unwrap_or(b'f');
-    let mut text = double_text(x, conv.to_ascii_lowercase(), precision.max(0) as usize, flags);
+    let mut text = double_text(
+        x,
+        conv.to_ascii_lowercase(),
+        precision.max(0) as usize,
+        flags,
+    );
     if conv.is_ascii_uppercase() {
         text.make_ascii_uppercase();
     }
@@ -182,7 +191,10 @@ fn exponent_text(x: f64, precision: usize, alt: bool) -> String {
 fn split_exponent(x: f64, precision: usize) -> (String, i32) {
     let text = format!("{x:.precision$e}");
     let (mantissa, exponent) = text.split_once('e').expect("{:e} writes an e");
-    (String::from(mantissa), exponent.parse().expect("an integer exponent"))
+    (
+        String::from(mantissa),
+        exponent.parse().expect("an integer exponent"),
+    )
 }
 
 /// `%g`: `%e` or `%f` by the exponent, trailing zeros removed unless `#`.

@@ -88,7 +88,11 @@ impl Loaded {
         Ok(())
     }
 
-    fn relocate(&mut self, file: &Elf<'_>, resolve: fn(&str) -> Option<usize>) -> Result<(), String> {
+    fn relocate(
+        &mut self,
+        file: &Elf<'_>,
+        resolve: fn(&str) -> Option<usize>,
+    ) -> Result<(), String> {
         let Some(relocations) = file.dynamic_relocations() else {
             return Ok(());
         };

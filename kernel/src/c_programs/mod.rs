@@ -2,10 +2,10 @@
 //! images build_c.rs embeds, and running one instance — a private copy of
 //! its image per rank — through the `programs` crate's [`Instance`].
 
+mod collectives;
 mod exports;
 mod libc;
 mod loader;
-mod collectives;
 mod mpi;
 
 use alloc::alloc::Layout;
@@ -53,7 +53,8 @@ pub(crate) struct Rank {
 /// The rank on each core while its C code runs; null otherwise. Stored
 /// (Release) by `run_image` before it calls C, loaded (Acquire) by
 /// `with_rank` on the same core.
-static CURRENT: [AtomicPtr<Rank>; MAX_CORES] = [const { AtomicPtr::new(core::ptr::null_mut()) }; MAX_CORES];
+static CURRENT: [AtomicPtr<Rank>; MAX_CORES] =
+    [const { AtomicPtr::new(core::ptr::null_mut()) }; MAX_CORES];
 
 /// Runs `f` on the calling core's rank (only C code calls this, through an export).
 fn with_rank<R>(f: impl FnOnce(&mut Rank) -> R) -> R {

@@ -36,7 +36,13 @@ impl State {
 /// receive is made when it is waited for or tested.
 enum Request {
     Sent,
-    Receive { buf: *mut u8, bytes: usize, source: Source, tag: TagMatch, comm: Comm },
+    Receive {
+        buf: *mut u8,
+        bytes: usize,
+        source: Source,
+        tag: TagMatch,
+        comm: Comm,
+    },
 }
 
 /// MPI's error classes, named as the standard does.
@@ -46,7 +52,10 @@ pub(super) struct Fatal {
 }
 
 pub(super) fn fatal(class: &'static str, detail: impl Into<String>) -> Fatal {
-    Fatal { class, detail: detail.into() }
+    Fatal {
+        class,
+        detail: detail.into(),
+    }
 }
 
 impl From<::mpi::Error> for Fatal {
@@ -72,7 +81,9 @@ type Result<T> = core::result::Result<T, Fatal>;
 pub(super) fn call<T>(name: &str, body: impl FnOnce(&mut Rank) -> Result<T>) -> T {
     match with_rank(body) {
         Ok(value) => value,
-        Err(Fatal { class: "stopped", .. }) => stop(Failure::Mpi(::mpi::Error::Aborted)),
+        Err(Fatal {
+            class: "stopped", ..
+        }) => stop(Failure::Mpi(::mpi::Error::Aborted)),
         Err(Fatal { class, detail }) => stop(Failure::Failed(format!("{name}: {class}: {detail}"))),
     }
 }
@@ -96,8 +107,17 @@ pub(super) enum Type {
 impl Type {
     pub(super) fn from_handle(handle: i32) -> Result<Type> {
         const ALL: [Type; 11] = [
-            Type::Char, Type::Byte, Type::Int, Type::Unsigned, Type::Long, Type::UnsignedLong,
-            Type::LongLong, Type::Float, Type::Double, Type::TwoInt, Type::DoubleInt,
+            Type::Char,
+            Type::Byte,
+            Type::Int,
+            Type::Unsigned,
+            Type::Long,
+            Type::UnsignedLong,
+            Type::LongLong,
+            Type::Float,
+            Type::Double,
+            Type::TwoInt,
+            Type::DoubleInt,
         ];
         ALL.into_iter()
             .find(|&t| t as i32 == handle)
@@ -118,7 +138,8 @@ impl Type {
 /// `count` elements of `type` at `buf`, as bytes.
 pub(super) fn bytes<'b>(buf: *const u8, count: i32, ty: i32) -> Result<&'b mut [u8]> {
     let ty = Type::from_handle(ty)?;
-    let count = usize::try_from(count).map_err(|_| fatal("MPI_ERR_COUNT", format!("count {count}")))?;
+    let count =
+        usize::try_from(count).map_err(|_| fatal("MPI_ERR_COUNT", format!("count {count}")))?;
     if buf.is_null() && count > 0 {
         return Err(fatal("MPI_ERR_BUFFER", "NULL buffer"));
     }
@@ -151,7 +172,12 @@ pub(super) fn rank_arg(rank: i32, comm: &Comm) -> Result<usize> {
     usize::try_from(rank)
         .ok()
         .filter(|&r| r < comm.size())
-        .ok_or_else(|| fatal("MPI_ERR_RANK", format!("rank {rank} (size {})", comm.size())))
+        .ok_or_else(|| {
+            fatal(
+                "MPI_ERR_RANK",
+                format!("rank {rank} (size {})", comm.size()),
+            )
+        })
 }
 
 fn source_arg(source: i32, comm: &Comm) -> Result<Source> {
@@ -216,14 +242,18 @@ pub extern "C" fn MPI_Abort(_comm: i32, code: i32) -> i32 {
 }
 
 pub extern "C" fn MPI_Comm_rank(comm: i32, out: *mut i32) -> i32 {
-    let rank = call("MPI_Comm_rank", |rank| rank.comm(comm).map(|c| c.rank() as i32));
+    let rank = call("MPI_Comm_rank", |rank| {
+        rank.comm(comm).map(|c| c.rank() as i32)
+    });
     // SAFETY: C passes a pointer to an int.
     unsafe { *out = rank };
     0
 }
 
 pub extern "C" fn MPI_Comm_size(comm: i32, out: *mut i32) -> i32 {
-    let size = call("MPI_Comm_size", |rank| rank.comm(comm).map(|c| c.size() as i32));
+    let size = call("MPI_Comm_size", |rank| {
+        rank.comm(comm).map(|c| c.size() as i32)
+    });
     // SAFETY: C passes a pointer to an int.
     unsafe { *out = size };
     0
@@ -236,7 +266,8 @@ pub extern "C" fn MPI_Comm_split(comm: i32, color: i32, key: i32, out: *mut i32)
     let handle = call("MPI_Comm_split", |rank| {
         let parent = rank.comm(comm)?;
         let mut all = vec![0i32; 2 * parent.size()];
-        rank.engine().allgather(&parent, &[color, key], &mut all, Algorithm::Tree)?;
+        rank.engine()
+            .allgather(&parent, &[color, key], &mut all, Algorithm::Tree)?;
         if color == UNDEFINED {
             return Ok(-1);
         }
@@ -272,22 +303,47 @@ pub extern "C" fn MPI_Comm_free(comm: *mut i32) -> i32 {
     0
 }
 
-pub extern "C" fn MPI_Send(buf: *const u8, count: i32, ty: i32, dest: i32, tag: i32, comm: i32) -> i32 {
-    call("MPI_Send", |rank| send(rank, buf, count, ty, dest, tag, comm));
+pub extern "C" fn MPI_Send(
+    buf: *const u8,
+    count: i32,
+    ty: i32,
+    dest: i32,
+    tag: i32,
+    comm: i32,
+) -> i32 {
+    call("MPI_Send", |rank| {
+        send(rank, buf, count, ty, dest, tag, comm)
+    });
     0
 }
 
-fn send(rank: &mut Rank, buf: *const u8, count: i32, ty: i32, dest: i32, tag: i32, comm: i32) -> Result<()> {
+fn send(
+    rank: &mut Rank,
+    buf: *const u8,
+    count: i32,
+    ty: i32,
+    dest: i32,
+    tag: i32,
+    comm: i32,
+) -> Result<()> {
     let comm = rank.comm(comm)?;
     let data = bytes(buf, count, ty)?;
     let dest = rank_arg(dest, &comm)?;
-    let TagMatch::Tag(tag) = tag_arg(tag, false)? else { unreachable!("no any-tag here") };
+    let TagMatch::Tag(tag) = tag_arg(tag, false)? else {
+        unreachable!("no any-tag here")
+    };
     rank.engine().send_bytes(&comm, dest, tag, data)?;
     Ok(())
 }
 
 pub extern "C" fn MPI_Recv(
-    buf: *mut u8, count: i32, ty: i32, source: i32, tag: i32, comm: i32, status: *mut MpiStatus,
+    buf: *mut u8,
+    count: i32,
+    ty: i32,
+    source: i32,
+    tag: i32,
+    comm: i32,
+    status: *mut MpiStatus,
 ) -> i32 {
     let got = call("MPI_Recv", |rank| {
         let comm = rank.comm(comm)?;
@@ -300,9 +356,18 @@ pub extern "C" fn MPI_Recv(
 }
 
 pub extern "C" fn MPI_Sendrecv(
-    sendbuf: *const u8, sendcount: i32, sendtype: i32, dest: i32, sendtag: i32,
-    recvbuf: *mut u8, recvcount: i32, recvtype: i32, source: i32, recvtag: i32,
-    comm: i32, status: *mut MpiStatus,
+    sendbuf: *const u8,
+    sendcount: i32,
+    sendtype: i32,
+    dest: i32,
+    sendtag: i32,
+    recvbuf: *mut u8,
+    recvcount: i32,
+    recvtype: i32,
+    source: i32,
+    recvtag: i32,
+    comm: i32,
+    status: *mut MpiStatus,
 ) -> i32 {
     // Sends are buffered, so sending first cannot deadlock.
     MPI_Send(sendbuf, sendcount, sendtype, dest, sendtag, comm);
@@ -315,7 +380,13 @@ fn new_request(rank: &mut Rank, request: Request) -> i32 {
 }
 
 pub extern "C" fn MPI_Isend(
-    buf: *const u8, count: i32, ty: i32, dest: i32, tag: i32, comm: i32, request: *mut i32,
+    buf: *const u8,
+    count: i32,
+    ty: i32,
+    dest: i32,
+    tag: i32,
+    comm: i32,
+    request: *mut i32,
 ) -> i32 {
     let handle = call("MPI_Isend", |rank| {
         send(rank, buf, count, ty, dest, tag, comm)?;
@@ -327,13 +398,25 @@ pub extern "C" fn MPI_Isend(
 }
 
 pub extern "C" fn MPI_Irecv(
-    buf: *mut u8, count: i32, ty: i32, source: i32, tag: i32, comm: i32, request: *mut i32,
+    buf: *mut u8,
+    count: i32,
+    ty: i32,
+    source: i32,
+    tag: i32,
+    comm: i32,
+    request: *mut i32,
 ) -> i32 {
     let handle = call("MPI_Irecv", |rank| {
         let comm = rank.comm(comm)?;
         let into = bytes(buf, count, ty)?;
         let (source, tag) = (source_arg(source, &comm)?, tag_arg(tag, true)?);
-        let receive = Request::Receive { buf, bytes: into.len(), source, tag, comm };
+        let receive = Request::Receive {
+            buf,
+            bytes: into.len(),
+            source,
+            tag,
+            comm,
+        };
         Ok(new_request(rank, receive))
     });
     // SAFETY: C passes a pointer to an MPI_Request.
@@ -346,10 +429,15 @@ fn take_request(rank: &mut Rank, handle: i32) -> Result<Option<Request>> {
     if handle == -1 {
         return Ok(None);
     }
-    let slot = usize::try_from(handle).ok().and_then(|h| rank.mpi.requests.get_mut(h));
+    let slot = usize::try_from(handle)
+        .ok()
+        .and_then(|h| rank.mpi.requests.get_mut(h));
     match slot.map(Option::take) {
         Some(Some(request)) => Ok(Some(request)),
-        _ => Err(fatal("MPI_ERR_REQUEST", format!("{handle} is not an active request"))),
+        _ => Err(fatal(
+            "MPI_ERR_REQUEST",
+            format!("{handle} is not an active request"),
+        )),
     }
 }
 
@@ -357,7 +445,13 @@ fn take_request(rank: &mut Rank, handle: i32) -> Result<Option<Request>> {
 fn complete(rank: &mut Rank, request: Request) -> Result<Option<::mpi::Status>> {
     match request {
         Request::Sent => Ok(None),
-        Request::Receive { buf, bytes, source, tag, comm } => {
+        Request::Receive {
+            buf,
+            bytes,
+            source,
+            tag,
+            comm,
+        } => {
             // SAFETY: MPI_Irecv checked the buffer; C keeps it until the wait.
             let into = unsafe { core::slice::from_raw_parts_mut(buf, bytes) };
             Ok(Some(rank.engine().recv_bytes(&comm, source, tag, into)?))
@@ -398,8 +492,13 @@ pub extern "C" fn MPI_Test(request: *mut i32, flag: *mut i32, status: *mut MpiSt
     // SAFETY: C passes pointers to an MPI_Request and an int.
     let handle = unsafe { *request };
     let ready = call("MPI_Test", |rank| {
-        let pending = match usize::try_from(handle).ok().and_then(|h| rank.mpi.requests.get(h)) {
-            Some(Some(Request::Receive { source, tag, comm, .. })) => Some((*source, *tag, comm.clone())),
+        let pending = match usize::try_from(handle)
+            .ok()
+            .and_then(|h| rank.mpi.requests.get(h))
+        {
+            Some(Some(Request::Receive {
+                source, tag, comm, ..
+            })) => Some((*source, *tag, comm.clone())),
             _ => None,
         };
         match pending {
@@ -425,7 +524,13 @@ pub extern "C" fn MPI_Probe(source: i32, tag: i32, comm: i32, status: *mut MpiSt
     0
 }
 
-pub extern "C" fn MPI_Iprobe(source: i32, tag: i32, comm: i32, flag: *mut i32, status: *mut MpiStatus) -> i32 {
+pub extern "C" fn MPI_Iprobe(
+    source: i32,
+    tag: i32,
+    comm: i32,
+    flag: *mut i32,
+    status: *mut MpiStatus,
+) -> i32 {
     let got = call("MPI_Iprobe", |rank| {
         let comm = rank.comm(comm)?;
         let (source, tag) = (source_arg(source, &comm)?, tag_arg(tag, true)?);
@@ -472,4 +577,3 @@ pub extern "C" fn MPI_Get_processor_name(name: *mut u8, len: *mut i32) -> i32 {
     }
     0
 }
-
