@@ -53,8 +53,6 @@ mod error;
 mod frag;
 #[cfg(not(loom))]
 mod mem;
-#[cfg(feature = "mpi")]
-mod mpi_port;
 mod queue;
 mod recv;
 mod ring;
@@ -73,8 +71,6 @@ pub use crate::dump::DescFlags;
 pub use crate::endpoint::Endpoint;
 pub use crate::error::{ConfigError, CorruptError, EndpointError, Fault, RecvError, SendError};
 pub use crate::frag::{HEADER_LEN, MAX_MESSAGE};
-#[cfg(feature = "mpi")]
-pub use crate::mpi_port::MpiPort;
 pub use crate::snapshot::{DescState, QueueCounters, QueueSnapshot, RingSnapshot};
 pub use crate::spin::{AbortWhen, Forever, NoWait, Spin};
 pub use crate::stats::Stats;

@@ -1,6 +1,6 @@
 //! The communicator context each MPI demo command gets: a fresh one every
 //! time, so messages left over by an aborted command can never match the
-//! next one. (The transport is `bus::MpiPort`, over a core's endpoint.)
+//! next one. (The transport is `mpi::BusPort`, over a core's endpoint.)
 
 use core::sync::atomic::{AtomicU16, Ordering};
 

@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use bus::Endpoint;
 use bus::{Bus, Config};
-use bus::{Endpoint, MpiPort};
+use mpi::BusPort;
 
 /// A rank's endpoint as its transport (idle turns spin: one thread per core).
-type Port<'bus> = MpiPort<'bus, Endpoint<'bus>>;
+type Port<'bus> = BusPort<'bus, Endpoint<'bus>>;
 use mpi::{Algorithm, Mpi, Op};
 
 /// Elements per vector, as in Toro's demo.
@@ -48,7 +49,7 @@ fn ringlab_reduce() -> f64 {
                         core_affinity::set_for_current(cpu);
                     }
                     let mut mpi =
-                        Mpi::new(MpiPort::new(bus.endpoint(core).expect("endpoint"))).expect("mpi");
+                        Mpi::new(BusPort::new(bus.endpoint(core).expect("endpoint"))).expect("mpi");
                     time_batches(&mut mpi)
                 })
             })

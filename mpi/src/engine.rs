@@ -6,8 +6,10 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::error::Error;
+use crate::hang::{Blocked, WaitHook};
 use crate::inbox::Inbox;
 use crate::link::Link;
+use crate::request::Posted;
 use crate::transport::{Transport, TransportError};
 use crate::wire::HEADER_LEN;
 
@@ -49,8 +51,16 @@ pub struct Mpi<T: Transport> {
     pub(crate) retired: Vec<u16>,
     /// Next context id [`Mpi::create`](crate::Mpi::create) may propose.
     pub(crate) next_agreed: u16,
+    /// Receives posted by `irecv` and not yet completed, in posting order.
+    pub(crate) posted: Vec<Posted>,
+    /// The next request's number.
+    pub(crate) next_request: u64,
     /// Asked at each idle turn of a blocking call.
     abort: Option<AbortCheck>,
+    /// Told what this rank is blocked on, and when it moves again.
+    wait_hook: Option<WaitHook>,
+    /// Whether the hook was last told "blocked".
+    told_blocked: bool,
 }
 
 impl<T: Transport> Mpi<T> {
@@ -76,7 +86,11 @@ impl<T: Transport> Mpi<T> {
             inbox: Inbox::default(),
             retired: Vec::new(),
             next_agreed: crate::comm::AGREED_CONTEXTS.start,
+            posted: Vec::new(),
+            next_request: 0,
             abort: None,
+            wait_hook: None,
+            told_blocked: false,
         })
     }
 
@@ -89,6 +103,19 @@ impl<T: Transport> Mpi<T> {
     /// Replaces the abort check (`None`: blocking calls wait forever).
     pub fn set_abort(&mut self, check: Option<AbortCheck>) {
         self.abort = check;
+    }
+
+    /// The same, with `hook` told what a blocking call waits for (see
+    /// [`WaitHook`]; the kernel publishes it for its hang report).
+    pub fn with_wait_hook(mut self, hook: impl FnMut(Option<Blocked>) + Send + 'static) -> Self {
+        self.set_wait_hook(Some(Box::new(hook)));
+        self
+    }
+
+    /// Replaces the wait hook (`None`: nobody is told).
+    pub fn set_wait_hook(&mut self, hook: Option<WaitHook>) {
+        self.wait_hook = hook;
+        self.told_blocked = false;
     }
 
     /// This core's id.
@@ -136,10 +163,25 @@ impl<T: Transport> Mpi<T> {
         Ok(())
     }
 
-    /// One idle turn: abort if asked, else pause.
-    pub(crate) fn idle(&mut self) -> Result<(), Error> {
+    /// One idle turn blocked on `why`: abort if asked, else tell the wait
+    /// hook and pause.
+    pub(crate) fn idle(&mut self, why: Blocked) -> Result<(), Error> {
         self.check_abort()?;
+        if let Some(hook) = self.wait_hook.as_mut() {
+            hook(Some(why));
+            self.told_blocked = true;
+        }
         self.transport.pause();
         Ok(())
+    }
+
+    /// Something moved: tells the wait hook, once, if it was told "blocked".
+    pub(crate) fn moved(&mut self) {
+        if self.told_blocked {
+            self.told_blocked = false;
+            if let Some(hook) = self.wait_hook.as_mut() {
+                hook(None);
+            }
+        }
     }
 }

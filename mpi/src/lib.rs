@@ -1,5 +1,7 @@
 //! `mpi`: ringlab's MPI — communicators, point-to-point messages with tag and
-//! source matching, and seven collectives in two algorithms each, over any
+//! source matching, non-blocking requests, and collectives (the demos' seven
+//! plus scan, exscan, alltoall, reduce_scatter_block, comm_split, in-place
+//! forms, user-defined ops) in two algorithms each, over any
 //! byte [`Transport`] (ringlab's `bus` in the kernel, threads on the host).
 //!
 //! `no_std` + `alloc`. One [`Mpi`] per core (per rank); calls take a
@@ -37,29 +39,39 @@
 extern crate alloc;
 
 mod algorithm;
+#[cfg(feature = "bus")]
+mod bus_port;
 mod collective;
 mod comm;
 mod datatype;
 pub mod demo;
 mod engine;
 mod error;
+mod hang;
 mod inbox;
 mod link;
 mod op;
 mod outgoing;
 mod p2p;
 mod progress;
+mod reduction;
+mod request;
 mod schedule;
 mod trace;
 mod transport;
 mod wire;
 
 pub use crate::algorithm::Algorithm;
+#[cfg(feature = "bus")]
+pub use crate::bus_port::BusPort;
 pub use crate::comm::{Comm, EXPLICIT_CONTEXTS, WORLD_CONTEXT};
 pub use crate::datatype::{Datatype, Type, UnknownName, Value};
 pub use crate::engine::{AbortCheck, Mpi};
 pub use crate::error::Error;
+pub use crate::hang::{Blocked, WaitHook, WaitTag, wait_report};
 pub use crate::op::Op;
 pub use crate::p2p::{Source, Status, TAG_MAX, Tag, TagMatch};
+pub use crate::reduction::{Reduction, UserOp};
+pub use crate::request::Request;
 pub use crate::transport::{Transport, TransportError};
 pub use crate::wire::HEADER_LEN;

@@ -3,6 +3,7 @@
 
 use crate::engine::Mpi;
 use crate::error::Error;
+use crate::hang::Blocked;
 use crate::link::Envelope;
 use crate::transport::{Transport, TransportError};
 use crate::wire::{FLAG_POISON, HEADER_LEN, Header};
@@ -55,10 +56,10 @@ impl Label {
 impl<T: Transport> Mpi<T> {
     /// Sends `data` to core `dst` as one message, waiting as long as the
     /// transport has no room (and receiving meanwhile). A message to this
-    /// core itself goes straight into the inbox.
+    /// core itself is delivered at once (to a posted receive, or the inbox).
     pub(crate) fn post(&mut self, dst: usize, label: Label, data: &[u8]) -> Result<(), Error> {
         if dst == self.core {
-            self.inbox.push(label.envelope(dst, data));
+            self.deliver(label.envelope(dst, data));
             return Ok(());
         }
         let bad = |what| Error::Transport(TransportError::with(dst, what));
@@ -88,8 +89,9 @@ impl<T: Transport> Mpi<T> {
     fn push_frame(&mut self, dst: usize) -> Result<(), Error> {
         debug_assert!(self.frame_out.len() <= self.chunk + HEADER_LEN);
         while !self.transport.try_send(dst, &self.frame_out)? {
-            self.progress()?;
+            self.progress(Blocked::Send { to: dst })?;
         }
+        self.moved();
         Ok(())
     }
 }

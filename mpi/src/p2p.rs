@@ -199,23 +199,29 @@ impl<T: Transport> Mpi<T> {
             .ok_or(Error::Transport(TransportError::new(
                 "inbox lost a message",
             )))?;
-        let source = comm.rank_of(env.src_core)?;
-        if env.src_rank as usize != source {
-            return Err(Error::Transport(TransportError::with(
-                env.src_core,
-                "sender's rank disagrees with comm",
-            )));
-        }
-        Ok(Status {
-            source,
-            tag: env.tag as Tag,
-            count: env.data.len(),
-        })
+        status_of(comm, env)
     }
 }
 
+/// The status of message `env` (count in bytes), checking that its sender's
+/// claimed rank is the one its core has in `comm`.
+pub(crate) fn status_of(comm: &Comm, env: &Envelope) -> Result<Status, Error> {
+    let source = comm.rank_of(env.src_core)?;
+    if env.src_rank as usize != source {
+        return Err(Error::Transport(TransportError::with(
+            env.src_core,
+            "sender's rank disagrees with comm",
+        )));
+    }
+    Ok(Status {
+        source,
+        tag: env.tag as Tag,
+        count: env.data.len(),
+    })
+}
+
 /// The inbox pattern for a user receive on `comm`.
-fn pattern(comm: &Comm, src: Source, tag: TagMatch) -> Result<Pattern<'_>, Error> {
+pub(crate) fn pattern(comm: &Comm, src: Source, tag: TagMatch) -> Result<Pattern<'_>, Error> {
     let src_core = match src {
         Source::Any => None,
         Source::Rank(rank) => Some(comm.core_of(rank)?),
@@ -234,7 +240,7 @@ fn pattern(comm: &Comm, src: Source, tag: TagMatch) -> Result<Pattern<'_>, Error
 }
 
 /// Whether a `bytes`-long message fits `room` elements of `size` bytes.
-fn fits(bytes: usize, size: usize, room: usize) -> Result<(), Error> {
+pub(crate) fn fits(bytes: usize, size: usize, room: usize) -> Result<(), Error> {
     if !bytes.is_multiple_of(size) {
         return Err(Error::LengthMismatch {
             expected: bytes.div_ceil(size),

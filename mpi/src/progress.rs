@@ -3,6 +3,7 @@
 
 use crate::engine::Mpi;
 use crate::error::Error;
+use crate::hang::Blocked;
 use crate::inbox::Pattern;
 use crate::link::Envelope;
 use crate::transport::{Transport, TransportError};
@@ -24,6 +25,7 @@ impl<T: Transport> Mpi<T> {
         let Some((src, len)) = self.transport.try_recv(&mut self.frame_in)? else {
             return Ok(Progress::Idle);
         };
+        self.moved();
         let bad = |what| Error::Transport(TransportError::with(src, what));
         let frame = self
             .frame_in
@@ -42,12 +44,12 @@ impl<T: Transport> Mpi<T> {
     }
 
     /// One turn of a blocking loop that has nothing else to do: take a frame
-    /// (queueing a completed message), or idle if none came.
-    pub(crate) fn progress(&mut self) -> Result<(), Error> {
+    /// (queueing a completed message), or idle, blocked on `why`, if none came.
+    pub(crate) fn progress(&mut self, why: Blocked) -> Result<(), Error> {
         match self.poll()? {
-            Progress::Message(env) => self.inbox.push(env),
+            Progress::Message(env) => _ = self.deliver(env),
             Progress::Fragment => self.check_abort()?,
-            Progress::Idle => self.idle()?,
+            Progress::Idle => self.idle(why)?,
         }
         Ok(())
     }
@@ -62,14 +64,14 @@ impl<T: Transport> Mpi<T> {
             match self.poll()? {
                 Progress::Message(env) => {
                     let hit = pat.matches(&env);
-                    self.inbox.push(env);
-                    if hit {
+                    // A posted receive may claim it first (src/request.rs).
+                    if self.deliver(env) && hit {
                         return Ok(self.inbox.len() - 1);
                     }
                     self.check_abort()?; // still waiting
                 }
                 Progress::Fragment => self.check_abort()?,
-                Progress::Idle => self.idle()?,
+                Progress::Idle => self.idle(Blocked::receive(pat))?,
             }
         }
     }
@@ -79,7 +81,7 @@ impl<T: Transport> Mpi<T> {
     pub(crate) fn poll_match(&mut self, pat: &Pattern<'_>) -> Result<Option<usize>, Error> {
         loop {
             match self.poll()? {
-                Progress::Message(env) => self.inbox.push(env),
+                Progress::Message(env) => _ = self.deliver(env),
                 Progress::Fragment => {}
                 Progress::Idle => return Ok(self.inbox.find(pat)),
             }

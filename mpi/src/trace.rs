@@ -5,35 +5,32 @@
 
 use tracing::Span;
 
-use crate::algorithm::Algorithm;
+use crate::collective::{Call, Kind};
 use crate::comm::Comm;
+use crate::datatype::Datatype;
 use crate::demo::Collective;
-use crate::op::Op;
 
 /// The span of one collective call on this rank.
-pub(crate) fn collective(
-    which: Collective,
-    comm: &Comm,
-    root: Option<usize>,
-    algo: Algorithm,
-    count: usize,
-    op: Option<Op>,
-) -> Span {
+pub(crate) fn collective<D: Datatype>(call: &Call<'_, D>, comm: &Comm) -> Span {
     macro_rules! span {
         ($name:literal) => {
             tracing::info_span!(target: "mpi", $name,
-                comm = comm.context(), rank = comm.rank(), size = comm.size(), root = root,
-                algorithm = algo.name(), count = count, op = op.map(Op::name))
+                comm = comm.context(), rank = comm.rank(), size = comm.size(), root = call.root,
+                algorithm = call.algo.name(), count = call.count, op = call.op.map(|op| op.name()))
         };
     }
-    match which {
-        Collective::Barrier => span!("mpi.barrier"),
-        Collective::Bcast => span!("mpi.bcast"),
-        Collective::Reduce => span!("mpi.reduce"),
-        Collective::Allreduce => span!("mpi.allreduce"),
-        Collective::Gather => span!("mpi.gather"),
-        Collective::Scatter => span!("mpi.scatter"),
-        Collective::Allgather => span!("mpi.allgather"),
+    match call.kind {
+        Kind::Demo(Collective::Barrier) => span!("mpi.barrier"),
+        Kind::Demo(Collective::Bcast) => span!("mpi.bcast"),
+        Kind::Demo(Collective::Reduce) => span!("mpi.reduce"),
+        Kind::Demo(Collective::Allreduce) => span!("mpi.allreduce"),
+        Kind::Demo(Collective::Gather) => span!("mpi.gather"),
+        Kind::Demo(Collective::Scatter) => span!("mpi.scatter"),
+        Kind::Demo(Collective::Allgather) => span!("mpi.allgather"),
+        Kind::Scan => span!("mpi.scan"),
+        Kind::Exscan => span!("mpi.exscan"),
+        Kind::Alltoall => span!("mpi.alltoall"),
+        Kind::ReduceScatterBlock => span!("mpi.reduce_scatter_block"),
     }
 }
 
@@ -52,13 +49,13 @@ pub(crate) fn recv(comm: &Comm, peer: Option<usize>, tag: i32, len: usize) -> Sp
 /// Lab 5 (docs/labs/5-trace.md) has students write this event; its student
 /// version builds the stub below instead.
 #[cfg(not(feature = "lab-trace"))]
-pub(crate) fn combine(rank: usize, peer: usize, count: usize, op: Op) {
+pub(crate) fn combine(rank: usize, peer: usize, count: usize, op: &str) {
     tracing::event!(name: "mpi.combine", target: "mpi", tracing::Level::DEBUG,
-        rank = rank, peer = peer, count = count, op = op.name());
+        rank = rank, peer = peer, count = count, op = op);
 }
 
 /// Lab 5's student version: no event, so `mpi.combine` is never in a trace.
 #[cfg(feature = "lab-trace")]
-pub(crate) fn combine(_rank: usize, _peer: usize, _count: usize, _op: Op) {
+pub(crate) fn combine(_rank: usize, _peer: usize, _count: usize, _op: &str) {
     // LAB 5: emit the `mpi.combine` event that docs/labs/5-trace.md describes.
 }

@@ -1,13 +1,14 @@
 //! `mpi` over the real `bus`: one bus endpoint per thread, the demos and a
 //! sweep of collectives with vectors big enough to fill the rings.
 
-use bus::{Bus, Config, Endpoint, MpiPort};
+use bus::{Bus, Config, Endpoint};
+use mpi::BusPort;
 use mpi::demo::{self, Collective, Spec, Verdict};
 use mpi::{Algorithm, Mpi, Op, Type, Value};
 
 /// Runs `body` as every core of a fresh bus, one thread per core.
 /// A thread's endpoint as a transport; idle turns yield (more threads than cores).
-type Port<'bus> = MpiPort<'bus, Endpoint<'bus>>;
+type Port<'bus> = BusPort<'bus, Endpoint<'bus>>;
 
 fn on_bus<R: Send>(
     cores: usize,
@@ -21,7 +22,7 @@ fn on_bus<R: Send>(
                 let (bus, body) = (&bus, &body);
                 s.spawn(move || {
                     let mut mpi = Mpi::new(
-                        MpiPort::new(bus.endpoint(core).unwrap())
+                        BusPort::new(bus.endpoint(core).unwrap())
                             .with_pause(std::thread::yield_now),
                     )
                     .unwrap();
@@ -105,4 +106,34 @@ fn crossing_large_sends_over_the_bus() {
         back.iter().all(|&x| x == other as u64)
     });
     assert_eq!(out, [true, true]);
+}
+
+/// Both layers fragment (docs/mpi.md, "Who fragments"): mpi cuts a message
+/// into frames of the transport's `max_message` (half a ring, 32,512 bytes
+/// by default), the bus cuts each frame into its buffers. What mpi adds is
+/// its 24-byte header once per frame: 100,000 bytes are 4 bus messages of
+/// 100,096 bytes in all, and a 256-i32 vector (Toro's size) is one.
+#[test]
+fn mpi_adds_one_header_per_frame_over_the_bus() {
+    for (len, frames) in [(256usize, 1u64), (25_000, 4)] {
+        let bus = Bus::new(2, Config::default()).unwrap();
+        std::thread::scope(|s| {
+            for core in 0..2 {
+                let bus = &bus;
+                s.spawn(move || {
+                    let port = BusPort::new(bus.endpoint(core).unwrap());
+                    let mut mpi = Mpi::new(port.with_pause(std::thread::yield_now)).unwrap();
+                    let world = mpi.world();
+                    let mut data = vec![7u32; len];
+                    match core {
+                        0 => mpi.send(&world, 1, 5, &data).unwrap(),
+                        _ => assert_eq!(mpi.recv(&world, 0, 5, &mut data).unwrap().count, len),
+                    }
+                });
+            }
+        });
+        let stats = bus.stats();
+        assert_eq!(stats.messages(0, 1), frames, "{len} u32");
+        assert_eq!(stats.bytes(0, 1), len as u64 * 4 + frames * 24, "{len} u32");
+    }
 }

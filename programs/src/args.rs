@@ -12,6 +12,14 @@ pub fn counts<const K: usize>(
     names: [&str; K],
     max: usize,
 ) -> Result<[usize; K], Failure> {
+    bounded(args, names.map(|name| (name, max)))
+}
+
+/// The same with a maximum per argument: `[("N", 1000), ("BINS", 100)]`.
+pub fn bounded<const K: usize>(
+    args: &[&str],
+    limits: [(&str, usize); K],
+) -> Result<[usize; K], Failure> {
     if args.len() != K {
         return Err(Failure::Usage(format!(
             "expected {K} argument{}, got {}",
@@ -20,7 +28,7 @@ pub fn counts<const K: usize>(
         )));
     }
     let mut out = [0; K];
-    for ((slot, text), name) in out.iter_mut().zip(args).zip(names) {
+    for ((slot, text), (name, max)) in out.iter_mut().zip(args).zip(limits) {
         *slot = count(text, name, max)?;
     }
     Ok(out)

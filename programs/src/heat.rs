@@ -1,7 +1,6 @@
-//! `heat N STEPS`: 1-D heat diffusion on a rod of N points with cold ends.
-//! Each rank owns a block and swaps its edge values with its neighbours
-//! (halo exchange) before every step; the root checks the gathered rod
-//! against the serial computation, bit for bit.
+//! `heat N STEPS`: 1-D heat diffusion on a rod of N points with cold ends. Each
+//! rank owns a block and swaps edge values with its neighbours (`sendrecv`) every
+//! step; the root checks the gathered rod against the serial one, bit for bit.
 
 use alloc::vec::Vec;
 use core::fmt::Write;
@@ -74,21 +73,35 @@ fn start(i: usize, n: usize) -> f64 {
     }
 }
 
-/// The neighbours' edge values (0 past the rod's ends): each rank sends its
-/// first value left and its last right, and receives the opposite ones.
+/// The neighbours' edge values (0 past the rod's ends): with each
+/// neighbour, one `sendrecv` swaps this rank's edge value for theirs. Rank
+/// r swaps with r-1 first, then with r+1, so each pair meets in order.
 fn halos(inst: &mut Instance<'_, '_>, u: &[f64]) -> Result<(f64, f64), Failure> {
     let (rank, size) = (inst.rank(), inst.size());
     let (mut left, mut right) = ([0.0], [0.0]);
     let (mpi, comm) = inst.mpi();
     if rank > 0 {
-        mpi.send(comm, rank - 1, LEFTWARD, &u[..1])?;
+        mpi.sendrecv(
+            comm,
+            &u[..1],
+            rank - 1,
+            LEFTWARD,
+            &mut left,
+            rank - 1,
+            RIGHTWARD,
+        )?;
     }
     if rank + 1 < size {
-        mpi.send(comm, rank + 1, RIGHTWARD, &u[u.len() - 1..])?;
-        mpi.recv(comm, rank + 1, LEFTWARD, &mut right)?;
-    }
-    if rank > 0 {
-        mpi.recv(comm, rank - 1, RIGHTWARD, &mut left)?;
+        let last = &u[u.len() - 1..];
+        mpi.sendrecv(
+            comm,
+            last,
+            rank + 1,
+            RIGHTWARD,
+            &mut right,
+            rank + 1,
+            LEFTWARD,
+        )?;
     }
     Ok((left[0], right[0]))
 }

@@ -31,17 +31,12 @@ const MAX_SEED: usize = u32::MAX as usize;
 
 /// `[N, BINS, SEED]`.
 fn parse(args: &[&str]) -> Result<[usize; 3], Failure> {
-    let [n, bins, seed] =
-        crate::args::counts(args, ["N", "BINS", "SEED"], MAX_SAMPLES.max(MAX_SEED))?;
-    let too_big =
-        |what: &str, max: usize| Failure::Usage(alloc::format!("{what} must be at most {max}"));
-    if n > MAX_SAMPLES {
-        return Err(too_big("N", MAX_SAMPLES));
-    }
-    if bins > RANGE as usize {
-        return Err(too_big("BINS", RANGE as usize));
-    }
-    Ok([n, bins, seed])
+    let limits = [
+        ("N", MAX_SAMPLES),
+        ("BINS", RANGE as usize),
+        ("SEED", MAX_SEED),
+    ];
+    crate::args::bounded(args, limits)
 }
 
 fn check(args: &[&str]) -> Result<(), Failure> {

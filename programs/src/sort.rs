@@ -1,7 +1,6 @@
-//! `sort N`: odd-even transposition sort of N seeded keys. Each rank sorts
-//! its block; then, for as many phases as there are ranks, neighbours swap
-//! blocks and the lower rank keeps the smaller half. The root checks that
-//! the gathered keys are sorted and a permutation of the input.
+//! `sort N`: odd-even transposition sort of N seeded keys. Each rank sorts its
+//! block; in each of `size` phases neighbours swap blocks and the lower keeps the
+//! smaller half. The root checks the result is sorted and a permutation.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -85,8 +84,7 @@ fn transpose(
     }
     let mut theirs = vec![0; block.len()];
     let (mpi, comm) = inst.mpi();
-    mpi.send(comm, partner, TAG, block)?;
-    mpi.recv(comm, partner, TAG, &mut theirs)?;
+    mpi.sendrecv(comm, block, partner, TAG, &mut theirs, partner, TAG)?;
     let width = block.len();
     block.append(&mut theirs);
     block.sort_unstable();

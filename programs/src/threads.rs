@@ -5,8 +5,11 @@
 extern crate std;
 
 use alloc::boxed::Box;
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
+use core::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -23,7 +26,8 @@ use crate::transport::{AnyTransport, Mpi};
 const MAX_MESSAGE: usize = 1024;
 const QUEUED: usize = 16;
 
-/// What one rank printed and how its instance ended.
+/// What one rank printed and how its instance ended (a panic is a
+/// `Failure::Failed` that says "panicked: ...").
 #[derive(Debug)]
 pub struct RankRun {
     /// Its output lines, in order.
@@ -75,7 +79,8 @@ pub fn run(
     Ok(runs)
 }
 
-/// One rank's instance, start to finish.
+/// One rank's instance, start to finish; a panic in `main` ends it as a
+/// failure with the lines printed before it.
 fn instance(program: &Program, mpi: &mut Mpi<'_>, args: &[&str]) -> RankRun {
     let mut host = Lines {
         lines: Vec::new(),
@@ -83,11 +88,26 @@ fn instance(program: &Program, mpi: &mut Mpi<'_>, args: &[&str]) -> RankRun {
     };
     let world = mpi.world();
     let mut inst = Instance::new(mpi, world, args, &mut host);
-    let result = (program.main)(&mut inst);
+    let result =
+        catch_unwind(AssertUnwindSafe(|| (program.main)(&mut inst))).unwrap_or_else(|panic| {
+            Err(Failure::Failed(format!(
+                "panicked: {}",
+                panic_text(&*panic)
+            )))
+        });
     inst.finish();
     RankRun {
         lines: host.lines,
         result,
+    }
+}
+
+/// A panic's message.
+fn panic_text(panic: &(dyn Any + Send)) -> &str {
+    match (panic.downcast_ref::<&str>(), panic.downcast_ref::<String>()) {
+        (Some(text), _) => text,
+        (_, Some(text)) => text,
+        _ => "(no message)",
     }
 }
 

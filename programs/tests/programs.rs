@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use mpi::Algorithm;
 use programs::threads::{RankRun, run};
 use programs::{Failure, Instance, PROGRAMS, Program, find, nearest};
 use rand_core::{Rng, SeedableRng};
@@ -286,7 +287,11 @@ fn wrong_arguments_are_usage_errors_before_any_rank_starts() {
             &["-3"],
             "N must be a whole number from 1 to 1000000, not '-3'",
         ),
-        ("histogram", &["10", "101", "1"], "BINS must be at most 100"),
+        (
+            "histogram",
+            &["10", "101", "1"],
+            "BINS must be a whole number from 1 to 100, not '101'",
+        ),
     ];
     for &(name, args, why) in cases {
         let program = find(name).unwrap();
@@ -329,6 +334,24 @@ fn one_failing_rank_stops_the_others() {
     assert_eq!(
         runs[1].result,
         Err(Failure::Failed("rank 1 gives up".into()))
+    );
+    assert_eq!(runs[0].result, Err(Failure::Mpi(mpi::Error::Aborted)));
+}
+
+#[test]
+fn a_panicking_rank_is_a_failure_and_stops_the_others() {
+    fn main(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
+        if inst.rank() == 2 {
+            panic!("rank 2 breaks");
+        }
+        let (mpi, comm) = inst.mpi();
+        mpi.barrier(comm, Algorithm::Tree)?;
+        Ok(())
+    }
+    let runs = run(&test_program(main), &[], 3, LIMIT).unwrap();
+    assert_eq!(
+        runs[2].result,
+        Err(Failure::Failed("panicked: rank 2 breaks".into()))
     );
     assert_eq!(runs[0].result, Err(Failure::Mpi(mpi::Error::Aborted)));
 }

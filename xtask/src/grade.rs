@@ -3,6 +3,7 @@
 //! serial console and the trace stream, and prints points or JSON.
 
 pub mod doc;
+pub mod host;
 pub mod lab;
 mod labs;
 pub mod report;
@@ -24,12 +25,13 @@ use report::{CheckResult, Report, failure_detail, json_of_all};
 use session::Session;
 
 /// Every lab, in course order.
-pub static LABS: [&Lab; 5] = [
+pub static LABS: [&Lab; 6] = [
     &labs::shell::LAB,
     &labs::ring::LAB,
     &labs::latency::LAB,
     &labs::reduce::LAB,
     &labs::trace::LAB,
+    &labs::spmd::LAB,
 ];
 
 /// The lab called `name`, or numbered `name`.
@@ -42,7 +44,8 @@ pub fn find(name: &str) -> Option<&'static Lab> {
 /// What to grade a lab on.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The kernel ELF to boot.
+    /// The kernel ELF to boot; for a host lab, the program runner
+    /// ([`host::build_runner`]).
     pub elf: PathBuf,
     /// Whether `elf` is a student version (only said in the report).
     pub student: bool,
@@ -58,7 +61,10 @@ pub fn grade(lab: &Lab, options: &Options) -> Report {
         let _ = std::fs::create_dir_all(&options.work_dir);
         options.work_dir.join(format!("{}.trace", lab.name))
     });
-    let mut session = Session::boot(&options.elf, lab.machine, trace_file);
+    let mut session = match lab.machine.host {
+        true => Session::host(&options.elf),
+        false => Session::boot(&options.elf, lab.machine, trace_file),
+    };
     let mut report = Report::new(lab, options.student);
     for check in lab.checks {
         let start = Instant::now();
@@ -150,9 +156,12 @@ impl Grade {
     }
 
     /// Builds the kernel to grade `lab` on: the student version with
-    /// `--student`, else the kernel as `cargo xtask build` makes it.
+    /// `--student`, else the kernel as `cargo xtask build` makes it. A host
+    /// lab gets the program runner, built the same two ways.
     fn kernel_for(&self, lab: &Lab) -> Result<PathBuf> {
-        if self.student {
+        if lab.machine.host {
+            host::build_runner(self.student.then_some(lab.feature))
+        } else if self.student {
             kernel::build_with_features(kernel::Profile::Release, &[lab.feature])
         } else {
             kernel::build(kernel::Profile::Release)

@@ -4,6 +4,7 @@
 
 mod bench;
 mod build;
+mod mpirun;
 mod run;
 mod test;
 
@@ -26,6 +27,7 @@ enum Cli {
     Test(test::Test),
     Bench(bench::Bench),
     Grade(xtask::grade::Grade),
+    Mpirun(mpirun::Mpirun),
 }
 
 impl Cli {
@@ -37,6 +39,7 @@ impl Cli {
             Self::Test(test) => test.run(),
             Self::Bench(bench) => bench.run(),
             Self::Grade(grade) => grade.run(),
+            Self::Mpirun(mpirun) => mpirun.run(),
         }
     }
 }
@@ -96,6 +99,19 @@ mod tests {
         assert!(grade.student && grade.json && !grade.list);
         assert!(parse("grade --list").is_ok());
         assert!(parse("grade").is_err());
+    }
+
+    #[test]
+    fn mpirun_takes_n_hosts_and_program_arguments() {
+        let Cli::Mpirun(mpirun) = parse("mpirun pi -n 4 --hosts h.txt -- 1000").unwrap() else {
+            panic!("not mpirun")
+        };
+        assert_eq!((mpirun.name.as_str(), mpirun.processes), ("pi", 4));
+        assert_eq!(mpirun.hosts.as_deref(), Some(std::path::Path::new("h.txt")));
+        assert_eq!(mpirun.args, ["1000"]);
+        assert!(parse("mpirun pi").is_err(), "-n is required");
+        assert!(parse("mpirun pi -n 0").is_err());
+        assert!(parse("mpirun pi -n many").is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Set-up shared by every subcommand and by the test harness: the
-//! `x86_64-unknown-none` rustup target, `qemu-system-x86_64` and `clang`
-//! (the kernel build compiles programs/c/ with it, docs/c-programs.md).
-//! Installs what it can (rustup target, Debian package as root), else says how.
+//! `x86_64-unknown-none` rustup target, `qemu-system-x86_64`, `clang` (the
+//! kernel build compiles programs/c/ with it, docs/c-programs.md) and MPICH.
+//! Installs what it can (rustup target, Debian packages as root), else says how.
 
 use std::env;
 use std::path::PathBuf;
@@ -15,7 +15,7 @@ use crate::{cmd, kernel, qemu};
 pub fn ensure() -> Result<()> {
     ensure_target()?;
     ensure_qemu()?;
-    ensure_program("clang", "clang")
+    ensure_program("clang", &["clang"])
 }
 
 /// Adds the kernel's rustup target if rustup does not list it as installed.
@@ -36,32 +36,53 @@ fn ensure_target() -> Result<()> {
 /// Installs QEMU with apt when running as root, else fails with the command
 /// the user should run.
 fn ensure_qemu() -> Result<()> {
-    ensure_program(qemu::PROGRAM, "qemu-system-x86")
+    ensure_program(qemu::PROGRAM, &["qemu-system-x86"])
 }
 
 /// Installs MPICH (for `cargo xtask bench`'s comparison and the C programs'
 /// tests) the same way.
 pub fn ensure_mpich() -> Result<()> {
-    ensure_program("mpicc", "mpich")
+    ensure_program("mpicc", &["mpich"])
 }
 
-/// Makes sure `program` is on PATH, installing Debian `package` as root.
-fn ensure_program(program: &str, package: &str) -> Result<()> {
+/// What the `programs-mpich` crate needs to build and run: MPICH with its
+/// headers and pkg-config file (`mpiexec`, `libmpich-dev`), and clang with
+/// libclang, which rsmpi's bindgen loads to read `mpi.h`.
+pub const MPICH_BUILD: [(&str, &[&str]); 2] = [
+    ("mpiexec", &["mpich", "libmpich-dev"]),
+    ("clang", &["clang", "libclang-dev"]),
+];
+
+/// Installs what [`MPICH_BUILD`] lists the same way (`cargo xtask mpirun`,
+/// and the MPICH suite of `cargo xtask test`).
+pub fn ensure_mpich_build() -> Result<()> {
+    MPICH_BUILD
+        .iter()
+        .try_for_each(|(program, packages)| ensure_program(program, packages))
+}
+
+/// Makes sure `program` is on PATH, installing Debian `packages` as root.
+fn ensure_program(program: &str, packages: &[&str]) -> Result<()> {
     if find_on_path(program).is_some() {
         return Ok(());
     }
-    let install = ["apt-get", "install", "-y", package];
     if !is_root() {
-        bail!(
-            "`{program}` is not on PATH; install it with:\n    sudo apt-get update && sudo {}",
-            install.join(" ")
-        );
+        bail!("{}", missing(program, packages));
     }
     cmd::run(Command::new("apt-get").arg("update"))?;
-    let mut apt = Command::new(install[0]);
+    let mut apt = Command::new("apt-get");
     apt.env("DEBIAN_FRONTEND", "noninteractive")
-        .args(&install[1..]);
+        .args(["install", "-y"])
+        .args(packages);
     cmd::run(&mut apt)
+}
+
+/// The error for a missing `program` when we cannot install it ourselves.
+fn missing(program: &str, packages: &[&str]) -> String {
+    format!(
+        "`{program}` is not on PATH; install it with:\n    sudo apt-get update && sudo apt-get install -y {}",
+        packages.join(" ")
+    )
 }
 
 /// The first executable file called `program` in a `PATH` directory.
@@ -90,5 +111,15 @@ mod tests {
     fn finds_sh_but_not_a_made_up_program() {
         assert!(find_on_path("sh").is_some());
         assert!(find_on_path("ringlab-no-such-program").is_none());
+    }
+
+    #[test]
+    fn a_missing_program_names_the_install_command() {
+        let (program, packages) = MPICH_BUILD[0];
+        assert_eq!(
+            missing(program, packages),
+            "`mpiexec` is not on PATH; install it with:\n    \
+             sudo apt-get update && sudo apt-get install -y mpich libmpich-dev"
+        );
     }
 }

@@ -16,6 +16,8 @@ pub struct Suite {
     pub name: &'static str,
     /// Skip the suite (saying so) while this target does not exist.
     pub needs: Option<TargetRef>,
+    /// Installs what the suite needs first (as root; else says how).
+    pub setup: Option<fn() -> Result<()>>,
     /// Variables set for this run only.
     pub env: &'static [(&'static str, &'static str)],
     /// Arguments to `cargo`. Give a suite with its own RUSTFLAGS its own
@@ -25,7 +27,7 @@ pub struct Suite {
 
 // ===================================================================
 // EXTRA SUITES: one entry per suite that needs its own cargo run.
-// They run after `cargo test --workspace --exclude kernel`, in order.
+// They run after step 3 (the workspace tests), in order.
 // ===================================================================
 /// The extra suites, run in this order after the workspace tests.
 #[rustfmt::skip]
@@ -34,10 +36,23 @@ pub const EXTRA_SUITES: &[Suite] = &[
     Suite {
         name: "bus loom models",
         needs: Some(TargetRef::test("bus", "loom")),
+        setup: None,
         env: &[("RUSTFLAGS", "--cfg loom")],
         cargo_args: &["test", "-p", "bus", "--release", "--test", "loom", "--target-dir", "target/loom"],
     },
+    // The programs under MPICH's mpiexec against ringlab (programs-mpich/tests/);
+    // the crate needs MPICH and libclang to build, so it is not in step 3.
+    Suite {
+        name: "programs under MPICH",
+        needs: Some(TargetRef::test(MPICH_PACKAGE, "same_output")),
+        setup: Some(setup::ensure_mpich_build),
+        env: &[],
+        cargo_args: &["test", "-p", MPICH_PACKAGE, "--no-fail-fast"],
+    },
 ];
+
+/// The package that builds only with MPICH installed: step 3 leaves it out.
+const MPICH_PACKAGE: &str = "programs-mpich";
 
 /// Run every test suite: host unit tests, QEMU integration tests
 /// (xtask/tests/) and the extra suites (loom, ...); fails if any fails.
@@ -78,7 +93,7 @@ impl Test {
             steps.push(timed(
                 3,
                 total,
-                "cargo test --workspace --exclude kernel",
+                "cargo test --workspace --exclude kernel --exclude programs-mpich",
                 workspace_tests,
             ));
             for (i, suite) in EXTRA_SUITES.iter().enumerate() {
@@ -89,17 +104,21 @@ impl Test {
     }
 }
 
-/// The host unit tests of every crate and the QEMU tests, all test binaries
-/// even if one fails.
+/// Step 3's cargo arguments: every package but the kernel and the one that
+/// needs MPICH, all test binaries even if one fails.
+const WORKSPACE_TEST_ARGS: [&str; 7] = [
+    "test",
+    "--workspace",
+    "--exclude",
+    "kernel",
+    "--exclude",
+    MPICH_PACKAGE,
+    "--no-fail-fast",
+];
+
+/// The host unit tests of every crate and the QEMU tests.
 fn workspace_tests() -> Result<Option<String>> {
-    let args = [
-        "test",
-        "--workspace",
-        "--exclude",
-        "kernel",
-        "--no-fail-fast",
-    ];
-    cmd::run(cmd::cargo().args(args)).map(|()| None)
+    cmd::run(cmd::cargo().args(WORKSPACE_TEST_ARGS)).map(|()| None)
 }
 
 impl Suite {
@@ -109,6 +128,9 @@ impl Suite {
             && !workspace::has_target(target)?
         {
             return Ok(Some(format!("no {target} yet")));
+        }
+        if let Some(setup) = self.setup {
+            setup()?;
         }
         let mut cargo = cmd::cargo();
         cargo.envs(self.env.iter().copied()).args(self.cargo_args);
@@ -183,6 +205,20 @@ mod tests {
         assert_eq!(failed.outcome, Outcome::Failed("boom".into()));
         assert_eq!(summarize(&[failed]), ExitCode::FAILURE);
         assert_eq!(summarize(&[skipped]), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn the_mpich_package_runs_only_in_its_suite_which_installs_mpich_first() {
+        assert!(
+            WORKSPACE_TEST_ARGS
+                .windows(2)
+                .any(|w| w == ["--exclude", MPICH_PACKAGE])
+        );
+        let suite = EXTRA_SUITES
+            .iter()
+            .find(|s| s.cargo_args.contains(&MPICH_PACKAGE))
+            .expect("a suite runs the MPICH package's tests");
+        assert!(suite.setup.is_some(), "{} installs nothing", suite.name);
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! Tests of the labs' autograder: every lab gets full marks on the reference
-//! kernel; each lab's student version fails all of that lab's checks and
-//! passes every lab that does not build on it; the handouts match the grader.
+//! kernel (a host lab: the reference program runner); each lab's student
+//! version fails all of that lab's checks and passes every lab that does not
+//! build on it; the handouts match the grader.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::thread;
 
 use xtask::grade::doc::grading_table;
+use xtask::grade::host::build_runner;
 use xtask::grade::lab::Lab;
 use xtask::grade::report::Report;
 use xtask::grade::{LABS, Options, find, grade};
@@ -16,16 +18,29 @@ use xtask::workspace;
 
 /// Grades `labs` on `elf`, in parallel (the harness runs at most two QEMUs
 /// at once), each recording its trace under target/grade-tests/`tag`/.
+/// Host labs run on the program runner instead, built as `tag` says.
 fn grade_all(labs: &[&'static Lab], elf: &Path, tag: &str) -> Vec<Report> {
     let options = Options {
         elf: elf.to_path_buf(),
         student: tag != "reference",
         work_dir: workspace::target_dir().join("grade-tests").join(tag),
     };
+    // A kernel lab's student version leaves the programs as they are.
+    let student_programs = LABS.iter().any(|l| l.machine.host && l.feature == tag);
+    let runner = labs.iter().any(|l| l.machine.host).then(|| Options {
+        elf: build_runner(student_programs.then_some(tag)).expect("the program runner builds"),
+        ..options.clone()
+    });
     thread::scope(|scope| {
         let graders: Vec<_> = labs
             .iter()
-            .map(|&lab| scope.spawn(|| grade(lab, &options)))
+            .map(|&lab| {
+                let options = match &runner {
+                    Some(runner) if lab.machine.host => runner,
+                    _ => &options,
+                };
+                scope.spawn(move || grade(lab, options))
+            })
             .collect();
         graders.into_iter().map(|g| g.join().unwrap()).collect()
     })
@@ -47,6 +62,21 @@ fn every_lab_gets_full_marks_on_the_reference() {
     }
 }
 
+/// Fails unless every check of `report` (graded on `feature`) failed.
+fn assert_fails_every_check(report: &Report, feature: &str) {
+    let passed: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.passed)
+        .map(|c| c.name.as_str())
+        .collect();
+    assert!(
+        passed.is_empty(),
+        "{feature} should fail every check of lab {}, but these passed: {passed:?}\n{report}",
+        report.lab
+    );
+}
+
 /// Builds `lab`'s student version, then grades it and every lab that does
 /// not build on it: the lab must fail every check, the others none.
 fn student_version_fails_only(name: &str) {
@@ -59,18 +89,7 @@ fn student_version_fails_only(name: &str) {
         .filter(|other| other.name != lab.name && !other.builds_on(lab));
     let labs: Vec<&Lab> = std::iter::once(lab).chain(others).collect();
     let reports = grade_all(&labs, &elf, lab.feature);
-    let own = &reports[0];
-    let passed: Vec<&str> = own
-        .checks
-        .iter()
-        .filter(|c| c.passed)
-        .map(|c| c.name.as_str())
-        .collect();
-    assert!(
-        passed.is_empty(),
-        "{} should fail every check of lab {name}, but these passed: {passed:?}\n{own}",
-        lab.feature
-    );
+    assert_fails_every_check(&reports[0], lab.feature);
     for report in &reports[1..] {
         assert_full_marks(report, &format!("the {} student version", lab.feature));
     }
@@ -99,6 +118,27 @@ fn student_version_of_lab_4_fails_only_lab_4() {
 #[test]
 fn student_version_of_lab_5_fails_only_lab_5() {
     student_version_fails_only("trace");
+}
+
+/// Lab 6 alone, on the reference runner: no QEMU, so it runs in seconds.
+#[test]
+fn lab_6_gets_full_marks_on_the_reference_runner() {
+    let report = &grade_all(
+        &[find("spmd").unwrap()],
+        Path::new("(no kernel)"),
+        "reference",
+    )[0];
+    assert_full_marks(report, "the reference program runner");
+}
+
+/// Lab 6's student version is a feature of `programs`, not of the kernel:
+/// it changes only the program runner, so only lab 6 is graded on it.
+#[test]
+fn student_version_of_lab_6_fails_lab_6() {
+    let lab = find("spmd").unwrap();
+    // No kernel lab is graded here, so no kernel is needed.
+    let own = &grade_all(&[lab], Path::new("(no kernel)"), lab.feature)[0];
+    assert_fails_every_check(own, lab.feature);
 }
 
 #[test]
@@ -147,12 +187,18 @@ fn the_course_readme_lists_every_lab_with_its_points() {
 
 #[test]
 fn every_student_feature_is_a_kernel_feature_and_labs_build_on_known_labs() {
-    let manifest = std::fs::read_to_string(workspace::root().join("kernel/Cargo.toml")).unwrap();
+    let read = |path: &str| std::fs::read_to_string(workspace::root().join(path)).unwrap();
     for lab in LABS {
+        // A host lab's student version is a feature of the programs crate.
+        let crate_manifest = if lab.machine.host {
+            "programs/Cargo.toml"
+        } else {
+            "kernel/Cargo.toml"
+        };
         let declared = format!("\n{} = [", lab.feature);
         assert!(
-            manifest.contains(&declared),
-            "kernel/Cargo.toml lacks {}",
+            read(crate_manifest).contains(&declared),
+            "{crate_manifest} lacks {}",
             lab.feature
         );
         for need in lab.needs {
@@ -180,7 +226,10 @@ fn the_cli_lists_the_labs_and_grades_one_as_json() {
         .iter()
         .map(|l| l["lab"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["shell", "ring", "latency", "reduce", "trace"]);
+    assert_eq!(
+        names,
+        ["shell", "ring", "latency", "reduce", "trace", "spmd"]
+    );
     let graded = Command::new(xtask)
         .args(["grade", "1", "--json"])
         .current_dir(workspace::root())

@@ -34,13 +34,26 @@ fn assert_summary(out: &str, name: &str, ranks: usize, cores: &str) {
         "{out}"
     );
     for rank in 0..ranks {
-        let line = format!("  rank {rank} (core ");
+        let line = format!("rank {rank} (core ");
         assert!(
             out.lines()
                 .any(|l| l.starts_with(&line) && l.contains("): sent ") && l.ends_with(" bytes")),
             "{out}"
         );
     }
+}
+
+/// Waits up to 30 s for `text`; returns the console up to it.
+fn wait_for(machine: &mut Machine, text: &str) -> String {
+    machine
+        .expect(text, Duration::from_secs(30))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()))
+}
+
+/// Types Ctrl-C and returns what came before the next prompt.
+fn ctrl_c(machine: &mut Machine) -> String {
+    machine.send("\x03");
+    wait_for(machine, "ringlab> ")
 }
 
 #[test]
@@ -87,5 +100,327 @@ fn toro_reduce_prints_the_seed_lines_on_3_and_4_cores() {
     assert!(
         out.contains("\nsuccess! value: 10\n"),
         "all 5 cores by default: {out}"
+    );
+}
+
+/// Arguments for every shipped program but `deadlock` (tested on its own).
+const CASES: &[(&str, &[&str])] = &[
+    ("toro-reduce", &[]),
+    ("pingpong", &[]),
+    ("pi", &["1000"]),
+    ("ring", &["3"]),
+    ("avg", &["100"]),
+    ("matvec", &["8"]),
+    ("sort", &["20"]),
+    ("heat", &["16", "10"]),
+    ("histogram", &["100", "4", "7"]),
+];
+
+/// The program's lines in a `run` transcript: everything before the
+/// summary, without the lines holding a time (the docs/programs.md rule),
+/// sorted (instances print at once, so the order between ranks is free).
+fn program_lines(out: &str, name: &str) -> Vec<String> {
+    let summary = format!("{name}: ");
+    let mut lines: Vec<String> = out
+        .lines()
+        .take_while(|l| !l.starts_with(&summary))
+        .filter(|l| !l.contains("time"))
+        .map(str::to_string)
+        .collect();
+    lines.sort_unstable();
+    lines
+}
+
+/// What the same program prints as host threads on `ranks` ranks, in the same form.
+fn host_lines(name: &str, args: &[&str], ranks: usize) -> Vec<String> {
+    let program = programs::find(name).expect("a shipped program");
+    let runs = programs::threads::run(program, args, ranks, Duration::from_secs(20))
+        .unwrap_or_else(|why| panic!("{name} on the host: {why}"));
+    let mut lines: Vec<String> = runs
+        .into_iter()
+        .flat_map(|ran| {
+            assert!(ran.result.is_ok(), "{name} failed on the host: {ran:?}");
+            ran.lines
+        })
+        .filter(|l| !l.contains("time"))
+        .collect();
+    lines.sort_unstable();
+    lines
+}
+
+#[test]
+fn every_program_prints_what_it_prints_on_the_host_on_3_and_4_cores() {
+    let listed: Vec<&str> = CASES.iter().map(|(name, _)| *name).collect();
+    for program in programs::PROGRAMS {
+        assert!(
+            program.name == "deadlock" || listed.contains(&program.name),
+            "add '{}' to CASES",
+            program.name
+        );
+    }
+    let mut machine = boot(4);
+    for (ranks, cores) in [(3, "0-2"), (4, "0-3")] {
+        for (name, args) in CASES {
+            let command = format!("run {name} --cores {cores} {}", args.join(" "));
+            let out = machine.run(command.trim_end());
+            assert!(
+                !out.contains("error:") && !out.contains("failed"),
+                "{command}:\n{out}"
+            );
+            assert_eq!(
+                program_lines(&out, name),
+                host_lines(name, args, ranks),
+                "{command}:\n{out}"
+            );
+            assert_summary(&out, name, ranks, cores);
+        }
+    }
+}
+
+#[test]
+fn pi_on_cores_1_to_3() {
+    let mut machine = boot(4);
+    let out = machine.run("run pi 1000 --cores 1-3");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("pi is approximately 3.14159")),
+        "{out}"
+    );
+    assert_summary(&out, "pi", 3, "1-3");
+    assert!(
+        out.contains("\nrank 1 (core 2): sent 1 messages"),
+        "each rank sends its share to rank 0: {out}"
+    );
+}
+
+#[test]
+fn bad_input_gets_one_clear_error_and_the_shell_goes_on() {
+    let mut machine = boot(4);
+    let cases = [
+        (
+            "run pj 10",
+            "error: unknown program 'pj' (did you mean 'pi'?); 'programs' lists them",
+        ),
+        ("run pi", "error: "),
+        ("run pi ten", "; usage: run pi N"),
+        ("run pi 10 20", "; usage: run pi N"),
+        ("run pi 10 --cores 1-7", "error: core 7 is out of range"),
+        ("run pi 10 --cores 1,1", "error: core 1 is listed twice"),
+        (
+            "run pi 10 --hang-after soon",
+            "error: --hang-after takes seconds",
+        ),
+        (
+            "run pi 10 --inject boom:1",
+            "error: --inject takes KIND:RANK",
+        ),
+        (
+            "run pi 10 --inject panic:0",
+            "a panic or fault there would stop the shell",
+        ),
+        (
+            "run pi 10 --cores 1,2 --inject fail:2",
+            "there is no rank 2 among 2 ranks",
+        ),
+        ("run", "error: "),
+    ];
+    for (command, expected) in cases {
+        let out = machine.run(command);
+        assert!(out.contains(expected), "{command}:\n{out}");
+        assert_eq!(out.matches("error:").count(), 1, "{command}:\n{out}");
+        assert!(
+            !out.contains("ranks on cores"),
+            "nothing ran: {command}:\n{out}"
+        );
+    }
+    let out = machine.run("run pi ten");
+    assert!(out.contains("usage: run pi N"), "{out}");
+    assert!(
+        machine
+            .run("run pi 100 --cores 1,2")
+            .contains("pi is approximately")
+    );
+}
+
+#[test]
+fn busy_cores_are_refused() {
+    let mut machine = boot(4);
+    assert!(
+        machine
+            .run("spin 2 20000 &")
+            .contains("running in the background")
+    );
+    let out = machine.run("run pi 100 --cores 1-3");
+    assert!(
+        out.contains("error: core 2 is busy running 'spin'"),
+        "{out}"
+    );
+    let out = machine.run("run pi 100");
+    assert!(
+        out.contains("error: core 2 is busy running 'spin'"),
+        "{out}"
+    );
+    let out = machine.run("run pi 100 --cores 1,3");
+    assert!(
+        out.contains("pi is approximately"),
+        "the free cores still run: {out}"
+    );
+}
+
+/// The cores' states, expecting every core but the shell's idle.
+fn assert_all_idle(machine: &mut Machine, cores: usize) {
+    let out = machine.run("cores");
+    for core in 1..cores {
+        assert!(
+            out.contains(&format!("core {core}: apic {core}, idle")),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_stops_every_instance_and_the_cores_go_idle() {
+    let mut machine = boot(4);
+    machine.send("run deadlock --cores 0-3\r");
+    machine
+        .expect("rank 3: receive from rank 0", Duration::from_secs(10))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    std::thread::sleep(Duration::from_millis(300));
+    let out = ctrl_c(&mut machine);
+    assert!(out.contains("deadlock stopped by Ctrl-C"), "{out}");
+    assert_summary(&out, "deadlock", 4, "0-3");
+    assert_all_idle(&mut machine, 4);
+    assert!(machine.run("run ring 2").contains("success! token"));
+}
+
+#[test]
+fn a_failing_instance_is_reported_and_the_others_are_stopped() {
+    let mut machine = boot(4);
+    let out = machine.run("run toro-reduce --inject fail:1");
+    assert!(
+        out.contains("\nrank 1 (core 1) failed: injected failure (--inject fail)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nstopped rank(s) 0"),
+        "the root waited for rank 1: {out}"
+    );
+    assert!(!out.contains("success!"), "{out}");
+    assert_summary(&out, "toro-reduce", 4, "0-3");
+    assert_all_idle(&mut machine, 4);
+    let out = machine.run("run toro-reduce");
+    assert!(
+        out.contains("\nsuccess! value: 6\n"),
+        "the next run is clean: {out}"
+    );
+}
+
+#[test]
+fn a_panic_or_fault_in_an_instance_is_reported_and_the_shell_lives_on() {
+    let mut machine = Machine::boot(Config {
+        command_timeout: Duration::from_secs(30),
+        crash_ok: true,
+        ..Config::smp(4)
+    });
+    let out = machine.run("run toro-reduce --inject panic:2");
+    assert!(out.contains("KERNEL PANIC on core 2: "), "{out}");
+    assert!(out.contains("injected panic (--inject panic)"), "{out}");
+    assert!(
+        out.contains("rank 2 (core 2) died: kernel panic (its report is above)"),
+        "{out}"
+    );
+    assert!(out.contains("\nstopped rank(s) 0"), "{out}");
+    let out = machine.run("run toro-reduce --cores 0,1,3 --inject fault:1");
+    assert!(out.contains("EXCEPTION on core 1: page fault"), "{out}");
+    assert!(
+        out.contains("rank 1 (core 1) died: page fault at rip 0x"),
+        "{out}"
+    );
+    let out = machine.run("run toro-reduce --cores 0,3");
+    assert!(
+        out.contains("\nsuccess! value: 1\n"),
+        "the shell and core 3 go on: {out}"
+    );
+}
+
+#[test]
+fn run_in_the_background_reports_when_it_ends() {
+    let mut machine = boot(4);
+    let out = machine.run("run ring 2 --cores 1-3 &");
+    assert!(
+        out.contains("'ring' running in the background on 3 core(s)"),
+        "{out}"
+    );
+    let out = wait_for(&mut machine, "ring: 3 ranks on cores 1-3, wall time ");
+    assert!(out.contains("success! token"), "{out}");
+    wait_for(&mut machine, "rank 2 (core 3): sent 2 messages, 64 bytes"); // the report's end
+    // The shell's line may be cut by an instance's own line: both print at once.
+    let out = machine.run("run deadlock --hang-after 0 &");
+    assert!(
+        out.contains("'deadlock' running in the background on "),
+        "{out}"
+    );
+    let cores = machine.run("cores");
+    for core in 1..4 {
+        assert!(
+            cores.contains(&format!("core {core}: apic {core}, running deadlock for ")),
+            "all cores but core 0 by default with &: {cores}"
+        );
+    }
+    machine.send("\x03");
+    wait_for(&mut machine, "deadlock stopped by Ctrl-C");
+    wait_for(&mut machine, "ringlab> ");
+    assert_all_idle(&mut machine, 4);
+}
+
+/// Boots 3 cores, runs `deadlock` on cores 1 and 2 with `options`, and
+/// returns what it printed up to the end of its hang report.
+fn deadlock_on_1_and_2(options: &str) -> (Machine, String) {
+    let mut machine = boot(3);
+    machine.send(&format!("run deadlock --cores 1,2{options}\r"));
+    let out = wait_for(&mut machine, "hang: still waiting; Ctrl-C stops the run");
+    (machine, out)
+}
+
+#[test]
+fn a_deadlock_is_reported_with_who_waits_for_whom() {
+    let (mut machine, out) = deadlock_on_1_and_2("");
+    assert!(
+        out.contains("hang: every rank has waited 2.")
+            && out.contains(" s with no message moving (ranks on cores 1,2)\n"),
+        "after the default 2 s: {out}"
+    );
+    assert!(
+        out.contains("\nrank 0 waits to receive from 1 with tag 9\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\nrank 1 waits to receive from 0 with tag 9\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("deadlock: rank 0 waits for rank 1, rank 1 waits for rank 0"),
+        "{out}"
+    );
+    std::thread::sleep(Duration::from_secs(1));
+    let out = ctrl_c(&mut machine);
+    assert!(
+        out.contains("deadlock stopped by Ctrl-C"),
+        "kept waiting until Ctrl-C: {out}"
+    );
+    assert_all_idle(&mut machine, 3);
+}
+
+#[test]
+fn a_short_threshold_reports_sooner_and_0_never() {
+    let (mut machine, out) = deadlock_on_1_and_2(" --hang-after 0.3");
+    assert!(out.contains("hang: every rank has waited 0.3"), "{out}");
+    ctrl_c(&mut machine);
+    machine.send("run deadlock --cores 1,2 --hang-after 0\r");
+    std::thread::sleep(Duration::from_secs(4));
+    let out = ctrl_c(&mut machine);
+    assert!(
+        !out.contains("hang:"),
+        "--hang-after 0 never reports: {out}"
     );
 }

@@ -287,7 +287,7 @@ fn time_reduces(
 ) -> Result<Option<Vec<u64>>, mpi::Error> {
     let (core, peers) = (job.core(), job.peers());
     virtio_bus::with_endpoint(core, |endpoint| {
-        let mut mpi = Mpi::new(bus::MpiPort::new(endpoint))?
+        let mut mpi = Mpi::new(mpi::BusPort::new(endpoint))?
             .with_abort(move || cores::stop_requested(core, peers));
         let comm = mpi.group(members, context)?;
         let mine = alloc::vec![core as i32; len];

@@ -288,7 +288,7 @@ pub fn run_rank(
 ) -> Result<DemoOutcome, mpi::Error> {
     let (core, peers) = (job.core(), job.peers());
     virtio_bus::with_endpoint(core, |endpoint| {
-        let mut mpi = Mpi::new(bus::MpiPort::new(endpoint))?
+        let mut mpi = Mpi::new(mpi::BusPort::new(endpoint))?
             .with_abort(move || cores::stop_requested(core, peers));
         let comm = mpi.group(members, context)?;
         mpi::demo::run(&mut mpi, &comm, which, spec)

@@ -1,38 +1,39 @@
-//! The hang watch of one `run`: each instance publishes, on every waiting
-//! turn, that it waits; the first to see that every unfinished instance has
-//! waited longer than the threshold with no message moving prints who waits
-//! for whom. There is no timer tick, so the waiting ranks are the watchdog.
+//! The hang watch of one `run`: each instance's MPI wait hook publishes what
+//! it is blocked on; the first instance to see every unfinished one blocked,
+//! with nothing moving for longer than the threshold, prints who waits for
+//! whom (`mpi::wait_report`). There is no timer tick: the waiters watch.
 
+use alloc::format;
+use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt::Write;
 use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::{time, virtio_bus};
+use mpi::Blocked;
 
-/// A rank whose last waiting turn is older than this is busy computing.
-const RECENT_MS: u64 = 100;
+use crate::time;
+
 /// How often (at most) some rank looks at the whole picture.
 const CHECK_EVERY_MS: u64 = 10;
-/// `finished` marker in `last_turn`.
+/// `blocked` marker of a rank whose program returned (no `to_word` is all ones).
 const FINISHED: u64 = u64::MAX;
 
 /// One run's hang watch. Every field is a single number stored and loaded
 /// Relaxed: the watch reads a recent picture, and a stale value only delays
 /// a report by one check (`CHECK_EVERY_MS`).
 pub struct Watch {
-    /// The cores, in rank order (to count their bus messages).
+    /// The cores, in rank order (for the report's heading).
     members: Vec<usize>,
-    /// Cycles of waiting with no message moving before a report (0: never).
+    /// Cycles of waiting with nothing moving before a report (0: never).
     hang_after: u64,
-    /// Per rank: TSC of its last waiting turn (0: none yet; FINISHED).
-    last_turn: Vec<AtomicU64>,
-    /// Per rank: TSC when its current wait began.
-    waiting_since: Vec<AtomicU64>,
-    /// Messages the members had sent at the last check, and when that count last changed.
-    moved: AtomicU64,
-    last_progress: AtomicU64,
+    /// Per rank: what it is blocked on (`Blocked::to_word`, peers as
+    /// ranks), 0 while it moves or computes, or FINISHED.
+    blocked: Vec<AtomicU64>,
+    /// Per rank: TSC when its current blocked stretch began.
+    blocked_since: Vec<AtomicU64>,
     /// TSC of the last whole-picture check; a CAS on it elects the checker.
     last_check: AtomicU64,
-    /// Set when the current hang has been reported (cleared if messages move again).
+    /// Set when the current hang has been reported; cleared when a rank moves.
     reported: AtomicBool,
 }
 
@@ -40,31 +41,30 @@ impl Watch {
     /// A watch over `members` that reports after `hang_after` cycles (0: never).
     pub fn new(members: Vec<usize>, hang_after: u64) -> Self {
         let ranks = members.len();
-        let now = time::now();
         Watch {
-            moved: AtomicU64::new(messages_sent(&members)),
             members,
             hang_after,
-            last_turn: (0..ranks).map(|_| AtomicU64::new(0)).collect(),
-            waiting_since: (0..ranks).map(|_| AtomicU64::new(now)).collect(),
-            last_progress: AtomicU64::new(now),
-            last_check: AtomicU64::new(now),
+            blocked: (0..ranks).map(|_| AtomicU64::new(0)).collect(),
+            blocked_since: (0..ranks).map(|_| AtomicU64::new(0)).collect(),
+            last_check: AtomicU64::new(time::now()),
             reported: AtomicBool::new(false),
         }
     }
 
-    /// Rank `rank` takes one waiting turn: publish it, and now and then check.
-    pub fn turn(&self, rank: usize) {
-        if self.hang_after == 0 {
-            return;
-        }
+    /// Rank `rank`'s wait hook heard `state` (peers as ranks; None: it moved).
+    pub fn heard(&self, rank: usize, state: Option<Blocked>) {
         let now = time::now();
-        let previous = self.last_turn[rank].swap(now, Ordering::Relaxed);
-        if now.saturating_sub(previous) > ms(RECENT_MS) {
-            self.waiting_since[rank].store(now, Ordering::Relaxed); // a new wait
+        let Some(state) = state else {
+            self.blocked[rank].store(0, Ordering::Relaxed);
+            self.reported.store(false, Ordering::Relaxed);
+            return;
+        };
+        if self.blocked[rank].swap(state.to_word(), Ordering::Relaxed) == 0 {
+            self.blocked_since[rank].store(now, Ordering::Relaxed);
         }
         let checked = self.last_check.load(Ordering::Relaxed);
-        if now.saturating_sub(checked) > ms(CHECK_EVERY_MS)
+        if self.hang_after != 0
+            && now.saturating_sub(checked) > ms(CHECK_EVERY_MS)
             && self
                 .last_check
                 .compare_exchange(checked, now, Ordering::Relaxed, Ordering::Relaxed)
@@ -76,75 +76,71 @@ impl Watch {
 
     /// Rank `rank` returned from the program.
     pub fn finished(&self, rank: usize) {
-        self.last_turn[rank].store(FINISHED, Ordering::Relaxed);
+        self.blocked[rank].store(FINISHED, Ordering::Relaxed);
     }
 
-    /// Looks at every rank; prints the report once per hang.
+    /// Prints the report once per hang, if every unfinished rank has been
+    /// blocked for longer than the threshold.
     fn check(&self, now: u64) {
-        let moved = messages_sent(&self.members);
-        if self.moved.swap(moved, Ordering::Relaxed) != moved {
-            self.last_progress.store(now, Ordering::Relaxed);
-            self.reported.store(false, Ordering::Relaxed);
-            return;
-        }
-        let Some(since) = self.all_waiting_since(now) else {
+        let Some(since) = self.all_blocked_since() else {
             return;
         };
-        let quiet_since = since.max(self.last_progress.load(Ordering::Relaxed));
-        if now.saturating_sub(quiet_since) > self.hang_after
+        if now.saturating_sub(since) > self.hang_after
             && !self.reported.swap(true, Ordering::Relaxed)
         {
-            self.print_report(now - quiet_since);
+            self.print_report(now - since);
         }
     }
 
-    /// When the last of the unfinished ranks began waiting, if every one of
-    /// them waits now (None if one computes or all finished).
-    fn all_waiting_since(&self, now: u64) -> Option<u64> {
+    /// When the last of the unfinished ranks became blocked, if every one
+    /// of them is blocked now (None if one moves or computes, or all finished).
+    fn all_blocked_since(&self) -> Option<u64> {
         let mut latest = None;
-        for (turn, since) in self.last_turn.iter().zip(&self.waiting_since) {
-            let turn = turn.load(Ordering::Relaxed);
-            if turn == FINISHED {
-                continue;
+        for (word, since) in self.blocked.iter().zip(&self.blocked_since) {
+            match word.load(Ordering::Relaxed) {
+                FINISHED => continue,
+                0 => return None,
+                _ => latest = latest.max(Some(since.load(Ordering::Relaxed))),
             }
-            if now.saturating_sub(turn) > ms(RECENT_MS) {
-                return None;
-            }
-            latest = latest.max(Some(since.load(Ordering::Relaxed)));
         }
         latest
     }
 
-    /// Who waits for whom.
+    /// Who waits for whom, printed in one piece (other cores may print too).
     fn print_report(&self, quiet: u64) {
         let quiet_ms = time::cycles_to_ns(quiet) / 1_000_000;
-        crate::println!(
-            "hang: every rank has waited {}.{:03} s with no message moving",
-            quiet_ms / 1000,
-            quiet_ms % 1000
-        );
-        for (rank, core) in self.members.iter().enumerate() {
-            if self.last_turn[rank].load(Ordering::Relaxed) == FINISHED {
-                crate::println!("  rank {rank} (core {core}) has finished");
-            } else {
-                crate::println!("  rank {rank} (core {core}) waits in an MPI call");
+        let cores: Vec<String> = self.members.iter().map(|c| format!("{c}")).collect();
+        crate::console::locked(|out| {
+            let _ = writeln!(
+                out,
+                "hang: every rank has waited {}.{:03} s with no message moving (ranks on cores {})",
+                quiet_ms / 1000,
+                quiet_ms % 1000,
+                cores.join(",")
+            );
+            for line in self.report_lines() {
+                let _ = writeln!(out, "{line}");
             }
-        }
-        crate::println!("hang: still waiting; Ctrl-C stops the run");
+            let _ = writeln!(out, "hang: still waiting; Ctrl-C stops the run");
+        });
+    }
+
+    /// The finished ranks, then `mpi::wait_report`'s lines.
+    fn report_lines(&self) -> Vec<String> {
+        let words: Vec<u64> = (self.blocked.iter())
+            .map(|word| word.load(Ordering::Relaxed))
+            .collect();
+        let mut lines: Vec<String> = (words.iter().enumerate())
+            .filter(|&(_, &word)| word == FINISHED)
+            .map(|(rank, _)| format!("rank {rank} has finished"))
+            .collect();
+        let states: Vec<Option<Blocked>> = words.into_iter().map(Blocked::from_word).collect();
+        lines.extend(mpi::wait_report(&states));
+        lines
     }
 }
 
 /// `n` milliseconds in TSC cycles.
 fn ms(n: u64) -> u64 {
     time::tsc_hz() / 1000 * n
-}
-
-/// Messages `members` have sent on the bus so far, in total.
-fn messages_sent(members: &[usize]) -> u64 {
-    let stats = virtio_bus::get().stats();
-    members
-        .iter()
-        .flat_map(|&src| (0..stats.cores()).map(move |dst| (src, dst)))
-        .map(|(src, dst)| stats.messages(src, dst))
-        .sum()
 }

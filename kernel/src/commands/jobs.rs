@@ -90,9 +90,9 @@ pub fn run_on(
     Ok(Some((outcome, elapsed)))
 }
 
-/// After Ctrl-C stopped a demo, every core of it throws away the messages
+/// After Ctrl-C (or a failed rank) stopped a demo, every core of it throws away the messages
 /// still in its rings, so the next demo starts clean; says how many.
-fn drain_after_abort(set: CoreSet, out: &mut dyn Write) {
+pub fn drain_after_abort(set: CoreSet, out: &mut dyn Write) {
     let able = |core: usize| core == 0 || cores::state(core) == CoreState::Idle; // not faulted
     let cores = CoreSet::from_bits(
         set.iter()

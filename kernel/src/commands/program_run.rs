@@ -28,6 +28,41 @@ pub enum Ending {
     Failed(String),
 }
 
+/// A trouble `run --inject KIND:RANK` makes one instance meet before its
+/// program starts, so the others' handling of it can be seen and tested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inject {
+    /// The instance fails (as a program returning a `Failure`).
+    Fail,
+    /// The instance panics (its core is parked).
+    Panic,
+    /// The instance reads an unmapped address (a page fault parks its core).
+    Fault,
+}
+
+impl Inject {
+    /// Every kind with its name on the command line.
+    pub const ALL: [(&'static str, Inject); 3] = [
+        ("fail", Inject::Fail),
+        ("panic", Inject::Panic),
+        ("fault", Inject::Fault),
+    ];
+
+    /// Meets the trouble; returns only for `Fail`.
+    fn meet(self) -> Ending {
+        match self {
+            Inject::Fail => Ending::Failed("injected failure (--inject fail)".into()),
+            Inject::Panic => panic!("injected panic (--inject panic)"),
+            Inject::Fault => {
+                crate::arch::fault_injection::trigger(
+                    crate::arch::fault_injection::FaultKind::Page,
+                );
+                unreachable!("a page fault parks the core")
+            }
+        }
+    }
+}
+
 /// What every instance of one run shares.
 pub struct Run {
     /// The program.
@@ -58,6 +93,8 @@ pub struct Run {
     pub background: bool,
     /// The hang watch.
     pub watch: Watch,
+    /// The trouble one rank meets before it starts, if any.
+    inject: Option<(Inject, usize)>,
 }
 
 impl Run {
@@ -69,6 +106,7 @@ impl Run {
         context: u16,
         background: bool,
         hang_after_cycles: u64,
+        inject: Option<(Inject, usize)>,
     ) -> Self {
         let members: Vec<usize> = cores.iter().collect();
         let ranks = members.len();
@@ -85,6 +123,7 @@ impl Run {
             returned: AtomicUsize::new(0),
             reported: AtomicBool::new(false),
             background,
+            inject,
         }
     }
 
@@ -134,6 +173,8 @@ impl Run {
         }
         if interrupted {
             writeln!(out, "{} stopped by Ctrl-C", self.program.name)?;
+        } else {
+            report_stopped(&outcomes, out)?;
         }
         let cores = CoreSet::from_bits(self.members.iter().fold(0, |bits, c| bits | 1 << c));
         writeln!(
@@ -147,7 +188,7 @@ impl Run {
         for (rank, (before, after)) in self.sent_before.iter().zip(after).enumerate() {
             writeln!(
                 out,
-                "  rank {rank} (core {}): sent {} messages, {} bytes",
+                "rank {rank} (core {}): sent {} messages, {} bytes",
                 self.members[rank],
                 after.0 - before.0,
                 after.1 - before.1
@@ -162,7 +203,7 @@ impl Run {
     }
 
     /// Whether the others were stopped because an instance failed or died.
-    fn stopped_by_failure(&self) -> bool {
+    pub fn stopped_by_failure(&self) -> bool {
         self.stop.load(Ordering::Acquire)
             || self
                 .members
@@ -196,6 +237,22 @@ impl Run {
             },
         }
     }
+}
+
+/// `stopped ranks 0, 2 after the failure`, if any rank was stopped.
+fn report_stopped(outcomes: &[Option<Ending>], out: &mut dyn Write) -> core::fmt::Result {
+    let stopped: Vec<String> = (0..outcomes.len())
+        .filter(|&rank| outcomes[rank] == Some(Ending::Stopped))
+        .map(|rank| rank.to_string())
+        .collect();
+    if stopped.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "stopped rank(s) {} after the failure",
+        stopped.join(", ")
+    )
 }
 
 /// Messages and bytes each of `members` has sent on the bus so far.
@@ -234,10 +291,13 @@ impl Host for ConsoleHost {
 pub fn run_instance(job: &JobContext, run: &alloc::sync::Arc<Run>) {
     let (core, peers) = (job.core(), job.peers());
     let rank = run.rank_of(core);
-    let ending = match instance_main(core, peers, rank, run) {
-        Ok(()) => Ending::Finished,
-        Err(Failure::Mpi(mpi::Error::Aborted)) => Ending::Stopped,
-        Err(failure) => Ending::Failed(failure.to_string()),
+    let ending = match run.inject {
+        Some((trouble, victim)) if victim == rank => trouble.meet(),
+        _ => match instance_main(core, peers, rank, run) {
+            Ok(()) => Ending::Finished,
+            Err(Failure::Mpi(mpi::Error::Aborted)) => Ending::Stopped,
+            Err(failure) => Ending::Failed(failure.to_string()),
+        },
     };
     run.record(rank, ending);
 }
@@ -249,14 +309,16 @@ fn instance_main(
     run: &alloc::sync::Arc<Run>,
 ) -> Result<(), Failure> {
     let shared = alloc::sync::Arc::clone(run);
-    let abort = move || {
-        shared.watch.turn(rank);
-        shared.should_stop(core, peers)
-    };
+    let abort = move || shared.should_stop(core, peers);
     virtio_bus::with_endpoint(core, |endpoint| {
-        let port = bus::MpiPort::new(endpoint);
+        let port = mpi::BusPort::new(endpoint);
         let mut mpi = programs::Mpi::new(AnyTransport(Box::new(port)))?.with_abort(abort);
         let comm = mpi.group(&run.members, run.context)?;
+        let (shared, ranks) = (alloc::sync::Arc::clone(run), comm.clone());
+        mpi.set_wait_hook(Some(Box::new(move |state: Option<mpi::Blocked>| {
+            let state = state.map(|s| s.in_ranks(&ranks).unwrap_or(s)); // peers are members
+            shared.watch.heard(rank, state);
+        })));
         let args: Vec<&str> = run.args.iter().map(String::as_str).collect();
         let mut host = ConsoleHost;
         let mut instance = Instance::new(&mut mpi, comm, &args, &mut host);

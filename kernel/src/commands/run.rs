@@ -11,7 +11,7 @@ use core::fmt::Write;
 use programs::{Failure, Program};
 use shell::{Args, Command, CoreSet, Error};
 
-use super::program_run::{Run, run_instance};
+use super::program_run::{Inject, Run, run_instance};
 use super::{Kernel, jobs};
 use crate::cores::{JobContext, WaitOutcome, Work};
 use crate::{c_programs, cores, mpi_context, time};
@@ -36,14 +36,15 @@ pub const PROGRAMS: Command<Kernel> = Command {
 pub const RUN: Command<Kernel> = Command {
     name: "run",
     summary: "run a program: one instance per core, in a communicator of those cores",
-    usage: "run <program> [--cores LIST] [--hang-after SECS] [args...] [&]",
+    usage: "run <program> [--cores LIST] [--hang-after SECS] [--inject KIND:RANK] [args...] [&]",
     help: "Starts one instance of <program> (see 'programs') on each core in LIST (default: all \
            cores; with a trailing &, all but core 0, which runs the shell) and waits. Rank i runs \
            on the i-th core of LIST. Each instance's lines appear as it prints them, unprefixed. \
            At the end: failures (rank, core, why), then ranks, wall time and the messages and \
            bytes each rank sent. Ctrl-C stops every instance. When every instance has waited \
            SECS (default 2, 0: never) with no message moving, it prints who waits for whom and \
-           keeps waiting.",
+           keeps waiting. --inject fail|panic|fault:RANK makes that rank fail, panic or take a \
+           page fault before its program starts (not on core 0), to see how the others stop.",
     example: "run pi 1000 --cores 1-3",
     run: run_command,
 };
@@ -68,11 +69,13 @@ struct Request<'a> {
     args: alloc::vec::Vec<&'a str>,
     cores: CoreSet,
     hang_after_s: f64,
+    inject: Option<(Inject, usize)>,
 }
 
 fn parse_request<'a>(args: &'a Args<'_>, background: bool) -> Result<Request<'a>, Error> {
     let cores_text: Option<&str> = args.option("--cores")?;
     let hang_after_s = parse_hang_after(args.option("--hang-after")?)?;
+    let inject = args.option("--inject")?.map(parse_inject).transpose()?;
     let name: &str = args.positional("program")?;
     let program = programs::find(name)
         .or_else(|| c_programs::find(name))
@@ -87,11 +90,13 @@ fn parse_request<'a>(args: &'a Args<'_>, background: bool) -> Result<Request<'a>
     if cores.is_empty() {
         return Err(Error::invalid("no core other than core 0 to run it on"));
     }
+    check_inject(inject, cores)?;
     Ok(Request {
         program,
         args: rest,
         cores,
         hang_after_s,
+        inject,
     })
 }
 
@@ -104,6 +109,38 @@ fn parse_hang_after(text: Option<&str>) -> Result<f64, Error> {
         _ => Err(Error::invalid(format!(
             "--hang-after takes seconds from 0 to {MAX_HANG_AFTER_S} (0: never report), not '{text}'"
         ))),
+    }
+}
+
+fn parse_inject(text: &str) -> Result<(Inject, usize), Error> {
+    let bad = || {
+        Error::invalid(format!(
+            "--inject takes KIND:RANK with KIND fail, panic or fault, not '{text}'"
+        ))
+    };
+    let (kind, rank) = text.split_once(':').ok_or_else(bad)?;
+    let kind = Inject::ALL
+        .iter()
+        .find(|(name, _)| *name == kind)
+        .ok_or_else(bad)?
+        .1;
+    Ok((kind, rank.parse().map_err(|_| bad())?))
+}
+
+/// The injected rank exists and, for a panic or a fault, is not on core 0.
+fn check_inject(inject: Option<(Inject, usize)>, cores: CoreSet) -> Result<(), Error> {
+    let Some((kind, rank)) = inject else {
+        return Ok(());
+    };
+    match cores.iter().nth(rank) {
+        None => Err(Error::invalid(format!(
+            "--inject: there is no rank {rank} among {} ranks",
+            cores.len()
+        ))),
+        Some(0) if kind != Inject::Fail => Err(Error::invalid(format!(
+            "--inject: rank {rank} runs on core 0, the shell's core; a panic or fault there would stop the shell"
+        ))),
+        Some(_) => Ok(()),
     }
 }
 
@@ -135,6 +172,7 @@ fn run_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resu
         mpi_context::fresh_context(),
         background,
         hang_after,
+        request.inject,
     ));
     let work = |_core: usize| -> Work {
         let run = Arc::clone(&run);
@@ -147,6 +185,9 @@ fn run_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resu
     };
     if let WaitOutcome::Finished { aborted } = outcome {
         run.report(aborted, out)?;
+        if !aborted && run.stopped_by_failure() {
+            jobs::drain_after_abort(request.cores, out); // Ctrl-C already drained
+        }
     }
     Ok(())
 }

@@ -4,10 +4,11 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{Coll, bcast, decode, encode, expect_len, gather, tag};
+use super::{Call, Coll, Kind, bcast, decode, encode, gather, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::schedule::Doubling;
@@ -23,21 +24,16 @@ impl<T: Transport> Mpi<T> {
         recv: &mut [D],
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let span = crate::trace::collective(
-            crate::demo::Collective::Allgather,
-            comm,
-            None,
+        // Others need this rank's block: a bad `recv` poisons, not returns.
+        let call = Call::unrooted(
+            Kind::Demo(Collective::Allgather),
             algo,
             send.len(),
             None,
+            (send.len() * comm.size(), recv.len()),
         );
-        let _inside = span.enter();
         let mine = encode(send);
-        let mut c = Coll::new(self, comm, D::SIZE);
-        // Others need this rank's block: a bad `recv` poisons, not returns.
-        if let Err(e) = expect_len(send.len() * comm.size(), recv.len()) {
-            c.fail(e);
-        }
+        let (_span, mut c) = self.begin::<D>(comm, call)?;
         let all = match algo {
             Algorithm::Linear => linear(&mut c, &mine)?,
             Algorithm::Tree => doubling(&mut c, &mine)?,

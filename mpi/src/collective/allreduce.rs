@@ -4,13 +4,15 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{Coll, bcast, decode, encode, expect_len, reduce, tag};
+use super::{Call, Coll, Kind, bcast, decode, encode, reduce, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
-use crate::op::{Op, Side, combine};
+use crate::op::Side;
+use crate::reduction::Reduction;
 use crate::schedule::Doubling;
 use crate::transport::Transport;
 
@@ -24,29 +26,24 @@ impl<T: Transport> Mpi<T> {
     /// [`Algorithm::Tree`] (recursive doubling) pairs ranks `2i, 2i+1` below
     /// `2·rem` first, then combines blocks of ranks pairwise, lower on the
     /// left, as drawn in docs/mpi.md.
-    pub fn allreduce<D: Datatype>(
+    pub fn allreduce<'o, D: Datatype>(
         &mut self,
         comm: &Comm,
         send: &[D],
         recv: &mut [D],
-        op: Op,
+        op: impl Into<Reduction<'o, D>>,
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let span = crate::trace::collective(
-            crate::demo::Collective::Allreduce,
-            comm,
-            None,
+        let op = op.into();
+        // Others need this rank's data: a bad `recv` poisons, not returns.
+        let call = Call::unrooted(
+            Kind::Demo(Collective::Allreduce),
             algo,
             send.len(),
             Some(op),
+            (send.len(), recv.len()),
         );
-        let _inside = span.enter();
-        op.check(D::TYPE)?;
-        let mut c = Coll::new(self, comm, D::SIZE);
-        // Others need this rank's data: a bad `recv` poisons, not returns.
-        if let Err(e) = expect_len(send.len(), recv.len()) {
-            c.fail(e);
-        }
+        let (_span, mut c) = self.begin::<D>(comm, call)?;
         let acc = run(&mut c, send, op, algo, tag::ALLREDUCE)?;
         c.finish()?;
         recv.copy_from_slice(&acc);
@@ -58,7 +55,7 @@ impl<T: Transport> Mpi<T> {
 pub(crate) fn run<T: Transport, D: Datatype>(
     c: &mut Coll<'_, T>,
     send: &[D],
-    op: Op,
+    op: Reduction<'_, D>,
     algo: Algorithm,
     tag: i32,
 ) -> Result<Vec<D>, Error> {
@@ -72,7 +69,7 @@ pub(crate) fn run<T: Transport, D: Datatype>(
 fn linear<T: Transport, D: Datatype>(
     c: &mut Coll<'_, T>,
     send: &[D],
-    op: Op,
+    op: Reduction<'_, D>,
 ) -> Result<Vec<D>, Error> {
     let folded = reduce::run(c, send, op, 0, Algorithm::Linear, tag::REDUCE)?;
     let mut bytes = match folded {
@@ -88,7 +85,7 @@ fn linear<T: Transport, D: Datatype>(
 fn doubling<T: Transport, D: Datatype>(
     c: &mut Coll<'_, T>,
     send: &[D],
-    op: Op,
+    op: Reduction<'_, D>,
     tag: i32,
 ) -> Result<Vec<D>, Error> {
     let (rank, d, len) = (c.rank(), Doubling::new(c.size()), send.len() * D::SIZE);
@@ -97,7 +94,7 @@ fn doubling<T: Transport, D: Datatype>(
         if rank % 2 == 0 {
             c.send(rank + 1, tag, &encode(&acc))?;
         } else if let Some(bytes) = c.recv(rank - 1, tag, len)? {
-            combine(op, &mut acc, &bytes, Side::AccRight);
+            op.fold_in(&mut acc, &bytes, Side::AccRight);
         }
     }
     if let Some(nr) = d.newrank(rank) {
@@ -112,7 +109,7 @@ fn doubling<T: Transport, D: Datatype>(
                 } else {
                     Side::AccLeft
                 };
-                combine(op, &mut acc, &bytes, side);
+                op.fold_in(&mut acc, &bytes, side);
             }
             mask <<= 1;
         }

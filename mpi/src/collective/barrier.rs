@@ -1,9 +1,10 @@
 //! `barrier`: linear (everyone checks in with rank 0, which then releases
 //! everyone) or dissemination (⌈log2 size⌉ rounds of distance 1, 2, 4, …).
 
-use super::{Coll, tag};
+use super::{Call, Coll, Kind, LenCheck, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::transport::Transport;
@@ -11,10 +12,16 @@ use crate::transport::Transport;
 impl<T: Transport> Mpi<T> {
     /// Returns once every rank of `comm` has entered the barrier.
     pub fn barrier(&mut self, comm: &Comm, algo: Algorithm) -> Result<(), Error> {
-        let span =
-            crate::trace::collective(crate::demo::Collective::Barrier, comm, None, algo, 0, None);
-        let _inside = span.enter();
-        let mut c = Coll::new(self, comm, 1);
+        let call = Call {
+            kind: Kind::Demo(Collective::Barrier),
+            root: None,
+            algo,
+            count: 0,
+            op: None,
+            len: LenCheck::None,
+        };
+        // No data moves: the element type only sizes error reports.
+        let (_span, mut c) = self.begin::<u32>(comm, call)?;
         match algo {
             Algorithm::Linear => linear(&mut c)?,
             Algorithm::Tree => dissemination(&mut c)?,

@@ -3,10 +3,11 @@
 
 use alloc::vec;
 
-use super::{Coll, decode, encode, tag};
+use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::schedule::{Relative, child_masks, parent};
@@ -22,22 +23,20 @@ impl<T: Transport> Mpi<T> {
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let span = crate::trace::collective(
-            crate::demo::Collective::Bcast,
-            comm,
-            Some(root),
+        let call = Call {
+            kind: Kind::Demo(Collective::Bcast),
+            root: Some(root),
             algo,
-            buf.len(),
-            None,
-        );
-        let _inside = span.enter();
-        comm.check_root(root)?;
+            count: buf.len(),
+            op: None,
+            len: LenCheck::None,
+        };
+        let (_span, mut c) = self.begin::<D>(comm, call)?;
         let mut bytes = if comm.rank() == root {
             encode(buf)
         } else {
             vec![0; buf.len() * D::SIZE]
         };
-        let mut c = Coll::new(self, comm, D::SIZE);
         run(&mut c, &mut bytes, root, algo, tag::BCAST)?;
         c.finish()?;
         decode(&bytes, buf);

@@ -23,7 +23,7 @@ impl<T: Transport> Mpi<T> {
         let talk = Comm::new(parent.context(), cores, self.core, self.cores())?;
         let mine = [u32::from(self.next_agreed)];
         let mut c = Coll::new(self, &talk, 4);
-        let agreed = allreduce::run(&mut c, &mine, Op::Max, Algorithm::Tree, tag::CREATE)?;
+        let agreed = allreduce::run(&mut c, &mine, Op::Max.into(), Algorithm::Tree, tag::CREATE)?;
         c.finish()?;
         let context = u16::try_from(agreed[0])
             .ok()

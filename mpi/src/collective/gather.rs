@@ -4,10 +4,11 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{Coll, decode, encode, expect_len, tag};
+use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::schedule::{Relative, child_masks, parent, subtree};
@@ -25,20 +26,18 @@ impl<T: Transport> Mpi<T> {
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let span = crate::trace::collective(
-            crate::demo::Collective::Gather,
-            comm,
-            Some(root),
+        let call = Call {
+            kind: Kind::Demo(Collective::Gather),
+            root: Some(root),
             algo,
-            send.len(),
-            None,
-        );
-        let _inside = span.enter();
-        comm.check_root(root)?;
-        if comm.rank() == root {
-            expect_len(send.len() * comm.size(), recv.len())?;
-        }
-        let mut c = Coll::new(self, comm, D::SIZE);
+            count: send.len(),
+            op: None,
+            len: LenCheck::AtRoot {
+                expected: send.len() * comm.size(),
+                got: recv.len(),
+            },
+        };
+        let (_span, mut c) = self.begin::<D>(comm, call)?;
         let all = run(&mut c, &encode(send), root, algo, tag::GATHER)?;
         c.finish()?;
         if let Some(all) = all {

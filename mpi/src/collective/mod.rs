@@ -1,25 +1,136 @@
 //! What every collective shares: its tags, the byte encoding of typed
-//! vectors, and [`Coll`], the messenger that keeps a failed call from hanging.
+//! vectors, the prologue every entry point runs ([`Mpi::begin`]), and
+//! [`Coll`], the messenger that keeps a failed call from hanging.
 
 mod allgather;
 mod allreduce;
+mod alltoall;
 mod barrier;
 mod bcast;
 mod create;
 mod gather;
+mod in_place;
 mod reduce;
+mod reduce_scatter;
+mod scan;
 mod scatter;
+mod split;
 
 use alloc::vec;
 use alloc::vec::Vec;
 
+use tracing::span::EnteredSpan;
+
+use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::inbox::{Pattern, TagPattern};
 use crate::outgoing::Label;
+use crate::reduction::Reduction;
 use crate::transport::{Transport, TransportError};
+
+/// Which collective a call is: one of the demos' seven, or a newer one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// barrier … allgather (the shell's demos).
+    Demo(Collective),
+    /// `scan`
+    Scan,
+    /// `exscan`
+    Exscan,
+    /// `alltoall`
+    Alltoall,
+    /// `reduce_scatter_block`
+    ReduceScatterBlock,
+}
+
+/// A wrong buffer length found before any message moves, and what it does.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum LenCheck {
+    /// Nothing to check.
+    None,
+    /// Checked at the root only; a mismatch returns at once (the others do
+    /// not wait for anything from the root's buffer).
+    AtRoot { expected: usize, got: usize },
+    /// A mismatch does not return: the rank takes part with poisoned data,
+    /// so every partner fails instead of waiting for it.
+    Poison { expected: usize, got: usize },
+}
+
+/// What one collective call declares before it starts.
+pub(crate) struct Call<'o, D: Datatype> {
+    /// Which collective (names its trace span, `mpi.<name>`).
+    pub(crate) kind: Kind,
+    /// The root, for rooted collectives (checked against the size).
+    pub(crate) root: Option<usize>,
+    /// The algorithm, for the trace.
+    pub(crate) algo: Algorithm,
+    /// Elements per rank, for the trace.
+    pub(crate) count: usize,
+    /// The reduction op, checked against the element type and count.
+    pub(crate) op: Option<Reduction<'o, D>>,
+    /// The buffer-length check.
+    pub(crate) len: LenCheck,
+}
+
+impl<'o, D: Datatype> Call<'o, D> {
+    /// A call with no root on which every rank's `got` must be `expected`
+    /// elements, a mismatch poisoning what the rank sends.
+    pub(crate) fn unrooted(
+        kind: Kind,
+        algo: Algorithm,
+        count: usize,
+        op: Option<Reduction<'o, D>>,
+        (expected, got): (usize, usize),
+    ) -> Self {
+        let len = LenCheck::Poison { expected, got };
+        Self {
+            kind,
+            root: None,
+            algo,
+            count,
+            op,
+            len,
+        }
+    }
+}
+
+impl<T: Transport> Mpi<T> {
+    /// The prologue every collective entry point shares: enters the call's
+    /// trace span, checks the op, the root and the buffer length, and makes
+    /// the messenger. The span stays entered while the returned guard lives.
+    pub(crate) fn begin<'a, D: Datatype>(
+        &'a mut self,
+        comm: &'a Comm,
+        call: Call<'_, D>,
+    ) -> Result<(EnteredSpan, Coll<'a, T>), Error> {
+        let span = crate::trace::collective(&call, comm).entered();
+        if let Some(op) = call.op {
+            op.check(D::TYPE, call.count)?;
+        }
+        if let Some(root) = call.root {
+            comm.check_root(root)?;
+        }
+        let mut c = Coll::new(self, comm, D::SIZE);
+        match call.len {
+            LenCheck::None => {}
+            LenCheck::AtRoot { expected, got } => {
+                if Some(comm.rank()) == call.root {
+                    expect_len(expected, got)?;
+                }
+            }
+            LenCheck::Poison { expected, got } => {
+                if let Err(e) = expect_len(expected, got) {
+                    c.fail(e);
+                }
+            }
+        }
+        Ok((span, c))
+    }
+}
 
 /// Negative tags, one per collective, so collectives never match user
 /// receives (not even any-tag ones) nor each other.
@@ -40,6 +151,10 @@ pub(crate) mod tag {
     pub(crate) const ALLGATHER: i32 = -7;
     /// context agreement in `Mpi::create`
     pub(crate) const CREATE: i32 = -8;
+    /// scan and exscan
+    pub(crate) const SCAN: i32 = -9;
+    /// alltoall
+    pub(crate) const ALLTOALL: i32 = -10;
 }
 
 /// `data` as little-endian bytes.
@@ -160,6 +275,11 @@ impl<'a, T: Transport> Coll<'a, T> {
             out.copy_from_slice(&data);
         }
         Ok(())
+    }
+
+    /// Whether this call has recorded a fault.
+    pub(crate) fn faulted(&self) -> bool {
+        self.fault.is_some()
     }
 
     /// Records `e` unless a fault is already recorded.

@@ -3,13 +3,15 @@
 
 use alloc::vec::Vec;
 
-use super::{Coll, decode, encode, expect_len, tag};
+use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
-use crate::op::{Op, Side, combine};
+use crate::op::Side;
+use crate::reduction::Reduction;
 #[cfg(not(feature = "lab-tree-reduce"))]
 use crate::schedule::{Relative, child_masks, parent};
 use crate::transport::Transport;
@@ -21,31 +23,32 @@ impl<T: Transport> Mpi<T> {
     /// root only (same length as `send`) and ignored elsewhere (pass `&mut []`).
     /// Order: [`Algorithm::Linear`] gives `((x0 op x1) op x2) …` in rank
     /// order; [`Algorithm::Tree`] pairs subtrees in ranks relative to the
-    /// root. Floats may differ in the last bits between the two.
-    pub fn reduce<D: Datatype>(
+    /// root (for a non-commutative [`UserOp`](crate::UserOp): rooted at 0,
+    /// then sent to the root, so rank order holds). Floats may differ in the
+    /// last bits between the two. `op` is an [`Op`](crate::Op) or a
+    /// `&UserOp` (MINLOC, MAXLOC, or an op of your own).
+    pub fn reduce<'o, D: Datatype>(
         &mut self,
         comm: &Comm,
         send: &[D],
         recv: &mut [D],
-        op: Op,
+        op: impl Into<Reduction<'o, D>>,
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let span = crate::trace::collective(
-            crate::demo::Collective::Reduce,
-            comm,
-            Some(root),
+        let op = op.into();
+        let call = Call {
+            kind: Kind::Demo(Collective::Reduce),
+            root: Some(root),
             algo,
-            send.len(),
-            Some(op),
-        );
-        let _inside = span.enter();
-        op.check(D::TYPE)?;
-        comm.check_root(root)?;
-        if comm.rank() == root {
-            expect_len(send.len(), recv.len())?;
-        }
-        let mut c = Coll::new(self, comm, D::SIZE);
+            count: send.len(),
+            op: Some(op),
+            len: LenCheck::AtRoot {
+                expected: send.len(),
+                got: recv.len(),
+            },
+        };
+        let (_span, mut c) = self.begin::<D>(comm, call)?;
         let result = run(&mut c, send, op, root, algo, tag::REDUCE)?;
         c.finish()?;
         if let Some(acc) = result {
@@ -59,14 +62,35 @@ impl<T: Transport> Mpi<T> {
 pub(crate) fn run<T: Transport, D: Datatype>(
     c: &mut Coll<'_, T>,
     send: &[D],
-    op: Op,
+    op: Reduction<'_, D>,
     root: usize,
     algo: Algorithm,
     tag: i32,
 ) -> Result<Option<Vec<D>>, Error> {
     match algo {
         Algorithm::Linear => linear(c, send, op, root, tag),
-        Algorithm::Tree => binomial(c, send, op, root, tag),
+        Algorithm::Tree if op.is_commutative() || root == 0 => binomial(c, send, op, root, tag),
+        Algorithm::Tree => {
+            // A tree relative to root r folds r, r+1, …, r-1: the wrong
+            // order for a non-commutative op. Rooted at 0 it is rank order.
+            let at_zero = binomial(c, send, op, 0, tag)?;
+            hand_to_root(c, at_zero, send.len(), root, tag)
+        }
+    }
+}
+
+/// Rank 0 sends its result (`Some` there only) on to `root`.
+fn hand_to_root<T: Transport, D: Datatype>(
+    c: &mut Coll<'_, T>,
+    at_zero: Option<Vec<D>>,
+    len: usize,
+    root: usize,
+    tag: i32,
+) -> Result<Option<Vec<D>>, Error> {
+    match (c.rank(), at_zero) {
+        (0, Some(acc)) => c.send(root, tag, &encode(&acc)).map(|()| None),
+        (r, _) if r == root => Ok(c.recv(0, tag, len * D::SIZE)?.map(|b| decoded(len, &b))),
+        _ => Ok(None),
     }
 }
 
@@ -74,7 +98,7 @@ pub(crate) fn run<T: Transport, D: Datatype>(
 fn linear<T: Transport, D: Datatype>(
     c: &mut Coll<'_, T>,
     send: &[D],
-    op: Op,
+    op: Reduction<'_, D>,
     root: usize,
     tag: i32,
 ) -> Result<Option<Vec<D>>, Error> {
@@ -94,8 +118,8 @@ fn linear<T: Transport, D: Datatype>(
         };
         match acc.as_mut() {
             Some(acc) => {
-                combine(op, acc, &bytes, Side::AccLeft);
-                crate::trace::combine(c.rank(), r, send.len(), op);
+                op.fold_in(acc, &bytes, Side::AccLeft);
+                crate::trace::combine(c.rank(), r, send.len(), op.name());
             }
             None => acc = Some(decoded(send.len(), &bytes)),
         }
@@ -111,7 +135,7 @@ fn linear<T: Transport, D: Datatype>(
 fn binomial<T: Transport, D: Datatype>(
     c: &mut Coll<'_, T>,
     send: &[D],
-    op: Op,
+    op: Reduction<'_, D>,
     root: usize,
     tag: i32,
 ) -> Result<Option<Vec<D>>, Error> {
@@ -124,8 +148,8 @@ fn binomial<T: Transport, D: Datatype>(
     for m in child_masks(me, rel.size) {
         let child = rel.abs(me + m);
         if let Some(bytes) = c.recv(child, tag, send.len() * D::SIZE)? {
-            combine(op, &mut acc, &bytes, Side::AccLeft);
-            crate::trace::combine(c.rank(), child, send.len(), op);
+            op.fold_in(&mut acc, &bytes, Side::AccLeft);
+            crate::trace::combine(c.rank(), child, send.len(), op.name());
         }
     }
     match parent(me) {
@@ -140,7 +164,7 @@ fn binomial<T: Transport, D: Datatype>(
 fn binomial<T: Transport, D: Datatype>(
     c: &mut Coll<'_, T>,
     send: &[D],
-    _op: Op,
+    _op: Reduction<'_, D>,
     root: usize,
     _tag: i32,
 ) -> Result<Option<Vec<D>>, Error> {

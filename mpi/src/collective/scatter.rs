@@ -4,10 +4,11 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::{Coll, decode, encode, expect_len, tag};
+use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
+use crate::demo::Collective;
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::schedule::{Relative, child_masks, parent, subtree};
@@ -25,36 +26,50 @@ impl<T: Transport> Mpi<T> {
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let span = crate::trace::collective(
-            crate::demo::Collective::Scatter,
-            comm,
-            Some(root),
-            algo,
-            recv.len(),
-            None,
-        );
-        let _inside = span.enter();
-        comm.check_root(root)?;
-        let mut mine = vec![0; recv.len() * D::SIZE];
         let (is_root, size) = (comm.rank() == root, comm.size());
-        let mut c = Coll::new(self, comm, D::SIZE);
         // Everyone waits for the root's blocks: a root with a `send` of the
         // wrong length sends poisoned zeros rather than nothing.
-        let all = match expect_len(recv.len() * size, send.len()) {
-            _ if !is_root => Vec::new(),
-            Ok(()) => encode(send),
-            Err(e) => {
-                c.fail(e);
-                vec![0; mine.len() * size]
+        let len = if is_root {
+            LenCheck::Poison {
+                expected: recv.len() * size,
+                got: send.len(),
             }
+        } else {
+            LenCheck::None
         };
-        match algo {
-            Algorithm::Linear => linear(&mut c, &all, &mut mine, root)?,
-            Algorithm::Tree => binomial(&mut c, &all, &mut mine, root)?,
-        }
+        let call = Call {
+            kind: Kind::Demo(Collective::Scatter),
+            root: Some(root),
+            algo,
+            count: recv.len(),
+            op: None,
+            len,
+        };
+        let mut mine = vec![0; recv.len() * D::SIZE];
+        let (_span, mut c) = self.begin::<D>(comm, call)?;
+        let all = match (is_root, c.faulted()) {
+            (false, _) => Vec::new(),
+            (true, false) => encode(send),
+            (true, true) => vec![0; mine.len() * size],
+        };
+        run(&mut c, &all, &mut mine, root, algo)?;
         c.finish()?;
         decode(&mine, recv);
         Ok(())
+    }
+}
+
+/// Scatters the root's `all` (ignored elsewhere) into every rank's `mine`.
+pub(crate) fn run<T: Transport>(
+    c: &mut Coll<'_, T>,
+    all: &[u8],
+    mine: &mut [u8],
+    root: usize,
+    algo: Algorithm,
+) -> Result<(), Error> {
+    match algo {
+        Algorithm::Linear => linear(c, all, mine, root),
+        Algorithm::Tree => binomial(c, all, mine, root),
     }
 }
 

@@ -15,7 +15,8 @@ pub struct Lab {
     pub name: &'static str,
     /// A few words, e.g. "virtqueues: the used ring".
     pub title: &'static str,
-    /// The kernel feature that builds the student version, e.g. `lab-ring`.
+    /// The feature that builds the student version, e.g. `lab-ring`: a
+    /// kernel feature, or for a host lab a feature of `programs`.
     pub feature: &'static str,
     /// The code the student version removes, as `file: function`.
     pub removes: &'static str,
@@ -52,6 +53,9 @@ pub struct MachineSpec {
     pub smp: u32,
     /// Whether COM2, the trace stream, is recorded to a file.
     pub trace: bool,
+    /// Whether the checks run programs on the host (as threads, through
+    /// `programs-threads`) instead of booting QEMU: the programming labs.
+    pub host: bool,
 }
 
 /// What a check does when it passes: an optional note for the report, such

@@ -1,4 +1,4 @@
-//! The five labs, one file each: the machine, the student version's feature
+//! The six labs, one file each: the machine, the student version's feature
 //! and the checks, in the order and with the points of the lab's handout.
 //! Shared here: reading `key=value` fields from a line of output.
 
@@ -6,6 +6,7 @@ pub mod latency;
 pub mod reduce;
 pub mod ring;
 pub mod shell;
+pub mod spmd;
 pub mod trace;
 
 use std::collections::BTreeMap;

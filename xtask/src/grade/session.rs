@@ -1,6 +1,7 @@
 //! One lab's machine as the grader drives it: boot the kernel under test,
 //! type commands with a timeout, stop a hung command with Ctrl-C, keep what
-//! each check typed and read, and read the recorded trace stream.
+//! each check typed and read, and read the recorded trace stream. A host
+//! lab's session runs programs as threads instead (grade/host.rs).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -48,6 +49,8 @@ pub struct Session {
     transcript: Vec<Exchange>,
     /// How long the next command may take.
     timeout: Duration,
+    /// A host lab's program runner (`programs-threads`); `None` under QEMU.
+    runner: Option<PathBuf>,
 }
 
 impl Session {
@@ -72,6 +75,7 @@ impl Session {
             trace_file,
             transcript: Vec::new(),
             timeout: COMMAND_TIMEOUT,
+            runner: None,
         };
         match machine.expect(PROMPT, BOOT_TIMEOUT) {
             Ok(_) => session.machine = Some(machine),
@@ -85,6 +89,40 @@ impl Session {
             }
         }
         session
+    }
+
+    /// A host lab's session: no machine, programs run by `runner`.
+    pub fn host(runner: &Path) -> Self {
+        Self {
+            machine: None,
+            dead: Some("a host lab has no kernel to type commands to".into()),
+            trace_file: None,
+            transcript: Vec::new(),
+            timeout: COMMAND_TIMEOUT,
+            runner: Some(runner.to_path_buf()),
+        }
+    }
+
+    /// Runs the program command line `command` (`NAME ARGS`) on `ranks`
+    /// host threads and returns its `[rank] line` output, whether the
+    /// program succeeded or not. One that does not finish in time fails.
+    pub fn threads(&mut self, ranks: usize, command: &str) -> Result<String, Miss> {
+        let runner = self
+            .runner
+            .clone()
+            .ok_or_else(|| Miss::new("this lab runs no host programs"))?;
+        let shown = format!("{command}  (on {ranks} ranks)");
+        match super::host::run_threads(&runner, ranks, command, self.timeout) {
+            Ok(output) => {
+                self.record(&shown, &output);
+                Ok(output)
+            }
+            Err((why, output)) => {
+                self.timeout = AFTER_A_HANG;
+                self.record(&shown, &output);
+                Err(Miss::new(why))
+            }
+        }
     }
 
     /// Types `command`, waits for the prompt and returns what the command

@@ -16,6 +16,7 @@ pub static LAB: Lab = Lab {
     machine: MachineSpec {
         smp: 4,
         trace: false,
+        host: false,
     },
     checks: &[
         Check {

@@ -17,6 +17,7 @@ pub static LAB: Lab = Lab {
     machine: MachineSpec {
         smp: 4,
         trace: true,
+        host: false,
     },
     checks: &[
         Check {

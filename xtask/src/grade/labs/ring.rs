@@ -19,6 +19,7 @@ pub static LAB: Lab = Lab {
     machine: MachineSpec {
         smp: 2,
         trace: false,
+        host: false,
     },
     checks: &[
         Check {

@@ -15,6 +15,7 @@ pub static LAB: Lab = Lab {
     machine: MachineSpec {
         smp: 3,
         trace: false,
+        host: false,
     },
     checks: &[
         Check {

@@ -1,17 +1,17 @@
-//! `mpi::Transport` for a bus endpoint (feature `mpi`): how the `mpi` crate
-//! runs over the bus, in the kernel and in mpi's own tests and bench. MPI
-//! frames are plain bus messages; "no room" and "nothing yet" map to the
-//! non-blocking calls' `Full` and `Empty`.
+//! [`Transport`] for a `bus` endpoint (feature `bus`): how `mpi` runs over
+//! the bus, in the kernel and in mpi's own tests and bench. MPI frames are
+//! plain bus messages; "no room" and "nothing yet" map to the non-blocking
+//! calls' `Full` and `Empty`. It lives here so that `bus` knows no client.
 
 use core::borrow::BorrowMut;
 use core::marker::PhantomData;
 
-use mpi::{Transport, TransportError};
+use bus::{Endpoint, MAX_MESSAGE, RecvError, SendError};
 
-use crate::{Endpoint, MAX_MESSAGE, RecvError, SendError};
+use crate::{Transport, TransportError};
 
 /// A core's endpoint (owned, or borrowed with `&mut`) as an MPI transport.
-pub struct MpiPort<'bus, E: BorrowMut<Endpoint<'bus>>> {
+pub struct BusPort<'bus, E: BorrowMut<Endpoint<'bus>>> {
     endpoint: E,
     /// Largest frame MPI may hand us: half a ring of payload, so a frame
     /// fits at once while the receiver drains the other half.
@@ -21,12 +21,12 @@ pub struct MpiPort<'bus, E: BorrowMut<Endpoint<'bus>>> {
     _bus: PhantomData<&'bus ()>,
 }
 
-impl<'bus, E: BorrowMut<Endpoint<'bus>>> MpiPort<'bus, E> {
+impl<'bus, E: BorrowMut<Endpoint<'bus>>> BusPort<'bus, E> {
     /// Wraps `endpoint`; idle turns spin with `core::hint::spin_loop`.
     pub fn new(endpoint: E) -> Self {
         let config = endpoint.borrow().bus().config();
         let half_ring = (usize::from(config.queue_size) / 2).max(1) * config.payload_per_buffer();
-        MpiPort {
+        BusPort {
             endpoint,
             max_message: half_ring.min(MAX_MESSAGE),
             pause: core::hint::spin_loop,
@@ -37,11 +37,11 @@ impl<'bus, E: BorrowMut<Endpoint<'bus>>> MpiPort<'bus, E> {
     /// Makes idle turns call `pause` instead (e.g. `std::thread::yield_now`
     /// when there are more threads than cores).
     pub fn with_pause(self, pause: fn()) -> Self {
-        MpiPort { pause, ..self }
+        BusPort { pause, ..self }
     }
 }
 
-impl<'bus, E: BorrowMut<Endpoint<'bus>>> Transport for MpiPort<'bus, E> {
+impl<'bus, E: BorrowMut<Endpoint<'bus>>> Transport for BusPort<'bus, E> {
     fn core(&self) -> usize {
         self.endpoint.borrow().core()
     }

@@ -1,0 +1,309 @@
+//! The collectives programs need beyond the demos' seven — scan, exscan,
+//! alltoall, reduce_scatter_block, comm_split, the in-place forms, MINLOC and
+//! MAXLOC, user-defined ops — each against a sequential reference, on 1 to 7
+//! ranks and both algorithms; a non-commutative op (2×2 matrix product) must
+//! come out in rank order from every algorithm and root.
+
+use mpi::{Algorithm, Error, Mpi, Op, UserOp};
+use testkit::{Port, mix, run_ranks};
+
+/// `e` as the harness's error text.
+fn text(e: Error) -> String {
+    e.to_string()
+}
+
+/// Rank `rank`'s vector in case `seed`: `len` small wrapping integers.
+fn sample(seed: u64, rank: usize, len: usize) -> Vec<u64> {
+    (0..len)
+        .map(|i| mix(seed ^ (rank as u64) << 32 ^ i as u64) % 1000)
+        .collect()
+}
+
+/// `a · b` for 2×2 matrices stored row-major in four wrapping u64s.
+fn matmul(a: &[u64], b: &[u64]) -> [u64; 4] {
+    let (m, n) = (
+        |i: usize, j: usize| a[i * 2 + j],
+        |i: usize, j: usize| b[i * 2 + j],
+    );
+    let cell = |i, j| {
+        m(i, 0)
+            .wrapping_mul(n(0, j))
+            .wrapping_add(m(i, 1).wrapping_mul(n(1, j)))
+    };
+    [cell(0, 0), cell(0, 1), cell(1, 0), cell(1, 1)]
+}
+
+/// MPI's user function for the matrix product: `inout = input · inout`.
+fn matmul_op(input: &[u64], inout: &mut [u64]) {
+    for (a, b) in input.chunks_exact(4).zip(inout.chunks_exact_mut(4)) {
+        let product = matmul(a, b);
+        b.copy_from_slice(&product);
+    }
+}
+
+/// The product of the matrices a vector holds, as one reference step.
+fn fold_mat(acc: &[u64], next: &[u64]) -> Vec<u64> {
+    acc.chunks_exact(4)
+        .zip(next.chunks_exact(4))
+        .flat_map(|(a, b)| matmul(a, b))
+        .collect()
+}
+
+/// The sequential folds of ranks `0..=r` under `f`, for every r.
+fn prefixes(vectors: &[Vec<u64>], f: impl Fn(&[u64], &[u64]) -> Vec<u64>) -> Vec<Vec<u64>> {
+    let mut out: Vec<Vec<u64>> = Vec::new();
+    for v in vectors {
+        let next = match out.last() {
+            Some(prev) => f(prev, v),
+            None => v.clone(),
+        };
+        out.push(next);
+    }
+    out
+}
+
+/// Element-wise wrapping sum, the reference for `Op::Sum`.
+fn add(a: &[u64], b: &[u64]) -> Vec<u64> {
+    a.iter().zip(b).map(|(x, y)| x.wrapping_add(*y)).collect()
+}
+
+/// Runs `body` on 1..=7 ranks with both algorithms, with every rank's input.
+fn sweep(body: impl Fn(&mut Mpi<Port>, Algorithm, &[Vec<u64>]) -> Result<(), String> + Sync) {
+    for size in 1..=7 {
+        for algo in Algorithm::ALL {
+            let inputs: Vec<Vec<u64>> = (0..size).map(|r| sample(size as u64, r, 4 * 3)).collect();
+            run_ranks(size, 256, 3, |mpi| {
+                body(mpi, algo, &inputs).map_err(|e| format!("{size} ranks, {algo}: {e}"))
+            });
+        }
+    }
+}
+
+#[test]
+fn scan_and_exscan_match_the_prefix_folds() {
+    let mat = UserOp::new("matmul", matmul_op, false).with_unit(4);
+    sweep(|mpi, algo, inputs| {
+        let world = mpi.world();
+        let me = world.rank();
+        let sums = prefixes(inputs, add);
+        let products = prefixes(inputs, fold_mat);
+        let mut got = vec![0u64; 12];
+        mpi.scan(&world, &inputs[me], &mut got, Op::Sum, algo)
+            .map_err(text)?;
+        check("scan sum", &got, &sums[me])?;
+        mpi.scan(&world, &inputs[me], &mut got, &mat, algo)
+            .map_err(text)?;
+        check("scan matmul", &got, &products[me])?;
+        let mut ex = vec![99u64; 12];
+        mpi.exscan(&world, &inputs[me], &mut ex, &mat, algo)
+            .map_err(text)?;
+        match me {
+            0 => check("exscan rank 0 untouched", &ex, &[99; 12]),
+            _ => check("exscan matmul", &ex, &products[me - 1]),
+        }
+    });
+}
+
+#[test]
+fn non_commutative_ops_keep_rank_order_in_every_algorithm_and_root() {
+    let mat = UserOp::new("matmul", matmul_op, false).with_unit(4);
+    sweep(|mpi, algo, inputs| {
+        let world = mpi.world();
+        let me = world.rank();
+        let product = prefixes(inputs, fold_mat).pop().unwrap();
+        for root in 0..world.size() {
+            let mut got = vec![0u64; 12];
+            mpi.reduce(&world, &inputs[me], &mut got, &mat, root, algo)
+                .map_err(text)?;
+            if me == root {
+                check(&format!("reduce to {root}"), &got, &product)?;
+            }
+        }
+        let mut all = vec![0u64; 12];
+        mpi.allreduce(&world, &inputs[me], &mut all, &mat, algo)
+            .map_err(text)?;
+        check("allreduce", &all, &product)
+    });
+}
+
+#[test]
+fn reduce_scatter_block_and_alltoall_match_references() {
+    sweep(|mpi, algo, _| {
+        let world = mpi.world();
+        let (me, size) = (world.rank(), world.size());
+        let long: Vec<Vec<u64>> = (0..size).map(|r| sample(7, r, 3 * size)).collect();
+        let sum = long
+            .iter()
+            .skip(1)
+            .fold(long[0].clone(), |acc, v| add(&acc, v));
+        let mut block = vec![0u64; 3];
+        mpi.reduce_scatter_block(&world, &long[me], &mut block, Op::Sum, algo)
+            .map_err(text)?;
+        check("reduce_scatter_block", &block, &sum[me * 3..me * 3 + 3])?;
+        let mut swapped = vec![0u64; 3 * size];
+        mpi.alltoall(&world, &long[me], &mut swapped)
+            .map_err(text)?;
+        let want: Vec<u64> = (0..size)
+            .flat_map(|r| long[r][me * 3..me * 3 + 3].to_vec())
+            .collect();
+        check("alltoall", &swapped, &want)?;
+        Ok(())
+    });
+}
+
+#[test]
+fn minloc_and_maxloc_take_the_lowest_index_on_ties() {
+    sweep(|mpi, algo, _| {
+        let world = mpi.world();
+        let (me, size) = (world.rank(), world.size());
+        // Pair i: value (rank * (i + 2)) % 3 (ties galore), index = rank.
+        let pairs: Vec<f64> = (0..4)
+            .flat_map(|i| [((me * (i + 2)) % 3) as f64, me as f64])
+            .collect();
+        let want = |best: fn(usize, usize) -> bool| -> Vec<f64> {
+            (0..4)
+                .flat_map(|i| {
+                    let value = |r: usize| (r * (i + 2)) % 3;
+                    let winner =
+                        (1..size).fold(0, |w, r| if best(value(r), value(w)) { r } else { w });
+                    [value(winner) as f64, winner as f64]
+                })
+                .collect()
+        };
+        let mut got = vec![0f64; 8];
+        mpi.allreduce(&world, &pairs, &mut got, &UserOp::minloc(), algo)
+            .map_err(text)?;
+        let (min, max) = (want(|a, b| a < b), want(|a, b| a > b));
+        if got != min {
+            return Err(format!("minloc {got:?}, want {min:?}"));
+        }
+        mpi.allreduce(&world, &pairs, &mut got, &UserOp::maxloc(), algo)
+            .map_err(text)?;
+        if got != max {
+            return Err(format!("maxloc {got:?}, want {max:?}"));
+        }
+        Ok(())
+    });
+}
+
+#[test]
+fn in_place_forms_match_the_plain_calls() {
+    sweep(|mpi, algo, inputs| {
+        let world = mpi.world();
+        let (me, size) = (world.rank(), world.size());
+        let sum = prefixes(inputs, add).pop().unwrap();
+        let mut buf = inputs[me].clone();
+        mpi.allreduce_in_place(&world, &mut buf, Op::Sum, algo)
+            .map_err(text)?;
+        check("allreduce_in_place", &buf, &sum)?;
+        let root = size - 1;
+        let mut buf = inputs[me].clone();
+        mpi.reduce_in_place(&world, &mut buf, Op::Sum, root, algo)
+            .map_err(text)?;
+        check(
+            "reduce_in_place",
+            &buf,
+            if me == root { &sum } else { &inputs[me] },
+        )?;
+        let every: Vec<u64> = inputs.concat();
+        let mut all = vec![0u64; every.len()];
+        all[me * 12..me * 12 + 12].copy_from_slice(&inputs[me]);
+        mpi.allgather_in_place(&world, &mut all, algo)
+            .map_err(text)?;
+        check("allgather_in_place", &all, &every)?;
+        let mut mine = if me == 0 {
+            all.clone()
+        } else {
+            inputs[me].clone()
+        };
+        if me == 0 {
+            mine[12..].fill(0);
+        }
+        mpi.gather_in_place(&world, &mut mine, 0, algo)
+            .map_err(text)?;
+        check(
+            "gather_in_place",
+            &mine,
+            if me == 0 { &every } else { &inputs[me] },
+        )
+    });
+}
+
+/// 7 ranks: colours rank % 3 (rank 6 undefined), keys descending, so each
+/// new communicator lists its ranks in reverse; the groups work at once.
+#[test]
+fn comm_split_orders_by_key_then_rank() {
+    let got = run_ranks(7, 256, 3, |mpi| {
+        let world = mpi.world();
+        let me = world.rank();
+        let color = (me != 6).then_some(me as u32 % 3);
+        let key = -(me as i32);
+        let Some(part) = mpi.comm_split(&world, color, key).map_err(text)? else {
+            return Ok(None);
+        };
+        let mut total = [0u64];
+        mpi.allreduce(&part, &[me as u64], &mut total, Op::Sum, Algorithm::Tree)
+            .map_err(text)?;
+        Ok(Some((
+            part.cores().to_vec(),
+            part.rank(),
+            part.context(),
+            total[0],
+        )))
+    });
+    let want_cores = [vec![3, 0], vec![4, 1], vec![5, 2]];
+    for (me, out) in got.iter().enumerate() {
+        let Some((cores, rank, _, total)) = out else {
+            assert_eq!(me, 6, "only the undefined colour gets no communicator");
+            continue;
+        };
+        assert_eq!(cores, &want_cores[me % 3], "rank {me}");
+        assert_eq!(cores[*rank], me);
+        assert_eq!(*total, cores.iter().sum::<usize>() as u64);
+    }
+    let contexts: std::collections::BTreeSet<u16> =
+        got.iter().flatten().map(|(_, _, ctx, _)| *ctx).collect();
+    assert_eq!(contexts.len(), 3, "one context per colour");
+}
+
+/// Ties in key go by parent rank.
+#[test]
+fn comm_split_breaks_key_ties_by_parent_rank() {
+    let got = run_ranks(4, 256, 3, |mpi| {
+        let world = mpi.world();
+        let part = mpi.comm_split(&world, Some(0), 1).map_err(text)?;
+        Ok(part.map(|p| p.cores().to_vec()))
+    });
+    assert!(got.iter().all(|c| c.as_deref() == Some(&[0, 1, 2, 3][..])));
+}
+
+/// A user op over a length that is not a whole number of items is refused
+/// before any message.
+#[test]
+fn user_op_lengths_are_checked() {
+    run_ranks(2, 256, 3, |mpi| {
+        let world = mpi.world();
+        let mut got = [0i32; 3];
+        match mpi.allreduce(
+            &world,
+            &[1, 2, 3],
+            &mut got,
+            &UserOp::minloc(),
+            Algorithm::Tree,
+        ) {
+            Err(Error::LengthMismatch {
+                expected: 4,
+                got: 3,
+            }) => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    });
+}
+
+/// `got == want`, or a message naming `what`.
+fn check(what: &str, got: &[u64], want: &[u64]) -> Result<(), String> {
+    match got == want {
+        true => Ok(()),
+        false => Err(format!("{what}: got {got:?}, want {want:?}")),
+    }
+}
