@@ -8,6 +8,7 @@ pub mod grade;
 pub mod harness;
 pub mod kernel;
 pub mod monitor;
+pub mod mpicc;
 pub mod qemu;
 pub mod setup;
 pub mod workspace;

@@ -8,7 +8,7 @@
 //! containing `time` are dropped, and both sides are sorted, since the
 //! order between ranks' lines is not determined.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -42,27 +42,8 @@ fn comparable(lines: &[String]) -> Vec<String> {
     kept
 }
 
-/// programs/c/NAME.c built with mpicc (once per test binary run and name).
-fn mpicc(name: &str) -> PathBuf {
-    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../programs/c/{name}.c"));
-    let dir = std::env::temp_dir().join(format!("ringlab-mpicc-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    xtask::setup::ensure_mpich().expect("MPICH is installed or installable");
-    let binary = dir.join(name);
-    let status = Command::new("mpicc")
-        .arg("-O2")
-        .arg("-o")
-        .arg(&binary)
-        .arg(&source)
-        .arg("-lm")
-        .status()
-        .expect("mpicc runs (cargo xtask setup installs MPICH)");
-    assert!(status.success(), "mpicc {name}.c failed");
-    binary
-}
-
 /// The lines of `mpiexec -n ranks` of the mpicc build of `name`.
-fn mpiexec(binary: &PathBuf, ranks: usize, args: &[&str]) -> Vec<String> {
+fn mpiexec(binary: &Path, ranks: usize, args: &[&str]) -> Vec<String> {
     let output = Command::new("mpiexec")
         .args(["-n", &ranks.to_string()])
         .arg(binary)
@@ -79,7 +60,7 @@ fn mpiexec(binary: &PathBuf, ranks: usize, args: &[&str]) -> Vec<String> {
 /// Runs `name` in QEMU on 3 cores (0-2) and 4 (all), compares each with
 /// MPICH and returns ringlab's lines for both, for the program's own checks.
 fn same_as_mpich(name: &str, args: &[&str]) -> [Vec<String>; 2] {
-    let binary = mpicc(name);
+    let binary = xtask::mpicc::build(name).expect("mpicc builds it");
     let mut machine = boot();
     let tail = args.join(" ");
     [(3, "--cores 0-2"), (4, "")].map(|(ranks, cores)| {
