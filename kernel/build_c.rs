@@ -140,7 +140,7 @@ fn rust_lld() -> PathBuf {
 fn run(command: &mut Command) {
     let status = command.status().unwrap_or_else(|e| {
         panic!(
-            "cannot start {:?} ({e}); `cargo xtask setup` installs clang",
+            "cannot start {:?} ({e}); `cargo xtask build` installs clang (as root) or says how",
             command.get_program()
         )
     });
