@@ -1,7 +1,12 @@
-//! Build script: links the kernel with kernel/linker.ld (fixed physical load address).
+//! Build script: links the kernel with kernel/linker.ld (fixed physical load
+//! address) and builds the C programs (build_c.rs).
+
+#[path = "build_c.rs"]
+mod build_c;
 
 fn main() {
     let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     println!("cargo:rustc-link-arg-bins=-T{dir}/linker.ld");
     println!("cargo:rerun-if-changed=linker.ld");
+    build_c::build();
 }

@@ -10,6 +10,7 @@ extern crate alloc;
 
 mod arch;
 mod bochs_vga;
+mod c_programs;
 mod commands;
 mod console;
 mod core_bus;

@@ -9,6 +9,7 @@ pub mod harness;
 pub mod kernel;
 pub mod module_graph;
 pub mod monitor;
+pub mod mpicc;
 pub mod qemu;
 pub mod setup;
 pub mod symbols;

@@ -1,13 +1,14 @@
 //! `cargo xtask mpirun NAME -n N [--hosts FILE] [-- ARGS…]`: builds the
 //! `programs-mpich` binary for the host and runs program NAME in it under
-//! MPICH's `mpiexec -n N`, one instance per MPI process.
+//! MPICH's `mpiexec -n N`, one instance per MPI process. A C program
+//! (programs/c/NAME.c) is built with `mpicc` and run the same way.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 use anyhow::{Result, bail};
 use clap::Args;
-use xtask::{cmd, setup, workspace};
+use xtask::{cmd, mpicc, setup, workspace};
 
 /// The package (and binary) that runs one program instance per MPI process.
 const PACKAGE: &str = "programs-mpich";
@@ -34,10 +35,15 @@ impl Mpirun {
     /// is mpiexec's.
     pub fn run(self) -> Result<ExitCode> {
         self.check()?;
-        setup::ensure_mpich_build()?;
-        cmd::run(cmd::cargo().args(["build", "--release", "-p", PACKAGE]))?;
-        let binary = workspace::target_dir().join("release").join(PACKAGE);
-        let status = cmd::status(&mut self.mpiexec(&binary))?;
+        let mut mpiexec = if mpicc::source(&self.name).is_some() {
+            self.mpiexec(&mpicc::build(&self.name)?, None)
+        } else {
+            setup::ensure_mpich_build()?;
+            cmd::run(cmd::cargo().args(["build", "--release", "-p", PACKAGE]))?;
+            let binary = workspace::target_dir().join("release").join(PACKAGE);
+            self.mpiexec(&binary, Some(&self.name))
+        };
+        let status = cmd::status(&mut mpiexec)?;
         Ok(match status.code() {
             Some(0) => ExitCode::SUCCESS,
             Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
@@ -47,6 +53,9 @@ impl Mpirun {
 
     /// The program exists, its arguments are right, the hostfile is there.
     fn check(&self) -> Result<()> {
+        if mpicc::source(&self.name).is_some() {
+            return self.check_hosts(); // C programs take any arguments
+        }
         let Some(program) = programs::find(&self.name) else {
             match programs::nearest(&self.name) {
                 Some(near) => bail!("unknown program '{}' (did you mean '{near}'?)", self.name),
@@ -60,6 +69,11 @@ impl Mpirun {
         if let Err(why) = (program.check)(&args) {
             bail!("{}: {why}\nusage: {}", program.name, program.usage);
         }
+        self.check_hosts()
+    }
+
+    /// The hostfile, if one is given, is there.
+    fn check_hosts(&self) -> Result<()> {
         if let Some(hosts) = &self.hosts
             && !hosts.is_file()
         {
@@ -68,14 +82,15 @@ impl Mpirun {
         Ok(())
     }
 
-    /// `mpiexec -n N [-f FILE] BINARY NAME ARGS…`.
-    fn mpiexec(&self, binary: &Path) -> Command {
+    /// `mpiexec -n N [-f FILE] BINARY [NAME] ARGS…` (the name is the
+    /// program-mpich binary's first argument; a C program's binary is itself).
+    fn mpiexec(&self, binary: &Path, name: Option<&str>) -> Command {
         let mut mpiexec = Command::new("mpiexec");
         mpiexec.arg("-n").arg(self.processes.to_string());
         if let Some(hosts) = &self.hosts {
             mpiexec.arg("-f").arg(hosts);
         }
-        mpiexec.arg(binary).arg(&self.name).args(&self.args);
+        mpiexec.arg(binary).args(name).args(&self.args);
         mpiexec
     }
 }
@@ -115,6 +130,14 @@ mod tests {
     }
 
     #[test]
+    fn a_c_program_takes_any_arguments_and_runs_as_its_own_binary() {
+        let run = mpirun("cpi", &["500", "extra"]);
+        assert!(run.check().is_ok());
+        let line = cmd::render(&run.mpiexec(Path::new("/t/mpicc/cpi"), None));
+        assert_eq!(line, "$ mpiexec -n 3 /t/mpicc/cpi 500 extra");
+    }
+
+    #[test]
     fn a_missing_hostfile_is_an_error_before_any_build() {
         let mut run = mpirun("toro-reduce", &[]);
         run.hosts = Some("/no/such/hostfile".into());
@@ -128,7 +151,7 @@ mod tests {
     fn mpiexec_gets_n_the_hostfile_and_the_program() {
         let mut run = mpirun("pi", &["1000"]);
         run.hosts = Some("hosts.txt".into());
-        let line = cmd::render(&run.mpiexec(Path::new("/t/programs-mpich")));
+        let line = cmd::render(&run.mpiexec(Path::new("/t/programs-mpich"), Some("pi")));
         assert_eq!(
             line,
             "$ mpiexec -n 3 -f hosts.txt /t/programs-mpich pi 1000"

@@ -1,5 +1,6 @@
 //! Set-up shared by every subcommand and by the test harness: the
-//! `x86_64-unknown-none` rustup target, `qemu-system-x86_64` and MPICH.
+//! `x86_64-unknown-none` rustup target, `qemu-system-x86_64`, `clang` (the
+//! kernel build compiles programs/c/ with it, docs/c-programs.md) and MPICH.
 //! Installs what it can (rustup target, Debian packages as root), else says how.
 
 use std::env;
@@ -10,10 +11,11 @@ use anyhow::{Result, bail};
 
 use crate::{cmd, kernel, qemu};
 
-/// Makes sure the kernel target and QEMU are installed.
+/// Makes sure the kernel target, QEMU and clang are installed.
 pub fn ensure() -> Result<()> {
     ensure_target()?;
-    ensure_qemu()
+    ensure_qemu()?;
+    ensure_program("clang", &["clang"])
 }
 
 /// Adds the kernel's rustup target if rustup does not list it as installed.
@@ -37,7 +39,8 @@ fn ensure_qemu() -> Result<()> {
     ensure_program(qemu::PROGRAM, &["qemu-system-x86"])
 }
 
-/// Installs MPICH (for `cargo xtask bench`'s comparison) the same way.
+/// Installs MPICH (for `cargo xtask bench`'s comparison and the C programs'
+/// tests) the same way.
 pub fn ensure_mpich() -> Result<()> {
     ensure_program("mpicc", &["mpich"])
 }

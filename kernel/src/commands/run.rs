@@ -14,7 +14,7 @@ use shell::{Args, Command, CoreSet, Error};
 use super::program_run::{Inject, Run, run_instance};
 use super::{Kernel, jobs};
 use crate::cores::{JobContext, WaitOutcome, Work};
-use crate::{cores, mpi_context, time};
+use crate::{c_programs, cores, mpi_context, time};
 
 /// Default seconds of waiting with no message moving before a hang report.
 const DEFAULT_HANG_AFTER_S: f64 = 2.0;
@@ -26,7 +26,8 @@ pub const PROGRAMS: Command<Kernel> = Command {
     name: "programs",
     summary: "list the SPMD programs 'run' can start",
     usage: "programs",
-    help: "Each program's name, what it does, and its source file (in programs/src/).",
+    help: "Each program's name, what it does, and its source file (Rust in programs/src/, C in \
+           programs/c/).",
     example: "programs",
     run: programs_command,
 };
@@ -50,12 +51,9 @@ pub const RUN: Command<Kernel> = Command {
 
 fn programs_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
     args.finish()?;
-    let width = programs::PROGRAMS
-        .iter()
-        .map(|p| p.name.len())
-        .max()
-        .unwrap_or(0);
-    for program in programs::PROGRAMS {
+    let all = || programs::PROGRAMS.iter().chain(c_programs::C_PROGRAMS);
+    let width = all().map(|p| p.name.len()).max().unwrap_or(0);
+    for program in all() {
         writeln!(
             out,
             "{:<width$}  {} ({})",
@@ -79,7 +77,9 @@ fn parse_request<'a>(args: &'a Args<'_>, background: bool) -> Result<Request<'a>
     let hang_after_s = parse_hang_after(args.option("--hang-after")?)?;
     let inject = args.option("--inject")?.map(parse_inject).transpose()?;
     let name: &str = args.positional("program")?;
-    let program = programs::find(name).ok_or_else(|| unknown_program(name))?;
+    let program = programs::find(name)
+        .or_else(|| c_programs::find(name))
+        .ok_or_else(|| unknown_program(name))?;
     let rest = args.rest();
     (program.check)(&rest).map_err(|why| usage_error(program, &why))?;
     let cores = match cores_text {

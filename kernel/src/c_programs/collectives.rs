@@ -1,0 +1,458 @@
+//! mpi.h's collectives. Reductions of the six `mpi` element types go to
+//! `mpi`'s reduce and allreduce; data movement travels as 64-bit words
+//! (each rank's block padded to whole words), so every C datatype moves the
+//! same way; MPI_MINLOC/MAXLOC, MPI_Scan and MPI_Alltoall are made from a
+//! gather of blocks and a local fold (docs/c-programs.md).
+#![allow(non_snake_case)]
+
+use alloc::format;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use ::mpi::{Algorithm, Comm, Datatype, Op};
+
+use super::Rank;
+use super::mpi::{Fatal, Type, bytes, call, fatal, rank_arg};
+
+/// mpi.h's MPI_IN_PLACE.
+const IN_PLACE: *const u8 = usize::MAX as *const u8;
+
+/// A reduction: one of `mpi`'s ops, or MINLOC/MAXLOC (lower wins when true).
+#[derive(Clone, Copy)]
+enum Reduction {
+    Plain(Op),
+    Loc { min: bool },
+}
+
+fn reduction(handle: i32) -> Result<Reduction, Fatal> {
+    match handle {
+        1..=10 => Ok(Reduction::Plain(Op::ALL[handle as usize - 1])),
+        11 => Ok(Reduction::Loc { min: true }),
+        12 => Ok(Reduction::Loc { min: false }),
+        _ => Err(fatal("MPI_ERR_OP", format!("{handle} is not an operation"))),
+    }
+}
+
+/// Calls `$f::<D>(args)` with the `mpi` element type of `$ty`.
+macro_rules! typed {
+    ($ty:expr, $f:ident($($arg:expr),*)) => {
+        match $ty {
+            Type::Int => $f::<i32>($($arg),*),
+            Type::Unsigned => $f::<u32>($($arg),*),
+            Type::Long | Type::LongLong => $f::<i64>($($arg),*),
+            Type::UnsignedLong => $f::<u64>($($arg),*),
+            Type::Float => $f::<f32>($($arg),*),
+            Type::Double => $f::<f64>($($arg),*),
+            _ => Err(fatal("MPI_ERR_TYPE", "no reduction is defined for this datatype")),
+        }
+    };
+}
+
+/// Words per block of `block` bytes.
+fn words(block: usize) -> usize {
+    block.div_ceil(8).max(1)
+}
+
+/// `data` cut into blocks of `block` bytes, each padded to whole words.
+fn pack(data: &[u8], block: usize) -> Vec<u64> {
+    let mut out = Vec::new();
+    for chunk in data.chunks(block.max(1)) {
+        let mut padded = vec![0u8; words(block) * 8];
+        padded[..chunk.len()].copy_from_slice(chunk);
+        out.extend(
+            padded
+                .chunks_exact(8)
+                .map(|w| u64::from_le_bytes(w.try_into().expect("8"))),
+        );
+    }
+    out
+}
+
+/// The first `block` bytes of block `index` of `packed`.
+fn unpack(packed: &[u64], block: usize, index: usize, out: &mut [u8]) {
+    let per = words(block);
+    let bytes: Vec<u8> = packed[index * per..(index + 1) * per]
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .collect();
+    out[..block].copy_from_slice(&bytes[..block]);
+}
+
+/// The send buffer's bytes, or `fallback` (the receive buffer's) for MPI_IN_PLACE.
+fn send_block(buf: *const u8, count: i32, ty: i32, fallback: &[u8]) -> Result<&[u8], Fatal> {
+    if buf == IN_PLACE {
+        return Ok(fallback);
+    }
+    bytes(buf, count, ty).map(|b| &*b)
+}
+
+pub extern "C" fn MPI_Bcast(buf: *mut u8, count: i32, ty: i32, root: i32, comm: i32) -> i32 {
+    call("MPI_Bcast", |rank| {
+        let comm = rank.comm(comm)?;
+        let root = rank_arg(root, &comm)?;
+        let data = bytes(buf, count, ty)?;
+        let mut packed = pack(data, data.len());
+        rank.engine()
+            .bcast(&comm, &mut packed, root, Algorithm::Tree)?;
+        unpack(&packed, data.len(), 0, data);
+        Ok(())
+    });
+    0
+}
+
+/// Every rank's block of `send` (`block` bytes), in rank order, on every rank.
+fn gather_all(rank: &mut Rank, comm: &Comm, send: &[u8], block: usize) -> Result<Vec<u64>, Fatal> {
+    let mine = pack(send, block);
+    let mut all = vec![0u64; mine.len() * comm.size()];
+    rank.engine()
+        .allgather(comm, &mine, &mut all, Algorithm::Tree)?;
+    Ok(all)
+}
+
+pub extern "C" fn MPI_Gather(
+    sendbuf: *const u8,
+    sendcount: i32,
+    sendtype: i32,
+    recvbuf: *mut u8,
+    recvcount: i32,
+    recvtype: i32,
+    root: i32,
+    comm: i32,
+) -> i32 {
+    call("MPI_Gather", |rank| {
+        let comm = rank.comm(comm)?;
+        let root = rank_arg(root, &comm)?;
+        let is_root = comm.rank() == root;
+        let recv: &mut [u8] = if is_root {
+            bytes(recvbuf, recvcount * comm.size() as i32, recvtype)?
+        } else {
+            &mut []
+        };
+        let block = if is_root {
+            recv.len() / comm.size()
+        } else {
+            bytes(sendbuf, sendcount, sendtype)?.len()
+        };
+        let own = recv
+            .get(root * block..(root + 1) * block)
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default();
+        let send = send_block(sendbuf, sendcount, sendtype, &own)?;
+        let mine = pack(send, block);
+        let mut all = vec![0u64; if is_root { mine.len() * comm.size() } else { 0 }];
+        rank.engine()
+            .gather(&comm, &mine, &mut all, root, Algorithm::Tree)?;
+        for r in (0..comm.size()).filter(|_| is_root) {
+            unpack(&all, block, r, &mut recv[r * block..]);
+        }
+        Ok(())
+    });
+    0
+}
+
+pub extern "C" fn MPI_Scatter(
+    sendbuf: *const u8,
+    sendcount: i32,
+    sendtype: i32,
+    recvbuf: *mut u8,
+    recvcount: i32,
+    recvtype: i32,
+    root: i32,
+    comm: i32,
+) -> i32 {
+    call("MPI_Scatter", |rank| {
+        let comm = rank.comm(comm)?;
+        let root = rank_arg(root, &comm)?;
+        let is_root = comm.rank() == root;
+        let in_place = recvbuf.cast_const() == IN_PLACE;
+        let recv: &mut [u8] = if in_place {
+            &mut []
+        } else {
+            bytes(recvbuf, recvcount, recvtype)?
+        };
+        let send: &[u8] = if is_root {
+            bytes(sendbuf, sendcount * comm.size() as i32, sendtype)?
+        } else {
+            &[]
+        };
+        let block = if is_root {
+            send.len() / comm.size()
+        } else {
+            recv.len()
+        };
+        let all = if is_root {
+            pack(send, block)
+        } else {
+            Vec::new()
+        };
+        let mut mine = vec![0u64; words(block)];
+        rank.engine()
+            .scatter(&comm, &all, &mut mine, root, Algorithm::Tree)?;
+        if !in_place {
+            unpack(&mine, block, 0, recv);
+        }
+        Ok(())
+    });
+    0
+}
+
+pub extern "C" fn MPI_Allgather(
+    sendbuf: *const u8,
+    sendcount: i32,
+    sendtype: i32,
+    recvbuf: *mut u8,
+    recvcount: i32,
+    recvtype: i32,
+    comm: i32,
+) -> i32 {
+    call("MPI_Allgather", |rank| {
+        let comm = rank.comm(comm)?;
+        let recv = bytes(recvbuf, recvcount * comm.size() as i32, recvtype)?;
+        let block = recv.len() / comm.size();
+        let me = comm.rank();
+        let own = recv[me * block..(me + 1) * block].to_vec();
+        let send = send_block(sendbuf, sendcount, sendtype, &own)?;
+        let all = gather_all(rank, &comm, send, block)?;
+        for r in 0..comm.size() {
+            unpack(&all, block, r, &mut recv[r * block..]);
+        }
+        Ok(())
+    });
+    0
+}
+
+pub extern "C" fn MPI_Alltoall(
+    sendbuf: *const u8,
+    sendcount: i32,
+    sendtype: i32,
+    recvbuf: *mut u8,
+    recvcount: i32,
+    recvtype: i32,
+    comm: i32,
+) -> i32 {
+    call("MPI_Alltoall", |rank| {
+        let comm = rank.comm(comm)?;
+        let size = comm.size();
+        let recv = bytes(recvbuf, recvcount * size as i32, recvtype)?;
+        let own = recv.to_vec();
+        let send = send_block(sendbuf, sendcount * size as i32, sendtype, &own)?;
+        let block = recv.len() / size;
+        let all = gather_all(rank, &comm, send, send.len())?;
+        let mut row = vec![0u8; send.len()];
+        for r in 0..size {
+            unpack(&all, send.len(), r, &mut row);
+            let mine = comm.rank() * block;
+            recv[r * block..(r + 1) * block].copy_from_slice(&row[mine..mine + block]);
+        }
+        Ok(())
+    });
+    0
+}
+
+/// `acc = acc op other`, element by element.
+fn fold(reduction: Reduction, ty: Type, acc: &mut [u8], other: &[u8]) -> Result<(), Fatal> {
+    match reduction {
+        Reduction::Plain(op) => typed!(ty, fold_typed(op, acc, other)),
+        Reduction::Loc { min } => fold_loc(min, ty, acc, other),
+    }
+}
+
+fn fold_typed<D: Datatype>(op: Op, acc: &mut [u8], other: &[u8]) -> Result<(), Fatal> {
+    for (a, b) in acc
+        .chunks_exact_mut(D::SIZE)
+        .zip(other.chunks_exact(D::SIZE))
+    {
+        op.apply(D::read_le(a), D::read_le(b))?.write_le(a);
+    }
+    Ok(())
+}
+
+/// MINLOC/MAXLOC on (value, index) pairs: the better value, then the lower index.
+fn fold_loc(min: bool, ty: Type, acc: &mut [u8], other: &[u8]) -> Result<(), Fatal> {
+    let (size, index_at) = match ty {
+        Type::TwoInt => (8, 4),
+        Type::DoubleInt => (16, 8),
+        _ => {
+            return Err(fatal(
+                "MPI_ERR_OP",
+                "MINLOC/MAXLOC need MPI_2INT or MPI_DOUBLE_INT",
+            ));
+        }
+    };
+    let value = |pair: &[u8]| match ty {
+        Type::TwoInt => f64::from(i32::read_le(pair)),
+        _ => f64::read_le(pair),
+    };
+    for (a, b) in acc.chunks_exact_mut(size).zip(other.chunks_exact(size)) {
+        let (va, vb) = (value(a), value(b));
+        let (ia, ib) = (i32::read_le(&a[index_at..]), i32::read_le(&b[index_at..]));
+        let b_wins = if min { vb < va } else { vb > va } || (vb == va && ib < ia);
+        if b_wins {
+            a.copy_from_slice(b);
+        }
+    }
+    Ok(())
+}
+
+/// The fold of blocks `0..=last` of `all`.
+fn fold_blocks(
+    reduction: Reduction,
+    ty: Type,
+    all: &[u64],
+    block: usize,
+    last: usize,
+) -> Result<Vec<u8>, Fatal> {
+    let mut acc = vec![0u8; block];
+    unpack(all, block, 0, &mut acc);
+    let mut next = vec![0u8; block];
+    for r in 1..=last {
+        unpack(all, block, r, &mut next);
+        fold(reduction, ty, &mut acc, &next)?;
+    }
+    Ok(acc)
+}
+
+/// A reduction's result on this rank (None where only `root` gets it).
+fn reduce_bytes(
+    rank: &mut Rank,
+    comm: &Comm,
+    send: &[u8],
+    ty: Type,
+    reduction: Reduction,
+    root: Option<usize>,
+) -> Result<Option<Vec<u8>>, Fatal> {
+    let mut out = send.to_vec();
+    match reduction {
+        Reduction::Plain(op) if ty.size() >= 4 && !matches!(ty, Type::TwoInt | Type::DoubleInt) => {
+            typed!(ty, reduce_typed(rank, comm, send, &mut out, op, root))?;
+        }
+        _ => {
+            let all = gather_all(rank, comm, send, send.len())?;
+            out = fold_blocks(reduction, ty, &all, send.len(), comm.size() - 1)?;
+        }
+    }
+    Ok(root.is_none_or(|root| root == comm.rank()).then_some(out))
+}
+
+fn reduce_typed<D: Datatype>(
+    rank: &mut Rank,
+    comm: &Comm,
+    send: &[u8],
+    out: &mut [u8],
+    op: Op,
+    root: Option<usize>,
+) -> Result<(), Fatal> {
+    let send: Vec<D> = send.chunks_exact(D::SIZE).map(D::read_le).collect();
+    let mut result = send.clone();
+    match root {
+        Some(root) => rank
+            .engine()
+            .reduce(comm, &send, &mut result, op, root, Algorithm::Tree)?,
+        None => rank
+            .engine()
+            .allreduce(comm, &send, &mut result, op, Algorithm::Tree)?,
+    }
+    for (x, chunk) in result.iter().zip(out.chunks_exact_mut(D::SIZE)) {
+        x.write_le(chunk);
+    }
+    Ok(())
+}
+
+/// A reduction's arguments, as MPI_Reduce and MPI_Allreduce take them.
+struct ReduceArgs {
+    sendbuf: *const u8,
+    recvbuf: *mut u8,
+    count: i32,
+    ty: i32,
+    op: i32,
+    comm: i32,
+}
+
+/// The shared body of Reduce (with a root) and Allreduce (without).
+fn reduce_call(name: &str, args: ReduceArgs, root: Option<i32>) {
+    call(name, |rank| {
+        let comm = rank.comm(args.comm)?;
+        let root = root.map(|r| rank_arg(r, &comm)).transpose()?;
+        let gets = root.is_none_or(|r| r == comm.rank());
+        let recv: &mut [u8] = if gets {
+            bytes(args.recvbuf, args.count, args.ty)?
+        } else {
+            &mut []
+        };
+        let own = recv.to_vec();
+        let send = send_block(args.sendbuf, args.count, args.ty, &own)?;
+        let (ty, reduction) = (Type::from_handle(args.ty)?, reduction(args.op)?);
+        if let Some(result) = reduce_bytes(rank, &comm, send, ty, reduction, root)? {
+            recv.copy_from_slice(&result);
+        }
+        Ok(())
+    });
+}
+
+pub extern "C" fn MPI_Reduce(
+    sendbuf: *const u8,
+    recvbuf: *mut u8,
+    count: i32,
+    ty: i32,
+    op: i32,
+    root: i32,
+    comm: i32,
+) -> i32 {
+    let args = ReduceArgs {
+        sendbuf,
+        recvbuf,
+        count,
+        ty,
+        op,
+        comm,
+    };
+    reduce_call("MPI_Reduce", args, Some(root));
+    0
+}
+
+pub extern "C" fn MPI_Allreduce(
+    sendbuf: *const u8,
+    recvbuf: *mut u8,
+    count: i32,
+    ty: i32,
+    op: i32,
+    comm: i32,
+) -> i32 {
+    let args = ReduceArgs {
+        sendbuf,
+        recvbuf,
+        count,
+        ty,
+        op,
+        comm,
+    };
+    reduce_call("MPI_Allreduce", args, None);
+    0
+}
+
+pub extern "C" fn MPI_Scan(
+    sendbuf: *const u8,
+    recvbuf: *mut u8,
+    count: i32,
+    ty: i32,
+    op: i32,
+    comm: i32,
+) -> i32 {
+    call("MPI_Scan", |rank| {
+        let comm = rank.comm(comm)?;
+        let recv = bytes(recvbuf, count, ty)?;
+        let own = recv.to_vec();
+        let send = send_block(sendbuf, count, ty, &own)?;
+        let all = gather_all(rank, &comm, send, send.len())?;
+        let result = fold_blocks(
+            reduction(op)?,
+            Type::from_handle(ty)?,
+            &all,
+            send.len(),
+            comm.rank(),
+        )?;
+        recv.copy_from_slice(&result);
+        Ok(())
+    });
+    0
+}

@@ -1,0 +1,29 @@
+// error handling: 'errors rank|count|exit N|abort' makes rank 1 fail that way (no argument: no error)
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv) {
+    int rank, size, value = 0;
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    const char *what = argc > 1 ? argv[1] : "none";
+    if (rank == 1 && strcmp(what, "rank") == 0) {
+        MPI_Send(&value, 1, MPI_INT, size, 0, MPI_COMM_WORLD);
+    }
+    if (rank == 1 && strcmp(what, "count") == 0) {
+        MPI_Send(&value, -1, MPI_INT, 0, 0, MPI_COMM_WORLD);
+    }
+    if (rank == 1 && strcmp(what, "exit") == 0) {
+        exit(argc > 2 ? atoi(argv[2]) : 1);
+    }
+    if (rank == 1 && strcmp(what, "abort") == 0) {
+        MPI_Abort(MPI_COMM_WORLD, 7);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    printf("rank %d: past the barrier (error asked for: %s)\n", rank, what);
+    MPI_Finalize();
+    return 0;
+}

@@ -1,0 +1,237 @@
+//! QEMU tests of the C programs (programs/c/, docs/c-programs.md): every
+//! program on 3 and 4 cores gives the lines MPICH gives for the same file
+//! (built with mpicc, run with `mpiexec -n 3` and `-n 4`), and its own
+//! checks hold; per-rank globals; exit statuses and MPI errors end a run
+//! with a report and leave the shell running.
+//!
+//! Comparison rule (as for the Rust programs, docs/programs.md): lines
+//! containing `time` are dropped, and both sides are sorted, since the
+//! order between ranks' lines is not determined.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use xtask::harness::{Config, Machine};
+
+/// A machine with 4 cores and room for slow runs under load.
+fn boot() -> Machine {
+    Machine::boot(Config {
+        command_timeout: Duration::from_secs(30),
+        ..Config::smp(4)
+    })
+}
+
+/// The program's own lines from `run`'s output: those before the summary.
+fn program_lines(out: &str, name: &str) -> Vec<String> {
+    let summary = format!("{name}: ");
+    out.lines()
+        .take_while(|l| !(l.starts_with(&summary) && l.contains(" ranks on cores ")))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Lines kept for comparison, sorted.
+fn comparable(lines: &[String]) -> Vec<String> {
+    let mut kept: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.contains("time"))
+        .cloned()
+        .collect();
+    kept.sort();
+    kept
+}
+
+/// The lines of `mpiexec -n ranks` of the mpicc build of `name`.
+fn mpiexec(binary: &Path, ranks: usize, args: &[&str]) -> Vec<String> {
+    let output = Command::new("mpiexec")
+        .args(["-n", &ranks.to_string()])
+        .arg(binary)
+        .args(args)
+        .output()
+        .expect("mpiexec runs (cargo xtask setup installs MPICH)");
+    assert!(output.status.success(), "mpiexec failed: {output:?}");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// Runs `name` in QEMU on 3 cores (0-2) and 4 (all), compares each with
+/// MPICH and returns ringlab's lines for both, for the program's own checks.
+fn same_as_mpich(name: &str, args: &[&str]) -> [Vec<String>; 2] {
+    let binary = xtask::mpicc::build(name).expect("mpicc builds it");
+    let mut machine = boot();
+    let tail = args.join(" ");
+    [(3, "--cores 0-2"), (4, "")].map(|(ranks, cores)| {
+        let out = machine.run(&format!("run {name} {cores} {tail}"));
+        assert!(
+            out.contains(&format!("{name}: {ranks} ranks on cores ")),
+            "{out}"
+        );
+        assert!(!out.contains(" failed: "), "{out}");
+        let ours = program_lines(&out, name);
+        assert_eq!(
+            comparable(&ours),
+            comparable(&mpiexec(&binary, ranks, args)),
+            "{out}"
+        );
+        ours
+    })
+}
+
+fn has(lines: &[String], line: &str) -> bool {
+    lines.iter().any(|l| l == line)
+}
+
+#[test]
+fn programs_lists_the_c_programs_with_their_sources() {
+    let mut machine = boot();
+    let out = machine.run("programs");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("cpi ") && l.ends_with("(programs/c/cpi.c)")),
+        "{out}"
+    );
+}
+
+#[test]
+fn seed_reduce_succeeds_like_mpich() {
+    let [three, four] = same_as_mpich("seed_reduce", &[]);
+    assert!(has(&three, "success! value: 3") && has(&four, "success! value: 6"));
+}
+
+#[test]
+fn cpi_is_close_to_pi_like_mpich() {
+    let [three, _] = same_as_mpich("cpi", &["100000"]);
+    assert!(
+        three
+            .iter()
+            .any(|l| l.starts_with("pi is approximately 3.14159")),
+        "{three:?}"
+    );
+}
+
+#[test]
+fn globals_are_per_rank() {
+    let [three, four] = same_as_mpich("globals", &[]);
+    assert!(has(&three, "rank-2: counter 3, calls 103"), "{three:?}");
+    assert!(has(&four, "sum of counters 10 (expected 10)"), "{four:?}");
+}
+
+#[test]
+fn latency_reports_every_size() {
+    let [three, _] = same_as_mpich("latency", &[]);
+    assert!(
+        has(
+            &three,
+            " 4096 bytes: last reply from rank 1, tag 19, first byte 0"
+        ),
+        "{three:?}"
+    );
+}
+
+#[test]
+fn token_ring_comes_back() {
+    let [three, four] = same_as_mpich("token_ring", &[]);
+    assert!(has(
+        &three,
+        "token back at rank 0 after 2 laps: 6 (expected 6)"
+    ));
+    assert!(has(
+        &four,
+        "token back at rank 0 after 2 laps: 12 (expected 12)"
+    ));
+}
+
+#[test]
+fn scatter_avg_gathers_the_averages() {
+    let [three, _] = same_as_mpich("scatter_avg", &[]);
+    assert!(
+        has(&three, "average of the 3 averages: 9.541667"),
+        "{three:?}"
+    );
+}
+
+#[test]
+fn mat_vec_matches_the_serial_product() {
+    let [three, four] = same_as_mpich("mat_vec", &[]);
+    assert_eq!((three.len(), four.len()), (6, 8));
+    assert!(
+        !three.iter().chain(&four).any(|l| l.contains("wrong")),
+        "{three:?}{four:?}"
+    );
+}
+
+#[test]
+fn prefix_sum_scans() {
+    let [three, _] = same_as_mpich("prefix_sum", &[]);
+    assert!(
+        has(
+            &three,
+            "rank 2: value 3, prefix sum 8, prefix sum of squares 5"
+        ),
+        "{three:?}"
+    );
+    assert!(has(&three, "largest value 4, first at rank 0"), "{three:?}");
+}
+
+#[test]
+fn transpose_gives_each_rank_its_column() {
+    let [_, four] = same_as_mpich("transpose", &[]);
+    assert!(has(&four, "rank 3: column 3 13 23 33"), "{four:?}");
+}
+
+#[test]
+fn comm_grid_splits_rows_and_columns() {
+    let [_, four] = same_as_mpich("comm_grid", &[]);
+    assert!(
+        has(
+            &four,
+            "rank 3: row 1 (rank 1 of 2, sum 5), column 1 (rank 0 of 2, sum 4)"
+        ),
+        "{four:?}"
+    );
+}
+
+#[test]
+fn halo_exchange_smooths() {
+    let [three, four] = same_as_mpich("halo", &[]);
+    assert_eq!((three.len(), four.len()), (12, 16));
+}
+
+#[test]
+fn errors_without_an_error_pass_the_barrier() {
+    let [three, _] = same_as_mpich("errors", &[]);
+    assert!(
+        has(&three, "rank 2: past the barrier (error asked for: none)"),
+        "{three:?}"
+    );
+}
+
+#[test]
+fn errors_are_fatal_and_reported_and_the_shell_lives() {
+    let cases = [
+        (
+            "rank",
+            "rank 1 (core 1) failed: MPI_Send: MPI_ERR_RANK: rank 4 (size 4)",
+        ),
+        (
+            "count",
+            "rank 1 (core 1) failed: MPI_Send: MPI_ERR_COUNT: count -1",
+        ),
+        ("exit 3", "rank 1 (core 1) failed: exit status 3"),
+        (
+            "abort",
+            "rank 1 (core 1) failed: MPI_Abort with error code 7",
+        ),
+    ];
+    let mut machine = boot();
+    for (args, report) in cases {
+        let out = machine.run(&format!("run errors {args}"));
+        assert!(out.lines().any(|l| l == report), "{out}");
+        assert!(!out.contains("past the barrier"), "{out}");
+    }
+    let out = machine.run("echo alive");
+    assert!(out.contains("alive"), "{out}");
+}
