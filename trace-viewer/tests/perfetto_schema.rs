@@ -12,8 +12,9 @@ use trace_viewer::item::{Item, decode_all};
 use trace_viewer::synth;
 use trace_wire::Record;
 
-/// Runs the schema check on `bytes`; returns its output, or panics with it.
-fn check_with_perfettos_schema(name: &str, bytes: &[u8]) -> String {
+/// Writes `bytes` to a file named after `name` and runs Perfetto's schema
+/// check on it: (success, its output).
+fn run_checker(name: &str, bytes: &[u8]) -> (bool, String) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
     let file = dir.join(format!("{name}.perfetto-trace"));
     std::fs::write(&file, bytes).expect("write the export");
@@ -31,8 +32,14 @@ fn check_with_perfettos_schema(name: &str, bytes: &[u8]) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    (out.status.success(), text)
+}
+
+/// Runs the schema check on `bytes`; returns its output, or panics with it.
+fn check_with_perfettos_schema(name: &str, bytes: &[u8]) -> String {
+    let (ok, text) = run_checker(name, bytes);
     assert!(
-        out.status.success(),
+        ok,
         "{name}: Perfetto's schema rejects the export (if the `perfetto` module is \
          missing: `python3 -m pip install perfetto protobuf`, or run `cargo xtask test`):\n{text}"
     );
@@ -76,20 +83,8 @@ fn the_checker_catches_an_undeclared_track() {
         packet: vec![stray],
     }
     .encode_to_vec();
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let file = dir.join("stray.perfetto-trace");
-    std::fs::write(&file, bytes).expect("write");
-    let script = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/perfetto/check_schema.py"
-    );
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(&file)
-        .output()
-        .expect("python3");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(!out.status.success(), "{text}");
+    let (ok, text) = run_checker("stray", &bytes);
+    assert!(!ok, "{text}");
     assert!(text.contains("event on undeclared track 424242"), "{text}");
 }
 
