@@ -8,7 +8,7 @@
 //! containing `time` are dropped, and both sides are sorted, since the
 //! order between ranks' lines is not determined.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -42,18 +42,41 @@ fn comparable(lines: &[String]) -> Vec<String> {
     kept
 }
 
-/// The lines of `mpiexec -n ranks` of the mpicc build of `name`.
+/// The lines of `mpiexec -n ranks` of the mpicc build of `name`, rank by
+/// rank. Each rank writes its own file (`-outfile-pattern`): through one
+/// shared pipe, MPICH's launcher can splice one rank's output into the
+/// middle of another's line.
 fn mpiexec(binary: &Path, ranks: usize, args: &[&str]) -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "mpiexec-{}-{ranks}",
+        binary
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("program")
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a directory for the ranks' output");
+    let pattern = dir.join("rank-%r");
     let output = Command::new("mpiexec")
+        .arg("-outfile-pattern")
+        .arg(&pattern)
         .args(["-n", &ranks.to_string()])
         .arg(binary)
         .args(args)
         .output()
         .expect("mpiexec runs (cargo xtask setup installs MPICH)");
     assert!(output.status.success(), "mpiexec failed: {output:?}");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .map(str::to_string)
+    (0..ranks)
+        .flat_map(|rank| {
+            // The launcher makes a rank's file only once it prints.
+            let file = dir.join(format!("rank-{rank}"));
+            let text = match std::fs::read_to_string(&file) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+                Err(e) => panic!("rank {rank}'s output {}: {e}", file.display()),
+            };
+            text.lines().map(str::to_string).collect::<Vec<_>>()
+        })
         .collect()
 }
 
