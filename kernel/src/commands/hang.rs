@@ -18,9 +18,11 @@ const CHECK_EVERY_MS: u64 = 10;
 /// `blocked` marker of a rank whose program returned (no `to_word` is all ones).
 const FINISHED: u64 = u64::MAX;
 
-/// One run's hang watch. Every field is a single number stored and loaded
-/// Relaxed: the watch reads a recent picture, and a stale value only delays
-/// a report by one check (`CHECK_EVERY_MS`).
+/// One run's hang watch. A rank's `blocked` word and its `blocked_since`
+/// are read as a pair, so the word is stored Release after `since` and
+/// loaded Acquire before it; every other field is a single number stored
+/// and loaded Relaxed, where a stale value only delays a report by one
+/// check (`CHECK_EVERY_MS`).
 pub struct Watch {
     /// The cores, in rank order (for the report's heading).
     members: Vec<usize>,
@@ -59,9 +61,14 @@ impl Watch {
             self.reported.store(false, Ordering::Relaxed);
             return;
         };
-        if self.blocked[rank].swap(state.to_word(), Ordering::Relaxed) == 0 {
+        // Only this rank writes its slot. `since` first, then the word with
+        // Release: a checker that sees the word (Acquire, partner in
+        // `all_blocked_since`) also sees this stretch's start, never the
+        // previous one's.
+        if self.blocked[rank].load(Ordering::Relaxed) == 0 {
             self.blocked_since[rank].store(now, Ordering::Relaxed);
         }
+        self.blocked[rank].store(state.to_word(), Ordering::Release);
         let checked = self.last_check.load(Ordering::Relaxed);
         if self.hang_after != 0
             && now.saturating_sub(checked) > ms(CHECK_EVERY_MS)
@@ -97,7 +104,9 @@ impl Watch {
     fn all_blocked_since(&self) -> Option<u64> {
         let mut latest = None;
         for (word, since) in self.blocked.iter().zip(&self.blocked_since) {
-            match word.load(Ordering::Relaxed) {
+            // Acquire, partner: the Release store in `heard`, so `since` is
+            // the start of the stretch this word belongs to.
+            match word.load(Ordering::Acquire) {
                 FINISHED => continue,
                 0 => return None,
                 _ => latest = latest.max(Some(since.load(Ordering::Relaxed))),
