@@ -2,7 +2,7 @@
 //! `toro-reduce`, every shipped program on 3 and 4 cores, the bad-input
 //! errors, Ctrl-C, a failing instance, a deadlock report and `&`.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use xtask::harness::{Config, Machine};
 
@@ -48,6 +48,21 @@ fn wait_for(machine: &mut Machine, text: &str) -> String {
     machine
         .expect(text, Duration::from_secs(30))
         .unwrap_or_else(|e| machine.fail(&e.to_string()))
+}
+
+/// Waits up to 30 s until the console has printed every one of `texts`,
+/// in any order (lines from different cores come in any order).
+fn wait_for_all(machine: &mut Machine, texts: &[String]) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !texts
+        .iter()
+        .all(|text| machine.log().contains(text.as_str()))
+    {
+        if Instant::now() > deadline {
+            machine.fail(&format!("not all of {texts:?} within 30 s"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// Types Ctrl-C and returns what came before the next prompt.
@@ -360,6 +375,12 @@ fn run_in_the_background_reports_when_it_ends() {
         out.contains("'deadlock' running in the background on "),
         "{out}"
     );
+    // Each rank prints one line, then waits forever: let them all land
+    // before typing, so no line cuts the echo of `cores`.
+    let ranks: Vec<String> = (0..3)
+        .map(|rank| format!("rank {rank}: receive from rank "))
+        .collect();
+    wait_for_all(&mut machine, &ranks);
     let cores = machine.run("cores");
     for core in 1..4 {
         assert!(
@@ -371,6 +392,17 @@ fn run_in_the_background_reports_when_it_ends() {
     wait_for(&mut machine, "deadlock stopped by Ctrl-C");
     wait_for(&mut machine, "ringlab> ");
     assert_all_idle(&mut machine, 4);
+}
+
+/// The seconds in a hang report's `hang: every rank has waited S s` line.
+fn waited_seconds(report: &str) -> f64 {
+    let (_, after) = report
+        .split_once("hang: every rank has waited ")
+        .unwrap_or_else(|| panic!("no hang report: {report}"));
+    let seconds = after.split(' ').next().unwrap_or_default();
+    seconds
+        .parse()
+        .unwrap_or_else(|_| panic!("{seconds:?} is not seconds: {report}"))
 }
 
 /// Boots 3 cores, runs `deadlock` on cores 1 and 2 with `options`, and
@@ -386,7 +418,7 @@ fn deadlock_on_1_and_2(options: &str) -> (Machine, String) {
 fn a_deadlock_is_reported_with_who_waits_for_whom() {
     let (mut machine, out) = deadlock_on_1_and_2("");
     assert!(
-        out.contains("hang: every rank has waited 2.")
+        waited_seconds(&out) >= 2.0
             && out.contains(" s with no message moving (ranks on cores 1,2)\n"),
         "after the default 2 s: {out}"
     );
@@ -414,7 +446,9 @@ fn a_deadlock_is_reported_with_who_waits_for_whom() {
 #[test]
 fn a_short_threshold_reports_sooner_and_0_never() {
     let (mut machine, out) = deadlock_on_1_and_2(" --hang-after 0.3");
-    assert!(out.contains("hang: every rank has waited 0.3"), "{out}");
+    // Reported once 0.3 s have passed, well before the default 2 s.
+    let waited = waited_seconds(&out);
+    assert!((0.3..2.0).contains(&waited), "{out}");
     ctrl_c(&mut machine);
     machine.send("run deadlock --cores 1,2 --hang-after 0\r");
     std::thread::sleep(Duration::from_secs(4));
