@@ -143,6 +143,12 @@ impl<T: Transport> Mpi<T> {
         self.inbox.len()
     }
 
+    /// Receives posted by `irecv` that the engine still holds: not yet
+    /// completed, or dropped with their message not yet come.
+    pub fn posted_receives(&self) -> usize {
+        self.posted.len()
+    }
+
     /// Most messages the unexpected-message queue ever held at once.
     pub fn unexpected_peak(&self) -> usize {
         self.inbox.peak

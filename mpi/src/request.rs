@@ -5,6 +5,7 @@
 //! receive can: the oldest queued match when it is posted, else the first
 //! arriving message it matches (MPI's matching rule for posted receives).
 
+use alloc::sync::{Arc, Weak};
 use alloc::vec::Vec;
 
 use crate::comm::Comm;
@@ -31,12 +32,19 @@ pub(crate) struct Posted {
     tag: TagPattern,
     /// The message it claimed, once one came.
     got: Option<Envelope>,
+    /// Dead once its [`Request`] is dropped (`MPI_Request_free`).
+    owner: Weak<()>,
 }
 
 impl Posted {
     /// Whether this still-open receive takes `env`.
     fn wants(&self, env: &Envelope) -> bool {
         self.got.is_none() && self.pattern().matches(env)
+    }
+
+    /// Whether its request was dropped: the message it claims is discarded.
+    fn freed(&self) -> bool {
+        self.owner.strong_count() == 0
     }
 
     /// The inbox pattern of this receive.
@@ -54,7 +62,8 @@ impl Posted {
 ///
 /// A receive request borrows its buffer until it completes, so the buffer
 /// cannot be read early. Dropping one that has not completed is
-/// `MPI_Request_free`: the message it matches is still taken, then dropped.
+/// `MPI_Request_free`: the message it matches is still taken, then dropped,
+/// and the engine forgets the receive.
 #[must_use = "a request completes only through wait, waitall or test"]
 #[derive(Debug)]
 pub struct Request<'b, D: Datatype> {
@@ -66,8 +75,16 @@ pub struct Request<'b, D: Datatype> {
 enum State<'b, D: Datatype> {
     /// Complete, with this status.
     Done(Status),
-    /// Receive `id`, into `buf` once its message is there.
-    Recv { id: u64, buf: &'b mut [D] },
+    /// Receive `id`, into `buf` once its message is there. `_owner` is held
+    /// only to be dropped: the engine's [`Posted`] sees it through a `Weak`.
+    Recv {
+        id: u64,
+        buf: &'b mut [D],
+        _owner: Arc<()>,
+    },
+    /// Its completion failed with this error, which every later wait,
+    /// waitall or test returns again.
+    Failed(Error),
 }
 
 impl<T: Transport> Mpi<T> {
@@ -109,15 +126,22 @@ impl<T: Transport> Mpi<T> {
         let id = self.next_request;
         self.next_request += 1;
         let comm = comm.clone();
+        let owner = Arc::new(());
+        self.posted.retain(|p| p.got.is_none() || !p.freed());
         self.posted.push(Posted {
             id,
             comm,
             src_core,
             tag,
             got,
+            owner: Arc::downgrade(&owner),
         });
         Ok(Request {
-            state: State::Recv { id, buf },
+            state: State::Recv {
+                id,
+                buf,
+                _owner: owner,
+            },
         })
     }
 
@@ -135,12 +159,15 @@ impl<T: Transport> Mpi<T> {
     }
 
     /// Waits for every request, in order (`MPI_Waitall`); the statuses in
-    /// the same order. Stops at the first error.
+    /// the same order. A failed request does not stop the others: each is
+    /// waited for, so none is left posted, and the first error is returned.
     pub fn waitall<'b, D: Datatype>(
         &mut self,
         reqs: impl IntoIterator<Item = Request<'b, D>>,
     ) -> Result<Vec<Status>, Error> {
-        reqs.into_iter().map(|req| self.wait(req)).collect()
+        let results: Vec<Result<Status, Error>> =
+            reqs.into_iter().map(|req| self.wait(req)).collect();
+        results.into_iter().collect()
     }
 
     /// Whether `req` has completed, without waiting (`MPI_Test`): takes what
@@ -180,7 +207,7 @@ impl<T: Transport> Mpi<T> {
     fn waiting_for<D: Datatype>(&self, req: &Request<'_, D>) -> Blocked {
         let posted = match &req.state {
             State::Recv { id, .. } => self.posted.iter().find(|p| p.id == *id),
-            State::Done(_) => None,
+            State::Done(_) | State::Failed(_) => None,
         };
         posted.map_or(
             Blocked::Recv {
@@ -192,10 +219,25 @@ impl<T: Transport> Mpi<T> {
     }
 
     /// Finishes `req` if its message is there: `Some(status)` once done.
+    /// A failure is kept in `req`, so asking again gives the same error
+    /// rather than waiting for a receive the engine has forgotten.
     fn complete<D: Datatype>(&mut self, req: &mut Request<'_, D>) -> Result<Option<Status>, Error> {
+        let result = self.try_complete(req);
+        if let Err(err) = result {
+            req.state = State::Failed(err);
+        }
+        result
+    }
+
+    /// [`complete`](Self::complete) without keeping the failure.
+    fn try_complete<D: Datatype>(
+        &mut self,
+        req: &mut Request<'_, D>,
+    ) -> Result<Option<Status>, Error> {
         let (id, buf) = match &mut req.state {
             State::Done(status) => return Ok(Some(*status)),
-            State::Recv { id, buf } => (id, buf),
+            State::Failed(err) => return Err(*err),
+            State::Recv { id, buf, .. } => (id, buf),
         };
         let Some(i) = self
             .posted
@@ -222,11 +264,16 @@ impl<T: Transport> Mpi<T> {
     }
 
     /// Gives a completed message to the oldest posted receive that wants it;
-    /// else queues it. `true` if it went into the inbox.
+    /// else queues it. `true` if it went into the inbox. A receive whose
+    /// request was dropped takes its message and is forgotten with it.
     pub(crate) fn deliver(&mut self, env: Envelope) -> bool {
-        match self.posted.iter_mut().find(|p| p.wants(&env)) {
-            Some(posted) => {
-                posted.got = Some(env);
+        match self.posted.iter().position(|p| p.wants(&env)) {
+            Some(i) if self.posted[i].freed() => {
+                self.posted.remove(i);
+                false
+            }
+            Some(i) => {
+                self.posted[i].got = Some(env);
                 false
             }
             None => {

@@ -186,3 +186,81 @@ fn random_exchange_matches_the_plan() {
         });
     }
 }
+
+/// A `test` that fails keeps failing: the request does not turn into a
+/// wait for a receive the engine has already forgotten.
+#[test]
+fn a_failed_test_fails_again_instead_of_waiting() {
+    run_ranks(2, 1024, 4, |mpi| {
+        let world = mpi.world();
+        if world.rank() == 0 {
+            return mpi.send(&world, 1, 0, &[1u32, 2, 3]).map_err(text);
+        }
+        let mut small = [0u32; 2];
+        let mut req = mpi.irecv(&world, 0, 0, &mut small).map_err(text)?;
+        let first = loop {
+            match mpi.test(&mut req) {
+                Ok(None) => continue,
+                other => break other,
+            }
+        };
+        let error = Error::BufferTooSmall { needed: 3, got: 2 };
+        let too_small = Err(error);
+        if first != too_small {
+            return Err(format!("test: {first:?}"));
+        }
+        let again = mpi.test(&mut req);
+        let waited = mpi.wait(req);
+        (again == too_small && waited == Err(error))
+            .then_some(())
+            .ok_or(format!("again {again:?}, wait {waited:?}"))
+    });
+}
+
+/// A request that fails in a `waitall` does not leave the ones after it
+/// posted: each is completed, and the first error is returned.
+#[test]
+fn waitall_completes_every_request_past_a_failure() {
+    run_ranks(2, 1024, 4, |mpi| {
+        let world = mpi.world();
+        if world.rank() == 0 {
+            mpi.send(&world, 1, 1, &[1u32, 2, 3]).map_err(text)?;
+            return mpi.send(&world, 1, 2, &[9u32]).map_err(text);
+        }
+        let (mut small, mut last) = ([0u32; 1], [0u32; 1]);
+        let reqs = vec![
+            mpi.irecv(&world, 0, 1, &mut small).map_err(text)?,
+            mpi.irecv(&world, 0, 2, &mut last).map_err(text)?,
+        ];
+        let got = mpi.waitall(reqs);
+        if got != Err(Error::BufferTooSmall { needed: 3, got: 1 }) {
+            return Err(format!("waitall: {got:?}"));
+        }
+        (last == [9]).then_some(()).ok_or(format!("last {last:?}"))
+    });
+}
+
+/// Dropping a posted receive is `MPI_Request_free`: the message it matches
+/// is taken and discarded, and the next receive gets the next message.
+#[test]
+fn a_dropped_receive_takes_its_message_and_is_forgotten() {
+    run_ranks(2, 1024, 4, |mpi| {
+        let world = mpi.world();
+        if world.rank() == 0 {
+            for v in [1u32, 2] {
+                mpi.send(&world, 1, 4, &[v]).map_err(text)?;
+            }
+            return Ok(());
+        }
+        let mut freed = [0u32];
+        drop(mpi.irecv(&world, 0, 4, &mut freed).map_err(text)?);
+        let mut got = [0u32];
+        mpi.recv(&world, 0, 4, &mut got).map_err(text)?;
+        let (queued, held) = (mpi.unexpected(), mpi.posted_receives());
+        (got == [2] && queued == 0 && held == 0)
+            .then_some(())
+            .ok_or(format!(
+                "got {got:?}; {queued} queued, {held} receives held"
+            ))
+    });
+}
