@@ -161,8 +161,10 @@ impl<T: Transport> Mpi<T> {
 
     /// [`Error::Aborted`] if the abort check says so. Every turn of a
     /// blocking loop that is still waiting asks, not only the idle ones: a
-    /// long transfer whose fragments keep arriving never idles.
-    pub(crate) fn check_abort(&self) -> Result<(), Error> {
+    /// long transfer whose fragments keep arriving never idles. A long
+    /// computation that makes no MPI call asks now and then, so that it
+    /// can be stopped too (MPI itself has no such call).
+    pub fn check_abort(&self) -> Result<(), Error> {
         if self.abort.as_ref().is_some_and(|check| check()) {
             return Err(Error::Aborted);
         }

@@ -1,4 +1,5 @@
-// error handling: 'errors rank|count|exit N|abort' makes rank 1 fail that way (no argument: no error)
+// error handling: 'errors rank|count|exit N|abort' makes rank 1 fail that way (no argument: no error);
+// 'errors compute' makes rank 1 compute and print forever, until Ctrl-C
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,13 @@ int main(int argc, char **argv) {
     }
     if (rank == 1 && strcmp(what, "abort") == 0) {
         MPI_Abort(MPI_COMM_WORLD, 7);
+    }
+    if (rank == 1 && strcmp(what, "compute") == 0) {
+        for (unsigned long step = 0;; step++) {
+            if (step % 100000 == 0) {
+                printf("rank %d: step %lu\n", rank, step);
+            }
+        }
     }
     MPI_Barrier(MPI_COMM_WORLD);
     printf("rank %d: past the barrier (error asked for: %s)\n", rank, what);

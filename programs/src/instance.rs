@@ -94,6 +94,13 @@ impl<'a, 't> Instance<'a, 't> {
         self.host.wtick()
     }
 
+    /// `Err` once this run is being stopped (Ctrl-C, or another instance
+    /// failed). MPI calls check by themselves; a loop that computes for long
+    /// without one calls this every few thousand steps, so it can be stopped.
+    pub fn check_stop(&self) -> Result<(), Failure> {
+        Ok(self.mpi.check_abort()?)
+    }
+
     /// A [`Failure::Failed`] with `msg`, to return from `main`.
     pub fn fail(&self, msg: impl Into<String>) -> Failure {
         Failure::Failed(msg.into())

@@ -32,6 +32,10 @@ mod toro_reduce;
 mod blocks;
 mod seeded;
 
+/// How many steps a long computation takes between two
+/// [`Instance::check_stop`] calls: a few milliseconds under emulation.
+const CHECK_STOP_EVERY: usize = 1 << 14;
+
 pub use crate::failure::Failure;
 pub use crate::instance::{Host, Instance};
 pub use crate::table::{PROGRAMS, Program, find, nearest};

@@ -32,7 +32,9 @@ fn check(args: &[&str]) -> Result<(), Failure> {
 fn main(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
     let [n] = args::counts(inst.args(), ["N"], MAX_INTERVALS)?;
     let start = inst.wtime();
-    let mine = [partial_sum(n, inst.rank(), inst.size())];
+    let mine = [partial_sum(n, inst.rank(), inst.size(), || {
+        inst.check_stop()
+    })?];
     let mut pi = [0.0];
     let (mpi, comm) = inst.mpi();
     // Linear: the root adds the partial sums in rank order, so the digits
@@ -51,15 +53,22 @@ fn main(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
     Ok(())
 }
 
-/// This rank's intervals `rank, rank + size, ...`: h · Σ 4/(1+x²) at their midpoints.
-fn partial_sum(n: usize, rank: usize, size: usize) -> f64 {
+/// This rank's intervals `rank, rank + size, ...`: h · Σ 4/(1+x²) at their
+/// midpoints, added in that order, calling `check_stop` now and then.
+fn partial_sum(
+    n: usize,
+    rank: usize,
+    size: usize,
+    check_stop: impl Fn() -> Result<(), Failure>,
+) -> Result<f64, Failure> {
     let h = 1.0 / n as f64;
-    let sum: f64 = (rank..n)
-        .step_by(size)
-        .map(|i| {
-            let x = h * (i as f64 + 0.5);
-            4.0 / (1.0 + x * x)
-        })
-        .sum();
-    h * sum
+    let mut sum = 0.0;
+    for (k, i) in (rank..n).step_by(size).enumerate() {
+        if k % crate::CHECK_STOP_EVERY == 0 {
+            check_stop()?;
+        }
+        let x = h * (i as f64 + 0.5);
+        sum += 4.0 / (1.0 + x * x);
+    }
+    Ok(h * sum)
 }

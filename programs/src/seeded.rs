@@ -15,9 +15,12 @@ pub fn generator(seed: u64) -> XorShiftRng {
     XorShiftRng::seed_from_u64(seed)
 }
 
-/// The next `count` numbers of `rng`, each `next_u32() % bound`.
+/// The next number of `rng`, `next_u32() % bound`.
+pub fn next(rng: &mut XorShiftRng, bound: u32) -> u64 {
+    u64::from(rng.next_u32() % bound)
+}
+
+/// The next `count` numbers of `rng`, each drawn by [`next`].
 pub fn draw(rng: &mut XorShiftRng, count: usize, bound: u32) -> Vec<u64> {
-    (0..count)
-        .map(|_| u64::from(rng.next_u32() % bound))
-        .collect()
+    (0..count).map(|_| next(rng, bound)).collect()
 }

@@ -258,3 +258,20 @@ fn errors_are_fatal_and_reported_and_the_shell_lives() {
     let out = machine.run("echo alive");
     assert!(out.contains("alive"), "{out}");
 }
+
+/// A C loop that makes no MPI call stops at its next `printf` after Ctrl-C.
+#[test]
+fn ctrl_c_stops_a_c_computation_at_its_next_printf() {
+    let mut machine = boot();
+    machine.send("run errors compute\r");
+    machine
+        .expect("rank 1: step 100000\n", Duration::from_secs(60))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.send("\x03");
+    let out = machine
+        .expect("ringlab> ", Duration::from_secs(30))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    assert!(out.contains("errors stopped by Ctrl-C"), "{out}");
+    let out = machine.run("run errors");
+    assert!(out.contains("rank 3: past the barrier"), "{out}");
+}

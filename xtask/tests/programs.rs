@@ -308,6 +308,20 @@ fn ctrl_c_stops_every_instance_and_the_cores_go_idle() {
     assert!(machine.run("run ring 2").contains("success! token"));
 }
 
+/// A computation that makes no MPI call for minutes (10^9 intervals under
+/// emulation) still stops at once: the program checks between its chunks.
+#[test]
+fn ctrl_c_stops_a_long_computation() {
+    let mut machine = boot(4);
+    machine.send("run pi 1000000000 --cores 1-3\r");
+    wait_for(&mut machine, "run pi 1000000000 --cores 1-3");
+    std::thread::sleep(Duration::from_millis(500));
+    let out = ctrl_c(&mut machine);
+    assert!(out.contains("pi stopped by Ctrl-C"), "{out}");
+    assert!(!out.contains("pi is approximately"), "{out}");
+    assert_all_idle(&mut machine, 4);
+}
+
 #[test]
 fn a_failing_instance_is_reported_and_the_others_are_stopped() {
     let mut machine = boot(4);

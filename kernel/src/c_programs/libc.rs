@@ -16,14 +16,20 @@ use crate::time;
 /// `malloc`'s alignment (C's max_align_t).
 const ALIGN: usize = 16;
 
-/// `__ringlab_write(bytes, len)`: the program's output (lines go to the run).
+/// `__ringlab_write(bytes, len)`: the program's output (lines go to the
+/// run). It is also where a C computation that prints notices Ctrl-C.
 pub extern "C" fn write(bytes: *const u8, len: usize) {
     // SAFETY: libc/stdio.c passes `len` readable bytes.
     let bytes = unsafe { core::slice::from_raw_parts(bytes, len) };
     let text = String::from_utf8_lossy(bytes);
-    with_rank(|rank| {
+    let stopping = with_rank(|rank| {
         let _ = rank.instance().write_str(&text);
+        rank.instance().check_stop()
     });
+    drop(text); // `stop` jumps over this frame
+    if let Err(failure) = stopping {
+        stop(failure);
+    }
 }
 
 /// `malloc(size)`: a block from the kernel heap, remembered for `free`.
