@@ -17,6 +17,11 @@ pub const EXPLICIT_CONTEXTS: RangeInclusive<u16> = 1..=0x7fff;
 /// Context ids [`Mpi::create`] hands out by agreement.
 pub(crate) const AGREED_CONTEXTS: core::ops::Range<u16> = 0x8000..0xffff;
 
+/// [`Error::ContextsExhausted`], once [`AGREED_CONTEXTS`] are all used.
+pub(crate) const CONTEXTS_EXHAUSTED: Error = Error::ContextsExhausted {
+    made: AGREED_CONTEXTS.end as usize - AGREED_CONTEXTS.start as usize,
+};
+
 /// A communicator: which cores take part, in which order, and the context id
 /// that keeps its messages apart from every other communicator's.
 ///

@@ -49,6 +49,15 @@ pub enum Error {
         /// The context given.
         context: u16,
     },
+    /// Every context id for agreed communicators ([`Mpi::create`],
+    /// [`Mpi::comm_split`]) is used: this engine made `made` of them.
+    ///
+    /// [`Mpi::create`]: crate::Mpi::create
+    /// [`Mpi::comm_split`]: crate::Mpi::comm_split
+    ContextsExhausted {
+        /// How many agreed context ids there are, all used.
+        made: usize,
+    },
     /// A user tag is above [`TAG_MAX`](crate::TAG_MAX).
     InvalidTag {
         /// The tag given.
@@ -111,6 +120,10 @@ impl fmt::Display for Error {
             Self::InvalidContext { context } => {
                 write!(f, "context {context} is reserved or out of range")
             }
+            Self::ContextsExhausted { made } => write!(
+                f,
+                "no context id left for a new communicator: all {made} are used by this run"
+            ),
             Self::InvalidTag { tag } => write!(f, "tag {tag} is above the maximum"),
             Self::LengthMismatch { expected, got } => {
                 write!(f, "length mismatch: expected {expected}, got {got}")

@@ -307,3 +307,27 @@ fn check(what: &str, got: &[u64], want: &[u64]) -> Result<(), String> {
         false => Err(format!("{what}: got {got:?}, want {want:?}")),
     }
 }
+
+/// Splitting past the last agreed context id is one clear error, and the
+/// communicators made before it still work.
+#[test]
+fn comm_split_says_when_the_context_ids_run_out() {
+    run_ranks(2, 256, 30, |mpi| {
+        let world = mpi.world();
+        let mut last = None;
+        let err = loop {
+            match mpi.comm_split(&world, Some(0), 0) {
+                Ok(part) => last = part,
+                Err(err) => break err,
+            }
+        };
+        if err != (Error::ContextsExhausted { made: 0x7fff }) {
+            return Err(format!("{err:?}"));
+        }
+        let part = last.ok_or("no split succeeded")?;
+        let mut total = [0u32];
+        mpi.allreduce(&part, &[1u32], &mut total, Op::Sum, Algorithm::Tree)
+            .map_err(text)?;
+        (total == [2]).then_some(()).ok_or(format!("{total:?}"))
+    });
+}

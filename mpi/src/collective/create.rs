@@ -3,7 +3,7 @@
 
 use super::{Coll, allreduce, tag};
 use crate::algorithm::Algorithm;
-use crate::comm::{AGREED_CONTEXTS, Comm};
+use crate::comm::{AGREED_CONTEXTS, CONTEXTS_EXHAUSTED, Comm};
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::op::Op;
@@ -28,7 +28,7 @@ impl<T: Transport> Mpi<T> {
         let context = u16::try_from(agreed[0])
             .ok()
             .filter(|id| AGREED_CONTEXTS.contains(id));
-        let context = context.ok_or(Error::InvalidContext { context: u16::MAX })?;
+        let context = context.ok_or(CONTEXTS_EXHAUSTED)?;
         self.next_agreed = context + 1;
         Comm::new(context, cores, self.core, self.cores())
     }

@@ -5,7 +5,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::algorithm::Algorithm;
-use crate::comm::{AGREED_CONTEXTS, Comm};
+use crate::comm::{AGREED_CONTEXTS, CONTEXTS_EXHAUSTED, Comm};
 use crate::engine::Mpi;
 use crate::error::Error;
 use crate::transport::Transport;
@@ -38,7 +38,7 @@ impl<T: Transport> Mpi<T> {
         colours.dedup();
         let end = base + colours.len() as u64;
         if end > u64::from(AGREED_CONTEXTS.end) {
-            return Err(Error::InvalidContext { context: u16::MAX });
+            return Err(CONTEXTS_EXHAUSTED);
         }
         self.next_agreed = end as u16;
         let Ok(index) = colours.binary_search(&colour) else {
