@@ -1,18 +1,13 @@
 //! Writes the kernel's own symbol table into its ELF after linking, so fault
-//! reports name functions (`rip 0x131be6 in kernel::... +0x16`). The reader
-//! and the format are in kernel/src/symbols.rs; this is the writer.
+//! reports name functions (`rip 0x131be6 in kernel::... +0x16`). The format
+//! is the `symtab` crate's; the kernel's reader is kernel/src/symbols.rs.
 
 use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
-
-/// The section the kernel reserves (`kernel/src/symbols.rs`).
-const SECTION: &str = ".ringlab_symbols";
-/// The first bytes of a filled table, and of the reserved, empty one.
-const MAGIC: &[u8; 8] = b"RLSYMS01";
-const EMPTY_MAGIC: &[u8; 8] = b"RLSYMS--";
+use symtab::{EMPTY_MAGIC, MAGIC, SECTION};
 
 /// One function: where it starts, how long it is, its demangled name.
 struct Function {
@@ -39,7 +34,7 @@ pub fn fill(elf: &Path) -> Result<usize> {
     if current != MAGIC && current != EMPTY_MAGIC {
         bail!("{SECTION} does not start with the reserved table's magic");
     }
-    let table = encode(&functions);
+    let table = symtab::encode(&functions.iter().map(Function::entry).collect::<Vec<_>>());
     if table.len() > capacity {
         bail!(
             "the symbol table needs {} KiB but the kernel reserves {} KiB \
@@ -81,51 +76,13 @@ fn functions(file: &object::File<'_>) -> Vec<Function> {
     out
 }
 
-/// The table in the format kernel/src/symbols.rs reads.
-fn encode(functions: &[Function]) -> Vec<u8> {
-    let mut names = Vec::new();
-    let mut entries = Vec::with_capacity(functions.len() * 16);
-    for f in functions {
-        entries.extend_from_slice(&f.start.to_le_bytes());
-        entries.extend_from_slice(&f.size.to_le_bytes());
-        entries.extend_from_slice(&(names.len() as u32).to_le_bytes());
-        names.extend_from_slice(f.name.as_bytes());
-        names.push(0);
-    }
-    let mut table = MAGIC.to_vec();
-    table.extend_from_slice(&(functions.len() as u32).to_le_bytes());
-    table.extend_from_slice(&(names.len() as u32).to_le_bytes());
-    table.extend(entries);
-    table.extend(names);
-    table
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_table_is_header_entries_then_names() {
-        let table = encode(&[
-            Function {
-                start: 0x1000,
-                size: 0x20,
-                name: "a::b".into(),
-            },
-            Function {
-                start: 0x1020,
-                size: 8,
-                name: "c".into(),
-            },
-        ]);
-        assert_eq!(&table[..8], MAGIC);
-        assert_eq!(u32::from_le_bytes(table[8..12].try_into().unwrap()), 2);
-        assert_eq!(u32::from_le_bytes(table[12..16].try_into().unwrap()), 7);
-        assert_eq!(
-            u64::from_le_bytes(table[16..24].try_into().unwrap()),
-            0x1000
-        );
-        assert_eq!(u32::from_le_bytes(table[44..48].try_into().unwrap()), 5);
-        assert_eq!(&table[48..], b"a::b\0c\0");
+impl Function {
+    /// The table's entry for this function.
+    fn entry(&self) -> symtab::Function<'_> {
+        symtab::Function {
+            start: self.start,
+            size: self.size,
+            name: &self.name,
+        }
     }
 }
