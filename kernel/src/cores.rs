@@ -281,7 +281,7 @@ pub fn init(apic_ids: impl ExactSizeIterator<Item = u32>) {
 /// stack, the shared IDT, its local APIC.
 pub fn init_this_core(core: usize) {
     let (_, fault_stack) = map_stacks(core);
-    crate::arch::gdt::init_core(fault_stack.top);
+    crate::arch::gdt::init_core(core, fault_stack.top);
     crate::arch::idt::load();
     apic::init_core();
 }
