@@ -39,10 +39,12 @@ pub struct Message {
 /// What happened on the queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BusOp {
-    /// The queue was built with `size` entries.
+    /// The queue was built with `size` entries of `buf_size` bytes.
     Init {
         /// Entries per ring.
         size: u16,
+        /// Bytes per buffer, when announced.
+        buf_size: Option<u64>,
     },
     /// The receiver posted a buffer at avail position `avail_idx`.
     Post {
@@ -102,6 +104,7 @@ pub fn parse(view: &View<'_>) -> Option<BusEvent> {
     let op = match name.as_ref() {
         bus::INIT => BusOp::Init {
             size: u16_of(view, field::SIZE)?,
+            buf_size: view.u64(field::BUF_SIZE),
         },
         bus::POST => BusOp::Post {
             desc: u16_of(view, field::DESC),

@@ -1,11 +1,14 @@
 //! The callsite table the stream builds up (self-description): header and
 //! callsites as they arrive, and a view that names an event's values.
-//! Unknown callsites are tolerated and shown by number.
+//! Unknown callsites are tolerated and shown by number. Also the cores'
+//! clock offsets, which put every record on core 0's clock.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use trace_wire::{Callsite, Field, Header, Kind, Level, Record, RecordBuf, Value};
+
+use crate::clock::Clocks;
 
 /// A decoded callsite.
 pub type CallsiteBuf = Callsite<String, Vec<String>>;
@@ -20,6 +23,8 @@ pub struct Catalog {
     header: Option<Header<String>>,
     /// Callsites by id; a re-sent callsite replaces the old one.
     sites: HashMap<u32, CallsiteBuf>,
+    /// Each core's clock offset against core 0.
+    clocks: Clocks,
 }
 
 impl Catalog {
@@ -38,6 +43,21 @@ impl Catalog {
     /// The latest header, if one arrived.
     pub fn header(&self) -> Option<&Header<String>> {
         self.header.as_ref()
+    }
+
+    /// The cores' clock offsets.
+    pub fn clocks(&self) -> &Clocks {
+        &self.clocks
+    }
+
+    /// The cores' clock offsets, to set them from outside the stream.
+    pub fn clocks_mut(&mut self) -> &mut Clocks {
+        &mut self.clocks
+    }
+
+    /// `rec` with its time on core 0's clock.
+    pub fn align<'a>(&self, rec: &'a RecordBuf) -> Cow<'a, RecordBuf> {
+        self.clocks.align(rec)
     }
 
     /// A callsite by id.

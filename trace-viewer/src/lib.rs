@@ -10,7 +10,10 @@
 pub mod bus;
 pub mod catalog;
 pub mod cli;
+pub mod clock;
+pub mod collectives;
 pub mod cmd;
+pub mod console;
 pub mod export;
 pub mod input;
 pub mod item;

@@ -1,6 +1,7 @@
-//! `trace-viewer stats`: counts per callsite, per core and per queue, the
-//! kernel's drops, the damaged stretches with their offsets, and the time
-//! span of a recorded trace. Computing is here; the text layout is in Display.
+//! `trace-viewer stats`: counts per callsite, per core and per queue, each
+//! collective call (collectives.rs), the kernel's drops, the damaged
+//! stretches with their offsets, and the time span of a recorded trace.
+//! Computing is here; the text layout is in Display.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -9,6 +10,7 @@ use trace_wire::{DecodeError, Header, Kind, Level, Record, RecordBuf};
 
 use crate::bus::{self, BusOp, QueueId};
 use crate::catalog::Catalog;
+use crate::collectives::Collectives;
 use crate::item::Item;
 
 /// How often one callsite fired.
@@ -65,6 +67,8 @@ pub struct Stats {
     pub cores: BTreeMap<u16, CoreCount>,
     /// Per queue.
     pub queues: BTreeMap<QueueId, QueueCount>,
+    /// Per collective call.
+    pub collectives: Collectives,
     /// Records the kernel reported dropped.
     pub dropped: u64,
     /// Records naming a callsite never described.
@@ -76,11 +80,16 @@ pub struct Stats {
 impl Stats {
     /// Counts everything in `items`, decoded from `bytes` bytes.
     pub fn from_items(items: &[Item], bytes: u64) -> Self {
+        Self::with_catalog(items, bytes, Catalog::default())
+    }
+
+    /// As [`Stats::from_items`], starting from what `catalog` already knows
+    /// (e.g. clock offsets given from outside the stream).
+    pub fn with_catalog(items: &[Item], bytes: u64, mut catalog: Catalog) -> Self {
         let mut s = Stats {
             bytes,
             ..Stats::default()
         };
-        let mut catalog = Catalog::default();
         for item in items {
             match item {
                 Item::Record(rec) => s.record(&mut catalog, rec),
@@ -102,6 +111,9 @@ impl Stats {
         if catalog.learn(rec) {
             return;
         }
+        let aligned = catalog.align(rec);
+        let rec = aligned.as_ref();
+        self.collectives.record(catalog, rec);
         if let Some(ts) = rec.ts_ns() {
             let (lo, hi) = self.span_ns.unwrap_or((ts, ts));
             self.span_ns = Some((lo.min(ts), hi.max(ts)));
@@ -165,6 +177,7 @@ impl fmt::Display for Stats {
         self.fmt_sites(f)?;
         self.fmt_cores(f)?;
         self.fmt_queues(f)?;
+        self.fmt_collectives(f)?;
         self.fmt_damage(f)
     }
 }
@@ -270,6 +283,36 @@ impl Stats {
         Ok(())
     }
 
+    /// Every collective call: its ranks' times, imbalance and traffic.
+    fn fmt_collectives(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let calls = self.collectives.in_order();
+        if calls.is_empty() {
+            return writeln!(f, "\nper collective: none in the trace");
+        }
+        writeln!(f, "\nper collective:")?;
+        for (id, call) in calls {
+            let total = call.total();
+            let how = [
+                call.algorithm.clone(),
+                call.root.map(|r| format!("root {r}")),
+            ];
+            let how: Vec<String> = how.into_iter().flatten().collect();
+            writeln!(
+                f,
+                "  {} #{} on comm {} ({}): {} ranks, {} messages, {} bytes",
+                id.name,
+                id.number,
+                id.comm,
+                how.join(", "),
+                call.ranks.len(),
+                total.messages,
+                total.bytes
+            )?;
+            fmt_call(f, call)?;
+        }
+        Ok(())
+    }
+
     /// Every damaged stretch.
     fn fmt_damage(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.damaged.is_empty() {
@@ -285,4 +328,27 @@ impl Stats {
         }
         Ok(())
     }
+}
+
+/// One call's table: time per rank, imbalance, traffic per pair.
+fn fmt_call(f: &mut fmt::Formatter<'_>, call: &crate::collectives::Call) -> fmt::Result {
+    writeln!(f, "    {:>4}  {:>4}  {:>12}", "rank", "core", "time ns")?;
+    for (rank, t) in &call.ranks {
+        let time = t
+            .time_ns()
+            .map_or_else(|| "unfinished".to_string(), |ns| ns.to_string());
+        writeln!(f, "    {:>4}  {:>4}  {:>12}", rank, t.core, time)?;
+    }
+    match call.imbalance() {
+        Some((slow, fast, ns)) => writeln!(
+            f,
+            "    imbalance {ns} ns (slowest rank {slow}, fastest rank {fast})"
+        )?,
+        None => writeln!(f, "    imbalance unknown (no rank finished)")?,
+    }
+    writeln!(f, "    {:>6}  {:>8}  {:>10}", "pair", "messages", "bytes")?;
+    for (q, p) in &call.pairs {
+        writeln!(f, "    {:>6}  {:>8}  {:>10}", q.to_string(), p.messages, p.bytes)?;
+    }
+    Ok(())
 }

@@ -7,7 +7,7 @@ mod common;
 use common::{reduce_items, row_with, screen};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use trace_viewer::item::Item;
-use trace_viewer::ui::{Action, App, keys};
+use trace_viewer::ui::{Action, App, Mode, keys};
 use trace_wire::{Dropped, Record};
 
 /// An app that has applied `items`.
@@ -60,7 +60,7 @@ fn matrix_counts_one_message_from_each_core_to_the_root() {
 fn ring_shows_a_filled_slot_before_the_root_consumes_it() {
     let items = until_send_from(&reduce_items(), "1");
     let s = screen(&app_with(&items), 160, 48);
-    assert!(row_with(&s, "queue 1->0 ring").contains("16 slots (bus.init)"));
+    assert!(row_with(&s, "queue 1->0 ring").contains("16 slots of 1024 B (announced)"));
     assert!(
         row_with(&s, "avail 16").contains("used 1  consumed 0   in flight 1  msgs 1  bytes 256")
     );
@@ -116,27 +116,27 @@ fn arrow_keys_select_another_queue() {
 fn keys_map_to_actions() {
     let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
     assert_eq!(
-        keys::action(key(KeyCode::Char('q')), false),
+        keys::action(key(KeyCode::Char('q')), Mode::Rings),
         Some(Action::Quit)
     );
     assert_eq!(
-        keys::action(key(KeyCode::Char(' ')), false),
+        keys::action(key(KeyCode::Char(' ')), Mode::Rings),
         Some(Action::Pause)
     );
     assert_eq!(
-        keys::action(key(KeyCode::Right), false),
+        keys::action(key(KeyCode::Right), Mode::Rings),
         Some(Action::SrcNext)
     );
     assert_eq!(
-        keys::action(key(KeyCode::Char('q')), true),
+        keys::action(key(KeyCode::Char('q')), Mode::Editing),
         Some(Action::FilterChar('q'))
     );
     assert_eq!(
-        keys::action(key(KeyCode::Esc), true),
+        keys::action(key(KeyCode::Esc), Mode::Editing),
         Some(Action::FilterCancel)
     );
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert_eq!(keys::action(ctrl_c, true), Some(Action::Quit));
+    assert_eq!(keys::action(ctrl_c, Mode::Editing), Some(Action::Quit));
 }
 
 #[test]

@@ -121,7 +121,17 @@ struct Builder {
 impl Timeline {
     /// The timeline of decoded `items`, in any order.
     pub fn build(items: &[Item]) -> Timeline {
-        let mut b = Builder::default();
+        Self::build_with(items, Catalog::default())
+    }
+
+    /// As [`Timeline::build`], starting from what `catalog` already knows
+    /// (e.g. clock offsets given from outside the stream). Every record is
+    /// put on core 0's clock before the records are sorted by time.
+    pub fn build_with(items: &[Item], catalog: Catalog) -> Timeline {
+        let mut b = Builder {
+            catalog,
+            ..Builder::default()
+        };
         let mut timed: Vec<&RecordBuf> = Vec::new();
         for item in items {
             match item {
@@ -133,8 +143,12 @@ impl Timeline {
                 }
             }
         }
+        let mut timed: Vec<RecordBuf> = timed
+            .into_iter()
+            .map(|r| b.catalog.align(r).into_owned())
+            .collect();
         timed.sort_by_key(|r| r.ts_ns().unwrap_or(0));
-        for r in timed {
+        for r in &timed {
             b.record(r);
         }
         b.finish()
