@@ -314,7 +314,7 @@ impl<'a> Frame<'a> {
             return;
         }
         let cell = &mut buf[(x as u16, y as u16)];
-        if over || cell.symbol() == " " && cell.bg == Color::Reset {
+        if over || (cell.symbol() == " " && cell.bg == Color::Reset) {
             cell.set_char(ch).set_style(style);
         }
     }
@@ -336,19 +336,24 @@ impl<'a> Frame<'a> {
 }
 
 /// The cells of a line from `a` to `b` (ends excluded), stepping along
-/// the longer axis, each with a glyph for its direction.
+/// the longer axis: a slant where the line changes row and column, else
+/// `─` or `│`, so a long flat line reads as steps.
 fn path(a: (i64, u16), b: (i64, u16)) -> Vec<(i64, i64, char)> {
     let (x0, y0, x1, y1) = (a.0, i64::from(a.1), b.0, i64::from(b.1));
     let (dx, dy) = (x1 - x0, y1 - y0);
-    let glyph = match (dx.signum(), dy.signum()) {
-        (0, _) => '│',
-        (_, 0) => '─',
-        (sx, sy) if sx == sy => '╲',
-        _ => '╱',
-    };
+    let slant = if (dx > 0) == (dy > 0) { '╲' } else { '╱' };
     let steps = dx.abs().max(dy.abs()).min(1 << 12);
+    let at = |i: i64| (x0 + dx * i / steps.max(1), y0 + dy * i / steps.max(1));
     (1..steps)
-        .map(|i| (x0 + dx * i / steps, y0 + dy * i / steps, glyph))
+        .map(|i| {
+            let ((px, py), (x, y)) = (at(i - 1), at(i));
+            let ch = match (x != px, y != py) {
+                (true, true) => slant,
+                (true, false) => '─',
+                _ => '│',
+            };
+            (x, y, ch)
+        })
         .collect()
 }
 
