@@ -80,10 +80,12 @@ impl Call {
 
     /// Messages and bytes in all.
     pub fn total(&self) -> PairCount {
-        self.pairs.values().fold(PairCount::default(), |a, p| PairCount {
-            messages: a.messages + p.messages,
-            bytes: a.bytes + p.bytes,
-        })
+        self.pairs
+            .values()
+            .fold(PairCount::default(), |a, p| PairCount {
+                messages: a.messages + p.messages,
+                bytes: a.bytes + p.bytes,
+            })
     }
 }
 
@@ -150,7 +152,10 @@ impl Collectives {
             number: *made,
         };
         let c = self.calls.entry(call.clone()).or_default();
-        c.algorithm = c.algorithm.take().or(view.get(field::ALGORITHM).map(|v| v.to_string()));
+        c.algorithm = c
+            .algorithm
+            .take()
+            .or(view.get(field::ALGORITHM).map(|v| v.to_string()));
         c.root = c.root.or(view.u64(field::ROOT));
         self.live.insert(span, Open { call, rank });
     }

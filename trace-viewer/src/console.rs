@@ -129,7 +129,11 @@ impl Console {
 
     /// Screen row `row` as text, trailing blanks removed.
     pub fn row(&self, row: usize) -> String {
-        self.term.row_text(row).collect::<String>().trim_end().to_string()
+        self.term
+            .row_text(row)
+            .collect::<String>()
+            .trim_end()
+            .to_string()
     }
 
     /// How the child ended, once it has (its exit status in words).

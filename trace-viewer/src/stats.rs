@@ -348,7 +348,13 @@ fn fmt_call(f: &mut fmt::Formatter<'_>, call: &crate::collectives::Call) -> fmt:
     }
     writeln!(f, "    {:>6}  {:>8}  {:>10}", "pair", "messages", "bytes")?;
     for (q, p) in &call.pairs {
-        writeln!(f, "    {:>6}  {:>8}  {:>10}", q.to_string(), p.messages, p.bytes)?;
+        writeln!(
+            f,
+            "    {:>6}  {:>8}  {:>10}",
+            q.to_string(),
+            p.messages,
+            p.bytes
+        )?;
     }
     Ok(())
 }

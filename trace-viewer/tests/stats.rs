@@ -184,7 +184,10 @@ fn collective_times_use_each_cores_clock_offset() {
         .into_iter()
         .map(|mut r| {
             if let Record::SpanEnter(m) | Record::SpanExit(m) = &mut r {
-                m.ts_ns = m.ts_ns.checked_add_signed(offsets[usize::from(m.core)]).unwrap();
+                m.ts_ns = m
+                    .ts_ns
+                    .checked_add_signed(offsets[usize::from(m.core)])
+                    .unwrap();
             }
             r
         })
@@ -203,7 +206,11 @@ fn collective_times_use_each_cores_clock_offset() {
         call.ranks.values().map(|t| t.begin_ns).collect()
     };
     assert_eq!(begins(&aligned), begins(&truth));
-    assert_ne!(begins(&plain), begins(&truth), "the skew shows without offsets");
+    assert_ne!(
+        begins(&plain),
+        begins(&truth),
+        "the skew shows without offsets"
+    );
     let imbalance = |s: &Stats| s.collectives.in_order()[0].1.imbalance().unwrap().2;
     assert_eq!(
         imbalance(&plain),

@@ -160,7 +160,10 @@ fn zoom_keys_halve_and_double_the_time_per_column_about_the_middle() {
     assert!(after.abs_diff(middle) <= before, "{after} vs {middle}");
     let s = screen(&app, W, H);
     let title = row_with(&s, "timeline:");
-    assert!(title.contains(&format!("{}ns per column", before / 2)), "{title}");
+    assert!(
+        title.contains(&format!("{}ns per column", before / 2)),
+        "{title}"
+    );
     press(&mut app, KeyCode::Char('-'));
     press(&mut app, KeyCode::Char('-'));
     assert_eq!(app.timeline.ns_per_col, before / 2 * 4);
@@ -187,11 +190,20 @@ fn selecting_a_message_shows_its_fields_and_ring_slot() {
     press(&mut app, KeyCode::Char('n'));
     let s = screen(&app, W, H);
     let head = row_with(&s, "message 1->0:");
-    assert!(head.contains("sent by core 1 at") && head.contains("received by core 0 at"), "{head}");
+    assert!(
+        head.contains("sent by core 1 at") && head.contains("received by core 0 at"),
+        "{head}"
+    );
     let fields = row_with(&s, "fields:");
-    assert!(fields.contains("src=1 dst=0 len=256 frags=1 desc=0 used_idx=0 seq=0"), "{fields}");
+    assert!(
+        fields.contains("src=1 dst=0 len=256 frags=1 desc=0 used_idx=0 seq=0"),
+        "{fields}"
+    );
     let slot = row_with(&s, "ring slot");
-    assert!(slot.contains("ring slot 0 of 16 slots of 1024 B (announced) (used_idx 0, desc 0)"), "{slot}");
+    assert!(
+        slot.contains("ring slot 0 of 16 slots of 1024 B (announced) (used_idx 0, desc 0)"),
+        "{slot}"
+    );
     assert!(slot.contains("■□□□"), "slot 0 marked in the strip: {slot}");
     press(&mut app, KeyCode::Char('n'));
     assert!(row_with(&screen(&app, W, H), "message 2->0:").contains("sent by core 2"));
@@ -208,11 +220,17 @@ fn selecting_brings_the_message_into_view() {
     for _ in 0..200 {
         press(&mut app, KeyCode::Left);
     }
-    assert!(marks(&screen(&app, W, H), SEND_MARK).is_empty(), "scrolled away");
+    assert!(
+        marks(&screen(&app, W, H), SEND_MARK).is_empty(),
+        "scrolled away"
+    );
     press(&mut app, KeyCode::Char('n'));
     let s = screen(&app, W, H);
     assert!(row_with(&s, "message 1->0:").contains("sent by core 1"));
-    assert!(!marks(&s, SEND_MARK).is_empty(), "its send is in view again");
+    assert!(
+        !marks(&s, SEND_MARK).is_empty(),
+        "its send is in view again"
+    );
 }
 
 /// The reduce with core `c`'s clock `offsets[c]` ahead of core 0's, as
@@ -264,9 +282,15 @@ fn the_log_merges_every_core_by_time_on_core_0s_clock() {
     let truth = app_with_offsets(&skewed(&[0; 4]), &[0; 4]);
     let plain = truth.model.log.tail(&Default::default(), 0, usize::MAX);
     let names = |ls: &[&trace_viewer::model::LogLine]| -> Vec<String> {
-        ls.iter().map(|l| format!("{} {}", l.ts_ns, l.name)).collect()
+        ls.iter()
+            .map(|l| format!("{} {}", l.ts_ns, l.name))
+            .collect()
     };
-    assert_eq!(names(&lines), names(&plain), "same lines, same times as with no skew");
+    assert_eq!(
+        names(&lines),
+        names(&plain),
+        "same lines, same times as with no skew"
+    );
 }
 
 #[test]
@@ -277,9 +301,16 @@ fn without_the_offsets_the_skew_shows() {
         let (s, r) = (m.send.as_ref().unwrap(), m.recv.as_ref().unwrap());
         r.ts_ns < s.ts_ns
     });
-    assert!(recv_before_send, "core 3's sends seem to arrive before they leave");
+    assert!(
+        recv_before_send,
+        "core 3's sends seem to arrive before they leave"
+    );
     let aligned = app_with_offsets(&skewed(&offsets), &offsets);
-    assert!(aligned.model.lanes.messages().all(|(_, m)| {
-        m.send.as_ref().unwrap().ts_ns < m.recv.as_ref().unwrap().ts_ns
-    }));
+    assert!(
+        aligned
+            .model
+            .lanes
+            .messages()
+            .all(|(_, m)| { m.send.as_ref().unwrap().ts_ns < m.recv.as_ref().unwrap().ts_ns })
+    );
 }

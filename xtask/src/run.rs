@@ -48,19 +48,27 @@ impl Run {
     /// Builds, prints how to quit (and attach gdb), runs QEMU.
     pub fn run(self) -> Result<ExitCode> {
         setup::ensure()?;
+        let mut qemu = self.qemu_command("mon:stdio")?;
+        qemu.args(display_args(self.nographic));
+        self.print_hints();
+        let status = cmd::status(&mut qemu)?;
+        let code = qemu::exit_code(status);
+        Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+    }
+
+    /// Builds the kernel and its QEMU command: the serial console on
+    /// `serial` (a QEMU `-serial` value), gdb, the trace stream and the
+    /// extra arguments as asked; the display is the caller's to add.
+    pub fn qemu_command(&self, serial: &str) -> Result<Command> {
         let elf = kernel::build(kernel::Profile::Release)?;
         let mut qemu = qemu::command(&elf, self.smp, &self.memory, self.accel, true);
-        qemu.args(["-serial", "mon:stdio"])
-            .args(display_args(self.nographic));
+        qemu.args(["-serial", serial]);
         if self.gdb {
             qemu.args(["-s", "-S"]);
         }
         qemu.args(self.trace_args());
         qemu.args(&self.qemu_args);
-        self.print_hints();
-        let status = cmd::status(&mut qemu)?;
-        let code = qemu::exit_code(status);
-        Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
+        Ok(qemu)
     }
 
     /// The QEMU arguments that give COM2 (the trace stream) a destination.
@@ -155,7 +163,7 @@ fn choose_display(no_window: bool, backends: &str) -> Vec<&'static str> {
 }
 
 /// Where `--trace` puts the trace stream's socket.
-fn trace_socket() -> PathBuf {
+pub fn trace_socket() -> PathBuf {
     workspace::root().join("target").join("trace.sock")
 }
 

@@ -125,3 +125,105 @@ fn trace_rejects_bad_input() {
         );
     }
 }
+
+/// Polls `app`'s console and trace feed until `done` holds for its
+/// console rows and model; panics with the pane after 60 s.
+fn wait_in_pane(
+    app: &mut trace_viewer::ui::App,
+    feed: &trace_viewer::input::Feed,
+    what: &str,
+    done: impl Fn(&[String], &trace_viewer::model::Model) -> bool,
+) {
+    let screen = ratatui::layout::Rect::new(0, 0, 120, 50);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        trace_viewer::ui::run::take(app, feed, Duration::from_millis(25));
+        app.poll_console(screen);
+        let console = app.console.as_ref().expect("a console pane");
+        let rows: Vec<String> = (0..console.screen().rows())
+            .map(|r| console.row(r))
+            .collect();
+        if done(&rows, &app.model) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 60 s for {what}; the pane shows:\n{}",
+            rows.join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Types `line` and Enter into the console pane, key by key.
+fn type_in_pane(app: &mut trace_viewer::ui::App, line: &str) {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let keys = line.chars().map(KeyCode::Char).chain([KeyCode::Enter]);
+    for code in keys {
+        app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    }
+}
+
+/// `cargo xtask view`'s arrangement: QEMU in the viewer's console pane, its
+/// trace stream on a socket the viewer reads. `reduce 64 sum` typed in the
+/// pane prints its result there, and its 3 messages reach the timeline.
+#[test]
+fn a_reduce_typed_in_the_viewers_console_pane_shows_its_result_and_its_messages() {
+    let dir = xtask::workspace::root().join("target").join("trace-tests");
+    std::fs::create_dir_all(&dir).expect("create target/trace-tests");
+    let socket = dir.join("view.sock");
+    let _ = std::fs::remove_file(&socket);
+    let _slot = xtask::harness::Slot::acquire();
+    let elf = xtask::harness::kernel_elf();
+    let mut qemu = xtask::qemu::command(elf, 4, "512M", xtask::qemu::Accel::Tcg, true);
+    let chardev = format!(
+        "socket,id=trace,path={},server=on,wait=off",
+        socket.display()
+    );
+    qemu.args(["-serial", "stdio", "-display", "none", "-chardev", &chardev])
+        .args(["-serial", "chardev:trace"]);
+    let console = trace_viewer::console::Console::spawn(qemu).expect("QEMU starts");
+    let feed = trace_viewer::input::feed::live(socket, None);
+    let mut app = trace_viewer::ui::App::with_console("test".into(), console);
+    let prompt_last = |rows: &[String]| {
+        rows.iter()
+            .rev()
+            .find(|r| !r.is_empty())
+            .is_some_and(|r| r == "ringlab>")
+    };
+    wait_in_pane(&mut app, &feed, "the first prompt", |rows, _| {
+        prompt_last(rows)
+    });
+    type_in_pane(&mut app, "trace on");
+    wait_in_pane(&mut app, &feed, "trace on", |rows, _| {
+        rows.iter().any(|r| r.starts_with("trace on (")) && prompt_last(rows)
+    });
+    type_in_pane(&mut app, "reduce 64 sum");
+    wait_in_pane(&mut app, &feed, "the reduce's summary", |rows, _| {
+        rows.iter().any(|r| r.contains("success! value: 6"))
+            && rows.iter().any(|r| r.starts_with("reduce 64 x i32 (sum"))
+            && prompt_last(rows)
+    });
+    type_in_pane(&mut app, "trace off");
+    wait_in_pane(
+        &mut app,
+        &feed,
+        "three messages with both ends",
+        |rows, m| {
+            let whole = m
+                .lanes
+                .messages()
+                .filter(|(_, l)| l.send.is_some() && l.recv.is_some())
+                .count();
+            rows.iter().any(|r| r == "trace off") && whole == 3
+        },
+    );
+    let sends = app
+        .model
+        .lanes
+        .messages()
+        .filter(|(_, l)| l.send.is_some())
+        .count();
+    assert_eq!(sends, 3, "exactly the reduce's three messages");
+    assert!(app.model.lanes.bars().any(|b| b.name == "mpi.reduce"));
+}

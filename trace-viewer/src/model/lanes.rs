@@ -54,7 +54,11 @@ impl MessageLine {
     /// The earlier of its two ends' times.
     pub fn ts_ns(&self) -> u64 {
         let ends = [self.send.as_ref(), self.recv.as_ref()];
-        ends.into_iter().flatten().map(|e| e.ts_ns).min().unwrap_or(0)
+        ends.into_iter()
+            .flatten()
+            .map(|e| e.ts_ns)
+            .min()
+            .unwrap_or(0)
     }
 }
 
@@ -141,7 +145,10 @@ impl Lanes {
     /// Every message kept with its id, oldest first.
     pub fn messages(&self) -> impl Iterator<Item = (usize, &MessageLine)> {
         let base = self.messages_base;
-        self.messages.iter().enumerate().map(move |(i, m)| (base + i, m))
+        self.messages
+            .iter()
+            .enumerate()
+            .map(move |(i, m)| (base + i, m))
     }
 
     /// Message `id`, if still kept.

@@ -34,7 +34,9 @@ impl Widget for ConsoleWidget<'_> {
         for row in 0..rows {
             for col in 0..cols {
                 let cell = term.cell(row, col);
-                let style = Style::new().fg(color(cell.fg, DEFAULT_FG)).bg(color(cell.bg, DEFAULT_BG));
+                let style = Style::new()
+                    .fg(color(cell.fg, DEFAULT_FG))
+                    .bg(color(cell.bg, DEFAULT_BG));
                 let x = inner.x + col as u16;
                 let y = inner.y + row as u16;
                 buf[(x, y)].set_char(char::from(cell.ch)).set_style(style);

@@ -30,7 +30,10 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         let focused = app.console_focus;
         frame.render_widget(ConsoleWidget { console, focused }, console_area);
     }
-    frame.render_widget(Line::styled(help_text(app), Style::new().fg(Color::DarkGray)), help);
+    frame.render_widget(
+        Line::styled(help_text(app), Style::new().fg(Color::DarkGray)),
+        help,
+    );
 }
 
 /// Status line, body, console pane (no rows without one) and help line.
@@ -70,9 +73,7 @@ fn help_text(app: &App) -> String {
 fn rings(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let m = app.shown();
     let n = m.core_count();
-    let top_rows = (n + 3)
-        .max(ring_rows(app, area))
-        .min(area.height / 2);
+    let top_rows = (n + 3).max(ring_rows(app, area)).min(area.height / 2);
     let [top, cores_area, log_area] = Layout::vertical([
         Constraint::Length(top_rows),
         Constraint::Length(n + 2),

@@ -57,9 +57,8 @@ impl Default for TimelineView {
 impl TimelineView {
     /// The left edge's time for a model whose newest record is `now_ns`.
     pub fn start(&self, now_ns: u64) -> u64 {
-        self.start_ns.unwrap_or_else(|| {
-            now_ns.saturating_sub(u64::from(self.cols.get()) * self.ns_per_col)
-        })
+        self.start_ns
+            .unwrap_or_else(|| now_ns.saturating_sub(u64::from(self.cols.get()) * self.ns_per_col))
     }
 
     /// Moves the view by `cols` columns (negative: back in time).
@@ -262,7 +261,10 @@ impl<'a> Frame<'a> {
         }
         let cols = self.time_cols();
         let end = bar.end_ns.unwrap_or(self.m.now_ns);
-        let (x0, x1) = (self.col(bar.begin_ns), self.col(end).max(self.col(bar.begin_ns)));
+        let (x0, x1) = (
+            self.col(bar.begin_ns),
+            self.col(end).max(self.col(bar.begin_ns)),
+        );
         let (from, to) = (x0.max(cols.start), (x1 + 1).min(cols.end));
         let style = Style::new().fg(Color::Black).bg(span_color(&bar.name));
         let mut name = bar.name.chars().skip((from - x0) as usize);
@@ -291,8 +293,14 @@ impl<'a> Frame<'a> {
             true => Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
             false => Style::new().fg(Color::White),
         };
-        let send = line.send.as_ref().map(|e| (self.col(e.ts_ns), self.end_row(e.core)));
-        let recv = line.recv.as_ref().map(|e| (self.col(e.ts_ns), self.end_row(e.core)));
+        let send = line
+            .send
+            .as_ref()
+            .map(|e| (self.col(e.ts_ns), self.end_row(e.core)));
+        let recv = line
+            .recv
+            .as_ref()
+            .map(|e| (self.col(e.ts_ns), self.end_row(e.core)));
         if let (Some(a), Some(b)) = (send, recv) {
             for (x, y, ch) in path(a, b) {
                 self.put(buf, x, y, ch, style, selected);
