@@ -172,7 +172,13 @@ impl Builder {
                 let args = vec![("count".to_string(), ValueBuf::U64(d.count))];
                 self.instant(d.ts_ns, d.core, "dropped".into(), "trace".into(), args);
             }
-            Record::Header(_) | Record::Callsite(_) => {}
+            // Clock and Queue (version 2) are for the timeline's merge and the
+            // ring view; Block never leaves the decoder.
+            Record::Header(_)
+            | Record::Callsite(_)
+            | Record::Block(_)
+            | Record::Clock(_)
+            | Record::Queue(_) => {}
         }
     }
 

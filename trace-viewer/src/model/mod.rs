@@ -119,7 +119,13 @@ impl Model {
                 );
                 self.line(d.ts_ns, Some(d.core), Level::Warn, "dropped", text);
             }
-            Record::Header(_) | Record::Callsite(_) => {}
+            // Clock and Queue (version 2) are for the timeline's merge and the
+            // ring view; Block never leaves the decoder.
+            Record::Header(_)
+            | Record::Callsite(_)
+            | Record::Block(_)
+            | Record::Clock(_)
+            | Record::Queue(_) => {}
         }
     }
 
