@@ -91,6 +91,21 @@ pub struct BusEvent {
     pub op: BusOp,
 }
 
+/// A `Queue` record (the kernel's announcement of a queue's geometry) as
+/// the same operation as a `bus.init` event.
+pub fn announced(q: &trace_wire::Queue) -> BusEvent {
+    BusEvent {
+        queue: QueueId {
+            src: q.src,
+            dst: q.dst,
+        },
+        op: BusOp::Init {
+            size: q.size,
+            buf_size: Some(u64::from(q.buf_size)),
+        },
+    }
+}
+
 /// Reads `view` as a bus event, if its name is one and its fields suffice.
 pub fn parse(view: &View<'_>) -> Option<BusEvent> {
     let name = view.name();

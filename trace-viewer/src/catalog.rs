@@ -1,13 +1,15 @@
 //! The callsite table the stream builds up (self-description): header and
 //! callsites as they arrive, and a view that names an event's values.
 //! Unknown callsites are tolerated and shown by number. Also the cores'
-//! clock offsets, which put every record on core 0's clock.
+//! clock offsets (`Clock` records), which put every record on core 0's
+//! clock, and the queues' sizes (`Queue` records).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use trace_wire::{Callsite, Field, Header, Kind, Level, Record, RecordBuf, Value};
+use trace_wire::{Callsite, Clock, Field, Header, Kind, Level, Queue, Record, RecordBuf, Value};
 
+use crate::bus::QueueId;
 use crate::clock::Clocks;
 
 /// A decoded callsite.
@@ -25,19 +27,47 @@ pub struct Catalog {
     sites: HashMap<u32, CallsiteBuf>,
     /// Each core's clock offset against core 0.
     clocks: Clocks,
+    /// The latest `Clock` record of each core.
+    clock_records: BTreeMap<u16, Clock>,
+    /// Each queue's announced geometry.
+    queues: BTreeMap<QueueId, Queue>,
 }
 
 impl Catalog {
-    /// Takes in a header or callsite record; returns whether it was one.
+    /// Takes in a record that describes the stream (header, callsite,
+    /// clock, queue); returns whether it was one.
     pub fn learn(&mut self, rec: &RecordBuf) -> bool {
         match rec {
             Record::Header(h) => self.header = Some(h.clone()),
             Record::Callsite(c) => {
                 self.sites.insert(c.id, c.clone());
             }
+            Record::Clock(c) => {
+                self.clocks.set_offset_ns(c.core, c.offset_ns);
+                self.clock_records.insert(c.core, *c);
+            }
+            Record::Queue(q) => {
+                self.queues.insert(
+                    QueueId {
+                        src: q.src,
+                        dst: q.dst,
+                    },
+                    *q,
+                );
+            }
             _ => return false,
         }
         true
+    }
+
+    /// The latest `Clock` record of every core that sent one.
+    pub fn clock_records(&self) -> impl Iterator<Item = &Clock> {
+        self.clock_records.values()
+    }
+
+    /// Every queue's announced geometry.
+    pub fn queues(&self) -> &BTreeMap<QueueId, Queue> {
+        &self.queues
     }
 
     /// The latest header, if one arrived.
@@ -48,11 +78,6 @@ impl Catalog {
     /// The cores' clock offsets.
     pub fn clocks(&self) -> &Clocks {
         &self.clocks
-    }
-
-    /// The cores' clock offsets, to set them from outside the stream.
-    pub fn clocks_mut(&mut self) -> &mut Clocks {
-        &mut self.clocks
     }
 
     /// `rec` with its time on core 0's clock.

@@ -1,5 +1,5 @@
 //! One clock for every core: a core's timestamps moved onto core 0's clock
-//! by the TSC offset the stream announces for it (measured at boot). A core
+//! by the offset its `Clock` record announces (measured at boot). A core
 //! the stream says nothing about is taken to be in step with core 0.
 
 use std::borrow::Cow;
@@ -21,20 +21,9 @@ impl Clocks {
         self.offsets_ns.insert(core, offset_ns);
     }
 
-    /// Core `core`'s TSC runs `ticks` ahead of core 0's, at `tsc_hz`.
-    pub fn set_offset_ticks(&mut self, core: u16, ticks: i64, tsc_hz: u64) {
-        let ns = i128::from(ticks) * 1_000_000_000 / i128::from(tsc_hz.max(1));
-        self.set_offset_ns(core, ns.clamp(i64::MIN.into(), i64::MAX.into()) as i64);
-    }
-
     /// Core `core`'s offset (0 when none was announced).
     pub fn offset_ns(&self, core: u16) -> i64 {
         self.offsets_ns.get(&core).copied().unwrap_or(0)
-    }
-
-    /// Whether any core has an offset.
-    pub fn is_empty(&self) -> bool {
-        self.offsets_ns.values().all(|&o| o == 0)
     }
 
     /// `ts_ns` of core `core` on core 0's clock (never below 0).
@@ -66,6 +55,10 @@ fn set_ts(rec: &mut RecordBuf, ts_ns: u64) {
         Record::SpanValues(s) => s.ts_ns = ts_ns,
         Record::SpanEnter(m) | Record::SpanExit(m) | Record::SpanClose(m) => m.ts_ns = ts_ns,
         Record::Dropped(d) => d.ts_ns = ts_ns,
-        Record::Header(_) | Record::Callsite(_) => {}
+        Record::Header(_)
+        | Record::Callsite(_)
+        | Record::Block(_)
+        | Record::Clock(_)
+        | Record::Queue(_) => {}
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use trace_wire::{DecodeError, Header, Kind, Level, Record, RecordBuf};
+use trace_wire::{Clock, DecodeError, Header, Kind, Level, Queue, Record, RecordBuf};
 
 use crate::bus::{self, BusOp, QueueId};
 use crate::catalog::Catalog;
@@ -59,6 +59,10 @@ pub struct Stats {
     pub records: u64,
     /// The stream's header.
     pub header: Option<Header<String>>,
+    /// Each core's clock against core 0, as the kernel measured it.
+    pub clocks: Vec<Clock>,
+    /// Each queue's size, as the kernel announced it.
+    pub queue_sizes: BTreeMap<QueueId, Queue>,
     /// Earliest and latest timestamp.
     pub span_ns: Option<(u64, u64)>,
     /// Per callsite name.
@@ -80,12 +84,7 @@ pub struct Stats {
 impl Stats {
     /// Counts everything in `items`, decoded from `bytes` bytes.
     pub fn from_items(items: &[Item], bytes: u64) -> Self {
-        Self::with_catalog(items, bytes, Catalog::default())
-    }
-
-    /// As [`Stats::from_items`], starting from what `catalog` already knows
-    /// (e.g. clock offsets given from outside the stream).
-    pub fn with_catalog(items: &[Item], bytes: u64, mut catalog: Catalog) -> Self {
+        let mut catalog = Catalog::default();
         let mut s = Stats {
             bytes,
             ..Stats::default()
@@ -97,6 +96,8 @@ impl Stats {
             }
         }
         s.header = catalog.header().cloned();
+        s.clocks = catalog.clock_records().copied().collect();
+        s.queue_sizes = catalog.queues().clone();
         s
     }
 
@@ -214,9 +215,28 @@ impl Stats {
             None => writeln!(f, "producer   unknown (no header in the input)")?,
         }
         match self.span_ns {
-            Some((lo, hi)) => writeln!(f, "time       {} .. {} ns ({} ns)", lo, hi, hi - lo),
-            None => writeln!(f, "time       no timestamped records"),
+            Some((lo, hi)) => writeln!(f, "time       {} .. {} ns ({} ns)", lo, hi, hi - lo)?,
+            None => writeln!(f, "time       no timestamped records")?,
         }
+        self.fmt_clocks(f)
+    }
+
+    /// Each core's clock offset, or that the stream gave none.
+    fn fmt_clocks(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.clocks.is_empty() {
+            return writeln!(
+                f,
+                "clocks     no offsets in the stream: cores taken as in step"
+            );
+        }
+        for c in &self.clocks {
+            writeln!(
+                f,
+                "clock      core {}: {:+} ns against core 0 (±{} ns, {:+} TSC cycles)",
+                c.core, c.offset_ns, c.uncertainty_ns, c.tsc_offset
+            )?;
+        }
+        Ok(())
     }
 
     /// The per-callsite table.
@@ -266,13 +286,17 @@ impl Stats {
     fn fmt_queues(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "\nper queue:\n  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}",
+            "\nper queue:\n  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}  ring",
             "queue", "sends", "recvs", "bytes", "stalls"
         )?;
         for (q, c) in &self.queues {
+            let ring = self.queue_sizes.get(q).map_or_else(
+                || "not announced".to_string(),
+                |a| format!("{} x {} B", a.size, a.buf_size),
+            );
             writeln!(
                 f,
-                "  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}",
+                "  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}  {ring}",
                 q.to_string(),
                 c.sends,
                 c.recvs,

@@ -7,10 +7,9 @@ mod common;
 use std::collections::BTreeMap;
 
 use trace_viewer::bus::QueueId;
-use trace_viewer::catalog::Catalog;
 use trace_viewer::item::decode_all;
 use trace_viewer::stats::Stats;
-use trace_wire::{DecodeErrorKind, Record, RecordBuf};
+use trace_wire::{Clock, DecodeErrorKind, Record, RecordBuf};
 
 /// Stats of `bytes`.
 fn stats_of(bytes: &[u8]) -> Stats {
@@ -94,7 +93,8 @@ fn text_has_every_section() {
     );
     assert!(
         text.lines()
-            .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["1->0", "1", "1", "256", "0"]),
+            .any(|l| l.split_whitespace().collect::<Vec<_>>()
+                == ["1->0", "1", "1", "256", "0", "not", "announced"]),
         "{text}"
     );
 }
@@ -192,14 +192,13 @@ fn collective_times_use_each_cores_clock_offset() {
             r
         })
         .collect();
-    let bytes = trace_viewer::synth::encode(&skewed).unwrap();
-    let items = decode_all(&bytes);
-    let plain = Stats::from_items(&items, 0);
-    let mut catalog = Catalog::default();
-    for (core, &o) in offsets.iter().enumerate() {
-        catalog.clocks_mut().set_offset_ns(core as u16, o);
-    }
-    let aligned = Stats::with_catalog(&items, 0, catalog);
+    let clocks = offsets
+        .iter()
+        .enumerate()
+        .map(|(core, &o)| clock(core as u16, o));
+    let announced: Vec<RecordBuf> = clocks.chain(skewed.iter().cloned()).collect();
+    let plain = stats_of(&trace_viewer::synth::encode(&skewed).unwrap());
+    let aligned = stats_of(&trace_viewer::synth::encode(&announced).unwrap());
     let truth = stats_of(&common::reduce_bytes());
     let begins = |s: &Stats| -> Vec<u64> {
         let call = s.collectives.in_order()[0].1;
@@ -216,5 +215,47 @@ fn collective_times_use_each_cores_clock_offset() {
         imbalance(&plain),
         imbalance(&truth),
         "a rank's time is read on one core's clock"
+    );
+}
+
+/// A `Clock` record: `core` runs `offset_ns` ahead of core 0.
+fn clock(core: u16, offset_ns: i64) -> RecordBuf {
+    Record::Clock(Clock {
+        core,
+        tsc_offset: offset_ns * 2,
+        offset_ns,
+        uncertainty_ns: 40,
+    })
+}
+
+#[test]
+fn clock_offsets_and_queue_sizes_are_listed() {
+    let mut records = vec![clock(1, -1_250)];
+    records.push(Record::Queue(trace_wire::Queue {
+        src: 1,
+        dst: 0,
+        size: 64,
+        buf_size: 1024,
+    }));
+    records.extend(common::reduce_records());
+    let text = stats_of(&trace_viewer::synth::encode(&records).unwrap()).to_string();
+    assert!(
+        text.contains("clock      core 1: -1250 ns against core 0 (±40 ns, -2500 TSC cycles)"),
+        "{text}"
+    );
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("1->0"))
+        .unwrap();
+    assert!(row.ends_with("64 x 1024 B"), "{row}");
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("2->0"))
+        .unwrap();
+    assert!(row.ends_with("not announced"), "{row}");
+    assert!(
+        stats_of(&common::reduce_bytes())
+            .to_string()
+            .contains("clocks     no offsets")
     );
 }

@@ -2,7 +2,8 @@
 //! reduce: one lane per core, spans as bars, each message a line from its
 //! send to its receive; zoom, scroll and selection by key events; the
 //! selected message's fields and ring slot. Also the one order across
-//! cores: offsets per core put the log and the lanes on core 0's clock.
+//! cores: the `Clock` records' offsets put the log and the lanes on core
+//! 0's clock.
 
 mod common;
 
@@ -12,7 +13,7 @@ use trace_viewer::item::{Item, decode_all};
 use trace_viewer::synth;
 use trace_viewer::ui::App;
 use trace_viewer::ui::timeline::{RECV_MARK, SEND_MARK};
-use trace_wire::{Record, RecordBuf};
+use trace_wire::{Clock, Record, RecordBuf};
 
 /// Screen size of these tests, and the columns of time it leaves: the
 /// borders and the 8-column lane labels off.
@@ -262,24 +263,34 @@ fn shift(r: &mut RecordBuf, offsets: &[i64; 4]) {
     }
 }
 
-/// An app that knows `offsets` and applied `records`.
-fn app_with_offsets(records: &[RecordBuf], offsets: &[i64; 4]) -> App {
+/// An app that applied `records`, after a `Clock` record per core when
+/// `announce` (as the kernel sends them with its header).
+fn app_with_offsets(records: &[RecordBuf], offsets: &[i64; 4], announce: bool) -> App {
+    let clocks = offsets.iter().enumerate().map(|(core, &offset_ns)| {
+        Record::Clock(Clock {
+            core: core as u16,
+            tsc_offset: offset_ns * 2,
+            offset_ns,
+            uncertainty_ns: 10,
+        })
+    });
+    let stream: Vec<RecordBuf> = match announce {
+        true => clocks.chain(records.iter().cloned()).collect(),
+        false => records.to_vec(),
+    };
     let mut app = App::new("test".into());
-    for (core, &o) in offsets.iter().enumerate() {
-        app.model.catalog.clocks_mut().set_offset_ns(core as u16, o);
-    }
-    app.apply(&decode_all(&synth::encode(records).unwrap()));
+    app.apply(&decode_all(&synth::encode(&stream).unwrap()));
     app
 }
 
 #[test]
 fn the_log_merges_every_core_by_time_on_core_0s_clock() {
     let offsets = [0, 40_000, -500, 1_000_000];
-    let app = app_with_offsets(&skewed(&offsets), &offsets);
+    let app = app_with_offsets(&skewed(&offsets), &offsets, true);
     let lines = app.model.log.tail(&Default::default(), 0, usize::MAX);
     let times: Vec<u64> = lines.iter().map(|l| l.ts_ns).collect();
     assert!(times.is_sorted(), "log in time order: {times:?}");
-    let truth = app_with_offsets(&skewed(&[0; 4]), &[0; 4]);
+    let truth = app_with_offsets(&skewed(&[0; 4]), &[0; 4], false);
     let plain = truth.model.log.tail(&Default::default(), 0, usize::MAX);
     let names = |ls: &[&trace_viewer::model::LogLine]| -> Vec<String> {
         ls.iter()
@@ -296,7 +307,7 @@ fn the_log_merges_every_core_by_time_on_core_0s_clock() {
 #[test]
 fn without_the_offsets_the_skew_shows() {
     let offsets = [0, 40_000, -500, 1_000_000];
-    let app = app_with_offsets(&skewed(&offsets), &[0; 4]);
+    let app = app_with_offsets(&skewed(&offsets), &offsets, false);
     let recv_before_send = app.model.lanes.messages().any(|(_, m)| {
         let (s, r) = (m.send.as_ref().unwrap(), m.recv.as_ref().unwrap());
         r.ts_ns < s.ts_ns
@@ -305,7 +316,7 @@ fn without_the_offsets_the_skew_shows() {
         recv_before_send,
         "core 3's sends seem to arrive before they leave"
     );
-    let aligned = app_with_offsets(&skewed(&offsets), &offsets);
+    let aligned = app_with_offsets(&skewed(&offsets), &offsets, true);
     assert!(
         aligned
             .model

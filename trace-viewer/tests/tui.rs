@@ -212,3 +212,45 @@ fn a_small_terminal_does_not_panic() {
         screen(&app, w, h);
     }
 }
+
+/// The reduce without its `bus.init` events, and with a `Queue` record
+/// announcing 1->0 as 64 entries of 2048 bytes.
+fn reduce_with_only_1_to_0_announced() -> Vec<Item> {
+    let records = common::reduce_records();
+    let init = records
+        .iter()
+        .find_map(|r| match r {
+            Record::Callsite(c) if c.name == "bus.init" => Some(c.id),
+            _ => None,
+        })
+        .unwrap();
+    let queue = Record::Queue(trace_wire::Queue {
+        src: 1,
+        dst: 0,
+        size: 64,
+        buf_size: 2048,
+    });
+    let kept = records
+        .into_iter()
+        .filter(|r| !matches!(r, Record::Event(e) if e.callsite == init));
+    let stream: Vec<_> = std::iter::once(queue).chain(kept).collect();
+    trace_viewer::item::decode_all(&trace_viewer::synth::encode(&stream).unwrap())
+}
+
+#[test]
+fn the_ring_has_the_announced_size_and_says_guessed_only_without_one() {
+    let mut app = app_with(&reduce_with_only_1_to_0_announced());
+    let s = screen(&app, 160, 60);
+    assert!(row_with(&s, "queue 1->0 ring").contains("64 slots of 2048 B (announced)"));
+    let numbers: Vec<&str> = s
+        .iter()
+        .filter_map(|r| r.split("│slot").nth(1))
+        .flat_map(|r| r.split_whitespace())
+        .filter(|w| *w != "│")
+        .collect();
+    let expected: Vec<String> = (0..64).map(|n| n.to_string()).collect();
+    assert_eq!(numbers, expected, "64 slots drawn");
+    app.handle(Action::SrcNext);
+    let s = screen(&app, 160, 60);
+    assert!(row_with(&s, "queue 2->0 ring").contains("slots (guessed)"));
+}

@@ -120,18 +120,9 @@ struct Builder {
 
 impl Timeline {
     /// The timeline of decoded `items`, in any order.
+    /// Every record is put on core 0's clock before they are sorted.
     pub fn build(items: &[Item]) -> Timeline {
-        Self::build_with(items, Catalog::default())
-    }
-
-    /// As [`Timeline::build`], starting from what `catalog` already knows
-    /// (e.g. clock offsets given from outside the stream). Every record is
-    /// put on core 0's clock before the records are sorted by time.
-    pub fn build_with(items: &[Item], catalog: Catalog) -> Timeline {
-        let mut b = Builder {
-            catalog,
-            ..Builder::default()
-        };
+        let mut b = Builder::default();
         let mut timed: Vec<&RecordBuf> = Vec::new();
         for item in items {
             match item {
@@ -142,6 +133,10 @@ impl Timeline {
                     b.t.notes.damaged.1 += d.len;
                 }
             }
+        }
+        for q in b.catalog.queues().values() {
+            let ev = bus::announced(q);
+            b.rings.entry(ev.queue).or_default().apply(&ev.op);
         }
         let mut timed: Vec<RecordBuf> = timed
             .into_iter()

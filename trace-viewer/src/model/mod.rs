@@ -91,6 +91,10 @@ impl Model {
     fn apply_record(&mut self, rec: &RecordBuf) {
         self.counts.records += 1;
         if self.catalog.learn(rec) {
+            if let Record::Queue(q) = rec {
+                let ev = bus::announced(q);
+                self.rings.entry(ev.queue).or_default().apply(&ev.op);
+            }
             return;
         }
         let aligned = self.catalog.align(rec);
