@@ -57,6 +57,15 @@ fn wait_for(app: &mut App, needle: &str) -> Vec<String> {
     }
 }
 
+/// Fails unless a row of `s` contains `needle`.
+fn assert_shows(s: &[String], needle: &str) {
+    assert!(
+        s.iter().any(|r| r.contains(needle)),
+        "no {needle:?} on the screen:\n{}",
+        s.join("\n")
+    );
+}
+
 #[test]
 fn typed_lines_reach_the_child_and_its_answers_show_in_the_pane() {
     let mut app = app();
@@ -64,11 +73,7 @@ fn typed_lines_reach_the_child_and_its_answers_show_in_the_pane() {
     type_text(&mut app, "cores\r");
     let s = wait_for(&mut app, "you typed: cores");
     assert!(row_with(&s, "console ·").contains("typing goes to the machine"));
-    assert!(
-        s.iter().any(|r| r.contains("fake> cores")),
-        "the echo: {}",
-        s.join("\n")
-    );
+    assert_shows(&s, "fake> cores");
 }
 
 #[test]
@@ -112,7 +117,7 @@ fn the_pane_says_how_the_child_ended_and_the_viewer_stays() {
         row_with(&s, "the machine exited").contains("7"),
         "its status"
     );
-    assert!(s.iter().any(|r| r.contains("bye")));
+    assert_shows(&s, "bye");
     assert!(!app.quit);
     type_text(&mut app, "more\r"); // typing into a gone child is harmless
 }
@@ -126,11 +131,7 @@ fn a_resized_pane_draws_the_output_again() {
     let (w, h) = (80, 30);
     app.poll_console(Rect::new(0, 0, w, h));
     let s = screen(&app, w, h);
-    assert!(
-        s.iter().any(|r| r.contains("you typed: hello")),
-        "{}",
-        s.join("\n")
-    );
+    assert_shows(&s, "you typed: hello");
 }
 
 #[test]

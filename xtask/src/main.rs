@@ -77,11 +77,14 @@ mod tests {
         let Cli::Run(run) = parse("run").unwrap() else {
             panic!("not run")
         };
-        assert_eq!((run.smp, run.memory.as_str(), run.gdb), (4, "512M", false));
+        assert_eq!(
+            (run.machine.smp, run.machine.memory.as_str(), run.gdb),
+            (4, "512M", false)
+        );
         let Cli::Run(run) = parse("run --smp 2 --accel kvm --gdb -- -d int").unwrap() else {
             panic!("not run")
         };
-        assert_eq!(run.smp, 2);
+        assert_eq!(run.machine.smp, 2);
         assert_eq!(run.qemu_args, ["-d", "int"]);
     }
 
@@ -123,7 +126,10 @@ mod tests {
         else {
             panic!("not view")
         };
-        assert_eq!((view.smp, view.memory.as_str()), (2, "512M"));
+        assert_eq!(
+            (view.machine.smp, view.machine.memory.as_str()),
+            (2, "512M")
+        );
         assert_eq!(
             view.record.as_deref(),
             Some(std::path::Path::new("target/v.trace"))

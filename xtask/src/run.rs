@@ -14,9 +14,9 @@ use xtask::{cmd, kernel, setup, workspace};
 /// The gdb script `--gdb` points at, relative to the workspace root.
 const GDB_SCRIPT: &str = "kernel/ringlab.gdb";
 
-/// Build the kernel and boot it in QEMU, the serial console on this terminal.
-#[derive(Debug, Args)]
-pub struct Run {
+/// The machine QEMU emulates: `run` and `view` take the same options.
+#[derive(Clone, Debug, Args)]
+pub struct Machine {
     /// Number of cores.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=255))]
     pub smp: u32,
@@ -26,6 +26,14 @@ pub struct Run {
     /// Accelerator: tcg (emulation) or kvm (adds `-cpu host`).
     #[arg(long, value_enum, default_value_t = Accel::Tcg)]
     pub accel: Accel,
+}
+
+/// Build the kernel and boot it in QEMU, the serial console on this terminal.
+#[derive(Debug, Args)]
+pub struct Run {
+    /// Cores, memory, accelerator.
+    #[command(flatten)]
+    pub machine: Machine,
     /// No display window (`-display none`); the serial console stays here.
     #[arg(long)]
     pub nographic: bool,
@@ -61,7 +69,8 @@ impl Run {
     /// extra arguments as asked; the display is the caller's to add.
     pub fn qemu_command(&self, serial: &str) -> Result<Command> {
         let elf = kernel::build(kernel::Profile::Release)?;
-        let mut qemu = qemu::command(&elf, self.smp, &self.memory, self.accel, true);
+        let m = &self.machine;
+        let mut qemu = qemu::command(&elf, m.smp, &m.memory, m.accel, true);
         qemu.args(["-serial", serial]);
         if self.gdb {
             qemu.args(["-s", "-S"]);

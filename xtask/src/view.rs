@@ -8,23 +8,16 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
-use xtask::qemu::Accel;
 use xtask::{cmd, setup};
 
-use crate::run::{Run, trace_socket};
+use crate::run::{Machine, Run, trace_socket};
 
 /// Boot QEMU and open trace-viewer with the serial console in a pane.
 #[derive(Debug, Args)]
 pub struct View {
-    /// Number of cores.
-    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=255))]
-    pub smp: u32,
-    /// Guest memory, in QEMU's `-m` syntax.
-    #[arg(long, default_value = "512M")]
-    pub memory: String,
-    /// Accelerator: tcg (emulation) or kvm (adds `-cpu host`).
-    #[arg(long, value_enum, default_value_t = Accel::Tcg)]
-    pub accel: Accel,
+    /// Cores, memory, accelerator.
+    #[command(flatten)]
+    pub machine: Machine,
     /// Also write the trace stream to FILE (for replay, stats, export).
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
@@ -39,9 +32,7 @@ impl View {
     pub fn run(self) -> Result<ExitCode> {
         setup::ensure()?;
         let machine = Run {
-            smp: self.smp,
-            memory: self.memory,
-            accel: self.accel,
+            machine: self.machine,
             nographic: true,
             gdb: false,
             trace: true,
