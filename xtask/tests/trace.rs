@@ -87,8 +87,8 @@ fn trace_status_counts_records_and_the_filter_keeps_other_targets_out() {
         .lines()
         .find(|l| l.trim_start().starts_with("1 "))
         .expect("a row for core 1");
-    let records: u64 = core1.split_whitespace().nth(1).unwrap().parse().unwrap();
-    assert!(records > 0, "core 1 recorded its reduce spans:\n{status}");
+    let spans: u64 = core1.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!(spans > 0, "core 1 recorded its reduce spans:\n{status}");
     machine.run("trace off");
     let items = decode_all(&finish(machine, &file));
     let doc = chrome::document(&Timeline::build(&items));
@@ -109,12 +109,17 @@ fn trace_rejects_bad_input() {
     let mut machine = Machine::boot(Config::smp(1));
     let no_port = machine.run("trace on");
     assert!(
-        no_port.starts_with("error: there is no COM2"),
+        no_port.starts_with("error: there is no channel"),
         "QEMU gave this machine one serial port:\n{no_port}"
     );
     for (line, expected) in [
         ("trace on bus=loud", "bad filter directive 'bus=loud'"),
         ("trace on =debug", "bad filter directive '=debug'"),
+        (
+            "trace on bogus",
+            "unknown trace target 'bogus' (valid targets: bus, mpi, shell;",
+        ),
+        ("trace on mpi,bogus=info", "unknown trace target 'bogus'"),
         ("trace sideways", "unknown trace subcommand 'sideways'"),
         ("trace off extra", "unexpected argument 'extra'"),
     ] {
@@ -124,4 +129,9 @@ fn trace_rejects_bad_input() {
             "`{line}`:\n{out}"
         );
     }
+    let status = machine.run("trace status");
+    assert!(
+        status.starts_with("trace off, filter -, channel no channel (QEMU has no virtio console and no COM2)\n"),
+        "no byte count without a channel:\n{status}"
+    );
 }
