@@ -66,7 +66,10 @@ fn send(bytes: &[u8]) {
         return;
     }
     UART.write_all(bytes);
-    SENT.store(SENT.load(Ordering::Relaxed) + bytes.len() as u64, Ordering::Relaxed); // only the drain sends
+    SENT.store(
+        SENT.load(Ordering::Relaxed) + bytes.len() as u64,
+        Ordering::Relaxed,
+    ); // only the drain sends
 }
 
 /// Encodes and sends one record as a frame.

@@ -38,7 +38,12 @@ pub fn measure() {
 
 fn measure_core(core: usize) {
     let first = ASKED.load(Ordering::Relaxed) + 1;
-    let Ok(ticket) = cores::submit(core, "clock", CoreSet::default(), Box::new(move |_| answer(first))) else {
+    let Ok(ticket) = cores::submit(
+        core,
+        "clock",
+        CoreSet::default(),
+        Box::new(move |_| answer(first)),
+    ) else {
         return;
     };
     let mut best: Option<(u64, i64)> = None;
@@ -46,7 +51,9 @@ fn measure_core(core: usize) {
         let asked = time::now();
         ASKED.store(round, Ordering::Release); // Acquire: `answer`
         // Acquire pairs with the Release store of ANSWERED in `answer`.
-        if !time::wait_until(ANSWER_TIMEOUT_US, || ANSWERED.load(Ordering::Acquire) == round) {
+        if !time::wait_until(ANSWER_TIMEOUT_US, || {
+            ANSWERED.load(Ordering::Acquire) == round
+        }) {
             break;
         }
         let back = time::now();

@@ -111,9 +111,12 @@ fn parse_directive(text: &str) -> Result<Directive, alloc::string::String> {
     if (target.is_empty() && text.contains('=')) || !valid_target {
         return Err(invalid());
     }
-    let known = TARGETS
-        .iter()
-        .any(|t| target == *t || target.strip_prefix(t).is_some_and(|rest| rest.starts_with("::")));
+    let known = TARGETS.iter().any(|t| {
+        target == *t
+            || target
+                .strip_prefix(t)
+                .is_some_and(|rest| rest.starts_with("::"))
+    });
     if !target.is_empty() && !known {
         return Err(alloc::format!(
             "unknown trace target '{target}' (valid targets: bus, mpi, shell; levels: trace, debug, info, warn, error)"

@@ -118,7 +118,12 @@ impl Lane {
             // SAFETY: `at` < capacity, the allocation's length; positions
             // head..head+count are free (checked above) and ours until the
             // Release store below hands them to the drain.
-            unsafe { slots.add(at).cast::<u64>().copy_from_nonoverlapping(slot.as_ptr(), SLOT_WORDS) };
+            unsafe {
+                slots
+                    .add(at)
+                    .cast::<u64>()
+                    .copy_from_nonoverlapping(slot.as_ptr(), SLOT_WORDS)
+            };
         }
         // Release pairs with the drain's Acquire load in `head`.
         self.head.store(head + count, Ordering::Release);
@@ -182,9 +187,11 @@ impl Lane {
     }
 
     fn allocate(&self) {
-        let slots: Box<[Slot]> = alloc::vec![[0u64; SLOT_WORDS]; self.capacity as usize].into_boxed_slice();
+        let slots: Box<[Slot]> =
+            alloc::vec![[0u64; SLOT_WORDS]; self.capacity as usize].into_boxed_slice();
         // Relaxed: `init` runs before any core can trace.
-        self.slots.store(Box::leak(slots).as_mut_ptr(), Ordering::Relaxed);
+        self.slots
+            .store(Box::leak(slots).as_mut_ptr(), Ordering::Relaxed);
     }
 }
 

@@ -127,13 +127,20 @@ pub fn status(out: &mut dyn Write) -> core::fmt::Result {
     let filter = FILTER.read();
     let filter = filter.as_ref().map_or("-", Filter::as_str);
     let kind = channel::kind();
-    write!(out, "trace {state}, filter {filter}, channel {}", kind.describe())?;
+    write!(
+        out,
+        "trace {state}, filter {filter}, channel {}",
+        kind.describe()
+    )?;
     if kind == channel::Kind::None {
         writeln!(out)?;
     } else {
         writeln!(out, ", {} bytes sent", channel::bytes_sent())?;
     }
-    writeln!(out, "core    events     spans     marks   dropped  buffered")?;
+    writeln!(
+        out,
+        "core    events     spans     marks   dropped  buffered"
+    )?;
     for core in 0..cores::count() {
         let [events, spans, marks, dropped] = core_counts(core);
         let buffered: u64 = lanes::of(core).iter().map(Lane::buffered).sum();

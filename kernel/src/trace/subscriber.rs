@@ -30,7 +30,13 @@ pub struct KernelSubscriber;
 /// Fills a record's values with `fill` and writes it, counting it in
 /// `counter`, or as dropped when the lane is full.
 #[inline]
-fn emit(kind: RawKind, callsite: u16, span: u32, parent: u32, fill: impl FnOnce(&mut RawValues<'_>)) {
+fn emit(
+    kind: RawKind,
+    callsite: u16,
+    span: u32,
+    parent: u32,
+    fill: impl FnOnce(&mut RawValues<'_>),
+) {
     let (core, context, lane) = lanes::current();
     let record = RawRecord::new(kind, callsite, time::uptime_cycles(), span, parent);
     // SAFETY: we are this lane's one writer (lanes.rs: the context picks
@@ -112,14 +118,18 @@ impl Subscriber for KernelSubscriber {
                 None if span.is_contextual() => current,
                 None => 0,
             };
-            emit(RawKind::SpanNew, callsite, id, parent, |values| span.record(values));
+            emit(RawKind::SpanNew, callsite, id, parent, |values| {
+                span.record(values)
+            });
         }
         Id::from_u64(u64::from(id))
     }
 
     fn record(&self, span: &Id, values: &SpanRecord<'_>) {
         if is_on() {
-            emit(RawKind::SpanValues, 0, wire_span(span), 0, |raw| values.record(raw));
+            emit(RawKind::SpanValues, 0, wire_span(span), 0, |raw| {
+                values.record(raw)
+            });
         }
     }
 
@@ -134,7 +144,9 @@ impl Subscriber for KernelSubscriber {
             None if event.is_contextual() => with_state(|_, _, state| state.current_span()),
             None => 0,
         };
-        emit(RawKind::Event, callsite, parent, 0, |values| event.record(values));
+        emit(RawKind::Event, callsite, parent, 0, |values| {
+            event.record(values)
+        });
     }
 
     fn enter(&self, span: &Id) {

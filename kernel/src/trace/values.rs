@@ -76,11 +76,13 @@ impl Visit for RawValues<'_> {
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        self.record.set(field.index(), ValueType::Bool, u64::from(value));
+        self.record
+            .set(field.index(), ValueType::Bool, u64::from(value));
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
-        self.record.set(field.index(), ValueType::F64, value.to_bits());
+        self.record
+            .set(field.index(), ValueType::F64, value.to_bits());
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {
