@@ -73,6 +73,7 @@ extern "C" fn boot_core_main(_: usize) -> ! {
         started,
         time::cycles_to_ns(cycles) / 1000
     );
+    trace::measure_clocks(); // each core's TSC against core 0's, for the trace stream
     core_bus::init(cores::count()); // one virtqueue per ordered pair of cores
     commands::run_shell(0)
 }

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use serde_json::Value as Json;
 use trace_viewer::export::{Timeline, chrome};
-use trace_viewer::item::decode_all;
+use trace_viewer::item::{Item, decode_all};
+use trace_viewer::stats::Stats;
+use trace_wire::Record;
 use xtask::harness::{Config, Machine};
 
 /// A machine with COM2 written to a fresh file under target/.
@@ -30,6 +32,24 @@ fn finish(mut machine: Machine, file: &PathBuf) -> Vec<u8> {
     machine.send("poweroff\r");
     machine.wait_exit(Duration::from_secs(10));
     std::fs::read(file).expect("the trace file exists")
+}
+
+/// `trace status`' per-core rows: core -> [events, spans, marks, dropped, buffered].
+fn status_rows(status: &str) -> Vec<(u16, [u64; 5])> {
+    status
+        .lines()
+        .skip_while(|l| !l.starts_with("core "))
+        .skip(1)
+        .map(|l| {
+            let n: Vec<u64> = l.split_whitespace().map(|w| w.parse().unwrap()).collect();
+            (n[0] as u16, [n[1], n[2], n[3], n[4], n[5]])
+        })
+        .collect()
+}
+
+/// How many events named `name` the stream holds.
+fn count_named(stats: &Stats, name: &str) -> u64 {
+    stats.sites.get(name).map_or(0, |s| s.count)
 }
 
 fn named<'a>(events: &'a [Json], ph: &str, name: &str) -> Vec<&'a Json> {
@@ -87,8 +107,8 @@ fn trace_status_counts_records_and_the_filter_keeps_other_targets_out() {
         .lines()
         .find(|l| l.trim_start().starts_with("1 "))
         .expect("a row for core 1");
-    let records: u64 = core1.split_whitespace().nth(1).unwrap().parse().unwrap();
-    assert!(records > 0, "core 1 recorded its reduce spans:\n{status}");
+    let spans: u64 = core1.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert!(spans > 0, "core 1 recorded its reduce spans:\n{status}");
     machine.run("trace off");
     let items = decode_all(&finish(machine, &file));
     let doc = chrome::document(&Timeline::build(&items));
@@ -109,12 +129,17 @@ fn trace_rejects_bad_input() {
     let mut machine = Machine::boot(Config::smp(1));
     let no_port = machine.run("trace on");
     assert!(
-        no_port.starts_with("error: there is no COM2"),
+        no_port.starts_with("error: there is no channel"),
         "QEMU gave this machine one serial port:\n{no_port}"
     );
     for (line, expected) in [
         ("trace on bus=loud", "bad filter directive 'bus=loud'"),
         ("trace on =debug", "bad filter directive '=debug'"),
+        (
+            "trace on bogus",
+            "unknown trace target 'bogus' (valid targets: bus, mpi, shell;",
+        ),
+        ("trace on mpi,bogus=info", "unknown trace target 'bogus'"),
         ("trace sideways", "unknown trace subcommand 'sideways'"),
         ("trace off extra", "unexpected argument 'extra'"),
     ] {
@@ -124,6 +149,143 @@ fn trace_rejects_bad_input() {
             "`{line}`:\n{out}"
         );
     }
+    let status = machine.run("trace status");
+    assert!(
+        status.starts_with(
+            "trace off, filter -, channel no channel (QEMU has no virtio console and no COM2)\n"
+        ),
+        "no byte count without a channel:\n{status}"
+    );
+}
+
+/// `ping 1 2 --count N` makes exactly 2N `bus.send` and 2N `bus.recv`
+/// records, every one in the stream; `trace status` and `trace-viewer
+/// stats` agree core by core on events, spans and drops, and nothing is
+/// left buffered after `trace off`.
+#[test]
+fn a_traced_ping_reaches_the_stream_exactly_and_status_agrees_with_stats() {
+    const N: u64 = 2000;
+    let (mut machine, file) = traced(3, "ping-count");
+    machine.run("trace on");
+    let out = machine.run(&format!("ping 1 2 --count {N}"));
+    assert!(out.contains("round trip"), "{out}");
+    machine.run("trace off");
+    let status = machine.run("trace status");
+    let rows = status_rows(&status);
+    assert_eq!(rows.len(), 3, "{status}");
+    let items = decode_all(&finish(machine, &file));
+    let stats = Stats::from_items(&items, 0);
+    assert!(stats.damaged.is_empty(), "{:?}", stats.damaged);
+    assert_eq!(stats.unknown_callsite, 0);
+    for (core, [events, spans, _, dropped, buffered]) in rows {
+        let seen = stats.cores.get(&core).cloned().unwrap_or_default();
+        assert_eq!(
+            (seen.events, seen.spans, seen.dropped),
+            (events, spans, dropped),
+            "core {core}: stream vs trace status\n{status}"
+        );
+        assert_eq!(
+            buffered, 0,
+            "core {core} still buffers after trace off\n{status}"
+        );
+    }
+    if stats.dropped == 0 {
+        assert_eq!(count_named(&stats, "bus.send"), 2 * N);
+        assert_eq!(count_named(&stats, "bus.recv"), 2 * N);
+    } else {
+        // Only the COM2 fallback is too slow for this; the virtio console
+        // must not drop (the next test).
+        assert!(
+            status.contains("channel COM2"),
+            "drops on the virtio console:\n{status}"
+        );
+    }
+}
+
+/// On fresh boots the stream never names a callsite before describing it:
+/// every event, read in stream order, finds its callsite.
+#[test]
+fn fresh_boots_describe_every_callsite_before_its_first_use() {
+    for boot in 0..3 {
+        let (mut machine, file) = traced(4, &format!("fresh-{boot}"));
+        machine.run("trace on");
+        machine.run("reduce 64 sum");
+        machine.run("ping 0 all");
+        machine.run("trace off");
+        let items = decode_all(&finish(machine, &file));
+        let mut described = std::collections::HashSet::new();
+        let mut events = 0;
+        for item in &items {
+            let Item::Record(rec) = item else { continue };
+            match rec {
+                Record::Callsite(c) => {
+                    described.insert(c.id);
+                }
+                Record::Event(e) => {
+                    events += 1;
+                    assert!(
+                        described.contains(&e.callsite),
+                        "boot {boot}: event before callsite {}",
+                        e.callsite
+                    );
+                }
+                Record::SpanNew(s) => {
+                    assert!(
+                        described.contains(&s.callsite),
+                        "boot {boot}: span before callsite {}",
+                        s.callsite
+                    );
+                }
+                _ => {}
+            }
+        }
+        assert!(events >= 12, "boot {boot}: {events} events");
+    }
+}
+
+/// The stream announces every queue's size and each core's clock offset.
+#[test]
+fn the_stream_announces_queue_sizes_and_clock_offsets() {
+    let (mut machine, file) = traced(3, "announce");
+    let dump = machine.run("vq dump 0 1");
+    machine.run("trace on");
+    machine.run("ping 0 1");
+    machine.run("trace off");
+    let items = decode_all(&finish(machine, &file));
+    let records = || {
+        items.iter().filter_map(|i| match i {
+            Item::Record(r) => Some(r),
+            Item::Damaged(_) => None,
+        })
+    };
+    let announced: Vec<_> = records()
+        .filter_map(|r| match r {
+            Record::Queue(q) => Some(*q),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(announced.len(), 6, "one per ordered pair of 3 cores");
+    let q = announced
+        .iter()
+        .find(|q| (q.src, q.dst) == (0, 1))
+        .expect("queue 0->1");
+    assert!(
+        dump.contains(&format!("size={} buf={}", q.size, q.buf_size)),
+        "{q:?} vs\n{dump}"
+    );
+    let clocks: Vec<_> = records()
+        .filter_map(|r| match r {
+            Record::Clock(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(clocks.iter().map(|c| c.core).collect::<Vec<_>>(), [0, 1, 2]);
+    assert_eq!(clocks[0].tsc_offset, 0);
+    assert!(
+        clocks[1].uncertainty_ns > 0,
+        "core 1 was measured: {:?}",
+        clocks[1]
+    );
 }
 
 /// Polls `app`'s console and trace feed until `done` holds for its
