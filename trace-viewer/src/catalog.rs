@@ -75,11 +75,6 @@ impl Catalog {
         self.header.as_ref()
     }
 
-    /// The cores' clock offsets.
-    pub fn clocks(&self) -> &Clocks {
-        &self.clocks
-    }
-
     /// `rec` with its time on core 0's clock.
     pub fn align<'a>(&self, rec: &'a RecordBuf) -> Cow<'a, RecordBuf> {
         self.clocks.align(rec)

@@ -119,7 +119,12 @@ fn the_pane_says_how_the_child_ended_and_the_viewer_stays() {
     );
     assert_shows(&s, "bye");
     assert!(!app.quit);
-    type_text(&mut app, "more\r"); // typing into a gone child is harmless
+    type_text(&mut app, "t");
+    assert_eq!(
+        app.screen,
+        Screen::Timeline,
+        "with the machine gone, keys go to the viewer"
+    );
 }
 
 #[test]
@@ -146,4 +151,45 @@ fn keys_become_the_bytes_of_a_serial_terminal() {
     assert_eq!(key(KeyCode::Char('c'), KeyModifiers::CONTROL), b"\x03");
     assert_eq!(key(KeyCode::Char('é'), none), "é".as_bytes());
     assert!(key_bytes(KeyEvent::new(KeyCode::F(5), none)).is_none());
+}
+
+#[test]
+fn live_takes_the_console_command_after_a_double_dash() {
+    use clap::Parser;
+    use trace_viewer::cli::{Cli, Command};
+    let args = [
+        "trace-viewer",
+        "live",
+        "t.sock",
+        "--",
+        "qemu-system-x86_64",
+        "-smp",
+        "4",
+    ];
+    let Command::Live(live) = Cli::try_parse_from(args).unwrap().command else {
+        panic!("not live")
+    };
+    assert_eq!(live.socket, std::path::Path::new("t.sock"));
+    assert_eq!(live.console, ["qemu-system-x86_64", "-smp", "4"]);
+    let Command::Live(plain) = Cli::try_parse_from(["trace-viewer", "live", "t.sock"])
+        .unwrap()
+        .command
+    else {
+        panic!("not live")
+    };
+    assert!(plain.console.is_empty(), "no pane without a command");
+}
+
+#[test]
+fn a_console_command_that_cannot_start_is_one_clear_error() {
+    let err = trace_viewer::cmd::live::run_with_console(
+        "missing.sock".into(),
+        None,
+        Command::new("/nonexistent/qemu"),
+    )
+    .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("starting \"/nonexistent/qemu\""),
+        "{err:#}"
+    );
 }

@@ -136,10 +136,15 @@ impl App {
         }
     }
 
-    /// A key press: typed into the console while it has the keys (F2
-    /// takes them back), else turned into an action.
+    /// A key press: typed into the console while it has the keys and its
+    /// machine runs (F2 takes them back), else turned into an action.
     pub fn key(&mut self, key: KeyEvent) {
-        if let Some(console) = self.console.as_mut().filter(|_| self.console_focus) {
+        let focus = self.console_focus;
+        let typing = self
+            .console
+            .as_mut()
+            .filter(|c| focus && c.ended().is_none());
+        if let Some(console) = typing {
             match key.code == keys::CONSOLE_KEY {
                 true => self.console_focus = false,
                 false => console.type_key(key),

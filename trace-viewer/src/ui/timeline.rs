@@ -67,7 +67,8 @@ impl TimelineView {
         self.start_ns = Some(self.start(m.now_ns).saturating_add_signed(step));
     }
 
-    /// Zooms in (`factor` > 1) or out about the middle of the view.
+    /// Halves (`zoom_in`) or doubles the time per column, keeping the
+    /// middle of the view where it is.
     pub fn zoom(&mut self, m: &Model, zoom_in: bool) {
         let half = u64::from(self.cols.get() / 2);
         let middle = self.start(m.now_ns) + half * self.ns_per_col;
