@@ -388,4 +388,37 @@ fn a_reduce_typed_in_the_viewers_console_pane_shows_its_result_and_its_messages(
         .count();
     assert_eq!(sends, 3, "exactly the reduce's three messages");
     assert!(app.model.lanes.bars().any(|b| b.name == "mpi.reduce"));
+    let rings = viewer_screen(&app);
+    assert!(
+        rings
+            .iter()
+            .any(|r| r.contains("queue 1->0 ring: 64 slots of 1024 B (announced)")),
+        "the ring the kernel announced:\n{}",
+        rings.join("\n")
+    );
+    app.console_focus = false;
+    for key in ['t', '0', 'n'] {
+        use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        app.key(KeyEvent::new(KeyCode::Char(key), KeyModifiers::NONE));
+        viewer_screen(&app);
+    }
+    let timeline = viewer_screen(&app);
+    assert!(
+        timeline
+            .iter()
+            .any(|r| r.contains("of 64 slots of 1024 B (announced)")),
+        "the selected message's ring slot:\n{}",
+        timeline.join("\n")
+    );
+}
+
+/// The viewer drawn on a 160×60 test terminal, one string per row.
+fn viewer_screen(app: &trace_viewer::ui::App) -> Vec<String> {
+    use ratatui::backend::TestBackend;
+    let mut term = ratatui::Terminal::new(TestBackend::new(160, 60)).expect("test terminal");
+    term.draw(|f| trace_viewer::ui::draw(f, app)).expect("draw");
+    let buf = term.backend().buffer();
+    (0..60)
+        .map(|y| (0..160).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
 }
