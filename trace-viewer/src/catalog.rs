@@ -43,7 +43,7 @@ impl Catalog {
                 self.sites.insert(c.id, c.clone());
             }
             Record::Clock(c) => {
-                self.clocks.set_offset_ns(c.core, c.offset_ns);
+                self.clocks.set_offset_ns(c.core, applied_offset(c));
                 self.clock_records.insert(c.core, *c);
             }
             Record::Queue(q) => {
@@ -99,6 +99,18 @@ impl Catalog {
             site: self.site(id),
             values,
         }
+    }
+}
+
+/// The offset a `Clock` record moves its core's times by: its offset, or 0
+/// when the offset is within the measurement's uncertainty (the clocks
+/// cannot be told apart, and moving by noise could put a receive before
+/// its send).
+pub fn applied_offset(c: &Clock) -> i64 {
+    if c.offset_ns.unsigned_abs() > c.uncertainty_ns {
+        c.offset_ns
+    } else {
+        0
     }
 }
 

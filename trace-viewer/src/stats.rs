@@ -230,9 +230,13 @@ impl Stats {
             );
         }
         for c in &self.clocks {
+            let applied = match crate::catalog::applied_offset(c) {
+                0 if c.offset_ns != 0 => ", within its uncertainty: not applied",
+                _ => "",
+            };
             writeln!(
                 f,
-                "clock      core {}: {:+} ns against core 0 (±{} ns, {:+} TSC cycles)",
+                "clock      core {}: {:+} ns against core 0 (±{} ns, {:+} TSC cycles{applied})",
                 c.core, c.offset_ns, c.uncertainty_ns, c.tsc_offset
             )?;
         }

@@ -230,7 +230,7 @@ fn clock(core: u16, offset_ns: i64) -> RecordBuf {
 
 #[test]
 fn clock_offsets_and_queue_sizes_are_listed() {
-    let mut records = vec![clock(1, -1_250)];
+    let mut records = vec![clock(1, -1_250), clock(2, 30)];
     records.push(Record::Queue(trace_wire::Queue {
         src: 1,
         dst: 0,

@@ -325,3 +325,33 @@ fn without_the_offsets_the_skew_shows() {
             .all(|(_, m)| { m.send.as_ref().unwrap().ts_ns < m.recv.as_ref().unwrap().ts_ns })
     );
 }
+
+#[test]
+fn an_offset_within_its_uncertainty_is_not_applied() {
+    let offsets = [0, 0, 0, 1_000_000];
+    let noisy = |offset_ns: i64, uncertainty_ns: u64| {
+        Record::Clock(Clock {
+            core: 3,
+            tsc_offset: 0,
+            offset_ns,
+            uncertainty_ns,
+        })
+    };
+    let stream = |clock: RecordBuf| -> Vec<RecordBuf> {
+        std::iter::once(clock).chain(skewed(&offsets)).collect()
+    };
+    let sure = app_with_offsets(&stream(noisy(1_000_000, 900_000)), &[0; 4], false);
+    let unsure = app_with_offsets(&stream(noisy(1_000_000, 1_000_000)), &[0; 4], false);
+    let latest_send = |app: &App| {
+        app.model
+            .lanes
+            .messages()
+            .filter_map(|(_, m)| m.send.as_ref())
+            .map(|e| e.ts_ns)
+            .max()
+    };
+    assert!(
+        latest_send(&sure) < latest_send(&unsure),
+        "only the sure offset moves core 3"
+    );
+}
