@@ -28,7 +28,7 @@ pub const SEND_MARK: &str = "◆";
 /// The glyph at a message's receive.
 pub const RECV_MARK: &str = "●";
 /// The scale a new view starts at.
-const DEFAULT_NS_PER_COL: u64 = 1_000;
+const DEFAULT_NS_PER_COL: u64 = 10_000;
 
 /// Where the timeline looks, and what is selected.
 #[derive(Clone, Debug)]
