@@ -8,7 +8,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::Result;
 use clap::Args;
-use xtask::qemu::{self, Accel};
+use xtask::qemu::{self, Accel, TraceChannel};
 use xtask::{cmd, kernel, setup, workspace};
 
 /// The gdb script `--gdb` points at, relative to the workspace root.
@@ -40,13 +40,16 @@ pub struct Run {
     /// Wait for gdb on :1234 before the first instruction (`-s -S`).
     #[arg(long)]
     pub gdb: bool,
-    /// Put COM2, the kernel's trace stream, on the Unix socket
-    /// target/trace.sock for `trace-viewer live` (then type `trace on`).
+    /// Put the kernel's trace stream on the Unix socket target/trace.sock
+    /// for `trace-viewer live` (then type `trace on`).
     #[arg(long, conflicts_with = "trace_file")]
     pub trace: bool,
-    /// Record COM2, the kernel's trace stream, to FILE instead.
+    /// Record the kernel's trace stream to FILE instead.
     #[arg(long, value_name = "FILE")]
     pub trace_file: Option<PathBuf>,
+    /// The device that carries the trace: a virtio console (fast) or COM2.
+    #[arg(long, value_enum, default_value_t = TraceChannel::Virtio)]
+    pub trace_channel: TraceChannel,
     /// Extra arguments passed to QEMU as they are, after `--`.
     #[arg(last = true)]
     pub qemu_args: Vec<String>,
@@ -80,26 +83,19 @@ impl Run {
         Ok(qemu)
     }
 
-    /// The QEMU arguments that give COM2 (the trace stream) a destination.
+    /// The QEMU arguments that give the trace stream a device and a
+    /// destination.
     fn trace_args(&self) -> Vec<String> {
         let chardev = if self.trace {
             let socket = trace_socket();
             let _ = std::fs::remove_file(&socket); // a stale socket from an earlier run
-            format!(
-                "socket,id=trace,path={},server=on,wait=off",
-                socket.display()
-            )
+            format!("socket,path={},server=on,wait=off", socket.display())
         } else if let Some(file) = &self.trace_file {
-            format!("file,id=trace,path={}", file.display())
+            format!("file,path={}", file.display())
         } else {
             return Vec::new();
         };
-        vec![
-            "-chardev".into(),
-            chardev,
-            "-serial".into(),
-            "chardev:trace".into(),
-        ]
+        qemu::trace_args(&chardev, self.trace_channel)
     }
 
     /// Tells how to quit and, with `--gdb`, how to attach.
@@ -107,7 +103,7 @@ impl Run {
         eprintln!("Quit with Ctrl-A X (Ctrl-A H lists the other keys), or type `poweroff`.");
         if self.trace {
             eprintln!(
-                "COM2 (the trace stream) is on {}. In a second terminal run:",
+                "The trace stream is on {}. In a second terminal run:",
                 trace_socket().display()
             );
             eprintln!(
@@ -118,7 +114,7 @@ impl Run {
         }
         if let Some(file) = &self.trace_file {
             eprintln!(
-                "COM2 (the trace stream) goes to {}; type `trace on` at the prompt,",
+                "The trace stream goes to {}; type `trace on` at the prompt,",
                 file.display()
             );
             eprintln!(

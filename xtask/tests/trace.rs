@@ -10,18 +10,30 @@ use trace_viewer::item::{Item, decode_all};
 use trace_viewer::stats::Stats;
 use trace_wire::Record;
 use xtask::harness::{Config, Machine};
+use xtask::qemu::TraceChannel;
 
-/// A machine with COM2 written to a fresh file under target/.
+/// A machine whose trace stream (on a virtio console) goes to a fresh file
+/// under target/.
 fn traced(smp: u32, name: &str) -> (Machine, PathBuf) {
+    traced_over(smp, name, TraceChannel::Virtio)
+}
+
+/// A machine whose trace stream goes to a fresh file over `channel`.
+fn traced_over(smp: u32, name: &str, channel: TraceChannel) -> (Machine, PathBuf) {
+    traced_with(Config::smp(smp), name, channel)
+}
+
+/// A machine booted with `config` whose trace stream goes to a fresh file.
+fn traced_with(config: Config, name: &str, channel: TraceChannel) -> (Machine, PathBuf) {
     let dir = xtask::workspace::root().join("target").join("trace-tests");
     std::fs::create_dir_all(&dir).expect("create target/trace-tests");
     let file = dir.join(format!("{name}.trace"));
     let _ = std::fs::remove_file(&file);
-    let extra_args = vec!["-serial".into(), format!("file:{}", file.display())];
+    let extra_args = xtask::qemu::trace_args(&format!("file,path={}", file.display()), channel);
     (
         Machine::boot(Config {
             extra_args,
-            ..Config::smp(smp)
+            ..config
         }),
         file,
     )
@@ -159,26 +171,39 @@ fn trace_rejects_bad_input() {
 }
 
 /// `ping 1 2 --count N` makes exactly 2N `bus.send` and 2N `bus.recv`
-/// records, every one in the stream; `trace status` and `trace-viewer
-/// stats` agree core by core on events, spans and drops, and nothing is
-/// left buffered after `trace off`.
+/// records, every one in the stream (the lab workload, N =
+/// 100,000); `trace status` and `trace-viewer stats` agree core by core on
+/// events, spans and drops; nothing is left buffered after `trace off`.
 #[test]
 fn a_traced_ping_reaches_the_stream_exactly_and_status_agrees_with_stats() {
-    const N: u64 = 2000;
-    let (mut machine, file) = traced(3, "ping-count");
+    const N: u64 = 100_000;
+    let config = Config {
+        command_timeout: Duration::from_secs(300),
+        ..Config::smp(3)
+    };
+    let (mut machine, file) = traced_with(config, "ping-count", TraceChannel::Virtio);
     machine.run("trace on");
     let out = machine.run(&format!("ping 1 2 --count {N}"));
-    assert!(out.contains("round trip"), "{out}");
+    assert!(out.contains(&format!("{N} round trips")), "{out}");
     machine.run("trace off");
     let status = machine.run("trace status");
-    let rows = status_rows(&status);
-    assert_eq!(rows.len(), 3, "{status}");
-    let items = decode_all(&finish(machine, &file));
-    let stats = Stats::from_items(&items, 0);
+    assert!(status.contains("channel virtio console at "), "{status}");
+    let stats = stream_agrees_with_status(&status, &finish(machine, &file));
+    assert_eq!(stats.dropped, 0, "{status}");
+    assert_eq!(count_named(&stats, "bus.send"), 2 * N);
+    assert_eq!(count_named(&stats, "bus.recv"), 2 * N);
+}
+
+/// Checks `trace status` against the stream core by core (events, spans,
+/// drops) and that nothing stayed buffered; returns the stream's stats.
+fn stream_agrees_with_status(status: &str, stream: &[u8]) -> Stats {
+    let rows = status_rows(status);
+    assert!(!rows.is_empty(), "{status}");
+    let stats = Stats::from_items(&decode_all(stream), stream.len() as u64);
     assert!(stats.damaged.is_empty(), "{:?}", stats.damaged);
     assert_eq!(stats.unknown_callsite, 0);
     for (core, [events, spans, _, dropped, buffered]) in rows {
-        let seen = stats.cores.get(&core).cloned().unwrap_or_default();
+        let seen = stats.cores.get(&core).copied().unwrap_or_default();
         assert_eq!(
             (seen.events, seen.spans, seen.dropped),
             (events, spans, dropped),
@@ -189,17 +214,25 @@ fn a_traced_ping_reaches_the_stream_exactly_and_status_agrees_with_stats() {
             "core {core} still buffers after trace off\n{status}"
         );
     }
-    if stats.dropped == 0 {
-        assert_eq!(count_named(&stats, "bus.send"), 2 * N);
-        assert_eq!(count_named(&stats, "bus.recv"), 2 * N);
-    } else {
-        // Only the COM2 fallback is too slow for this; the virtio console
-        // must not drop (the next test).
-        assert!(
-            status.contains("channel COM2"),
-            "drops on the virtio console:\n{status}"
-        );
-    }
+    stats
+}
+
+/// Without a virtio console the trace falls back to COM2, says so, and its
+/// accounting still agrees with the stream (drops included: COM2 is slow).
+#[test]
+fn without_a_virtio_console_the_trace_goes_to_com2_and_still_adds_up() {
+    let (mut machine, file) = traced_over(3, "com2", TraceChannel::Com2);
+    machine.run("trace on");
+    machine.run("reduce 64 sum");
+    machine.run("ping 1 2 --count 3000");
+    machine.run("trace off");
+    let status = machine.run("trace status");
+    assert!(
+        status.starts_with("trace off, filter debug, channel COM2 (no virtio console; slow fallback) [no virtio console on PCI], "),
+        "{status}"
+    );
+    let stats = stream_agrees_with_status(&status, &finish(machine, &file));
+    assert!(count_named(&stats, "bus.send") > 0, "{status}");
 }
 
 /// On fresh boots the stream never names a callsite before describing it:
@@ -240,6 +273,14 @@ fn fresh_boots_describe_every_callsite_before_its_first_use() {
             }
         }
         assert!(events >= 12, "boot {boot}: {events} events");
+        let dropped: u64 = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Record(Record::Dropped(d)) => Some(d.count),
+                _ => None,
+            })
+            .sum();
+        assert_eq!(dropped, 0, "boot {boot}: a lab workload lost records");
     }
 }
 

@@ -41,13 +41,13 @@ pub fn drain() {
         for (lane, &head) in lanes::of(core).iter().zip(heads) {
             let sent = &SENT[core][lane_index(core, lane)];
             let from = sent.load(Ordering::Relaxed);
-            if from < head {
-                channel::send_block(core, lane, from, head);
+            if from < head && channel::send_block(core, lane, from, head) {
                 sent.store(head, Ordering::Relaxed);
             }
         }
     }
     report_drops();
+    channel::flush();
 }
 
 fn lane_index(core: usize, lane: &lanes::Lane) -> usize {

@@ -19,8 +19,8 @@ use super::owned::LaneState;
 use crate::arch::cpu;
 use crate::cores::MAX_CORES;
 
-/// Slots of a core's task lane: 512 KiB, about 40 ms of a flood.
-pub const TASK_SLOTS: usize = 8192;
+/// Slots of a core's task lane: 1 MiB, 8192 two-slot bus events.
+pub const TASK_SLOTS: usize = 16384;
 /// Slots of a core's interrupt lane (interrupt handlers trace little).
 pub const IRQ_SLOTS: usize = 512;
 /// Lanes per core: task, then interrupts-off.
@@ -104,7 +104,8 @@ impl Lane {
     /// returns false when the ring has no room. Only the lane's writer calls it.
     #[inline]
     pub fn write(&self, words: &[u64]) -> bool {
-        let slots = self.slots.load(Ordering::Relaxed);
+        // Acquire pairs with the Release store in `allocate`.
+        let slots = self.slots.load(Ordering::Acquire);
         let count = (words.len() / SLOT_WORDS) as u64;
         let head = self.head.load(Ordering::Relaxed); // our own index
         // Acquire pairs with the drain's Release store of `tail`: the
@@ -199,10 +200,14 @@ impl Lane {
 static LANES: [[Lane; LANES_PER_CORE]; MAX_CORES] =
     [const { [Lane::new(TASK_SLOTS), Lane::new(IRQ_SLOTS)] }; MAX_CORES];
 
-/// Allocates the rings of the first `cores` cores (at boot, before tracing).
+/// Allocates the rings of the first `cores` cores, once (at the first
+/// `trace on`, so a boot that never traces keeps the memory).
 pub fn init(cores: usize) {
     for lanes in LANES.iter().take(cores) {
-        lanes.iter().for_each(Lane::allocate);
+        lanes
+            .iter()
+            .filter(|lane| lane.slots.load(Ordering::Relaxed).is_null()) // only the shell core allocates
+            .for_each(Lane::allocate);
     }
 }
 

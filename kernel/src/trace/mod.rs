@@ -26,21 +26,24 @@ use crate::arch::vectors::TICK as TICK_VECTOR;
 use crate::{cores, idle, time};
 
 /// How often the shell core wakes to drain while tracing is on.
-const DRAIN_EVERY_MS: u32 = 10;
+const DRAIN_EVERY_MS: u32 = 2;
 /// How long `trace off` waits for the channel to take the last records.
 const FLUSH_TIMEOUT_US: u64 = 2_000_000;
 /// APIC timer ticks per millisecond (measured at the first `trace on`).
 static TICKS_PER_MS: AtomicU32 = AtomicU32::new(0);
 
+/// Why the virtio console is not the channel ("" when it is).
+static NO_VIRTIO: spin::Once<&'static str> = spin::Once::new();
+
 /// Whether the subscriber is installed (once, at the first `trace on`).
 static INSTALLED: AtomicBool = AtomicBool::new(false);
 
-/// Finds the channel, allocates every core's lanes, and sets up the drain
+/// Finds the channel and sets up the drain
 /// at each of the shell core's wake-ups. Tracing stays off (and costs
 /// nothing) until `trace on`.
 pub fn init() {
-    channel::init();
-    lanes::init(cores::count());
+    let (_, why) = channel::init();
+    NO_VIRTIO.call_once(|| why.unwrap_or(""));
     idle::on_wake(on_wake);
 }
 
@@ -71,6 +74,7 @@ pub fn turn_on(filter: Option<&str>) -> Result<(), alloc::string::String> {
     if channel::kind() == channel::Kind::None {
         return Err("there is no channel to send the trace to: no virtio console and no COM2 (run QEMU with cargo xtask run --trace)".into());
     }
+    lanes::init(cores::count());
     *FILTER.write() = Some(filter);
     ON.store(true, Ordering::Relaxed);
     if TICKS_PER_MS.load(Ordering::Relaxed) == 0 {
@@ -103,7 +107,7 @@ pub fn turn_off() {
     drain();
     time::wait_until(FLUSH_TIMEOUT_US, || {
         drain();
-        every_lane().all(|lane| lane.buffered() == 0)
+        every_lane().all(|lane| lane.buffered() == 0) && channel::idle()
     });
 }
 
@@ -132,6 +136,12 @@ pub fn status(out: &mut dyn Write) -> core::fmt::Result {
         "trace {state}, filter {filter}, channel {}",
         kind.describe()
     )?;
+    if let Some(address) = channel::virtio_address() {
+        write!(out, " at {address}")?;
+    }
+    if kind == channel::Kind::Com2 {
+        write!(out, " [{}]", NO_VIRTIO.get().copied().unwrap_or(""))?;
+    }
     if kind == channel::Kind::None {
         writeln!(out)?;
     } else {
