@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Args;
+use xtask::qemu::TraceChannel;
 use xtask::{cmd, setup};
 
 use crate::run::{Machine, Run, trace_socket};
@@ -18,6 +19,9 @@ pub struct View {
     /// Cores, memory, accelerator.
     #[command(flatten)]
     pub machine: Machine,
+    /// The device that carries the trace: a virtio console (fast) or COM2.
+    #[arg(long, value_enum, default_value_t = TraceChannel::Virtio)]
+    pub trace_channel: TraceChannel,
     /// Also write the trace stream to FILE (for replay, stats, export).
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
@@ -37,6 +41,7 @@ impl View {
             gdb: false,
             trace: true,
             trace_file: None,
+            trace_channel: self.trace_channel,
             qemu_args: self.qemu_args,
         };
         let mut qemu = machine.qemu_command("stdio")?;

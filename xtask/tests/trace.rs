@@ -379,12 +379,10 @@ fn a_reduce_typed_in_the_viewers_console_pane_shows_its_result_and_its_messages(
     let _slot = xtask::harness::Slot::acquire();
     let elf = xtask::harness::kernel_elf();
     let mut qemu = xtask::qemu::command(elf, 4, "512M", xtask::qemu::Accel::Tcg, true);
-    let chardev = format!(
-        "socket,id=trace,path={},server=on,wait=off",
-        socket.display()
-    );
-    qemu.args(["-serial", "stdio", "-display", "none", "-chardev", &chardev])
-        .args(["-serial", "chardev:trace"]);
+    let chardev = format!("socket,path={},server=on,wait=off", socket.display());
+    let channel = xtask::qemu::TraceChannel::Virtio; // as `cargo xtask view` by default
+    qemu.args(["-serial", "stdio", "-display", "none"])
+        .args(xtask::qemu::trace_args(&chardev, channel));
     let console = trace_viewer::console::Console::spawn(qemu).expect("QEMU starts");
     let feed = trace_viewer::input::feed::live(socket, None);
     let mut app = trace_viewer::ui::App::with_console("test".into(), console);
