@@ -115,6 +115,12 @@ fn every_lane() -> impl Iterator<Item = &'static Lane> {
     (0..cores::count()).flat_map(|core| lanes::of(core).iter())
 }
 
+/// Sends what is buffered now (the shell core only: `bench trace` drains
+/// between the batches it times).
+pub fn drain_now() {
+    drain();
+}
+
 /// Run by the shell core whenever it wakes (`idle::on_wake`): sends what
 /// is buffered while tracing is on.
 fn on_wake() {
