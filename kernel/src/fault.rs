@@ -7,7 +7,7 @@ use core::fmt::{self, Write};
 use crate::arch::exception::{Exception, FaultAction};
 use crate::arch::vectors::BREAKPOINT;
 use crate::cores::{self, FaultRecord};
-use crate::{commands, console, core_bus, fbcon, stack_trace, symbols, trace};
+use crate::{commands, console, core_bus, fbcon, stack_trace, symbols};
 
 /// The exception policy `arch::exception` calls (registered at boot):
 /// report, then decide how the faulting core goes on.
@@ -54,7 +54,6 @@ fn write_report(out: &mut dyn Write, e: &Exception<'_>) -> fmt::Result {
 /// never resumes, so nothing else would ever unlock them.
 fn release_shell_core_locks() {
     core_bus::release_after_fault(0);
-    trace::release_after_fault(0);
     fbcon::release_after_fault();
 }
 

@@ -31,6 +31,7 @@ mod status;
 mod symbols;
 mod time;
 mod trace;
+mod virtio_console;
 
 use crate::arch::{pic, pvh};
 
@@ -57,7 +58,7 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     cores::init(platform.cpus.iter().map(|cpu| cpu.apic_id)); // core table, every core's stacks
     cores::init_this_core(0); // GDT/TSS, IDT, local APIC on the boot core
     interrupts::init(platform); // wake IPI, serial and keyboard input interrupts
-    trace::init(); // COM2 for the trace stream (tracing stays off)
+    trace::init(); // the trace channel (virtio console, else COM2); tracing stays off
     status::init(); // the wake-up IPI and the tick redraw the status line
     cores::enter_boot_core_stack(boot_core_main) // move to the guarded stack
 }
@@ -73,6 +74,7 @@ extern "C" fn boot_core_main(_: usize) -> ! {
         started,
         time::cycles_to_ns(cycles) / 1000
     );
+    trace::measure_clocks(); // each core's TSC against core 0's, for the trace stream
     core_bus::init(cores::count()); // one virtqueue per ordered pair of cores
     commands::run_shell(0)
 }

@@ -39,10 +39,12 @@ pub struct Message {
 /// What happened on the queue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BusOp {
-    /// The queue was built with `size` entries.
+    /// The queue was built with `size` entries of `buf_size` bytes.
     Init {
         /// Entries per ring.
         size: u16,
+        /// Bytes per buffer, when announced.
+        buf_size: Option<u64>,
     },
     /// The receiver posted a buffer at avail position `avail_idx`.
     Post {
@@ -89,6 +91,21 @@ pub struct BusEvent {
     pub op: BusOp,
 }
 
+/// A `Queue` record (the kernel's announcement of a queue's geometry) as
+/// the same operation as a `bus.init` event.
+pub fn announced(q: &trace_wire::Queue) -> BusEvent {
+    BusEvent {
+        queue: QueueId {
+            src: q.src,
+            dst: q.dst,
+        },
+        op: BusOp::Init {
+            size: q.size,
+            buf_size: Some(u64::from(q.buf_size)),
+        },
+    }
+}
+
 /// Reads `view` as a bus event, if its name is one and its fields suffice.
 pub fn parse(view: &View<'_>) -> Option<BusEvent> {
     let name = view.name();
@@ -102,6 +119,7 @@ pub fn parse(view: &View<'_>) -> Option<BusEvent> {
     let op = match name.as_ref() {
         bus::INIT => BusOp::Init {
             size: u16_of(view, field::SIZE)?,
+            buf_size: view.u64(field::BUF_SIZE),
         },
         bus::POST => BusOp::Post {
             desc: u16_of(view, field::DESC),

@@ -1,11 +1,16 @@
 //! The callsite table the stream builds up (self-description): header and
 //! callsites as they arrive, and a view that names an event's values.
-//! Unknown callsites are tolerated and shown by number.
+//! Unknown callsites are tolerated and shown by number. Also the cores'
+//! clock offsets (`Clock` records), which put every record on core 0's
+//! clock, and the queues' sizes (`Queue` records).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use trace_wire::{Callsite, Field, Header, Kind, Level, Record, RecordBuf, Value};
+use trace_wire::{Callsite, Clock, Field, Header, Kind, Level, Queue, Record, RecordBuf, Value};
+
+use crate::bus::QueueId;
+use crate::clock::Clocks;
 
 /// A decoded callsite.
 pub type CallsiteBuf = Callsite<String, Vec<String>>;
@@ -20,24 +25,59 @@ pub struct Catalog {
     header: Option<Header<String>>,
     /// Callsites by id; a re-sent callsite replaces the old one.
     sites: HashMap<u32, CallsiteBuf>,
+    /// Each core's clock offset against core 0.
+    clocks: Clocks,
+    /// The latest `Clock` record of each core.
+    clock_records: BTreeMap<u16, Clock>,
+    /// Each queue's announced geometry.
+    queues: BTreeMap<QueueId, Queue>,
 }
 
 impl Catalog {
-    /// Takes in a header or callsite record; returns whether it was one.
+    /// Takes in a record that describes the stream (header, callsite,
+    /// clock, queue); returns whether it was one.
     pub fn learn(&mut self, rec: &RecordBuf) -> bool {
         match rec {
             Record::Header(h) => self.header = Some(h.clone()),
             Record::Callsite(c) => {
                 self.sites.insert(c.id, c.clone());
             }
+            Record::Clock(c) => {
+                self.clocks.set_offset_ns(c.core, applied_offset(c));
+                self.clock_records.insert(c.core, *c);
+            }
+            Record::Queue(q) => {
+                self.queues.insert(
+                    QueueId {
+                        src: q.src,
+                        dst: q.dst,
+                    },
+                    *q,
+                );
+            }
             _ => return false,
         }
         true
     }
 
+    /// The latest `Clock` record of every core that sent one.
+    pub fn clock_records(&self) -> impl Iterator<Item = &Clock> {
+        self.clock_records.values()
+    }
+
+    /// Every queue's announced geometry.
+    pub fn queues(&self) -> &BTreeMap<QueueId, Queue> {
+        &self.queues
+    }
+
     /// The latest header, if one arrived.
     pub fn header(&self) -> Option<&Header<String>> {
         self.header.as_ref()
+    }
+
+    /// `rec` with its time on core 0's clock.
+    pub fn align<'a>(&self, rec: &'a RecordBuf) -> Cow<'a, RecordBuf> {
+        self.clocks.align(rec)
     }
 
     /// A callsite by id.
@@ -59,6 +99,18 @@ impl Catalog {
             site: self.site(id),
             values,
         }
+    }
+}
+
+/// The offset a `Clock` record moves its core's times by: its offset, or 0
+/// when the offset is within the measurement's uncertainty (the clocks
+/// cannot be told apart, and moving by noise could put a receive before
+/// its send).
+pub fn applied_offset(c: &Clock) -> i64 {
+    if c.offset_ns.unsigned_abs() > c.uncertainty_ns {
+        c.offset_ns
+    } else {
+        0
     }
 }
 

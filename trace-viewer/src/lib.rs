@@ -10,7 +10,10 @@
 pub mod bus;
 pub mod catalog;
 pub mod cli;
+pub mod clock;
 pub mod cmd;
+pub mod collectives;
+pub mod console;
 pub mod export;
 pub mod input;
 pub mod item;

@@ -1,14 +1,16 @@
-//! `trace-viewer stats`: counts per callsite, per core and per queue, the
-//! kernel's drops, the damaged stretches with their offsets, and the time
-//! span of a recorded trace. Computing is here; the text layout is in Display.
+//! `trace-viewer stats`: counts per callsite, per core and per queue, each
+//! collective call (collectives.rs), the kernel's drops, the damaged
+//! stretches with their offsets, and the time span of a recorded trace.
+//! Computing is here; the text layout is in Display.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use trace_wire::{DecodeError, Header, Kind, Level, Record, RecordBuf};
+use trace_wire::{Clock, DecodeError, Header, Kind, Level, Queue, Record, RecordBuf};
 
 use crate::bus::{self, BusOp, QueueId};
 use crate::catalog::Catalog;
+use crate::collectives::Collectives;
 use crate::item::Item;
 
 /// How often one callsite fired.
@@ -57,6 +59,10 @@ pub struct Stats {
     pub records: u64,
     /// The stream's header.
     pub header: Option<Header<String>>,
+    /// Each core's clock against core 0, as the kernel measured it.
+    pub clocks: Vec<Clock>,
+    /// Each queue's size, as the kernel announced it.
+    pub queue_sizes: BTreeMap<QueueId, Queue>,
     /// Earliest and latest timestamp.
     pub span_ns: Option<(u64, u64)>,
     /// Per callsite name.
@@ -65,6 +71,8 @@ pub struct Stats {
     pub cores: BTreeMap<u16, CoreCount>,
     /// Per queue.
     pub queues: BTreeMap<QueueId, QueueCount>,
+    /// Per collective call.
+    pub collectives: Collectives,
     /// Records the kernel reported dropped.
     pub dropped: u64,
     /// Records naming a callsite never described.
@@ -76,11 +84,11 @@ pub struct Stats {
 impl Stats {
     /// Counts everything in `items`, decoded from `bytes` bytes.
     pub fn from_items(items: &[Item], bytes: u64) -> Self {
+        let mut catalog = Catalog::default();
         let mut s = Stats {
             bytes,
             ..Stats::default()
         };
-        let mut catalog = Catalog::default();
         for item in items {
             match item {
                 Item::Record(rec) => s.record(&mut catalog, rec),
@@ -88,6 +96,8 @@ impl Stats {
             }
         }
         s.header = catalog.header().cloned();
+        s.clocks = catalog.clock_records().copied().collect();
+        s.queue_sizes = catalog.queues().clone();
         s
     }
 
@@ -102,6 +112,9 @@ impl Stats {
         if catalog.learn(rec) {
             return;
         }
+        let aligned = catalog.align(rec);
+        let rec = aligned.as_ref();
+        self.collectives.record(catalog, rec);
         if let Some(ts) = rec.ts_ns() {
             let (lo, hi) = self.span_ns.unwrap_or((ts, ts));
             self.span_ns = Some((lo.min(ts), hi.max(ts)));
@@ -165,6 +178,7 @@ impl fmt::Display for Stats {
         self.fmt_sites(f)?;
         self.fmt_cores(f)?;
         self.fmt_queues(f)?;
+        self.fmt_collectives(f)?;
         self.fmt_damage(f)
     }
 }
@@ -201,9 +215,32 @@ impl Stats {
             None => writeln!(f, "producer   unknown (no header in the input)")?,
         }
         match self.span_ns {
-            Some((lo, hi)) => writeln!(f, "time       {} .. {} ns ({} ns)", lo, hi, hi - lo),
-            None => writeln!(f, "time       no timestamped records"),
+            Some((lo, hi)) => writeln!(f, "time       {} .. {} ns ({} ns)", lo, hi, hi - lo)?,
+            None => writeln!(f, "time       no timestamped records")?,
         }
+        self.fmt_clocks(f)
+    }
+
+    /// Each core's clock offset, or that the stream gave none.
+    fn fmt_clocks(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.clocks.is_empty() {
+            return writeln!(
+                f,
+                "clocks     no offsets in the stream: cores taken as in step"
+            );
+        }
+        for c in &self.clocks {
+            let applied = match crate::catalog::applied_offset(c) {
+                0 if c.offset_ns != 0 => ", within its uncertainty: not applied",
+                _ => "",
+            };
+            writeln!(
+                f,
+                "clock      core {}: {:+} ns against core 0 (±{} ns, {:+} TSC cycles{applied})",
+                c.core, c.offset_ns, c.uncertainty_ns, c.tsc_offset
+            )?;
+        }
+        Ok(())
     }
 
     /// The per-callsite table.
@@ -253,19 +290,53 @@ impl Stats {
     fn fmt_queues(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "\nper queue:\n  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}",
+            "\nper queue:\n  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}  ring",
             "queue", "sends", "recvs", "bytes", "stalls"
         )?;
         for (q, c) in &self.queues {
+            let ring = self.queue_sizes.get(q).map_or_else(
+                || "not announced".to_string(),
+                |a| format!("{} x {} B", a.size, a.buf_size),
+            );
             writeln!(
                 f,
-                "  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}",
+                "  {:>6}  {:>8}  {:>8}  {:>10}  {:>6}  {ring}",
                 q.to_string(),
                 c.sends,
                 c.recvs,
                 c.bytes,
                 c.stalls
             )?;
+        }
+        Ok(())
+    }
+
+    /// Every collective call: its ranks' times, imbalance and traffic.
+    fn fmt_collectives(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let calls = self.collectives.in_order();
+        if calls.is_empty() {
+            return writeln!(f, "\nper collective: none in the trace");
+        }
+        writeln!(f, "\nper collective:")?;
+        for (id, call) in calls {
+            let total = call.total();
+            let how = [
+                call.algorithm.clone(),
+                call.root.map(|r| format!("root {r}")),
+            ];
+            let how: Vec<String> = how.into_iter().flatten().collect();
+            writeln!(
+                f,
+                "  {} #{} on comm {} ({}): {} ranks, {} messages, {} bytes",
+                id.name,
+                id.number,
+                id.comm,
+                how.join(", "),
+                call.ranks.len(),
+                total.messages,
+                total.bytes
+            )?;
+            fmt_call(f, call)?;
         }
         Ok(())
     }
@@ -285,4 +356,33 @@ impl Stats {
         }
         Ok(())
     }
+}
+
+/// One call's table: time per rank, imbalance, traffic per pair.
+fn fmt_call(f: &mut fmt::Formatter<'_>, call: &crate::collectives::Call) -> fmt::Result {
+    writeln!(f, "    {:>4}  {:>4}  {:>12}", "rank", "core", "time ns")?;
+    for (rank, t) in &call.ranks {
+        let time = t
+            .time_ns()
+            .map_or_else(|| "unfinished".to_string(), |ns| ns.to_string());
+        writeln!(f, "    {:>4}  {:>4}  {:>12}", rank, t.core, time)?;
+    }
+    match call.imbalance() {
+        Some((slow, fast, ns)) => writeln!(
+            f,
+            "    imbalance {ns} ns (slowest rank {slow}, fastest rank {fast})"
+        )?,
+        None => writeln!(f, "    imbalance unknown (no rank finished)")?,
+    }
+    writeln!(f, "    {:>6}  {:>8}  {:>10}", "pair", "messages", "bytes")?;
+    for (q, p) in &call.pairs {
+        writeln!(
+            f,
+            "    {:>6}  {:>8}  {:>10}",
+            q.to_string(),
+            p.messages,
+            p.bytes
+        )?;
+    }
+    Ok(())
 }

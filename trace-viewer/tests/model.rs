@@ -22,7 +22,10 @@ fn msg(at: Option<u16>, frags: u16) -> Message {
 /// A ring of 8 posted by bus.post events, positions `from..from + 8`.
 fn posted_ring(from: u16) -> RingState {
     let mut r = RingState::default();
-    r.apply(&BusOp::Init { size: 8 });
+    r.apply(&BusOp::Init {
+        size: 8,
+        buf_size: None,
+    });
     for k in 0..8u16 {
         r.apply(&BusOp::Post {
             desc: Some(k),
@@ -75,7 +78,10 @@ fn heads_wrap_at_two_to_the_sixteen() {
 #[test]
 fn late_joiner_places_heads_at_the_first_position_seen() {
     let mut r = RingState::default();
-    r.apply(&BusOp::Init { size: 8 });
+    r.apply(&BusOp::Init {
+        size: 8,
+        buf_size: None,
+    });
     r.apply(&BusOp::Send(msg(Some(40_000), 1)));
     assert_eq!((r.used, r.consumed, r.in_flight()), (40_001, 40_000, 1));
 }

@@ -121,3 +121,57 @@ fn a_queue_seen_only_in_publishes_has_its_counter_track_declared() {
     let out = check_with_perfettos_schema("publishes-only", &bytes);
     assert!(out.contains("0 problems"), "{out}");
 }
+
+/// A version 2 stream's extra records (clock offsets, queue sizes) and a
+/// drop report from a core that recorded nothing else: every track an
+/// event names is still declared, and the clock-aligned flows still run
+/// forward.
+#[test]
+fn clock_offsets_queue_sizes_and_a_lone_drop_export_valid_by_perfettos_schema() {
+    use trace_wire::{Clock, Dropped, Queue, RecordBuf};
+    let offsets = [0i64, 30_000, 500, 90_000];
+    let mut stream: Vec<RecordBuf> = offsets
+        .iter()
+        .enumerate()
+        .map(|(core, &offset_ns)| {
+            Record::Clock(Clock {
+                core: core as u16,
+                tsc_offset: offset_ns * 2,
+                offset_ns,
+                uncertainty_ns: 20,
+            })
+        })
+        .collect();
+    stream.push(Record::Queue(Queue {
+        src: 1,
+        dst: 0,
+        size: 64,
+        buf_size: 1024,
+    }));
+    for mut r in synth::linear_reduce_trace(4) {
+        if let Some(core) = r.core() {
+            let by = offsets[usize::from(core)];
+            match &mut r {
+                Record::Event(e) => e.ts_ns = e.ts_ns.checked_add_signed(by).unwrap(),
+                Record::SpanEnter(m) | Record::SpanExit(m) => {
+                    m.ts_ns = m.ts_ns.checked_add_signed(by).unwrap()
+                }
+                _ => {}
+            }
+        }
+        stream.push(r);
+    }
+    stream.push(Record::Dropped(Dropped {
+        core: 6,
+        ts_ns: 50_000,
+        count: 3,
+    }));
+    let items = decode_all(&synth::encode(&stream).expect("encode"));
+    let timeline = Timeline::build(&items);
+    for &(_, send, recv) in &timeline.flows {
+        assert!(timeline.entries[send].ts_ns < timeline.entries[recv].ts_ns);
+    }
+    let bytes = render(&timeline, Format::Perfetto);
+    let out = check_with_perfettos_schema("v2-extras", &bytes);
+    assert!(out.contains("0 problems"), "{out}");
+}

@@ -7,7 +7,7 @@ mod common;
 use common::{reduce_items, row_with, screen};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use trace_viewer::item::Item;
-use trace_viewer::ui::{Action, App, keys};
+use trace_viewer::ui::{Action, App, Mode, keys};
 use trace_wire::{Dropped, Record};
 
 /// An app that has applied `items`.
@@ -60,7 +60,7 @@ fn matrix_counts_one_message_from_each_core_to_the_root() {
 fn ring_shows_a_filled_slot_before_the_root_consumes_it() {
     let items = until_send_from(&reduce_items(), "1");
     let s = screen(&app_with(&items), 160, 48);
-    assert!(row_with(&s, "queue 1->0 ring").contains("16 slots (bus.init)"));
+    assert!(row_with(&s, "queue 1->0 ring").contains("16 slots of 1024 B (announced)"));
     assert!(
         row_with(&s, "avail 16").contains("used 1  consumed 0   in flight 1  msgs 1  bytes 256")
     );
@@ -116,27 +116,27 @@ fn arrow_keys_select_another_queue() {
 fn keys_map_to_actions() {
     let key = |c| KeyEvent::new(c, KeyModifiers::NONE);
     assert_eq!(
-        keys::action(key(KeyCode::Char('q')), false),
+        keys::action(key(KeyCode::Char('q')), Mode::Rings),
         Some(Action::Quit)
     );
     assert_eq!(
-        keys::action(key(KeyCode::Char(' ')), false),
+        keys::action(key(KeyCode::Char(' ')), Mode::Rings),
         Some(Action::Pause)
     );
     assert_eq!(
-        keys::action(key(KeyCode::Right), false),
+        keys::action(key(KeyCode::Right), Mode::Rings),
         Some(Action::SrcNext)
     );
     assert_eq!(
-        keys::action(key(KeyCode::Char('q')), true),
+        keys::action(key(KeyCode::Char('q')), Mode::Editing),
         Some(Action::FilterChar('q'))
     );
     assert_eq!(
-        keys::action(key(KeyCode::Esc), true),
+        keys::action(key(KeyCode::Esc), Mode::Editing),
         Some(Action::FilterCancel)
     );
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-    assert_eq!(keys::action(ctrl_c, true), Some(Action::Quit));
+    assert_eq!(keys::action(ctrl_c, Mode::Editing), Some(Action::Quit));
 }
 
 #[test]
@@ -211,4 +211,46 @@ fn a_small_terminal_does_not_panic() {
     for (w, h) in [(20, 5), (80, 24), (1, 1)] {
         screen(&app, w, h);
     }
+}
+
+/// The reduce without its `bus.init` events, and with a `Queue` record
+/// announcing 1->0 as 64 entries of 2048 bytes.
+fn reduce_with_only_1_to_0_announced() -> Vec<Item> {
+    let records = common::reduce_records();
+    let init = records
+        .iter()
+        .find_map(|r| match r {
+            Record::Callsite(c) if c.name == "bus.init" => Some(c.id),
+            _ => None,
+        })
+        .unwrap();
+    let queue = Record::Queue(trace_wire::Queue {
+        src: 1,
+        dst: 0,
+        size: 64,
+        buf_size: 2048,
+    });
+    let kept = records
+        .into_iter()
+        .filter(|r| !matches!(r, Record::Event(e) if e.callsite == init));
+    let stream: Vec<_> = std::iter::once(queue).chain(kept).collect();
+    trace_viewer::item::decode_all(&trace_viewer::synth::encode(&stream).unwrap())
+}
+
+#[test]
+fn the_ring_has_the_announced_size_and_says_guessed_only_without_one() {
+    let mut app = app_with(&reduce_with_only_1_to_0_announced());
+    let s = screen(&app, 160, 60);
+    assert!(row_with(&s, "queue 1->0 ring").contains("64 slots of 2048 B (announced)"));
+    let numbers: Vec<&str> = s
+        .iter()
+        .filter_map(|r| r.split("│slot").nth(1))
+        .flat_map(|r| r.split_whitespace())
+        .filter(|w| *w != "│")
+        .collect();
+    let expected: Vec<String> = (0..64).map(|n| n.to_string()).collect();
+    assert_eq!(numbers, expected, "64 slots drawn");
+    app.handle(Action::SrcNext);
+    let s = screen(&app, 160, 60);
+    assert!(row_with(&s, "queue 2->0 ring").contains("slots (guessed)"));
 }

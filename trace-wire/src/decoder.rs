@@ -6,8 +6,24 @@ use alloc::vec::{IntoIter, Vec};
 use core::fmt;
 
 use crate::frame::MAX_FRAME;
-use crate::record::RecordBuf;
+use crate::raw::SLOT_BYTES;
+use crate::rawdecode::RawDecoder;
+use crate::record::{Block, Record, RecordBuf};
 use crate::unframe::{DecodeErrorKind, decode_frame};
+
+/// The longest block of raw records accepted (a longer one is damage).
+pub const MAX_BLOCK: u32 = 16 << 20;
+
+/// A block of raw records being read.
+#[derive(Debug)]
+struct PendingBlock {
+    /// Its header.
+    block: Block,
+    /// Stream offset of its first byte.
+    start: u64,
+    /// Its bytes so far.
+    bytes: Vec<u8>,
+}
 
 /// A stretch of the stream that did not decode.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +75,12 @@ pub struct Decoder {
     max_frame: usize,
     /// Totals.
     stats: DecoderStats,
+    /// The block of raw records being read, if a `Block` frame announced one.
+    block: Option<PendingBlock>,
+    /// The clock rate of the latest header (raw records carry cycles).
+    tsc_hz: Option<u64>,
+    /// Strings the raw records interned.
+    raw: RawDecoder,
 }
 
 impl Default for Decoder {
@@ -83,6 +105,9 @@ impl Decoder {
             frame_start: 0,
             max_frame,
             stats: DecoderStats::default(),
+            block: None,
+            tsc_hz: None,
+            raw: RawDecoder::default(),
         }
     }
 
@@ -91,22 +116,133 @@ impl Decoder {
     pub fn push(&mut self, bytes: &[u8]) -> IntoIter<Result<RecordBuf, DecodeError>> {
         let mut out = Vec::new();
         let mut rest = bytes;
-        while let Some(pos) = rest.iter().position(|&b| b == 0) {
+        while !rest.is_empty() {
+            if self.block.is_some() {
+                rest = self.extend_block(rest, &mut out);
+                continue;
+            }
+            let Some(pos) = rest.iter().position(|&b| b == 0) else {
+                self.extend(rest);
+                break;
+            };
             self.extend(&rest[..pos]);
             self.stats.bytes += 1;
-            out.extend(self.end_frame());
+            if let Some(result) = self.end_frame() {
+                self.take(result, &mut out);
+            }
             rest = &rest[pos + 1..];
         }
-        self.extend(rest);
         out.into_iter()
     }
 
-    /// Reports a frame left unfinished when the input ends, and resets.
+    /// Reports a frame or block left unfinished when the input ends, and resets.
     pub fn finish(&mut self) -> Option<DecodeError> {
+        if let Some(pending) = self.block.take() {
+            self.stats.damaged += 1;
+            self.stats.damaged_bytes += pending.bytes.len() as u64;
+            return Some(DecodeError {
+                offset: pending.start,
+                len: pending.bytes.len() as u64,
+                kind: DecodeErrorKind::Truncated,
+            });
+        }
         if self.frame_len == 0 {
             return None;
         }
         Some(self.damaged(DecodeErrorKind::Truncated))
+    }
+
+    /// Hands a decoded frame on; a header's clock rate is kept, and a
+    /// `Block` starts reading raw bytes instead of frames.
+    fn take(
+        &mut self,
+        result: Result<RecordBuf, DecodeError>,
+        out: &mut Vec<Result<RecordBuf, DecodeError>>,
+    ) {
+        if let Ok(Record::Block(_)) = result {
+            self.stats.records -= 1; // framing, not a record
+        }
+        match result {
+            Ok(Record::Block(block))
+                if block.len % SLOT_BYTES as u32 == 0 && block.len <= MAX_BLOCK =>
+            {
+                self.block = Some(PendingBlock {
+                    block,
+                    start: self.stats.bytes,
+                    bytes: Vec::with_capacity(block.len as usize),
+                });
+            }
+            Ok(Record::Block(_)) => {
+                self.stats.damaged += 1;
+                out.push(Err(DecodeError {
+                    offset: self.stats.bytes,
+                    len: 0,
+                    kind: DecodeErrorKind::BadRawRecord,
+                }));
+            }
+            Ok(Record::Header(header)) => {
+                self.tsc_hz = Some(header.tsc_hz);
+                out.push(Ok(Record::Header(header)));
+            }
+            other => out.push(other),
+        }
+    }
+
+    /// Adds raw bytes to the pending block; when it is whole, decodes it.
+    /// Returns what is left of `bytes`.
+    fn extend_block<'b>(
+        &mut self,
+        bytes: &'b [u8],
+        out: &mut Vec<Result<RecordBuf, DecodeError>>,
+    ) -> &'b [u8] {
+        let pending = self.block.as_mut().expect("a block is pending");
+        let want = pending.block.len as usize - pending.bytes.len();
+        let (now, rest) = bytes.split_at(want.min(bytes.len()));
+        pending.bytes.extend_from_slice(now);
+        self.stats.bytes += now.len() as u64;
+        if pending.bytes.len() == pending.block.len as usize {
+            let pending = self.block.take().expect("a block is pending");
+            self.decode_block(&pending, out);
+        }
+        rest
+    }
+
+    /// Turns a whole block into records (or damage reports).
+    fn decode_block(
+        &mut self,
+        pending: &PendingBlock,
+        out: &mut Vec<Result<RecordBuf, DecodeError>>,
+    ) {
+        let Some(tsc_hz) = self.tsc_hz else {
+            self.stats.damaged += 1;
+            self.stats.damaged_bytes += pending.bytes.len() as u64;
+            out.push(Err(DecodeError {
+                offset: pending.start,
+                len: pending.bytes.len() as u64,
+                kind: DecodeErrorKind::BlockBeforeHeader,
+            }));
+            return;
+        };
+        let mut items = Vec::new();
+        self.raw
+            .block(pending.block.core, tsc_hz, &pending.bytes, &mut items);
+        for item in items {
+            out.push(match item {
+                Ok(record) => {
+                    self.stats.records += 1;
+                    Ok(record)
+                }
+                Err(at) => {
+                    self.stats.damaged += 1;
+                    self.stats.damaged_bytes += SLOT_BYTES as u64;
+                    Err(DecodeError {
+                        offset: pending.start + at as u64,
+                        len: SLOT_BYTES as u64,
+                        kind: DecodeErrorKind::BadRawRecord,
+                    })
+                }
+            });
+        }
     }
 
     /// The stream offset of the next byte to be pushed.

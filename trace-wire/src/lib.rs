@@ -56,6 +56,9 @@ pub mod contract;
 mod decoder;
 mod frame;
 mod frame_ring;
+pub mod raw;
+#[cfg(feature = "alloc")]
+mod rawdecode;
 mod record;
 #[cfg(feature = "alloc")]
 mod unframe;
@@ -68,8 +71,8 @@ pub use frame_ring::FrameRing;
 #[cfg(feature = "alloc")]
 pub use record::RecordBuf;
 pub use record::{
-    Callsite, Dropped, Event, Header, MAGIC, Record, RecordRef, SpanMark, SpanNew, SpanValues,
-    VERSION,
+    Block, Callsite, Clock, Dropped, Event, Header, MAGIC, OLDEST_VERSION, Queue, Record,
+    RecordRef, SpanMark, SpanNew, SpanValues, VERSION,
 };
 #[cfg(feature = "alloc")]
 pub use unframe::{DecodeErrorKind, decode_frame};

@@ -10,7 +10,11 @@ use crate::value::{Field, Kind, Level};
 pub const MAGIC: [u8; 4] = *b"RLTR";
 
 /// The stream format's version. A change to any record's layout bumps it.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
+
+/// The oldest version a reader still decodes: version 1 streams carried
+/// every event as its own frame, and read as they always did.
+pub const OLDEST_VERSION: u16 = 1;
 
 /// One record of the stream; each travels in its own frame.
 ///
@@ -40,6 +44,52 @@ pub enum Record<S, F, V> {
     SpanClose(SpanMark),
     /// A core's buffer was full and records were thrown away.
     Dropped(Dropped),
+    /// Version 2: the next `len` bytes of the stream, right after this
+    /// frame's delimiter, are raw records of one core (raw.rs), not frames.
+    /// The decoder turns them into the records above and never returns this.
+    Block(Block),
+    /// Version 2: a core's clock against core 0's, measured at boot.
+    Clock(Clock),
+    /// Version 2: a bus queue's geometry.
+    Queue(Queue),
+}
+
+/// The header of a block of raw records (see [`Record::Block`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    /// The core that wrote the records.
+    pub core: u16,
+    /// Bytes of raw records that follow: a multiple of 64.
+    pub len: u32,
+}
+
+/// How far a core's TSC is from core 0's, measured once at boot by a
+/// round trip with core 0. Timestamps stay each core's own: core `core`'s
+/// `ts_ns` minus `offset_ns` is the same instant on core 0's clock.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    /// The core.
+    pub core: u16,
+    /// This core's TSC minus core 0's at the same instant, in cycles.
+    pub tsc_offset: i64,
+    /// The same in nanoseconds.
+    pub offset_ns: i64,
+    /// Half the round trip of the measurement, in nanoseconds: how far off
+    /// `offset_ns` can be.
+    pub uncertainty_ns: u64,
+}
+
+/// The size of one bus queue, announced by the kernel with every header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    /// Sending core.
+    pub src: u16,
+    /// Receiving core.
+    pub dst: u16,
+    /// Entries in each ring.
+    pub size: u16,
+    /// Bytes per buffer.
+    pub buf_size: u32,
 }
 
 /// A record that borrows everything: what the kernel encodes.
@@ -174,7 +224,9 @@ impl<S, F, V> Record<S, F, V> {
     /// The core a record comes from; `None` for the header and callsites.
     pub fn core(&self) -> Option<u16> {
         match self {
-            Record::Header(_) | Record::Callsite(_) => None,
+            Record::Header(_) | Record::Callsite(_) | Record::Queue(_) => None,
+            Record::Block(b) => Some(b.core),
+            Record::Clock(c) => Some(c.core),
             Record::Event(e) => Some(e.core),
             Record::SpanNew(s) => Some(s.core),
             Record::SpanValues(s) => Some(s.core),
@@ -186,7 +238,11 @@ impl<S, F, V> Record<S, F, V> {
     /// The record's timestamp; `None` for the header and callsites.
     pub fn ts_ns(&self) -> Option<u64> {
         match self {
-            Record::Header(_) | Record::Callsite(_) => None,
+            Record::Header(_)
+            | Record::Callsite(_)
+            | Record::Block(_)
+            | Record::Clock(_)
+            | Record::Queue(_) => None,
             Record::Event(e) => Some(e.ts_ns),
             Record::SpanNew(s) => Some(s.ts_ns),
             Record::SpanValues(s) => Some(s.ts_ns),

@@ -5,7 +5,7 @@
 use core::fmt;
 
 use crate::frame::{CRC_LEN, CRC32};
-use crate::record::{MAGIC, RecordBuf, VERSION};
+use crate::record::{MAGIC, OLDEST_VERSION, RecordBuf, VERSION};
 
 /// What was wrong with a damaged frame.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +34,11 @@ pub enum DecodeErrorKind {
     TooLong,
     /// The input ended in the middle of a frame.
     Truncated,
+    /// A block of raw records came before any header, so its clock rate is
+    /// unknown (a viewer that joined late: the header comes every second).
+    BlockBeforeHeader,
+    /// A raw record's kind byte is not a kind, or it runs past its block.
+    BadRawRecord,
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -49,12 +54,19 @@ impl fmt::Display for DecodeErrorKind {
             }
             DecodeErrorKind::BadMagic => write!(f, "header magic is not RLTR"),
             DecodeErrorKind::UnsupportedVersion(v) => {
-                write!(f, "format version {v} (this reader: {VERSION})")
+                write!(
+                    f,
+                    "format version {v}: this reader reads versions {OLDEST_VERSION} to {VERSION}"
+                )
             }
             DecodeErrorKind::Payload => write!(f, "CRC ok but the record does not parse"),
             DecodeErrorKind::TrailingBytes(n) => write!(f, "{n} bytes after the record"),
             DecodeErrorKind::TooLong => write!(f, "no delimiter within the frame limit"),
             DecodeErrorKind::Truncated => write!(f, "input ended inside a frame"),
+            DecodeErrorKind::BlockBeforeHeader => {
+                write!(f, "block of raw records before any header")
+            }
+            DecodeErrorKind::BadRawRecord => write!(f, "not a raw record"),
         }
     }
 }
@@ -92,7 +104,9 @@ fn check_header(payload: &[u8]) -> Result<(), DecodeErrorKind> {
         postcard::take_from_bytes::<([u8; 4], u16)>(rest).map_err(|_| DecodeErrorKind::Payload)?;
     match prefix {
         (magic, _) if magic != MAGIC => Err(DecodeErrorKind::BadMagic),
-        (_, version) if version != VERSION => Err(DecodeErrorKind::UnsupportedVersion(version)),
+        (_, version) if !(OLDEST_VERSION..=VERSION).contains(&version) => {
+            Err(DecodeErrorKind::UnsupportedVersion(version))
+        }
         _ => Ok(()),
     }
 }

@@ -12,7 +12,7 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 use xtask::harness::{self, Config, Machine, PROMPT};
 use xtask::workspace::{self, TargetRef};
-use xtask::{cmd, setup};
+use xtask::{cmd, qemu, setup};
 
 /// Core counts whose boot time is measured, as `boot_smp{N}_s`.
 const BOOT_SMPS: [u32; 3] = [1, 4, 8];
@@ -217,7 +217,8 @@ impl KernelBench {
                 .join("bench")
                 .join("bench-trace.stream");
             fs::create_dir_all(stream.parent().expect("a file in a folder"))?;
-            config.extra_args = vec!["-serial".into(), format!("file:{}", stream.display())];
+            let chardev = format!("file,path={}", stream.display());
+            config.extra_args = qemu::trace_args(&chardev, qemu::TraceChannel::Virtio);
         }
         let mut machine = Machine::boot(config);
         let output = machine.run(self.command);

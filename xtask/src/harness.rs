@@ -582,8 +582,9 @@ fn die_with_parent(command: &mut Command) {
     unsafe { command.pre_exec(hook) };
 }
 
-/// A share of the QEMUs one process may run at once.
-struct Slot;
+/// A share of the QEMUs one process may run at once: a test that starts
+/// QEMU without a [`Machine`] holds one while it runs.
+pub struct Slot;
 
 /// How many slots are taken; `FREED` is notified when one is released.
 static TAKEN: Mutex<usize> = Mutex::new(0);
@@ -593,7 +594,7 @@ static FREED: Condvar = Condvar::new();
 impl Slot {
     /// Waits until fewer than `RINGLAB_QEMU_JOBS` (default [`DEFAULT_JOBS`])
     /// slots are taken, then takes one.
-    fn acquire() -> Self {
+    pub fn acquire() -> Self {
         let jobs = std::env::var("RINGLAB_QEMU_JOBS")
             .ok()
             .and_then(|jobs| jobs.parse().ok());

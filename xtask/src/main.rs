@@ -7,6 +7,7 @@ mod build;
 mod mpirun;
 mod run;
 mod test;
+mod view;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,7 @@ use clap::Parser;
 enum Cli {
     Build(build::Build),
     Run(run::Run),
+    View(view::View),
     Test(test::Test),
     Bench(bench::Bench),
     Grade(xtask::grade::Grade),
@@ -36,6 +38,7 @@ impl Cli {
         match self {
             Self::Build(build) => build.run(),
             Self::Run(run) => run.run(),
+            Self::View(view) => view.run(),
             Self::Test(test) => test.run(),
             Self::Bench(bench) => bench.run(),
             Self::Grade(grade) => grade.run(),
@@ -74,11 +77,14 @@ mod tests {
         let Cli::Run(run) = parse("run").unwrap() else {
             panic!("not run")
         };
-        assert_eq!((run.smp, run.memory.as_str(), run.gdb), (4, "512M", false));
+        assert_eq!(
+            (run.machine.smp, run.machine.memory.as_str(), run.gdb),
+            (4, "512M", false)
+        );
         let Cli::Run(run) = parse("run --smp 2 --accel kvm --gdb -- -d int").unwrap() else {
             panic!("not run")
         };
-        assert_eq!(run.smp, 2);
+        assert_eq!(run.machine.smp, 2);
         assert_eq!(run.qemu_args, ["-d", "int"]);
     }
 
@@ -112,6 +118,24 @@ mod tests {
         assert!(parse("mpirun pi").is_err(), "-n is required");
         assert!(parse("mpirun pi -n 0").is_err());
         assert!(parse("mpirun pi -n many").is_err());
+    }
+
+    #[test]
+    fn view_takes_the_machine_and_a_recording() {
+        let Cli::View(view) = parse("view --smp 2 --record target/v.trace -- -d int").unwrap()
+        else {
+            panic!("not view")
+        };
+        assert_eq!(
+            (view.machine.smp, view.machine.memory.as_str()),
+            (2, "512M")
+        );
+        assert_eq!(
+            view.record.as_deref(),
+            Some(std::path::Path::new("target/v.trace"))
+        );
+        assert_eq!(view.qemu_args, ["-d", "int"]);
+        assert!(parse("view --smp 0").is_err());
     }
 
     #[test]

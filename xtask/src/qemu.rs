@@ -49,6 +49,35 @@ pub fn command(elf: &Path, smp: u32, memory: &str, accel: Accel, debug_exit: boo
     qemu
 }
 
+/// Which device carries the kernel's trace stream to the host.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum TraceChannel {
+    /// A virtio console on PCI (virtio-serial-pci + virtconsole): the
+    /// default, fast (the kernel lends its trace rings to the device).
+    #[default]
+    Virtio,
+    /// The second serial port: the kernel's fallback when there is no
+    /// virtio console (one VM exit per byte).
+    Com2,
+}
+
+/// The QEMU arguments that put the trace stream on `chardev`, a `-chardev`
+/// backend without its id (e.g. `file,path=t.trace` or
+/// `socket,path=t.sock,server=on,wait=off`), over `channel`.
+pub fn trace_args(chardev: &str, channel: TraceChannel) -> Vec<String> {
+    let mut args = vec!["-chardev".to_string(), format!("{chardev},id=trace")];
+    match channel {
+        TraceChannel::Virtio => args.extend([
+            "-device".into(),
+            "virtio-serial-pci,max_ports=1".into(),
+            "-device".into(),
+            "virtconsole,chardev=trace".into(),
+        ]),
+        TraceChannel::Com2 => args.extend(["-serial".into(), "chardev:trace".into()]),
+    }
+    args
+}
+
 /// The exit code `cargo xtask run` reports for QEMU's `status`: 0 after a
 /// clean poweroff or a normal QEMU exit, QEMU's own code otherwise, and
 /// 128 + N when a signal N killed it (as shells do).
@@ -74,6 +103,20 @@ mod tests {
         assert_eq!(exit_code(ExitStatus::from_raw(0)), 0);
         assert_eq!(exit_code(ExitStatus::from_raw(1 << 8)), 1);
         assert_eq!(exit_code(ExitStatus::from_raw(9)), 137);
+    }
+
+    #[test]
+    fn the_trace_goes_to_a_virtio_console_or_com2() {
+        let virtio = trace_args("file,path=t.trace", TraceChannel::Virtio).join(" ");
+        assert_eq!(
+            virtio,
+            "-chardev file,path=t.trace,id=trace -device virtio-serial-pci,max_ports=1 -device virtconsole,chardev=trace"
+        );
+        let com2 = trace_args("file,path=t.trace", TraceChannel::Com2).join(" ");
+        assert_eq!(
+            com2,
+            "-chardev file,path=t.trace,id=trace -serial chardev:trace"
+        );
     }
 
     #[test]

@@ -8,15 +8,15 @@ use std::process::{Command, ExitCode};
 
 use anyhow::Result;
 use clap::Args;
-use xtask::qemu::{self, Accel};
+use xtask::qemu::{self, Accel, TraceChannel};
 use xtask::{cmd, kernel, setup, workspace};
 
 /// The gdb script `--gdb` points at, relative to the workspace root.
 const GDB_SCRIPT: &str = "kernel/ringlab.gdb";
 
-/// Build the kernel and boot it in QEMU, the serial console on this terminal.
-#[derive(Debug, Args)]
-pub struct Run {
+/// The machine QEMU emulates: `run` and `view` take the same options.
+#[derive(Clone, Debug, Args)]
+pub struct Machine {
     /// Number of cores.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=255))]
     pub smp: u32,
@@ -26,19 +26,30 @@ pub struct Run {
     /// Accelerator: tcg (emulation) or kvm (adds `-cpu host`).
     #[arg(long, value_enum, default_value_t = Accel::Tcg)]
     pub accel: Accel,
+}
+
+/// Build the kernel and boot it in QEMU, the serial console on this terminal.
+#[derive(Debug, Args)]
+pub struct Run {
+    /// Cores, memory, accelerator.
+    #[command(flatten)]
+    pub machine: Machine,
     /// No display window (`-display none`); the serial console stays here.
     #[arg(long)]
     pub nographic: bool,
     /// Wait for gdb on :1234 before the first instruction (`-s -S`).
     #[arg(long)]
     pub gdb: bool,
-    /// Put COM2, the kernel's trace stream, on the Unix socket
-    /// target/trace.sock for `trace-viewer live` (then type `trace on`).
+    /// Put the kernel's trace stream on the Unix socket target/trace.sock
+    /// for `trace-viewer live` (then type `trace on`).
     #[arg(long, conflicts_with = "trace_file")]
     pub trace: bool,
-    /// Record COM2, the kernel's trace stream, to FILE instead.
+    /// Record the kernel's trace stream to FILE instead.
     #[arg(long, value_name = "FILE")]
     pub trace_file: Option<PathBuf>,
+    /// The device that carries the trace: a virtio console (fast) or COM2.
+    #[arg(long, value_enum, default_value_t = TraceChannel::Virtio)]
+    pub trace_channel: TraceChannel,
     /// Extra arguments passed to QEMU as they are, after `--`.
     #[arg(last = true)]
     pub qemu_args: Vec<String>,
@@ -48,41 +59,43 @@ impl Run {
     /// Builds, prints how to quit (and attach gdb), runs QEMU.
     pub fn run(self) -> Result<ExitCode> {
         setup::ensure()?;
-        let elf = kernel::build(kernel::Profile::Release)?;
-        let mut qemu = qemu::command(&elf, self.smp, &self.memory, self.accel, true);
-        qemu.args(["-serial", "mon:stdio"])
-            .args(display_args(self.nographic));
-        if self.gdb {
-            qemu.args(["-s", "-S"]);
-        }
-        qemu.args(self.trace_args());
-        qemu.args(&self.qemu_args);
+        let mut qemu = self.qemu_command("mon:stdio")?;
+        qemu.args(display_args(self.nographic));
         self.print_hints();
         let status = cmd::status(&mut qemu)?;
         let code = qemu::exit_code(status);
         Ok(ExitCode::from(u8::try_from(code).unwrap_or(1)))
     }
 
-    /// The QEMU arguments that give COM2 (the trace stream) a destination.
+    /// Builds the kernel and its QEMU command: the serial console on
+    /// `serial` (a QEMU `-serial` value), gdb, the trace stream and the
+    /// extra arguments as asked; the display is the caller's to add.
+    pub fn qemu_command(&self, serial: &str) -> Result<Command> {
+        let elf = kernel::build(kernel::Profile::Release)?;
+        let m = &self.machine;
+        let mut qemu = qemu::command(&elf, m.smp, &m.memory, m.accel, true);
+        qemu.args(["-serial", serial]);
+        if self.gdb {
+            qemu.args(["-s", "-S"]);
+        }
+        qemu.args(self.trace_args());
+        qemu.args(&self.qemu_args);
+        Ok(qemu)
+    }
+
+    /// The QEMU arguments that give the trace stream a device and a
+    /// destination.
     fn trace_args(&self) -> Vec<String> {
         let chardev = if self.trace {
             let socket = trace_socket();
             let _ = std::fs::remove_file(&socket); // a stale socket from an earlier run
-            format!(
-                "socket,id=trace,path={},server=on,wait=off",
-                socket.display()
-            )
+            format!("socket,path={},server=on,wait=off", socket.display())
         } else if let Some(file) = &self.trace_file {
-            format!("file,id=trace,path={}", file.display())
+            format!("file,path={}", file.display())
         } else {
             return Vec::new();
         };
-        vec![
-            "-chardev".into(),
-            chardev,
-            "-serial".into(),
-            "chardev:trace".into(),
-        ]
+        qemu::trace_args(&chardev, self.trace_channel)
     }
 
     /// Tells how to quit and, with `--gdb`, how to attach.
@@ -90,7 +103,7 @@ impl Run {
         eprintln!("Quit with Ctrl-A X (Ctrl-A H lists the other keys), or type `poweroff`.");
         if self.trace {
             eprintln!(
-                "COM2 (the trace stream) is on {}. In a second terminal run:",
+                "The trace stream is on {}. In a second terminal run:",
                 trace_socket().display()
             );
             eprintln!(
@@ -101,7 +114,7 @@ impl Run {
         }
         if let Some(file) = &self.trace_file {
             eprintln!(
-                "COM2 (the trace stream) goes to {}; type `trace on` at the prompt,",
+                "The trace stream goes to {}; type `trace on` at the prompt,",
                 file.display()
             );
             eprintln!(
@@ -155,7 +168,7 @@ fn choose_display(no_window: bool, backends: &str) -> Vec<&'static str> {
 }
 
 /// Where `--trace` puts the trace stream's socket.
-fn trace_socket() -> PathBuf {
+pub fn trace_socket() -> PathBuf {
     workspace::root().join("target").join("trace.sock")
 }
 

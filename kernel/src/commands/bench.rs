@@ -2,8 +2,7 @@
 //! run. `pingpong <a> <b>`: the bus's round trip next to the physical limit,
 //! a raw cache-line ping-pong (two atomics) between the same cores.
 //! `reduce <len>`: MPI reduce with the linear and the tree algorithm.
-//! `trace`: what tracing costs: ping and reduce with no subscriber, with
-//! tracing on, and with it off again.
+//! `trace`: what tracing costs (bench_trace.rs).
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -39,8 +38,9 @@ pub const BENCH: Command<Kernel> = Command {
            (default 100) sum-reduces of <len> i32 to the lowest core of LIST (default: all), \
            with the linear and the tree algorithm, and prints their medians side by side. \
            bench trace (on a fresh boot with at least 3 cores) times ping and reduce 64 between \
-           cores 1 and 2 with no trace subscriber, with tracing on and with it off again, and prints the \
-           ratios and the records per second written while on. Ctrl-C stops any of them.",
+           cores 1 and 2 with no trace subscriber, then with tracing off and on in turn 5 times, and \
+           prints the median ratios and their spread; then the cycles one record costs, and a flood of \
+           a million records a second from cores 1 and 2 (records/s and drops). Ctrl-C stops any of them.",
     example: "bench reduce 64",
     run: bench_command,
 };
@@ -73,7 +73,7 @@ fn bench_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Re
             out,
         ),
         "trace" if cores_text.is_none() => {
-            trace_overhead(args, rounds.unwrap_or(TRACE_ROUNDS), out)
+            super::bench_trace::run(args, rounds.unwrap_or(TRACE_ROUNDS), out)
         }
         "trace" => Err(Error::invalid(
             "bench trace uses cores 1 and 2 for ping and all cores for reduce, not --cores",
@@ -122,7 +122,7 @@ fn pingpong(args: &Args<'_>, rounds: u64, out: &mut dyn Write) -> Result<(), Err
 }
 
 /// Runs `round_trips` on both cores of `pair`; returns the initiator's median.
-fn measure(
+pub(super) fn measure(
     pair: CoreSet,
     initiator: usize,
     rounds: u64,
@@ -146,7 +146,7 @@ fn measure(
 }
 
 /// Bus round trips of a 64-byte message.
-fn bus_round_trips(
+pub(super) fn bus_round_trips(
     job: &JobContext,
     initiator: bool,
     peer: usize,
@@ -252,7 +252,7 @@ fn reduce(
 
 /// Every core of `set` runs `rounds` reduces (a barrier before each); the
 /// root times them. Returns the root's median.
-fn reduce_median(
+pub(super) fn reduce_median(
     set: CoreSet,
     len: usize,
     rounds: u64,
@@ -301,97 +301,4 @@ fn time_reduces(
         }
         Ok((comm.rank() == 0).then_some(samples))
     })
-}
-
-/// Ping and reduce medians (cycles) under one tracing setting.
-#[derive(Clone, Copy)]
-struct Workloads {
-    ping: u64,
-    reduce: u64,
-}
-
-fn workloads(rounds: u64, out: &mut dyn Write) -> Result<Workloads, Error> {
-    let stopped = || Error::invalid("stopped before the benchmark finished");
-    let ping = measure(
-        CoreSet::default().with(1).with(2),
-        1,
-        rounds,
-        out,
-        bus_round_trips,
-    )?
-    .ok_or_else(stopped)?;
-    // Cores 1 and 2 only: core 0 stays free to drain the trace, and two
-    // spinning guest cores are as many as a 2-core host runs without
-    // time-slicing them (which would measure the host scheduler instead).
-    let pair = CoreSet::default().with(1).with(2);
-    let reduce = reduce_median(pair, 64, rounds, Algorithm::Linear, out)?.ok_or_else(stopped)?;
-    Ok(Workloads { ping, reduce })
-}
-
-fn trace_overhead(args: &Args<'_>, rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
-    args.finish()?;
-    shell::check_range("--rounds", rounds, 10..=100_000)?;
-    if cores::count() < 3 {
-        return Err(Error::invalid(
-            "bench trace needs 3 cores: 1 and 2 ping, 0 sends the trace",
-        ));
-    }
-    if crate::trace::ever_on() {
-        return Err(Error::invalid(
-            "tracing was on earlier in this boot; bench trace needs a fresh boot for its no-subscriber baseline",
-        ));
-    }
-    let none = workloads(rounds, out)?;
-    crate::trace::turn_on(None).map_err(Error::invalid)?;
-    let (written_before, dropped_before) = crate::trace::totals();
-    let start = time::now();
-    let on = workloads(rounds, out);
-    let elapsed_ns = time::cycles_to_ns(time::now() - start).max(1);
-    let (written_after, dropped_after) = crate::trace::totals();
-    crate::trace::turn_off();
-    let on = on?;
-    let off = workloads(rounds, out)?;
-    let ratio = |x: u64, base: u64| x as f64 / base.max(1) as f64;
-    writeln!(
-        out,
-        "median cycles     ping 1<->2     reduce 64 x i32 on 1,2"
-    )?;
-    for (label, w) in [
-        ("no subscriber", none),
-        ("trace off", off),
-        ("trace on", on),
-    ] {
-        writeln!(out, "{label:<16} {:>11} {:>19}", w.ping, w.reduce)?;
-    }
-    let off_ratio = ratio(off.ping, none.ping).max(ratio(off.reduce, none.reduce));
-    let on_ratio = ratio(on.ping, none.ping).max(ratio(on.reduce, none.reduce));
-    let written = written_after - written_before;
-    let dropped = dropped_after - dropped_before;
-    let per_s = written as f64 * 1e9 / elapsed_ns as f64;
-    writeln!(
-        out,
-        "worse of the two ratios: off/none {off_ratio:.3}, on/none {on_ratio:.3}"
-    )?;
-    writeln!(
-        out,
-        "while on: {written} records in {} ms = {per_s:.0} records/s, {dropped} dropped",
-        elapsed_ns / 1_000_000
-    )?;
-    writeln!(
-        out,
-        "BENCH {{\"name\":\"trace_off_overhead_ratio\",\"value\":{off_ratio:.4},\"unit\":\"x\"}}"
-    )?;
-    writeln!(
-        out,
-        "BENCH {{\"name\":\"trace_on_overhead_ratio\",\"value\":{on_ratio:.4},\"unit\":\"x\"}}"
-    )?;
-    writeln!(
-        out,
-        "BENCH {{\"name\":\"trace_events_per_s\",\"value\":{per_s:.0},\"unit\":\"records/s\"}}"
-    )?;
-    writeln!(
-        out,
-        "BENCH {{\"name\":\"trace_dropped_records\",\"value\":{dropped},\"unit\":\"records\"}}"
-    )?;
-    Ok(())
 }

@@ -3,6 +3,7 @@
 //! command is one entry in COMMANDS plus its function.
 
 mod bench;
+mod bench_trace;
 mod collective;
 mod debug;
 mod fb;

@@ -45,7 +45,6 @@ fn restart_core(core: usize, out: &mut dyn Write) -> Result<(), Error> {
     let cycles = cores::restart(core).map_err(|why| Error::invalid(restart_error(core, why)))?;
     // The faulted code never resumes: free the per-core locks it may hold.
     core_bus::release_after_fault(core);
-    crate::trace::release_after_fault(core);
     let _ = writeln!(
         out,
         "core {core} restarted in {}",

@@ -2,7 +2,7 @@
 //! met, a lock-free lookup from its metadata on the hot path, and the record
 //! that describes it on the wire (sent before its first event).
 
-use core::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
 
 use arrayvec::ArrayVec;
 use spin::Mutex;
@@ -11,7 +11,8 @@ use tracing_core::Metadata;
 
 use super::filter::wire_level;
 
-/// Most callsites the kernel describes (it has a few dozen).
+/// Most callsites the kernel describes (it has a few dozen; raw records
+/// carry 16-bit ids).
 pub const MAX_CALLSITES: usize = 256;
 const SLOTS: usize = 2 * MAX_CALLSITES;
 
@@ -23,14 +24,15 @@ static TABLE: Mutex<ArrayVec<&'static Metadata<'static>, MAX_CALLSITES>> =
 /// Writers (under TABLE's lock) store the id first, then the key with
 /// Release; readers load the key with Acquire, then the id.
 static KEYS: [AtomicUsize; SLOTS] = [const { AtomicUsize::new(0) }; SLOTS];
-static IDS: [AtomicU32; SLOTS] = [const { AtomicU32::new(0) }; SLOTS];
+static IDS: [AtomicU16; SLOTS] = [const { AtomicU16::new(0) }; SLOTS];
 
 fn slot_of(key: usize) -> usize {
     (key >> 3).wrapping_mul(0x9E37_79B9) % SLOTS
 }
 
 /// The id of `metadata`, if registered. Lock-free.
-pub fn id_of(metadata: &'static Metadata<'static>) -> Option<u32> {
+#[inline]
+pub fn id_of(metadata: &'static Metadata<'static>) -> Option<u16> {
     let key = metadata as *const Metadata<'static> as usize;
     let mut slot = slot_of(key);
     loop {
@@ -45,12 +47,12 @@ pub fn id_of(metadata: &'static Metadata<'static>) -> Option<u32> {
 
 /// Gives `metadata` an id (the same one when called again); None when the
 /// table is full, and then the callsite is never recorded.
-pub fn register(metadata: &'static Metadata<'static>) -> Option<u32> {
+pub fn register(metadata: &'static Metadata<'static>) -> Option<u16> {
     let mut table = TABLE.lock();
     if let Some(id) = id_of(metadata) {
         return Some(id);
     }
-    let id = table.len() as u32;
+    let id = table.len() as u16;
     table.try_push(metadata).ok()?;
     let key = metadata as *const Metadata<'static> as usize;
     let mut slot = slot_of(key);

@@ -1,81 +1,123 @@
-//! Moving trace records to COM2, on the shell core: first the stream header
-//! and the description of every callsite not yet announced, then each core's
-//! buffer. Header and callsites are sent again every second, because QEMU
-//! throws COM2 output away while no viewer is connected.
+//! Moving the trace to the channel, on the shell core. Each pass first
+//! notes how far every lane has been written, then sends what is due (the
+//! header, clocks and queues every second; every callsite registered so
+//! far), then each lane's new records up to the noted position, then the
+//! drops counted. A record's callsite was registered before the record was
+//! written, so it is always described before the record reaches the host.
 
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use trace_wire::{Header, MAX_FRAME, Record, encode_frame};
+use arrayvec::ArrayVec;
+use trace_wire::{Dropped, Header, Queue, Record};
 
-use super::buffers::BUFFERS;
-use super::callsites;
-use crate::arch::serial::{COM2, Uart};
-use crate::{cores, time};
+use super::channel;
+use super::clocks;
+use super::lanes::{self, LANES_PER_CORE};
+use super::owned::STRING_EPOCH;
+use crate::cores::MAX_CORES;
+use crate::{core_bus, cores, time};
 
-static UART: Uart = Uart::new(COM2);
-/// Callsites described on the wire so far (since the last re-announcement).
+/// Callsites described since the last announcement.
 static ANNOUNCED: AtomicUsize = AtomicUsize::new(0);
 /// TSC of the last full announcement (0 = never).
 static LAST_ANNOUNCE: AtomicU64 = AtomicU64::new(0);
-/// Bytes written to COM2.
-pub static SENT: AtomicU64 = AtomicU64::new(0);
+/// Per core and lane: positions handed to the channel.
+static SENT: [[AtomicU64; LANES_PER_CORE]; MAX_CORES] =
+    [const { [const { AtomicU64::new(0) }; LANES_PER_CORE] }; MAX_CORES];
+/// Per core: drops already reported in the stream.
+static REPORTED: [AtomicU64; MAX_CORES] = [const { AtomicU64::new(0) }; MAX_CORES];
 
 const ANNOUNCE_EVERY_MS: u64 = 1000;
 
-/// Programs COM2. Returns false when there is no second serial port.
-pub fn init() -> bool {
-    let present = UART.init(|_| {});
-    if present {
-        send(&[0]); // ends whatever a previous boot left half-written
-    }
-    present
-}
-
-fn send(bytes: &[u8]) {
-    UART.write_all(bytes);
-    SENT.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-}
-
-fn send_record(record: &trace_wire::RecordRef<'_>) {
-    let mut frame = [0u8; MAX_FRAME];
-    if let Ok(frame) = encode_frame(record, &mut frame) {
-        send(frame);
-    }
-}
-
-/// Sends what is due: announcements, then every core's buffer. Only the
-/// shell core calls this (it is every ring's one consumer).
+/// Sends what is due. Only the shell core calls this (it is every lane's
+/// one reader), so every static here has one writer; Relaxed throughout.
 pub fn drain() {
+    let heads: ArrayVec<[u64; LANES_PER_CORE], MAX_CORES> = (0..cores::count())
+        .map(|core| lanes::of(core).each_ref().map(|lane| lane.head()))
+        .collect();
     announce_if_due();
-    let mut chunk = [0u8; 1024];
-    for buffer in BUFFERS.iter().take(cores::count()) {
-        loop {
-            let n = buffer.ring.pop_into(&mut chunk);
-            if n == 0 {
-                break;
+    describe_new_callsites();
+    for (core, heads) in heads.iter().enumerate() {
+        for (lane, &head) in lanes::of(core).iter().zip(heads) {
+            let sent = &SENT[core][lane_index(core, lane)];
+            let from = sent.load(Ordering::Relaxed);
+            if from < head && channel::send_block(core, lane, from, head) {
+                sent.store(head, Ordering::Relaxed);
             }
-            send(&chunk[..n]);
+        }
+    }
+    report_drops();
+    channel::flush();
+}
+
+fn lane_index(core: usize, lane: &lanes::Lane) -> usize {
+    usize::from(!core::ptr::eq(lane, &lanes::of(core)[0]))
+}
+
+/// Writes `Dropped` for every core whose lanes refused records since the
+/// last report.
+fn report_drops() {
+    for (core, reported) in REPORTED.iter().enumerate().take(cores::count()) {
+        let total: u64 = lanes::of(core)
+            .iter()
+            .map(|lane| lane.counts.dropped.load(Ordering::Relaxed))
+            .sum();
+        let before = reported.load(Ordering::Relaxed);
+        if total > before {
+            channel::send_record(&Record::Dropped(Dropped {
+                core: core as u16,
+                ts_ns: time::cycles_to_ns(time::uptime_cycles()),
+                count: total - before,
+            }));
+            reported.store(total, Ordering::Relaxed);
         }
     }
 }
 
+/// Every second: the header, each core's clock, each queue, and (by
+/// resetting ANNOUNCED) every callsite again; strings follow on next use.
 fn announce_if_due() {
     let now = time::now();
     let every = time::tsc_hz() / 1000 * ANNOUNCE_EVERY_MS;
     let last = LAST_ANNOUNCE.load(Ordering::Relaxed);
-    if last == 0 || now - last >= every {
-        LAST_ANNOUNCE.store(now, Ordering::Relaxed);
-        ANNOUNCED.store(0, Ordering::Relaxed);
-        let header: trace_wire::RecordRef<'_> = Record::Header(Header::new(
-            time::tsc_hz(),
-            cores::count() as u16,
-            concat!("ringlab ", env!("CARGO_PKG_VERSION")),
-        ));
-        send_record(&header);
+    if last != 0 && now - last < every {
+        return;
     }
-    let registered = callsites::count();
+    LAST_ANNOUNCE.store(now, Ordering::Relaxed);
+    ANNOUNCED.store(0, Ordering::Relaxed);
+    // Release pairs with the Acquire loads in owned.rs: writers re-send
+    // their strings after this. Only the drain stores the epoch.
+    STRING_EPOCH.store(STRING_EPOCH.load(Ordering::Relaxed) + 1, Ordering::Release);
+    channel::send_record(&Record::Header(Header::new(
+        time::tsc_hz(),
+        cores::count() as u16,
+        concat!("ringlab ", env!("CARGO_PKG_VERSION")),
+    )));
+    for core in 0..cores::count() {
+        channel::send_record(&Record::Clock(clocks::of(core)));
+    }
+    announce_queues();
+}
+
+fn announce_queues() {
+    let bus = core_bus::get();
+    let config = bus.config();
+    for src in 0..bus.cores() {
+        for dst in (0..bus.cores()).filter(|&dst| dst != src) {
+            channel::send_record(&Record::Queue(Queue {
+                src: src as u16,
+                dst: dst as u16,
+                size: config.queue_size,
+                buf_size: config.buf_size,
+            }));
+        }
+    }
+}
+
+fn describe_new_callsites() {
+    let registered = super::callsites::count();
     for id in ANNOUNCED.load(Ordering::Relaxed)..registered {
-        callsites::describe(id, send_record);
+        super::callsites::describe(id, channel::send_record);
     }
     ANNOUNCED.store(registered, Ordering::Relaxed);
 }

@@ -32,6 +32,9 @@ pub const LEVELS: [(&str, LevelFilter); 5] = [
     ("error", LevelFilter::ERROR),
 ];
 
+/// The targets the kernel's callsites use.
+pub const TARGETS: [&str; 3] = ["bus", "mpi", "shell"];
+
 fn parse_level(text: &str) -> Option<LevelFilter> {
     LEVELS
         .iter()
@@ -107,6 +110,17 @@ fn parse_directive(text: &str) -> Result<Directive, alloc::string::String> {
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
     if (target.is_empty() && text.contains('=')) || !valid_target {
         return Err(invalid());
+    }
+    let known = TARGETS.iter().any(|t| {
+        target == *t
+            || target
+                .strip_prefix(t)
+                .is_some_and(|rest| rest.starts_with("::"))
+    });
+    if !target.is_empty() && !known {
+        return Err(alloc::format!(
+            "unknown trace target '{target}' (valid targets: bus, mpi, shell; levels: trace, debug, info, warn, error)"
+        ));
     }
     let target = ArrayString::from(target).map_err(|_| invalid())?;
     Ok(Directive { target, level })

@@ -1,12 +1,16 @@
 //! Kernel tracing: a `tracing` subscriber that writes every event and span
-//! of the bus, MPI and the shell into per-core buffers, drained by the shell
-//! core to COM2 in the `trace-wire` format that `trace-viewer` reads.
+//! of the bus, MPI and the shell as fixed raw records into per-core lanes,
+//! drained by the shell core to the channel (virtio console, or COM2) in
+//! the `trace-wire` format that `trace-viewer` reads.
 //! `trace on [FILTER]`, `trace off`, `trace status` drive it.
 
-mod buffers;
 mod callsites;
+mod channel;
+mod clocks;
 mod drain;
 mod filter;
+mod lanes;
+mod owned;
 mod subscriber;
 mod values;
 
@@ -15,26 +19,38 @@ use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use self::drain::drain;
 use self::filter::Filter;
+use self::lanes::Lane;
 use self::subscriber::{FILTER, KernelSubscriber, ON};
 use crate::arch::apic;
 use crate::arch::vectors::TICK as TICK_VECTOR;
-use crate::{cores, idle};
+use crate::{cores, idle, time};
 
 /// How often the shell core wakes to drain while tracing is on.
-const DRAIN_EVERY_MS: u32 = 10;
+const DRAIN_EVERY_MS: u32 = 2;
+/// How long `trace off` waits for the channel to take the last records.
+const FLUSH_TIMEOUT_US: u64 = 2_000_000;
 /// APIC timer ticks per millisecond (measured at the first `trace on`).
 static TICKS_PER_MS: AtomicU32 = AtomicU32::new(0);
 
+/// Why the virtio console is not the channel ("" when it is).
+static NO_VIRTIO: spin::Once<&'static str> = spin::Once::new();
+
 /// Whether the subscriber is installed (once, at the first `trace on`).
 static INSTALLED: AtomicBool = AtomicBool::new(false);
-/// Whether COM2 exists.
-static HAVE_PORT: AtomicBool = AtomicBool::new(false);
 
-/// Sets up COM2, and the drain at each of the shell core's wake-ups.
-/// Tracing stays off (and costs nothing) until `trace on`.
+/// Finds the channel and sets up the drain
+/// at each of the shell core's wake-ups. Tracing stays off (and costs
+/// nothing) until `trace on`.
 pub fn init() {
-    HAVE_PORT.store(drain::init(), Ordering::Relaxed);
+    let (_, why) = channel::init();
+    NO_VIRTIO.call_once(|| why.unwrap_or(""));
     idle::on_wake(on_wake);
+}
+
+/// Measures each core's TSC against core 0's (at boot, once the other
+/// cores are up); the stream carries the offsets.
+pub fn measure_clocks() {
+    clocks::measure();
 }
 
 /// Whether tracing is on.
@@ -55,9 +71,10 @@ pub fn turn_on(filter: Option<&str>) -> Result<(), alloc::string::String> {
         Some(text) => Filter::parse(text)?,
         None => Filter::default_filter(),
     };
-    if !HAVE_PORT.load(Ordering::Relaxed) {
-        return Err("there is no COM2 to send the trace to (run QEMU with a second -serial, e.g. cargo xtask run --trace)".into());
+    if channel::kind() == channel::Kind::None {
+        return Err("there is no channel to send the trace to: no virtio console and no COM2 (run QEMU with cargo xtask run --trace)".into());
     }
+    lanes::init(cores::count());
     *FILTER.write() = Some(filter);
     ON.store(true, Ordering::Relaxed);
     if TICKS_PER_MS.load(Ordering::Relaxed) == 0 {
@@ -78,11 +95,29 @@ pub fn turn_on(filter: Option<&str>) -> Result<(), alloc::string::String> {
     Ok(())
 }
 
-/// Stops recording and sends everything still buffered.
+/// Stops recording and sends everything still buffered, drops included.
 pub fn turn_off() {
     ON.store(false, Ordering::Relaxed);
     tracing_core::callsite::rebuild_interest_cache();
     apic::stop_timer();
+    // A core may be finishing a record it began before it saw ON go false:
+    // keep draining until every lane is empty (the channel may also need
+    // time to take what it was given).
+    time::delay_us(100);
+    drain();
+    time::wait_until(FLUSH_TIMEOUT_US, || {
+        drain();
+        every_lane().all(|lane| lane.buffered() == 0) && channel::idle()
+    });
+}
+
+fn every_lane() -> impl Iterator<Item = &'static Lane> {
+    (0..cores::count()).flat_map(|core| lanes::of(core).iter())
+}
+
+/// Sends what is buffered now (the shell core only: `bench trace` drains
+/// between the batches it times).
+pub fn drain_now() {
     drain();
 }
 
@@ -94,49 +129,57 @@ fn on_wake() {
     }
 }
 
-/// Prints state, filter, and per core: records, bytes and drops.
+/// Prints state, filter, channel, and per core: events, spans, other
+/// records, drops and slots still buffered (the columns of
+/// `trace-viewer stats`' per-core table, plus marks and buffered).
 pub fn status(out: &mut dyn Write) -> core::fmt::Result {
     let state = if is_on() { "on" } else { "off" };
     let filter = FILTER.read();
     let filter = filter.as_ref().map_or("-", Filter::as_str);
+    let kind = channel::kind();
+    write!(
+        out,
+        "trace {state}, filter {filter}, channel {}",
+        kind.describe()
+    )?;
+    if let Some(address) = channel::virtio_address() {
+        write!(out, " at {address}")?;
+    }
+    if kind == channel::Kind::Com2 {
+        write!(out, " [{}]", NO_VIRTIO.get().copied().unwrap_or(""))?;
+    }
+    if kind == channel::Kind::None {
+        writeln!(out)?;
+    } else {
+        writeln!(out, ", {} bytes sent", channel::bytes_sent())?;
+    }
     writeln!(
         out,
-        "trace {state}, filter {filter}, {} bytes sent to COM2",
-        drain::SENT.load(Ordering::Relaxed)
+        "core    events     spans     marks   dropped  buffered"
     )?;
-    writeln!(out, "core  records      bytes  dropped  buffered")?;
-    for (core, buffer) in buffers::BUFFERS.iter().enumerate().take(cores::count()) {
+    for core in 0..cores::count() {
+        let [events, spans, marks, dropped] = core_counts(core);
+        let buffered: u64 = lanes::of(core).iter().map(Lane::buffered).sum();
         writeln!(
             out,
-            "{core:>4}  {:>7}  {:>9}  {:>7}  {:>8}",
-            buffer.written.load(Ordering::Relaxed),
-            buffer.bytes.load(Ordering::Relaxed),
-            buffer.dropped.load(Ordering::Relaxed),
-            buffer.ring.len()
+            "{core:>4}  {events:>8}  {spans:>8}  {marks:>8}  {dropped:>8}  {buffered:>8}"
         )?;
     }
     Ok(())
 }
 
-/// Records written and dropped so far, over all cores (for `bench trace`).
-pub fn totals() -> (u64, u64) {
-    buffers::BUFFERS
-        .iter()
-        .fold((0, 0), |(written, dropped), b| {
-            (
-                written + b.written.load(Ordering::Relaxed),
-                dropped + b.dropped.load(Ordering::Relaxed),
-            )
-        })
+/// Core `core`'s events, spans, marks and drops over both its lanes.
+fn core_counts(core: usize) -> [u64; 4] {
+    lanes::of(core).iter().fold([0; 4], |sum, lane| {
+        let counts = lane.counts.snapshot();
+        core::array::from_fn(|i| sum[i] + counts[i])
+    })
 }
 
-/// Frees `core`'s span-stack lock after that core faulted and was restarted.
-pub fn release_after_fault(core: usize) {
-    let spans = &buffers::BUFFERS[core].spans;
-    if spans.is_locked() {
-        // SAFETY: only `core` takes its own span stack (lock rule in
-        // buffers.rs), and it is being restarted, so the holder is gone; the
-        // stack is a plain ArrayVec, valid after any completed push or pop.
-        unsafe { spans.force_unlock() };
-    }
+/// Records written and dropped so far, over all cores (for `bench trace`).
+pub fn totals() -> (u64, u64) {
+    (0..cores::count()).fold((0, 0), |(written, dropped), core| {
+        let [events, spans, marks, lost] = core_counts(core);
+        (written + events + spans + marks, dropped + lost)
+    })
 }

@@ -1,40 +1,82 @@
-//! The kernel's `tracing` subscriber: turns events and spans into wire
-//! records, stamped with the core and the time, in that core's buffer.
+//! The kernel's `tracing` subscriber: each event and span becomes one raw
+//! record (callsite id, TSC, span ids, integer values) copied into the
+//! calling core's own lane. No lock, no read-modify-write, no masking.
 //! While tracing is off its level hint is OFF, so `tracing`'s macros stop
 //! at one static comparison and the hot paths pay (almost) nothing.
 
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use spin::RwLock;
-use trace_wire::{Record, SpanMark, SpanNew, SpanValues};
+use trace_wire::raw::{RawKind, RawRecord};
 use tracing_core::span::{Attributes, Id, Record as SpanRecord};
 use tracing_core::subscriber::{Interest, Subscriber};
 use tracing_core::{Event, LevelFilter, Metadata};
 
-use super::buffers::{BUFFERS, emit};
 use super::callsites;
 use super::filter::Filter;
-use super::values::Values;
-use crate::arch::cpu;
+use super::lanes::{self, Lane, bump};
+use super::values::RawValues;
 use crate::time;
 
 /// Whether records are being made.
 pub static ON: AtomicBool = AtomicBool::new(false);
 /// The filter in force. Lock rule: written by `trace on` (shell core),
-/// read when `tracing` (re)computes a callsite's interest.
+/// read when `tracing` (re)computes a callsite's interest, never per event.
 pub static FILTER: RwLock<Option<Filter>> = RwLock::new(None);
-/// The last span id handed out (ids start at 1; 0 is not a valid id).
-static NEXT_SPAN: AtomicU64 = AtomicU64::new(0);
 
-/// The subscriber; all its state is in statics, shared by every core.
+/// The subscriber; all its state is in statics and per-core lanes.
 pub struct KernelSubscriber;
 
-fn now_ns() -> u64 {
-    time::cycles_to_ns(time::uptime_cycles())
+/// Fills a record's values with `fill` and writes it, counting it in
+/// `counter`, or as dropped when the lane is full.
+#[inline]
+fn emit(
+    kind: RawKind,
+    callsite: u16,
+    span: u32,
+    parent: u32,
+    fill: impl FnOnce(&mut RawValues<'_>),
+) {
+    let (core, context, lane) = lanes::current();
+    let record = RawRecord::new(kind, callsite, time::uptime_cycles(), span, parent);
+    // SAFETY: we are this lane's one writer (lanes.rs: the context picks
+    // the lane) and hold no other borrow of its state.
+    let state = unsafe { lane.state() };
+    let mut values = RawValues {
+        record,
+        lane,
+        state,
+        core,
+        context,
+    };
+    fill(&mut values);
+    write(lane, &values.record, kind);
 }
 
-fn current_span(core: usize) -> Option<u64> {
-    BUFFERS[core].spans.lock().last().copied()
+#[inline]
+fn write(lane: &Lane, record: &RawRecord, kind: RawKind) {
+    let counts = &lane.counts;
+    if !lane.write(record.slots()) {
+        return bump(&counts.dropped);
+    }
+    bump(match kind {
+        RawKind::Event => &counts.events,
+        RawKind::SpanNew => &counts.spans,
+        _ => &counts.marks,
+    });
+}
+
+/// Runs `f` with the calling lane's span stack (its writer state).
+#[inline]
+fn with_state<R>(f: impl FnOnce(usize, usize, &mut super::owned::LaneState) -> R) -> R {
+    let (core, context, lane) = lanes::current();
+    // SAFETY: we are this lane's one writer and take no other borrow.
+    f(core, context, unsafe { lane.state() })
+}
+
+/// A span id as the wire's 32-bit id (the kernel hands out only those).
+fn wire_span(id: &Id) -> u32 {
+    id.into_u64() as u32
 }
 
 impl Subscriber for KernelSubscriber {
@@ -67,105 +109,69 @@ impl Subscriber for KernelSubscriber {
     }
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let id = NEXT_SPAN.fetch_add(1, Ordering::Relaxed) + 1;
-        let core = cpu::core_index();
-        if let Some(callsite) = callsites::id_of(span.metadata()) {
-            let parent = span
-                .parent()
-                .map(Id::into_u64)
-                .or_else(|| span.is_contextual().then(|| current_span(core)).flatten());
-            let mut values = Values::new();
-            span.record(&mut values);
-            let ts_ns = now_ns();
-            values.with_fields(|fields| {
-                let record = Record::SpanNew(SpanNew {
-                    core: core as u16,
-                    ts_ns,
-                    span: id,
-                    callsite,
-                    parent,
-                    values: fields,
-                });
-                emit(core, ts_ns, &record);
+        let (id, current) = with_state(|core, context, state| {
+            (state.next_span(core, context), state.current_span())
+        });
+        if let Some(callsite) = callsites::id_of(span.metadata()).filter(|_| is_on()) {
+            let parent = match span.parent() {
+                Some(parent) => wire_span(parent),
+                None if span.is_contextual() => current,
+                None => 0,
+            };
+            emit(RawKind::SpanNew, callsite, id, parent, |values| {
+                span.record(values)
             });
         }
-        Id::from_u64(id)
+        Id::from_u64(u64::from(id))
     }
 
     fn record(&self, span: &Id, values: &SpanRecord<'_>) {
-        let core = cpu::core_index();
-        let mut collected = Values::new();
-        values.record(&mut collected);
-        let ts_ns = now_ns();
-        collected.with_fields(|fields| {
-            let record = Record::SpanValues(SpanValues {
-                core: core as u16,
-                ts_ns,
-                span: span.into_u64(),
-                values: fields,
+        if is_on() {
+            emit(RawKind::SpanValues, 0, wire_span(span), 0, |raw| {
+                values.record(raw)
             });
-            emit(core, ts_ns, &record);
-        });
+        }
     }
 
     fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
-        let core = cpu::core_index();
-        let Some(callsite) = callsites::id_of(event.metadata()) else {
+        let Some(callsite) = callsites::id_of(event.metadata()).filter(|_| is_on()) else {
             return;
         };
-        let parent = event
-            .parent()
-            .map(Id::into_u64)
-            .or_else(|| event.is_contextual().then(|| current_span(core)).flatten());
-        let mut values = Values::new();
-        event.record(&mut values);
-        let ts_ns = now_ns();
-        values.with_fields(|fields| {
-            let record = Record::Event(trace_wire::Event {
-                core: core as u16,
-                ts_ns,
-                callsite,
-                parent,
-                values: fields,
-            });
-            emit(core, ts_ns, &record);
+        let parent = match event.parent() {
+            Some(parent) => wire_span(parent),
+            None if event.is_contextual() => with_state(|_, _, state| state.current_span()),
+            None => 0,
+        };
+        emit(RawKind::Event, callsite, parent, 0, |values| {
+            event.record(values)
         });
     }
 
     fn enter(&self, span: &Id) {
-        let core = cpu::core_index();
-        let _ = BUFFERS[core].spans.lock().try_push(span.into_u64());
-        mark(core, span, Record::SpanEnter);
+        with_state(|_, _, state| state.enter(wire_span(span)));
+        mark(RawKind::SpanEnter, span);
     }
 
     fn exit(&self, span: &Id) {
-        let core = cpu::core_index();
-        let mut spans = BUFFERS[core].spans.lock();
-        if let Some(at) = spans.iter().rposition(|&s| s == span.into_u64()) {
-            spans.remove(at);
-        }
-        drop(spans);
-        mark(core, span, Record::SpanExit);
+        with_state(|_, _, state| state.exit(wire_span(span)));
+        mark(RawKind::SpanExit, span);
     }
 
     fn try_close(&self, span: Id) -> bool {
-        mark(cpu::core_index(), &span, Record::SpanClose);
+        mark(RawKind::SpanClose, &span);
         true
     }
 }
 
-/// Emits a span mark (enter, exit or close) for `span` on `core`.
-fn mark(core: usize, span: &Id, kind: fn(SpanMark) -> trace_wire::RecordRef<'static>) {
-    let ts_ns = now_ns();
-    emit(
-        core,
-        ts_ns,
-        &kind(SpanMark {
-            core: core as u16,
-            ts_ns,
-            span: span.into_u64(),
-        }),
-    );
+fn is_on() -> bool {
+    ON.load(Ordering::Relaxed)
+}
+
+/// Writes a span mark (enter, exit or close) for `span`.
+fn mark(kind: RawKind, span: &Id) {
+    if is_on() {
+        emit(kind, 0, wire_span(span), 0, |_| {});
+    }
 }

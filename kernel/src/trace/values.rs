@@ -1,69 +1,61 @@
-//! Field values of an event or span, collected by a `tracing` visitor into
-//! fixed storage (no heap on the event path): numbers as they are, strings
-//! and `Debug` values copied, truncated, into a small text arena.
+//! Field values of an event or span, collected by a `tracing` visitor
+//! straight into a raw record on the stack (no heap, no encoding): numbers
+//! as they are, strings and `Debug` values interned into the lane.
 
 use core::fmt::{self, Write};
 
-use arrayvec::{ArrayString, ArrayVec};
-use trace_wire::{Field, Value};
-use tracing_core::field::{Field as TracingField, Visit};
+use arrayvec::ArrayString;
+use trace_wire::raw::{RawRecord, ValueType, string_record};
+use tracing_core::field::{Field, Visit};
 
-/// Most fields recorded per event.
-const MAX_FIELDS: usize = 16;
-/// Text bytes per event, over all string fields.
-const TEXT_BYTES: usize = 256;
+use super::lanes::{Lane, bump};
+use super::owned::{LaneState, hash};
 
-/// A value whose text, if any, lives in the arena at `start..end`.
-#[derive(Clone, Copy)]
-enum Stored {
-    Number(Value<&'static str>),
-    Text { start: usize, end: usize },
+/// Longest `Debug` text kept (the rest is cut).
+const DEBUG_TEXT: usize = 128;
+
+/// A raw record being filled by `tracing`'s `record` calls.
+pub struct RawValues<'a> {
+    /// The record.
+    pub record: RawRecord,
+    /// The lane it goes to (strings are written there first).
+    pub lane: &'a Lane,
+    /// That lane's writer state.
+    pub state: &'a mut LaneState,
+    /// The writing core and context, for new string ids.
+    pub core: usize,
+    /// 0 task, 1 interrupts off.
+    pub context: usize,
 }
 
-/// The values of one event, filled by `tracing`'s `record` calls.
-pub struct Values {
-    fields: ArrayVec<(u8, Stored), MAX_FIELDS>,
-    text: ArrayString<TEXT_BYTES>,
-}
-
-impl Values {
-    /// No values yet.
-    pub fn new() -> Self {
-        Values {
-            fields: ArrayVec::new(),
-            text: ArrayString::new(),
+impl RawValues<'_> {
+    /// The id of `text` in this lane, writing its string record first when
+    /// the lane has not written it in this announcement epoch.
+    fn intern(&mut self, text: &str) -> u64 {
+        let key = hash(text);
+        if let Some(id) = self.state.cached(key) {
+            return u64::from(id);
         }
-    }
-
-    fn push(&mut self, field: &TracingField, value: Stored) {
-        let _ = self.fields.try_push((field.index() as u8, value)); // more than 16 fields: the rest is not sent
-    }
-
-    /// Calls `f` with the values as wire fields.
-    pub fn with_fields<R>(&self, f: impl FnOnce(&[Field<&str>]) -> R) -> R {
-        let fields: ArrayVec<Field<&str>, MAX_FIELDS> = self
-            .fields
-            .iter()
-            .map(|&(idx, stored)| Field {
-                idx,
-                value: match stored {
-                    Stored::Number(value) => value,
-                    Stored::Text { start, end } => Value::Str(&self.text[start..end]),
-                },
-            })
-            .collect();
-        f(&fields)
+        let id = self.state.id_for(key, self.core, self.context);
+        let mut slots = [[0; 8]; 4];
+        let ts = self.record.words[0];
+        let count = string_record(id, ts, text, &mut slots);
+        if self.lane.write(slots[..count].as_flattened()) {
+            self.state.remember(key, id);
+        } else {
+            bump(&self.lane.counts.dropped);
+        }
+        u64::from(id)
     }
 }
 
-/// Writes into the arena, cutting off (at a character boundary) what does
-/// not fit instead of failing.
-struct Truncating<'a>(&'a mut ArrayString<TEXT_BYTES>);
+/// Writes into a fixed buffer, cutting off (at a character boundary) what
+/// does not fit instead of failing.
+struct Truncating<'a>(&'a mut ArrayString<DEBUG_TEXT>);
 
 impl Write for Truncating<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let room = self.0.remaining_capacity();
-        let mut cut = s.len().min(room);
+        let mut cut = s.len().min(self.0.remaining_capacity());
         while !s.is_char_boundary(cut) {
             cut -= 1;
         }
@@ -72,44 +64,36 @@ impl Write for Truncating<'_> {
     }
 }
 
-impl Visit for Values {
-    fn record_u64(&mut self, field: &TracingField, value: u64) {
-        self.push(field, Stored::Number(Value::U64(value)));
+impl Visit for RawValues<'_> {
+    #[inline]
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.record.set(field.index(), ValueType::U64, value);
     }
 
-    fn record_i64(&mut self, field: &TracingField, value: i64) {
-        self.push(field, Stored::Number(Value::I64(value)));
+    #[inline]
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.record.set(field.index(), ValueType::I64, value as u64);
     }
 
-    fn record_bool(&mut self, field: &TracingField, value: bool) {
-        self.push(field, Stored::Number(Value::Bool(value)));
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.record
+            .set(field.index(), ValueType::Bool, u64::from(value));
     }
 
-    fn record_f64(&mut self, field: &TracingField, value: f64) {
-        self.push(field, Stored::Number(Value::F64(value)));
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.record
+            .set(field.index(), ValueType::F64, value.to_bits());
     }
 
-    fn record_str(&mut self, field: &TracingField, value: &str) {
-        let start = self.text.len();
-        let _ = Truncating(&mut self.text).write_str(value);
-        self.push(
-            field,
-            Stored::Text {
-                start,
-                end: self.text.len(),
-            },
-        );
+    fn record_str(&mut self, field: &Field, value: &str) {
+        let id = self.intern(value);
+        self.record.set(field.index(), ValueType::Str, id);
     }
 
-    fn record_debug(&mut self, field: &TracingField, value: &dyn fmt::Debug) {
-        let start = self.text.len();
-        let _ = write!(Truncating(&mut self.text), "{value:?}");
-        self.push(
-            field,
-            Stored::Text {
-                start,
-                end: self.text.len(),
-            },
-        );
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        let mut text = ArrayString::<DEBUG_TEXT>::new();
+        let _ = write!(Truncating(&mut text), "{value:?}");
+        let id = self.intern(&text);
+        self.record.set(field.index(), ValueType::Str, id);
     }
 }

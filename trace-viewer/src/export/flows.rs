@@ -4,6 +4,8 @@
 //! Both ends see that position (the sender wrote the entry, the receiver
 //! consumed it); positions wrap at 2^16, so equal keys pair oldest first.
 //! Without `used_idx`, the n-th send on a queue pairs with its n-th receive.
+//! [`Matcher`] pairs ends as they arrive, in either order (each core's
+//! buffer drains on its own); [`pair`] matches whole lists with it.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -31,34 +33,102 @@ pub struct Matches {
     pub unmatched_recvs: usize,
 }
 
-/// Pairs sends with receives; both lists are in time order.
-pub fn pair(sends: &[End], recvs: &[End]) -> Matches {
-    let mut waiting: HashMap<(QueueId, u64), VecDeque<usize>> = HashMap::new();
-    for (key, end) in keys(sends) {
-        waiting.entry(key).or_default().push_back(end.entry);
-    }
-    let mut m = Matches::default();
-    for (key, end) in keys(recvs) {
-        match waiting.get_mut(&key).and_then(VecDeque::pop_front) {
-            Some(send) => m.pairs.push((send, end.entry)),
-            None => m.unmatched_recvs += 1,
-        }
-    }
-    m.unmatched_sends = waiting.values().map(VecDeque::len).sum();
-    m.pairs.sort_unstable();
-    m
+/// The key both ends of one message share.
+type Key = (QueueId, u64);
+
+/// Ends waiting for their other end, per key, oldest first.
+#[derive(Clone, Debug)]
+struct Waiting<T> {
+    by_key: HashMap<Key, VecDeque<T>>,
+    /// Ends seen per queue, for keys without a position.
+    ordinal: BTreeMap<QueueId, u64>,
 }
 
-/// Each end with its matching key: the used position, or (above 2^16) the
-/// end's ordinal on its queue when the position was not sent.
-fn keys(ends: &[End]) -> Vec<((QueueId, u64), &End)> {
-    let mut ordinal: BTreeMap<QueueId, u64> = BTreeMap::new();
-    ends.iter()
-        .map(|e| {
-            let n = ordinal.entry(e.queue).or_default();
-            *n += 1;
-            let key = e.msg.used_idx.map_or((1 << 16) + *n, u64::from);
-            ((e.queue, key), e)
-        })
-        .collect()
+impl<T> Default for Waiting<T> {
+    fn default() -> Self {
+        Self {
+            by_key: HashMap::new(),
+            ordinal: BTreeMap::new(),
+        }
+    }
+}
+
+impl<T> Waiting<T> {
+    /// The key of the next end on `queue`: the used position, or (above
+    /// 2^16) the end's ordinal on its queue when the position was not sent.
+    fn key(&mut self, queue: QueueId, msg: &Message) -> Key {
+        let n = self.ordinal.entry(queue).or_default();
+        *n += 1;
+        (queue, msg.used_idx.map_or((1 << 16) + *n, u64::from))
+    }
+
+    /// Ends still waiting.
+    fn len(&self) -> usize {
+        self.by_key.values().map(VecDeque::len).sum()
+    }
+}
+
+/// Pairs sends and receives as they arrive, each side in its own order.
+#[derive(Clone, Debug)]
+pub struct Matcher<T> {
+    sends: Waiting<T>,
+    recvs: Waiting<T>,
+}
+
+impl<T> Default for Matcher<T> {
+    fn default() -> Self {
+        Self {
+            sends: Waiting::default(),
+            recvs: Waiting::default(),
+        }
+    }
+}
+
+impl<T> Matcher<T> {
+    /// A send arrived: returns the waiting receive it pairs with, or keeps
+    /// `send` waiting.
+    pub fn send(&mut self, queue: QueueId, msg: &Message, send: T) -> Option<T> {
+        let key = self.sends.key(queue, msg);
+        arrive(key, send, &mut self.recvs, &mut self.sends)
+    }
+
+    /// A receive arrived: returns the waiting send it pairs with, or keeps
+    /// `recv` waiting.
+    pub fn recv(&mut self, queue: QueueId, msg: &Message, recv: T) -> Option<T> {
+        let key = self.recvs.key(queue, msg);
+        arrive(key, recv, &mut self.sends, &mut self.recvs)
+    }
+
+    /// (sends, receives) still waiting for their other end.
+    pub fn unmatched(&self) -> (usize, usize) {
+        (self.sends.len(), self.recvs.len())
+    }
+}
+
+/// An end with `key`: paired with the oldest of `others` under that key,
+/// or queued in `own`.
+fn arrive<T>(key: Key, end: T, others: &mut Waiting<T>, own: &mut Waiting<T>) -> Option<T> {
+    if let Some(other) = others.by_key.get_mut(&key).and_then(VecDeque::pop_front) {
+        return Some(other);
+    }
+    own.by_key.entry(key).or_default().push_back(end);
+    None
+}
+
+/// Pairs sends with receives; both lists are in time order.
+pub fn pair(sends: &[End], recvs: &[End]) -> Matches {
+    let mut matcher = Matcher::default();
+    for s in sends {
+        let none = matcher.send(s.queue, &s.msg, s.entry);
+        debug_assert!(none.is_none(), "no receive was given yet");
+    }
+    let mut m = Matches::default();
+    for r in recvs {
+        if let Some(send) = matcher.recv(r.queue, &r.msg, r.entry) {
+            m.pairs.push((send, r.entry));
+        }
+    }
+    (m.unmatched_sends, m.unmatched_recvs) = matcher.unmatched();
+    m.pairs.sort_unstable();
+    m
 }

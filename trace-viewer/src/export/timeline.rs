@@ -120,6 +120,7 @@ struct Builder {
 
 impl Timeline {
     /// The timeline of decoded `items`, in any order.
+    /// Every record is put on core 0's clock before they are sorted.
     pub fn build(items: &[Item]) -> Timeline {
         let mut b = Builder::default();
         let mut timed: Vec<&RecordBuf> = Vec::new();
@@ -133,8 +134,16 @@ impl Timeline {
                 }
             }
         }
+        for q in b.catalog.queues().values() {
+            let ev = bus::announced(q);
+            b.rings.entry(ev.queue).or_default().apply(&ev.op);
+        }
+        let mut timed: Vec<RecordBuf> = timed
+            .into_iter()
+            .map(|r| b.catalog.align(r).into_owned())
+            .collect();
         timed.sort_by_key(|r| r.ts_ns().unwrap_or(0));
-        for r in timed {
+        for r in &timed {
             b.record(r);
         }
         b.finish()
@@ -158,7 +167,13 @@ impl Builder {
                 let args = vec![("count".to_string(), ValueBuf::U64(d.count))];
                 self.instant(d.ts_ns, d.core, "dropped".into(), "trace".into(), args);
             }
-            Record::Header(_) | Record::Callsite(_) => {}
+            // Clock and Queue (version 2) are for the timeline's merge and the
+            // ring view; Block never leaves the decoder.
+            Record::Header(_)
+            | Record::Callsite(_)
+            | Record::Block(_)
+            | Record::Clock(_)
+            | Record::Queue(_) => {}
         }
     }
 

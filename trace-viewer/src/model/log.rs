@@ -1,6 +1,7 @@
-//! The scrolling event log: the last few thousand lines, newest last, and
-//! the filter the user has set (text, core, lowest level). Formatting of a
-//! line happens once, when it arrives.
+//! The scrolling event log: the last few thousand lines in time order
+//! across cores (each core's buffer drains on its own, so a line may arrive
+//! after later ones), and the filter the user has set (text, core, lowest
+//! level). Formatting of a line happens once, when it arrives.
 
 use std::collections::VecDeque;
 
@@ -59,17 +60,25 @@ impl Filter {
 /// The last [`LOG_LINES`] lines.
 #[derive(Clone, Debug, Default)]
 pub struct Log {
-    /// Oldest first.
+    /// Oldest first; lines of equal time in arrival order.
     lines: VecDeque<LogLine>,
 }
 
 impl Log {
-    /// Adds a line, forgetting the oldest when full.
+    /// Adds a line in time order, forgetting the oldest when full. Lines
+    /// mostly arrive near the end, so the place is searched from there.
     pub fn push(&mut self, line: LogLine) {
         if self.lines.len() == LOG_LINES {
             self.lines.pop_front();
         }
-        self.lines.push_back(line);
+        let at = self.lines.len()
+            - self
+                .lines
+                .iter()
+                .rev()
+                .take_while(|l| l.ts_ns > line.ts_ns)
+                .count();
+        self.lines.insert(at, line);
     }
 
     /// Up to `take` lines passing `filter`, newest last, after skipping the

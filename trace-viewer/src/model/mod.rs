@@ -1,8 +1,10 @@
 //! The live picture the TUI draws, updated one decoded item at a time:
 //! callsites, spans, every queue's ring, the message matrix, per-core
-//! activity, the log and the loss counters. Drawing is in ui/.
+//! activity, the timeline's lanes, the log and the loss counters, all on
+//! core 0's clock. Drawing is in ui/.
 
 mod cores;
+mod lanes;
 mod log;
 mod ring;
 mod window;
@@ -12,6 +14,7 @@ use std::collections::BTreeMap;
 use trace_wire::{DecodeError, Event, Field, Level, Record, RecordBuf, SpanMark};
 
 pub use cores::CoreActivity;
+pub use lanes::{Bar, LANES_KEPT, Lanes, MessageEnd, MessageLine};
 pub use log::{Filter, LOG_LINES, Log, LogLine};
 pub use ring::{RingState, Slot, SlotState};
 pub use window::{WINDOW_NS, Window};
@@ -51,6 +54,8 @@ pub struct Model {
     pub messages: Window<QueueId>,
     /// Per-core activity.
     pub cores: CoreActivity,
+    /// Spans and messages for the timeline.
+    pub lanes: Lanes,
     /// The event log.
     pub log: Log,
     /// Totals and losses.
@@ -86,8 +91,14 @@ impl Model {
     fn apply_record(&mut self, rec: &RecordBuf) {
         self.counts.records += 1;
         if self.catalog.learn(rec) {
+            if let Record::Queue(q) = rec {
+                let ev = bus::announced(q);
+                self.rings.entry(ev.queue).or_default().apply(&ev.op);
+            }
             return;
         }
+        let aligned = self.catalog.align(rec);
+        let rec = aligned.as_ref();
         if let Some(ts) = rec.ts_ns() {
             self.now_ns = self.now_ns.max(ts);
             self.messages.expire(self.now_ns);
@@ -112,7 +123,13 @@ impl Model {
                 );
                 self.line(d.ts_ns, Some(d.core), Level::Warn, "dropped", text);
             }
-            Record::Header(_) | Record::Callsite(_) => {}
+            // Clock and Queue (version 2) are for the timeline's merge and the
+            // ring view; Block never leaves the decoder.
+            Record::Header(_)
+            | Record::Callsite(_)
+            | Record::Block(_)
+            | Record::Clock(_)
+            | Record::Queue(_) => {}
         }
     }
 
@@ -125,8 +142,17 @@ impl Model {
         let (name, level, text) = (view.name().into_owned(), view.level(), view.fields_text());
         if let Some(ev) = bus::parse(&view) {
             self.rings.entry(ev.queue).or_default().apply(&ev.op);
-            if let BusOp::Send(_) = ev.op {
-                self.messages.hit(e.ts_ns, ev.queue);
+            if let BusOp::Send(msg) | BusOp::Recv(msg) = ev.op {
+                let sent = matches!(ev.op, BusOp::Send(_));
+                if sent {
+                    self.messages.hit(e.ts_ns, ev.queue);
+                }
+                let end = MessageEnd {
+                    core: e.core,
+                    ts_ns: e.ts_ns,
+                    fields: text.clone(),
+                };
+                self.lanes.message(ev.queue, msg, sent, end);
             }
         }
         self.cores.hit(e.core, e.ts_ns, &name);
@@ -135,19 +161,23 @@ impl Model {
 
     /// A core entered a span: logged with the span's values.
     fn enter(&mut self, m: &SpanMark) {
+        let depth = self.spans.stack(m.core).len() as u16;
         self.spans.enter(m.core, m.span);
         let Some(info) = self.spans.get(m.span) else {
             return;
         };
         let view = self.catalog.view(info.callsite, &info.values);
         let (name, level, text) = (view.name().into_owned(), view.level(), view.fields_text());
+        self.lanes.enter(m.core, m.span, &name, depth, m.ts_ns);
         self.cores.hit(m.core, m.ts_ns, &name);
         self.line(m.ts_ns, Some(m.core), level, &name, format!("enter {text}"));
     }
 
     /// A core left a span.
     fn exit(&mut self, m: &SpanMark) {
-        self.spans.exit(m.core, m.span);
+        for ended in self.spans.exit(m.core, m.span) {
+            self.lanes.exit(m.core, ended, m.ts_ns);
+        }
         let Some(info) = self.spans.get(m.span) else {
             return;
         };

@@ -36,8 +36,10 @@ pub struct Slot {
 /// buffer drains on its own) do not make the picture jump.
 #[derive(Clone, Debug, Default)]
 pub struct RingState {
-    /// Entries per ring, from `bus.init`.
+    /// Entries per ring, as the kernel announced it (`bus.init`).
     size: Option<u16>,
+    /// Bytes per buffer, as the kernel announced it.
+    buf_size: Option<u64>,
     /// Largest descriptor seen, to guess the size without `bus.init`.
     max_desc: u16,
     /// Whether any `bus.post` arrived (else the ring is taken as fully posted).
@@ -68,7 +70,10 @@ impl RingState {
     pub fn apply(&mut self, op: &BusOp) {
         self.place(op);
         match *op {
-            BusOp::Init { size } => self.set_size(size),
+            BusOp::Init { size, buf_size } => {
+                self.set_size(size);
+                self.buf_size = buf_size.or(self.buf_size);
+            }
             BusOp::Post { desc, avail_idx } => {
                 self.saw_post = true;
                 advance(&mut self.avail, avail_idx.wrapping_add(1));
@@ -110,9 +115,14 @@ impl RingState {
         })
     }
 
-    /// Whether the size came from `bus.init` rather than a guess.
+    /// Whether the size came from the kernel rather than a guess.
     pub fn size_known(&self) -> bool {
         self.size.is_some()
+    }
+
+    /// Bytes per buffer, when the kernel announced it.
+    pub fn buf_size(&self) -> Option<u64> {
+        self.buf_size
     }
 
     /// Entries published and not yet consumed.

@@ -21,12 +21,7 @@ pub fn widget(m: &Model, q: QueueId, width: u16) -> Paragraph<'static> {
         return Paragraph::new(format!("no events for queue {q} yet (←/→ src, ↑/↓ dst)"))
             .block(block);
     };
-    let source = if ring.size_known() {
-        "bus.init"
-    } else {
-        "guessed"
-    };
-    let title = format!(" queue {q} ring: {} slots ({source}) ", ring.size());
+    let title = format!(" queue {q} ring: {} ", geometry(ring));
     let mut lines = vec![heads(ring)];
     let per_row = (usize::from(width).saturating_sub(LABEL) / CELL).max(1);
     let slots = ring.slots();
@@ -36,6 +31,20 @@ pub fn widget(m: &Model, q: QueueId, width: u16) -> Paragraph<'static> {
     }
     lines.push(Line::styled(LEGEND, Style::new().fg(Color::DarkGray)));
     Paragraph::new(lines).block(Block::bordered().title(title))
+}
+
+/// The ring's size and buffer size, and whether the kernel announced them:
+/// "64 slots of 1024 B (announced)", or "8 slots (guessed)".
+pub fn geometry(ring: &RingState) -> String {
+    let buffers = ring
+        .buf_size()
+        .map_or(String::new(), |b| format!(" of {b} B"));
+    let source = if ring.size_known() {
+        "announced"
+    } else {
+        "guessed"
+    };
+    format!("{} slots{buffers} ({source})", ring.size())
 }
 
 /// What the glyphs mean.

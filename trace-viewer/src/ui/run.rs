@@ -11,7 +11,6 @@ use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
 use super::app::App;
 use super::draw::draw;
-use super::keys;
 use crate::input::{Feed, Msg};
 
 /// Longest time spent applying items between two frames.
@@ -21,24 +20,30 @@ const FRAME: Duration = Duration::from_millis(33);
 
 /// Runs the UI on the real terminal until the user quits.
 pub fn run(feed: &Feed, source: String) -> anyhow::Result<()> {
+    run_app(feed, App::new(source))
+}
+
+/// Runs `app` (which may hold a console pane) on the real terminal until
+/// the user quits; the console's machine ends with it.
+pub fn run_app(feed: &Feed, mut app: App) -> anyhow::Result<()> {
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, feed, source);
+    let result = event_loop(&mut terminal, feed, &mut app);
     ratatui::restore();
     result
 }
 
 /// Frames until quit.
-fn event_loop(terminal: &mut DefaultTerminal, feed: &Feed, source: String) -> anyhow::Result<()> {
-    let mut app = App::new(source);
+fn event_loop(terminal: &mut DefaultTerminal, feed: &Feed, app: &mut App) -> anyhow::Result<()> {
     while !app.quit {
-        take(&mut app, feed, APPLY_BUDGET);
-        terminal.draw(|f| draw(f, &app))?;
+        take(app, feed, APPLY_BUDGET);
+        let size = terminal.size()?;
+        app.poll_console(ratatui::layout::Rect::new(0, 0, size.width, size.height));
+        terminal.draw(|f| draw(f, app))?;
         if event::poll(FRAME)?
             && let Event::Key(key) = event::read()?
             && key.kind == KeyEventKind::Press
-            && let Some(action) = keys::action(key, app.editing.is_some())
         {
-            app.handle(action);
+            app.key(key);
         }
         feed.shared.paused.store(app.paused(), Relaxed);
     }

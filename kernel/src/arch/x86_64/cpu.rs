@@ -57,6 +57,12 @@ pub fn enable_interrupts() {
     interrupts::enable();
 }
 
+/// Whether interrupts are enabled on this core (RFLAGS.IF).
+#[inline]
+pub fn interrupts_enabled() -> bool {
+    interrupts::are_enabled()
+}
+
 /// Runs `f` with interrupts disabled, restoring the previous state after.
 #[inline]
 pub fn without_interrupts<R>(f: impl FnOnce() -> R) -> R {

@@ -1,0 +1,190 @@
+//! `bench trace`: what tracing costs, measured in the kernel. Ping and
+//! reduce with no subscriber, then with tracing off and on in turn (medians
+//! of the ratios and their spread); the cycles one record costs; records
+//! per second from cores 1.. flooding at a million a second, with drops.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use mpi::Algorithm;
+use shell::{Args, CoreSet, Error};
+use tracing::Level;
+
+use super::bench::{bus_round_trips, measure, reduce_median};
+use super::jobs;
+use crate::{cores, time, trace};
+
+/// Off/on pairs (and no-subscriber runs) measured.
+const ALTERNATIONS: usize = 5;
+/// Records per timed batch on the shell core (fits a lane, drained after).
+const RECORD_BATCH: u64 = 4000;
+/// Timed batches.
+const RECORD_BATCHES: u64 = 25;
+/// Records per second the flood asks of cores 1.. together.
+const FLOOD_RATE: u64 = 1_000_000;
+/// How long the flood lasts.
+const FLOOD_MS: u64 = 1000;
+
+/// Ping and reduce medians (cycles) under one tracing setting.
+#[derive(Clone, Copy)]
+struct Workloads {
+    ping: u64,
+    reduce: u64,
+}
+
+impl Workloads {
+    /// The worse of the two ratios `self / base`.
+    fn ratio_to(self, base: Workloads) -> f64 {
+        let ratio = |x: u64, base: u64| x as f64 / base.max(1) as f64;
+        ratio(self.ping, base.ping).max(ratio(self.reduce, base.reduce))
+    }
+}
+
+fn workloads(rounds: u64, out: &mut dyn Write) -> Result<Workloads, Error> {
+    let stopped = || Error::invalid("stopped before the benchmark finished");
+    let pair = CoreSet::default().with(1).with(2);
+    let ping = measure(pair, 1, rounds, out, bus_round_trips)?.ok_or_else(stopped)?;
+    // Cores 1 and 2 only: core 0 stays free to drain the trace, and two
+    // spinning guest cores are as many as a 2-core host runs without
+    // time-slicing them (which would measure the host scheduler instead).
+    let reduce = reduce_median(pair, 64, rounds, Algorithm::Linear, out)?.ok_or_else(stopped)?;
+    Ok(Workloads { ping, reduce })
+}
+
+/// `bench trace [--rounds N]`.
+pub(super) fn run(args: &Args<'_>, rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
+    args.finish()?;
+    shell::check_range("--rounds", rounds, 10..=100_000)?;
+    if cores::count() < 3 {
+        return Err(Error::invalid(
+            "bench trace needs 3 cores: 1 and 2 ping, 0 sends the trace",
+        ));
+    }
+    if trace::ever_on() {
+        return Err(Error::invalid(
+            "tracing was on earlier in this boot; bench trace needs a fresh boot for its no-subscriber baseline",
+        ));
+    }
+    overhead(rounds, out)?;
+    record_cost(out)?;
+    flood(out)
+}
+
+/// The no-subscriber baseline, then off and on in turn.
+fn overhead(rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
+    let mut runs = Vec::new();
+    for _ in 0..ALTERNATIONS {
+        runs.push(workloads(rounds, out)?);
+    }
+    let none = Workloads {
+        ping: median(runs.iter().map(|w| w.ping as f64)) as u64,
+        reduce: median(runs.iter().map(|w| w.reduce as f64)) as u64,
+    };
+    let (mut off, mut on) = (Vec::new(), Vec::new());
+    for _ in 0..ALTERNATIONS {
+        trace::turn_on(None).map_err(Error::invalid)?;
+        let traced = workloads(rounds, out);
+        trace::turn_off();
+        on.push(traced?.ratio_to(none));
+        off.push(workloads(rounds, out)?.ratio_to(none));
+    }
+    writeln!(
+        out,
+        "no subscriber: median ping 1<->2 {} cycles, reduce 64 on 1,2 {} cycles",
+        none.ping, none.reduce
+    )?;
+    for (name, ratios) in [("off", &off), ("on", &on)] {
+        let (mid, spread) = (median(ratios.iter().copied()), spread(ratios));
+        writeln!(
+            out,
+            "trace {name}/none, worse of the two, {ALTERNATIONS} runs: median {mid:.3}, spread {spread:.3}"
+        )?;
+        bench_line(out, &alloc::format!("trace_{name}_overhead_ratio"), mid, "x")?;
+        bench_line(out, &alloc::format!("trace_{name}_overhead_spread"), spread, "x")?;
+    }
+    Ok(())
+}
+
+/// Cycles per record on the shell core, through `tracing` as the bus
+/// writes them (a `bus.send`-shaped event: seven integer fields).
+fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
+    trace::turn_on(None).map_err(Error::invalid)?;
+    let mut spent = 0;
+    for batch in 0..RECORD_BATCHES {
+        let start = time::now();
+        for i in 0..RECORD_BATCH {
+            tracing::event!(name: "trace.bench", target: "trace", Level::DEBUG,
+                src = 1u64, dst = 2u64, len = 64u64, frags = 1u64, desc = i, used_idx = i, seq = batch);
+        }
+        spent += time::now() - start;
+        trace::drain_now();
+    }
+    trace::turn_off();
+    let cycles = spent as f64 / (RECORD_BATCHES * RECORD_BATCH) as f64;
+    writeln!(out, "one record: {cycles:.0} cycles")?;
+    bench_line(out, "trace_record_cycles", cycles, "cycles")
+}
+
+/// Cores 1.. emit FLOOD_RATE records a second between them for FLOOD_MS.
+fn flood(out: &mut dyn Write) -> Result<(), Error> {
+    let producers: CoreSet = (1..cores::count()).fold(CoreSet::default(), CoreSet::with);
+    let per_core = FLOOD_RATE / (cores::count() as u64 - 1);
+    let interval = time::tsc_hz() / per_core;
+    let length = time::tsc_hz() / 1000 * FLOOD_MS;
+    trace::turn_on(None).map_err(Error::invalid)?;
+    let (written_before, dropped_before) = trace::totals();
+    let start = time::now();
+    let ran = jobs::run_on(producers, "flood", false, out, |_| {
+        Box::new(move |_: &cores::JobContext| flood_core(interval, length))
+    });
+    let elapsed = time::now() - start;
+    trace::turn_off();
+    ran?;
+    let (written, dropped) = trace::totals();
+    let per_s = (written - written_before) as f64 * time::tsc_hz() as f64 / elapsed.max(1) as f64;
+    let dropped = dropped - dropped_before;
+    writeln!(
+        out,
+        "flood of {FLOOD_RATE}/s from cores 1-{}: {per_s:.0} records/s written, {dropped} dropped",
+        cores::count() - 1
+    )?;
+    bench_line(out, "trace_records_per_s", per_s, "records/s")?;
+    bench_line(out, "trace_dropped_records", dropped as f64, "records")
+}
+
+/// One flooding core: a record every `interval` cycles for `length` cycles.
+fn flood_core(interval: u64, length: u64) {
+    let start = time::now();
+    let mut due = start;
+    let mut n = 0u64;
+    while due < start + length {
+        while time::now() < due {
+            core::hint::spin_loop();
+        }
+        tracing::event!(name: "trace.flood", target: "trace", Level::DEBUG, n = n);
+        n += 1;
+        due += interval;
+    }
+}
+
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+    let mut values: Vec<f64> = values.collect();
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// Largest minus smallest.
+fn spread(values: &[f64]) -> f64 {
+    let max = values.iter().copied().fold(f64::MIN, f64::max);
+    let min = values.iter().copied().fold(f64::MAX, f64::min);
+    max - min
+}
+
+fn bench_line(out: &mut dyn Write, name: &str, value: f64, unit: &str) -> Result<(), Error> {
+    writeln!(
+        out,
+        "BENCH {{\"name\":\"{name}\",\"value\":{value:.4},\"unit\":\"{unit}\"}}"
+    )?;
+    Ok(())
+}

@@ -1,0 +1,266 @@
+//! Raw records: the fixed 64-byte slots a core writes into its own ring with
+//! plain stores (no encoding on the hot path), and their layout. Turning them
+//! back into [`Record`](crate::Record)s is the consumer's job (rawdecode.rs).
+//!
+//! ```text
+//! word  bits    head slot (every record)          extension slot (more than 5 values)
+//! 0     0..64   ts: TSC cycles since boot         value 5
+//! 1     0..16   callsite id                       value 6
+//!       16..24  kind (RawKind; 0 = not a record)
+//!       24..32  values: 1 + highest field index recorded (0..=8)
+//!       32..64  span: own span id, or an event's parent (0 = none)
+//! 2     0..32   parent: a new span's parent (0 = none)        value 7
+//!       32..64  types: 4 bits per field 0..7 (ValueType)
+//! 3..8          values 0..4                        (unused)
+//! ```
+//!
+//! A value is the field's index-th word (word 3 + index, running on into
+//! the extension slot). A string value is the id of a [`RawKind::String`]
+//! record the same core wrote earlier: kind 7, `span` = string id,
+//! `parent` = its length in bytes, `values` = extension slots that follow,
+//! its UTF-8 bytes from byte 24 on.
+
+/// Bytes per slot: one cache line.
+pub const SLOT_BYTES: usize = 64;
+/// 64-bit words per slot.
+pub const SLOT_WORDS: usize = SLOT_BYTES / 8;
+/// One slot.
+pub type Slot = [u64; SLOT_WORDS];
+/// Values held in the head slot.
+pub const HEAD_VALUES: usize = 5;
+/// Most fields recorded per record; later fields of a callsite are ignored.
+pub const MAX_VALUES: usize = 8;
+/// Word of value 0.
+const FIRST_VALUE_WORD: usize = 3;
+/// Byte where a string record's text starts.
+const TEXT_START: usize = FIRST_VALUE_WORD * 8;
+/// Most extension slots a string record takes.
+pub const MAX_STRING_EXTRA_SLOTS: usize = 3;
+/// Longest string text a record carries; longer strings are cut.
+pub const MAX_STRING: usize = (1 + MAX_STRING_EXTRA_SLOTS) * SLOT_BYTES - TEXT_START;
+
+/// What a raw record is. 0 is never written, so a zeroed slot is no record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum RawKind {
+    /// An event: `span` is its parent.
+    Event = 1,
+    /// A span was created: `span` is its id, `parent` its parent.
+    SpanNew = 2,
+    /// Values recorded on span `span`.
+    SpanValues = 3,
+    /// The core entered span `span`.
+    SpanEnter = 4,
+    /// The core left span `span`.
+    SpanExit = 5,
+    /// Span `span` was closed.
+    SpanClose = 6,
+    /// An interned string: `span` is its id (see the module docs).
+    String = 7,
+}
+
+impl RawKind {
+    /// The kind stored as `byte`, if it is one.
+    pub fn from_byte(byte: u8) -> Option<Self> {
+        Some(match byte {
+            1 => RawKind::Event,
+            2 => RawKind::SpanNew,
+            3 => RawKind::SpanValues,
+            4 => RawKind::SpanEnter,
+            5 => RawKind::SpanExit,
+            6 => RawKind::SpanClose,
+            7 => RawKind::String,
+            _ => return None,
+        })
+    }
+}
+
+/// The type of one value, 4 bits in the head slot's `types`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ValueType {
+    /// The field was given no value.
+    Absent = 0,
+    /// `u64`.
+    U64 = 1,
+    /// `i64`, two's complement.
+    I64 = 2,
+    /// `bool`: 0 or 1.
+    Bool = 3,
+    /// `f64` bits.
+    F64 = 4,
+    /// The id of a string record.
+    Str = 5,
+}
+
+/// A record being built on the producer's stack: a head slot and an
+/// extension slot, copied into the ring whole ([`RawRecord::slots`]).
+#[derive(Clone, Copy, Debug)]
+#[repr(C, align(64))]
+pub struct RawRecord {
+    /// The two slots' words.
+    pub words: [u64; 2 * SLOT_WORDS],
+}
+
+impl RawRecord {
+    /// A record of `kind` with no values yet.
+    #[inline]
+    pub fn new(kind: RawKind, callsite: u16, ts: u64, span: u32, parent: u32) -> Self {
+        let mut words = [0; 2 * SLOT_WORDS];
+        words[0] = ts;
+        words[1] = u64::from(callsite) | (kind as u64) << 16 | u64::from(span) << 32;
+        words[2] = u64::from(parent);
+        RawRecord { words }
+    }
+
+    /// Stores field `index`'s value; an index of [`MAX_VALUES`] or more is
+    /// ignored.
+    #[inline]
+    pub fn set(&mut self, index: usize, ty: ValueType, value: u64) {
+        if index >= MAX_VALUES {
+            return;
+        }
+        self.words[FIRST_VALUE_WORD + index] = value;
+        let shift = 32 + 4 * index;
+        self.words[2] = (self.words[2] & !(0xF << shift)) | (ty as u64) << shift;
+        let count = (self.words[1] >> 24) & 0xFF;
+        if index as u64 >= count {
+            self.words[1] = (self.words[1] & !(0xFF << 24)) | (index as u64 + 1) << 24;
+        }
+    }
+
+    /// The slots to copy into the ring: one, or two with more than
+    /// [`HEAD_VALUES`] values.
+    #[inline]
+    pub fn slots(&self) -> &[u64] {
+        let count = ((self.words[1] >> 24) & 0xFF) as usize;
+        let slots = if count > HEAD_VALUES { 2 } else { 1 };
+        &self.words[..slots * SLOT_WORDS]
+    }
+}
+
+/// The slots of a string record for `text` (cut at [`MAX_STRING`] bytes on
+/// a character boundary) with id `id`, written into `out`; returns how many
+/// slots it uses.
+pub fn string_record(id: u32, ts: u64, text: &str, out: &mut [Slot; 4]) -> usize {
+    let mut cut = text.len().min(MAX_STRING);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let bytes = &text.as_bytes()[..cut];
+    let slots = (TEXT_START + bytes.len()).div_ceil(SLOT_BYTES).max(1);
+    for slot in out.iter_mut() {
+        *slot = [0; SLOT_WORDS];
+    }
+    out[0][0] = ts;
+    out[0][1] = (RawKind::String as u64) << 16 | ((slots - 1) as u64) << 24 | u64::from(id) << 32;
+    out[0][2] = bytes.len() as u64;
+    for (i, &byte) in bytes.iter().enumerate() {
+        let at = TEXT_START + i;
+        let (slot, word, shift) = (at / SLOT_BYTES, at % SLOT_BYTES / 8, at % 8 * 8);
+        out[slot][word] |= u64::from(byte) << shift;
+    }
+    slots
+}
+
+/// The fields of a head slot, read back (the consumer's side).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawHead {
+    /// TSC cycles since boot.
+    pub ts: u64,
+    /// Callsite id.
+    pub callsite: u16,
+    /// The kind byte (see [`RawKind::from_byte`]).
+    pub kind: u8,
+    /// Values (or, for a string, extension slots).
+    pub count: u8,
+    /// Span id (own or parent).
+    pub span: u32,
+    /// Parent span of a new span; a string's length.
+    pub parent: u32,
+    /// 4 bits per value.
+    pub types: u32,
+}
+
+impl RawHead {
+    /// Reads the head fields of `slot`.
+    pub fn read(slot: &Slot) -> Self {
+        RawHead {
+            ts: slot[0],
+            callsite: slot[1] as u16,
+            kind: (slot[1] >> 16) as u8,
+            count: (slot[1] >> 24) as u8,
+            span: (slot[1] >> 32) as u32,
+            parent: slot[2] as u32,
+            types: (slot[2] >> 32) as u32,
+        }
+    }
+
+    /// Slots this record takes, head included.
+    pub fn slots(&self) -> usize {
+        match RawKind::from_byte(self.kind) {
+            Some(RawKind::String) => 1 + usize::from(self.count),
+            _ if usize::from(self.count) > HEAD_VALUES => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Value `index` of a record whose slots are `words` (head, then extension).
+pub fn value_word(words: &[u64], index: usize) -> Option<u64> {
+    words.get(FIRST_VALUE_WORD + index).copied()
+}
+
+/// The text of a string record whose slots are `words`.
+pub fn string_text(words: &[u64], len: usize) -> impl Iterator<Item = u8> + '_ {
+    (TEXT_START..TEXT_START + len)
+        .map(move |at| (words.get(at / 8).copied().unwrap_or(0) >> (at % 8 * 8)) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::vec::Vec;
+
+    use super::*;
+
+    #[test]
+    fn a_record_with_few_values_takes_one_slot() {
+        let mut r = RawRecord::new(RawKind::Event, 3, 1000, 7, 0);
+        r.set(0, ValueType::U64, 1);
+        r.set(4, ValueType::Bool, 1);
+        assert_eq!(r.slots().len(), SLOT_WORDS);
+        let head = RawHead::read(r.slots()[..8].try_into().unwrap());
+        assert_eq!(
+            (head.callsite, head.kind, head.count, head.span),
+            (3, 1, 5, 7)
+        );
+        assert_eq!(head.types, 1 | 3 << 16);
+    }
+
+    #[test]
+    fn a_sixth_value_adds_the_extension_slot() {
+        let mut r = RawRecord::new(RawKind::SpanNew, 1, 0, 2, 1);
+        r.set(7, ValueType::I64, 5);
+        r.set(8, ValueType::U64, 9); // beyond MAX_VALUES: ignored
+        assert_eq!(r.slots().len(), 2 * SLOT_WORDS);
+        assert_eq!(value_word(r.slots(), 7), Some(5));
+        assert_eq!(RawHead::read(r.slots()[..8].try_into().unwrap()).count, 8);
+    }
+
+    #[test]
+    fn strings_round_trip_and_are_cut_on_a_character_boundary() {
+        let mut out = [[0; SLOT_WORDS]; 4];
+        let n = string_record(4, 0, "linear", &mut out);
+        assert_eq!(n, 1);
+        let words: Vec<u64> = out.iter().flatten().copied().collect();
+        let text: Vec<u8> = string_text(&words, 6).collect();
+        assert_eq!(text, b"linear");
+        let long = "é".repeat(200);
+        let n = string_record(5, 0, &long, &mut out);
+        assert_eq!(n, 4);
+        let len = RawHead::read(&out[0]).parent as usize;
+        assert!(len <= MAX_STRING && len.is_multiple_of(2));
+    }
+}
