@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 use crate::config::Config;
 use crate::endpoint::Endpoint;
 use crate::error::{ConfigError, EndpointError};
+use crate::event::{NoNotifier, Notifier};
 use crate::queue::Queue;
 use crate::sync::AtomicBool;
 use crate::sync::Ordering::{Acquire, Relaxed, Release};
@@ -50,6 +51,29 @@ impl Bus {
             queues: queues.into_boxed_slice(),
             taken: taken.into_boxed_slice(),
         })
+    }
+
+    /// The same bus, able to notify: in notify mode ([`Self::set_notify`])
+    /// a side that waits asks to be woken, and the other side calls
+    /// `notifier(core)` when its index move crosses the published event
+    /// index (VIRTIO_F_EVENT_IDX, src/event.rs).
+    pub fn with_notifier(mut self, notifier: Notifier) -> Self {
+        for q in self.queues.iter_mut() {
+            q.events.set_notifier(notifier);
+        }
+        self
+    }
+
+    /// Switches every queue between polling (`false`, the default) and
+    /// notification. Switch only while no core waits in a bus call: a core
+    /// asleep on notify mode is not woken by the switch to polling.
+    pub fn set_notify(&self, on: bool) -> Result<(), NoNotifier> {
+        self.queues.iter().try_for_each(|q| q.events.set_on(on))
+    }
+
+    /// Whether the bus is in notify mode.
+    pub fn notify(&self) -> bool {
+        self.queues.first().is_some_and(|q| q.events.is_on())
     }
 
     /// Number of cores.

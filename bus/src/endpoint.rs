@@ -198,7 +198,7 @@ impl<'bus> Endpoint<'bus> {
                 self.next_src = (src + 1) % self.bus.cores();
                 return rx.take(first, buf, spin).map(|len| (src, len));
             }
-            if !spin.keep_waiting() {
+            if !spin.wait(&mut || self.arm_receives()) {
                 return Err(RecvError::Aborted { lost_from: None });
             }
         }
@@ -206,6 +206,30 @@ impl<'bus> Endpoint<'bus> {
 }
 
 impl Endpoint<'_> {
+    /// Before sleeping in a loop of non-blocking calls (MPI's idle turn):
+    /// asks for a notification on every queue this core receives from and
+    /// on every queue whose last send found too little room, then
+    /// re-checks them all (src/event.rs). `true`: nothing arrived and none
+    /// of them got room, and whichever does will notify this core, so the
+    /// caller may sleep until it is notified. Always `false` when the bus
+    /// polls. Call it with interrupts off if sleeping is `sti; hlt`.
+    pub fn arm(&self) -> bool {
+        let sends = (0..self.bus.cores()).filter(|&dst| dst != self.core);
+        self.arm_receives()
+            && sends
+                .filter_map(|dst| self.tx(dst).ok())
+                .all(|tx| tx.arm_if_stalled())
+    }
+
+    /// Arms every queue this core receives from; `true` if all are empty.
+    fn arm_receives(&self) -> bool {
+        self.bus.notify()
+            && self
+                .sources()
+                .filter_map(|src| self.rx(src).ok())
+                .all(|rx| rx.arm())
+    }
+
     /// Every other core, starting at `next_src` and wrapping around.
     fn sources(&self) -> impl Iterator<Item = usize> + use<> {
         let (n, start, me) = (self.bus.cores(), self.next_src, self.core);

@@ -50,6 +50,7 @@ mod corrupt;
 mod dump;
 mod endpoint;
 mod error;
+mod event;
 mod frag;
 #[cfg(not(loom))]
 mod mem;
@@ -70,6 +71,7 @@ pub use crate::corrupt::{CorruptedEntry, Corruption};
 pub use crate::dump::DescFlags;
 pub use crate::endpoint::Endpoint;
 pub use crate::error::{ConfigError, CorruptError, EndpointError, Fault, RecvError, SendError};
+pub use crate::event::{EventCounters, NoNotifier, Notifier, need_event};
 pub use crate::frag::{HEADER_LEN, MAX_MESSAGE};
 pub use crate::snapshot::{DescState, QueueCounters, QueueSnapshot, RingSnapshot};
 pub use crate::spin::{AbortWhen, Forever, NoWait, Spin};

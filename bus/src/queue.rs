@@ -12,12 +12,16 @@
 //! | buffer bytes                | owner of the buffer       | see buffers.rs            |
 //! | `send: SendSide`            | sender                    | every send                |
 //! | `recv: RecvSide`            | receiver                  | every receive             |
+//! | `avail.used_event`          | receiver                  | before it waits (event.rs)|
+//! | `used.avail_event`          | sender                    | before it waits (event.rs)|
+//! | `events`                    | each side its counters    | notify mode (event.rs)    |
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::buffers::Buffers;
 use crate::config::Config;
+use crate::event::Events;
 use crate::ring::{AvailRing, UsedRing};
 use crate::spec::{
     VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY, VirtqDesc,
@@ -89,6 +93,8 @@ pub(crate) struct Queue {
     pub(crate) send: SendSide,
     /// Receiver-private state, on its own cache line.
     pub(crate) recv: RecvSide,
+    /// Notify mode and its counters (src/event.rs).
+    pub(crate) events: Events,
 }
 
 impl Queue {
@@ -128,6 +134,7 @@ impl Queue {
             bufs,
             send: SendSide::new(size),
             recv: RecvSide::new(),
+            events: Events::new(),
         }
     }
 
@@ -220,5 +227,13 @@ mod tests {
         assert_eq!(off(q.used.idx() as *const _ as *const u8, u), 2);
         assert_eq!(off(q.used.id(3) as *const _ as *const u8, u), 4 + 8 * 3);
         assert_eq!(off(q.used.len(3) as *const _ as *const u8, u), 8 + 8 * 3);
+        assert_eq!(
+            off(q.avail.used_event() as *const _ as *const u8, a),
+            4 + 2 * 8
+        );
+        assert_eq!(
+            off(q.used.avail_event() as *const _ as *const u8, u),
+            4 + 8 * 8
+        );
     }
 }

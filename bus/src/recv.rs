@@ -15,6 +15,7 @@
 //! counts it in `corrupt`, and reports [`RecvError::Corrupt`].
 
 use crate::error::{Fault, RecvError};
+use crate::event;
 use crate::frag::{self, HEADER_LEN, Header};
 use crate::queue::Queue;
 use crate::spin::{NoWait, Spin};
@@ -90,7 +91,7 @@ impl<'q> RecvHalf<'q> {
             if let Some(first) = self.poll_start()? {
                 return self.take(first, buf, spin);
             }
-            if !spin.keep_waiting() {
+            if !spin.wait(&mut || self.arm()) {
                 return Err(RecvError::Aborted { lost_from: None });
             }
         }
@@ -180,7 +181,7 @@ impl<'q> RecvHalf<'q> {
                 Ok(Some(f)) => f,
                 Ok(None) => {
                     self.flush();
-                    if spin.keep_waiting() {
+                    if spin.wait(&mut || self.arm()) {
                         continue;
                     }
                     self.lose();
@@ -363,6 +364,12 @@ impl<'q> RecvHalf<'q> {
         target.wrapping_sub(q.avail.idx().load(Relaxed))
     }
 
+    /// Before sleeping on an empty ring: asks for a notification and
+    /// re-checks (src/event.rs). `true`: the caller may sleep.
+    pub(crate) fn arm(&self) -> bool {
+        event::arm_recv(self.q)
+    }
+
     /// Hands every consumed buffer back to the sender with one store.
     pub(crate) fn flush(&self) {
         let q = self.q;
@@ -375,6 +382,7 @@ impl<'q> RecvHalf<'q> {
             // SendHalf::room. Publishes the re-posted entries, and our reads
             // of those buffers happen-before the sender's next writes to them.
             q.avail.idx().store(target, Release);
+            event::after_post(q, from, target);
             trace::post(q, from, target);
         }
     }

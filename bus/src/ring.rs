@@ -7,8 +7,11 @@
 //! off 0  flags u16                                      off 0  flags u16
 //! off 2  idx   u16                                      off 2  idx   u16
 //! off 4  ring[size] u16                                 off 4  ring[size] { id u32, len u32 }
-//!        used_event u16 (unused)                               avail_event u16 (unused)
+//!        used_event u16 (receiver)                             avail_event u16 (sender)
 //! ```
+//!
+//! The two event fields are VIRTIO_F_EVENT_IDX's (§2.7.10): each side's
+//! "notify me past here", written by the ring's own writer (src/event.rs).
 //!
 //! Each ring starts a fresh 64-byte line, so the receiver's `avail.idx` and
 //! the sender's `used.idx` never share one. Under loom the same accessors are
@@ -31,6 +34,8 @@ mod layout {
     /// The available ring: flags, idx, ring[size] of descriptor ids.
     pub(crate) struct AvailRing {
         mem: SharedMem,
+        /// The spec's byte length of the ring (the memory is rounded up).
+        size_bytes: usize,
     }
 
     impl AvailRing {
@@ -38,6 +43,7 @@ mod layout {
         pub(crate) fn new(size: u16) -> Self {
             Self {
                 mem: SharedMem::zeroed(avail_ring_bytes(size)),
+                size_bytes: avail_ring_bytes(size),
             }
         }
         /// `flags` (offset 0).
@@ -52,6 +58,11 @@ mod layout {
         pub(crate) fn slot(&self, slot: usize) -> &AtomicU16 {
             self.mem.atomic_u16(4 + 2 * slot)
         }
+        /// `used_event` (offset 4 + 2 × size): the receiver's "notify me
+        /// when used.idx moves past this".
+        pub(crate) fn used_event(&self) -> &AtomicU16 {
+            self.mem.atomic_u16(self.size_bytes - 2)
+        }
         /// Address of the ring's first byte.
         pub(crate) fn addr(&self) -> u64 {
             self.mem.addr()
@@ -61,6 +72,8 @@ mod layout {
     /// The used ring: flags, idx, ring[size] of (id, len).
     pub(crate) struct UsedRing {
         mem: SharedMem,
+        /// The spec's byte length of the ring (the memory is rounded up).
+        size_bytes: usize,
     }
 
     impl UsedRing {
@@ -68,6 +81,7 @@ mod layout {
         pub(crate) fn new(size: u16) -> Self {
             Self {
                 mem: SharedMem::zeroed(used_ring_bytes(size)),
+                size_bytes: used_ring_bytes(size),
             }
         }
         /// `flags` (offset 0).
@@ -85,6 +99,11 @@ mod layout {
         /// `ring[slot].len` (offset 8 + 8 × slot).
         pub(crate) fn len(&self, slot: usize) -> &AtomicU32 {
             self.mem.atomic_u32(8 + 8 * slot)
+        }
+        /// `avail_event` (offset 4 + 8 × size): the sender's "notify me
+        /// when avail.idx moves past this".
+        pub(crate) fn avail_event(&self) -> &AtomicU16 {
+            self.mem.atomic_u16(self.size_bytes - 2)
         }
         /// Address of the ring's first byte.
         pub(crate) fn addr(&self) -> u64 {
@@ -105,6 +124,7 @@ mod model {
         flags: AtomicU16,
         idx: AtomicU16,
         ring: Box<[AtomicU16]>,
+        used_event: AtomicU16,
     }
 
     impl AvailRing {
@@ -115,6 +135,7 @@ mod model {
                 flags: AtomicU16::new(0),
                 idx: AtomicU16::new(0),
                 ring: ring.into_boxed_slice(),
+                used_event: AtomicU16::new(0),
             }
         }
         /// `flags`.
@@ -129,6 +150,10 @@ mod model {
         pub(crate) fn slot(&self, slot: usize) -> &AtomicU16 {
             &self.ring[slot]
         }
+        /// `used_event`.
+        pub(crate) fn used_event(&self) -> &AtomicU16 {
+            &self.used_event
+        }
         /// No real address under loom.
         pub(crate) fn addr(&self) -> u64 {
             0
@@ -140,6 +165,7 @@ mod model {
         flags: AtomicU16,
         idx: AtomicU16,
         ring: Box<[(AtomicU32, AtomicU32)]>,
+        avail_event: AtomicU16,
     }
 
     impl UsedRing {
@@ -152,6 +178,7 @@ mod model {
                 flags: AtomicU16::new(0),
                 idx: AtomicU16::new(0),
                 ring: ring.into_boxed_slice(),
+                avail_event: AtomicU16::new(0),
             }
         }
         /// `flags`.
@@ -161,6 +188,10 @@ mod model {
         /// `idx`.
         pub(crate) fn idx(&self) -> &AtomicU16 {
             &self.idx
+        }
+        /// `avail_event`.
+        pub(crate) fn avail_event(&self) -> &AtomicU16 {
+            &self.avail_event
         }
         /// `ring[slot].id`.
         pub(crate) fn id(&self, slot: usize) -> &AtomicU32 {

@@ -3,6 +3,7 @@
 //! used ring. Used only by the endpoint of core `src`.
 
 use crate::error::SendError;
+use crate::event;
 use crate::frag::{self, HEADER_LEN, Header, MAX_MESSAGE};
 use crate::queue::Queue;
 use crate::spin::Spin;
@@ -43,6 +44,7 @@ impl<'q> SendHalf<'q> {
         let room = self.room(needed as u16)?;
         if usize::from(room) < needed {
             bump(&q.send.stalls, 1);
+            event::mark_stalled(q);
             return Err(SendError::Full {
                 needed,
                 room: usize::from(room),
@@ -76,7 +78,7 @@ impl<'q> SendHalf<'q> {
                     trace::stall(q);
                     waiting = true;
                 }
-                if !spin.keep_waiting() {
+                if !spin.wait(&mut || event::arm_send(q)) {
                     return Err(SendError::Aborted {
                         sent: (done * cap).min(data.len()),
                     });
@@ -93,6 +95,14 @@ impl<'q> SendHalf<'q> {
         bump(&q.send.messages, 1);
         bump(&q.send.bytes, data.len() as u64);
         Ok(())
+    }
+
+    /// Before sleeping on a stalled send: asks for a notification of the
+    /// next re-post and re-checks (src/event.rs). `true`: the caller may
+    /// sleep. Only a queue whose last send found too little room is armed;
+    /// any other is no reason to wake, and `true` is returned for it.
+    pub(crate) fn arm_if_stalled(&self) -> bool {
+        !event::is_stalled(self.q) || event::arm_send(self.q)
     }
 
     /// Posted buffers not yet taken. Trusts the cached `avail.idx` when it
@@ -159,6 +169,7 @@ impl<'q> SendHalf<'q> {
         // acquired to take those entries, which keeps a snapshot in order.
         q.send.last_avail.store(end, Release);
         self.publish_used(end);
+        event::after_publish_used(q, start, end);
         trace::publish(q, end);
         Ok(())
     }
