@@ -3,6 +3,7 @@
 //! command is one entry in COMMANDS plus its function.
 
 mod bench;
+mod bus_mode;
 mod collective;
 mod debug;
 mod fb;
@@ -48,6 +49,7 @@ static COMMANDS: &[Command<Kernel>] = &[
     pci::PCI,
     ping::PING,
     vq::VQ,
+    bus_mode::BUS,
     collective::REDUCE,
     collective::ALLREDUCE,
     collective::BCAST,
