@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: boot-to-prompt time under TCG for several core
-//! counts, then the host bench binaries in [`HOST_BENCHES`]; writes
+//! counts, then the host bench binaries in [`HOST_BENCHES`], the kernel
+//! benches and the bus's poll/notify comparison (bench/notify.rs); writes
 //! `target/bench/results.json` and prints a table.
 
 use std::fs;
@@ -13,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use xtask::harness::{self, Config, Machine, PROMPT};
 use xtask::workspace::{self, TargetRef};
 use xtask::{cmd, setup};
+
+mod notify;
 
 /// Core counts whose boot time is measured, as `boot_smp{N}_s`.
 const BOOT_SMPS: [u32; 3] = [1, 4, 8];
@@ -103,6 +106,9 @@ pub struct Bench {
     /// Boots per core count; the median is reported.
     #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
     pub boots: u32,
+    /// Only the bus's poll/notify comparison in the kernel (bench/notify.rs).
+    #[arg(long)]
+    pub only_notify: bool,
 }
 
 /// One result, as it appears in results.json and on BENCH lines.
@@ -122,6 +128,12 @@ impl Bench {
     pub fn run(self) -> Result<ExitCode> {
         harness::try_kernel_elf().map_err(anyhow::Error::msg)?;
         let mut results = Vec::new();
+        if self.only_notify {
+            notify::run(&mut results)?;
+            write_results(&results)?;
+            print_table(&results);
+            return Ok(ExitCode::SUCCESS);
+        }
         for smp in BOOT_SMPS {
             results.push(boot_time(smp, self.boots)?);
         }
@@ -140,6 +152,11 @@ impl Bench {
                 eprintln!("error: {err:#}");
                 failed.push(bench.command);
             }
+        }
+        // Poll against notify mode on the bus (bench/notify.rs).
+        if let Err(err) = notify::run(&mut results) {
+            eprintln!("error: {err:#}");
+            failed.push("bus mode poll vs notify");
         }
         add_ratios(&mut results);
         write_results(&results)?;
