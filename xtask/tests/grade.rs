@@ -120,6 +120,11 @@ fn student_version_of_lab_5_fails_only_lab_5() {
     student_version_fails_only("trace");
 }
 
+#[test]
+fn student_version_of_lab_7_fails_only_lab_7() {
+    student_version_fails_only("notify");
+}
+
 /// Lab 6 alone, on the reference runner: no QEMU, so it runs in seconds.
 #[test]
 fn lab_6_gets_full_marks_on_the_reference_runner() {

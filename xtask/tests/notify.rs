@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use xtask::harness::{Config, Machine};
+use xtask::vq_stats::{self, total};
 
 fn boot(smp: u32) -> Machine {
     Machine::boot(Config {
@@ -16,25 +17,9 @@ fn boot(smp: u32) -> Machine {
     })
 }
 
-/// The rows of `title`'s table in `vq stats` output: `[src][dst]`, the
-/// diagonal as 0.
+/// The `title` table of `vq stats` output.
 fn matrix(stats: &str, title: &str) -> Vec<Vec<u64>> {
-    let heading = format!("{title} (row = from, column = to)");
-    let mut lines = stats.lines().skip_while(|l| *l != heading).skip(2);
-    let mut rows = Vec::new();
-    while let Some(line) = lines.next() {
-        let mut words = line.split_whitespace();
-        if words.next().and_then(|w| w.parse::<usize>().ok()) != Some(rows.len()) {
-            break;
-        }
-        rows.push(words.map(|w| w.parse().unwrap_or(0)).collect());
-    }
-    assert!(!rows.is_empty(), "no '{title}' table in: {stats}");
-    rows
-}
-
-fn total(m: &[Vec<u64>]) -> u64 {
-    m.iter().flatten().sum()
+    vq_stats::table(stats, title).unwrap_or_else(|| panic!("no '{title}' table in: {stats}"))
 }
 
 /// `bus mode <mode>` and its answer.

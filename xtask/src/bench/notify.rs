@@ -6,6 +6,7 @@
 
 use anyhow::{Context, Result, bail};
 use xtask::harness::{Config, Machine};
+use xtask::vq_stats;
 
 use super::{Measurement, median};
 
@@ -103,16 +104,11 @@ impl Counts {
     }
 }
 
-/// The sum of one `vq stats` table (`<title> (row = from, column = to)`).
+/// The sum of one `vq stats` table.
 fn table_total(stats: &str, title: &str) -> Result<u64> {
-    let heading = format!("{title} (row = from, column = to)");
-    let mut lines = stats.lines().skip_while(|l| *l != heading);
-    lines
-        .next()
+    let matrix = vq_stats::table(stats, title)
         .with_context(|| format!("no '{title}' table in {stats:?}"))?;
-    let rows = lines.skip(1).take_while(|l| l.starts_with("  "));
-    let cells = rows.flat_map(|row| row.split_whitespace().skip(1));
-    Ok(cells.filter_map(|cell| cell.parse::<u64>().ok()).sum())
+    Ok(vq_stats::total(&matrix))
 }
 
 /// The µs of `reduce ...: N cycles = T us`.
@@ -221,9 +217,5 @@ mod tests {
         let ping =
             "Core[1] <-> Core[2]: 10000 round trips, min/median/max 1/2/3 cycles = 10/25/90 ns\n";
         assert_eq!(ping_median_ns(ping).unwrap(), 25.0);
-        let stats = "messages (row = from, column = to)\n          0    1\n     0    -    2\n     1    5    -\n\
-                     bytes (row = from, column = to)\n          0    1\n     0    -  105\n     1    0    -\n";
-        assert_eq!(table_total(stats, "messages").unwrap(), 7);
-        assert!(table_total(stats, "notifications sent").is_err());
     }
 }
