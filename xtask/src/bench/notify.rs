@@ -13,7 +13,7 @@ use super::{Measurement, median};
 /// Interleaved rounds; each runs both modes, in alternating order.
 const ROUNDS: usize = 5;
 /// `reduce 64 sum` runs per mode and round (its median is the round's).
-const REDUCES: usize = 5;
+const REDUCES: usize = 9;
 /// The ping of the issue.
 const PING: &str = "ping 1 2 --count 10000";
 /// The reduce of the issue.
