@@ -89,8 +89,14 @@ pub fn set_mode(mode: Mode) {
 /// turn): in notify mode, naps until notified (`Endpoint::arm`, then
 /// `idle::nap_if`); in poll mode, one `pause`.
 pub fn idle_turn(endpoint: &Endpoint<'_>) {
+    nap_or_spin(|| endpoint.arm());
+}
+
+/// In notify mode, naps unless `arm` finds something (`idle::nap_if`); in
+/// poll mode, one `pause` (no interrupts toggled, nothing armed).
+fn nap_or_spin(arm: impl FnOnce() -> bool) {
     if get().notify() {
-        idle::nap_if(|| endpoint.arm());
+        idle::nap_if(arm);
     } else {
         cpu::spin_hint();
     }
@@ -126,11 +132,7 @@ impl Spin for Wait<'_> {
         if (self.abort)() {
             return false;
         }
-        if get().notify() {
-            idle::nap_if(arm);
-        } else {
-            cpu::spin_hint();
-        }
+        nap_or_spin(arm);
         true
     }
 }
