@@ -186,12 +186,12 @@ pub(crate) fn counters(q: &Queue) -> EventCounters {
 /// notifies the receiver if it asked to hear of this move.
 pub(crate) fn after_publish_used(q: &Queue, old: u16, new: u16) {
     let e = &q.events;
+    if !e.is_on() {
+        return;
+    }
     // Relaxed, both: sender-private flag.
     if e.sender.stalled.load(Relaxed) {
         e.sender.stalled.store(false, Relaxed);
-    }
-    if !e.is_on() {
-        return;
     }
     // SeqCst, partner: the fence in `arm_recv`. Orders our used.idx store
     // before the used_event load below (store-load: see the module doc).
@@ -262,16 +262,29 @@ pub(crate) fn arm_send(q: &Queue) -> bool {
     q.avail.idx().load(Relaxed) == seen
 }
 
-/// Sender: a send found too little room (cleared by the next publication).
+/// Sender, in notify mode: a send found too little room (cleared by the
+/// next publication, or by `arm_if_stalled` when room came back).
 pub(crate) fn mark_stalled(q: &Queue) {
-    // Relaxed: sender-private flag.
-    q.events.sender.stalled.store(true, Relaxed);
+    if q.events.is_on() {
+        // Relaxed: sender-private flag.
+        q.events.sender.stalled.store(true, Relaxed);
+    }
 }
 
-/// Sender: whether the last send on `q` found too little room.
-pub(crate) fn is_stalled(q: &Queue) -> bool {
+/// Sender, before sleeping in a loop of non-blocking calls: arms `q` if
+/// its last send found too little room. `true`: the caller may sleep as
+/// far as `q` is concerned (not stalled, or armed with nothing posted
+/// since). `false`: room came back; the flag is cleared, so the caller
+/// retries and a send still short of room marks the queue again (a stale
+/// flag, say of an abandoned send, costs one extra turn, not a spin).
+pub(crate) fn arm_if_stalled(q: &Queue) -> bool {
     // Relaxed: sender-private flag.
-    q.events.sender.stalled.load(Relaxed)
+    if !q.events.sender.stalled.load(Relaxed) || arm_send(q) {
+        return true;
+    }
+    // Relaxed: sender-private flag.
+    q.events.sender.stalled.store(false, Relaxed);
+    false
 }
 
 #[cfg(all(test, not(loom)))]

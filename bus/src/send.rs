@@ -97,12 +97,11 @@ impl<'q> SendHalf<'q> {
         Ok(())
     }
 
-    /// Before sleeping on a stalled send: asks for a notification of the
-    /// next re-post and re-checks (src/event.rs). `true`: the caller may
-    /// sleep. Only a queue whose last send found too little room is armed;
-    /// any other is no reason to wake, and `true` is returned for it.
+    /// Before sleeping: asks for a notification of the next re-post if the
+    /// last send found too little room, and re-checks (src/event.rs).
+    /// `true`: the caller may sleep as far as this queue is concerned.
     pub(crate) fn arm_if_stalled(&self) -> bool {
-        !event::is_stalled(self.q) || event::arm_send(self.q)
+        event::arm_if_stalled(self.q)
     }
 
     /// Posted buffers not yet taken. Trusts the cached `avail.idx` when it

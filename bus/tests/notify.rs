@@ -110,6 +110,10 @@ fn a_stalled_sender_is_notified_when_buffers_come_back() {
         "the re-post past avail_event 4 notifies once"
     );
     assert!(!tx.arm(), "room came back: no sleeping");
+    assert!(
+        tx.arm(),
+        "a send not retried leaves no stalled mark to spin on"
+    );
     tx.try_send(1, b"room").unwrap();
 }
 
