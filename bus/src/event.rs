@@ -111,8 +111,9 @@ struct SideEvents {
     sent: AtomicU64,
     /// Index stores after which the other side was not waiting (no need).
     suppressed: AtomicU64,
-    /// Sender only: a send found too little room and has not published
-    /// since, so `Endpoint::arm` asks for a notification on this queue.
+    /// Sender only, notify mode only: a send found too little room and has
+    /// not published since, so `Endpoint::arm` asks for a notification on
+    /// this queue (see `arm_if_stalled`).
     stalled: AtomicBool,
 }
 
