@@ -233,7 +233,9 @@ fn the_cli_lists_the_labs_and_grades_one_as_json() {
         .collect();
     assert_eq!(
         names,
-        ["shell", "ring", "latency", "reduce", "trace", "spmd"]
+        [
+            "shell", "ring", "latency", "reduce", "trace", "spmd", "notify"
+        ]
     );
     let graded = Command::new(xtask)
         .args(["grade", "1", "--json"])
