@@ -57,12 +57,35 @@ impl<'q> RecvHalf<'q> {
         }
     }
 
+    /// Receives up to `max` messages that have fully arrived, each into `buf`
+    /// and then handed to `deliver`; re-posts their buffers with one store at
+    /// the end. Returns how many; 0 if none has arrived. An error stops the
+    /// batch (the messages before it were delivered).
+    pub(crate) fn try_recv_batch(
+        &self,
+        buf: &mut [u8],
+        max: usize,
+        mut deliver: impl FnMut(&[u8]),
+    ) -> Result<usize, RecvError> {
+        let mut got = 0;
+        while got < max {
+            match self.try_recv(buf) {
+                Ok(len) => deliver(&buf[..len]),
+                Err(RecvError::Empty) => break,
+                Err(e) => return Err(e),
+            }
+            got += 1;
+        }
+        self.flush();
+        Ok(got)
+    }
+
     /// Receives the message starting with `first` (from `poll_start`) if all
     /// of it is already on the used ring; otherwise leaves it queued.
     pub(crate) fn try_take(&self, first: Frag, buf: &mut [u8]) -> Result<usize, RecvError> {
         let q = self.q;
         self.fits(&first, buf)?;
-        let needed = frag::count(first.total, q.cap());
+        let needed = q.fragments(first.total);
         if needed > usize::from(q.size) {
             self.flush();
             return Err(RecvError::NeedsStreaming {
@@ -265,6 +288,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Checks the used entry at `pos` and the header of its buffer.
+    #[inline]
     fn check(&self, pos: u16) -> Result<Frag, Fault> {
         let q = self.q;
         let slot = q.slot(pos);
@@ -287,14 +311,14 @@ impl<'q> RecvHalf<'q> {
         // posting order, released the buffer posted at `pos` with that store.
         // We read the buffer *we* posted there, not the entry's id, so even a
         // lying entry cannot make us read one the sender still owns.
+        // `posted < size`: only this receiver writes the avail ring.
         let header = Header::decode(unsafe { q.bufs.read_head(posted) });
         let payload = frag::check(header, len, q.cap())?;
-        let (total, offset) = (header.total as usize, header.offset as usize);
         Ok(Frag {
             pos,
             id: posted,
-            total,
-            offset,
+            total: header.total as usize,
+            offset: header.offset as usize,
             payload,
         })
     }
@@ -321,11 +345,14 @@ impl<'q> RecvHalf<'q> {
 
     /// Copies the fragment's payload into `dst` (unless discarding it) and
     /// gives its buffer back.
+    #[inline]
     fn consume(&self, f: &Frag, dst: Option<&mut [u8]>) {
         trace::consume(self.q, f.id, HEADER_LEN + f.payload, f.pos);
         if let Some(dst) = dst {
             // SAFETY: as in `check`: buffer `f.id`, posted at `f.pos`, is the
-            // receiver's until `release` re-posts it just below.
+            // receiver's until `release` re-posts it just below; `check`
+            // bounded `HEADER_LEN + f.payload` by the used length, at most
+            // buf_size, and `f.id < size` (only this receiver posts).
             unsafe { self.q.bufs.read(f.id, HEADER_LEN, &mut dst[..f.payload]) };
         }
         self.release(f.pos, f.id);

@@ -32,24 +32,16 @@ pub(crate) fn stall(q: &Queue) {
 }
 
 /// The sender has just published the last fragment of a `len`-byte message
-/// in `frags` fragments. Its first fragment sits `frags` used positions
-/// back, in the buffer posted at that avail position (buffers are re-posted
-/// in order, so the avail slot still names it); `seq` is the message count
-/// before this message is counted.
+/// in `frags` fragments, the first at used position `first`, in the buffer
+/// posted at that avail position (buffers are re-posted in order, so the
+/// avail slot still names it); `seq` is the message count before this
+/// message is counted.
 #[inline]
-pub(crate) fn send(q: &Queue, len: usize, frags: usize) {
+pub(crate) fn send(q: &Queue, len: usize, frags: usize, first: u16) {
     // Relaxed, all: sender-private values (this runs on the sender).
     tracing::event!(name: "bus.send", target: "bus", Level::DEBUG, src = q.src, dst = q.dst, len = len, frags = frags,
-        desc = first_desc(q, first_used_pos(q, frags)), used_idx = first_used_pos(q, frags),
+        desc = q.avail.slot(q.slot(first)).load(Relaxed), used_idx = first,
         seq = q.send.messages.load(Relaxed));
-}
-
-fn first_used_pos(q: &Queue, frags: usize) -> u16 {
-    q.send.last_avail.load(Relaxed).wrapping_sub(frags as u16)
-}
-
-fn first_desc(q: &Queue, pos: u16) -> u16 {
-    q.avail.slot(q.slot(pos)).load(Relaxed)
 }
 
 /// The receiver took the used entry at `used_idx` (buffer `desc`, `len` bytes).
@@ -65,7 +57,7 @@ pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
 pub(crate) fn recv(q: &Queue, len: usize, desc: u16, used_idx: u16) {
     // Relaxed: the receiver's own counter (this runs on the receiver).
     tracing::event!(name: "bus.recv", target: "bus", Level::DEBUG, src = q.src, dst = q.dst, len = len,
-        frags = crate::frag::count(len, q.cap()), desc = desc, used_idx = used_idx, seq = q.recv.received.load(Relaxed));
+        frags = q.fragments(len), desc = desc, used_idx = used_idx, seq = q.recv.received.load(Relaxed));
 }
 
 /// The receiver posted buffers `avail` positions `from..to`: one event each.
