@@ -53,6 +53,7 @@ mod flat {
         /// # Safety
         /// `id < count` and `offset + len <= buf_size` for the `len` bytes
         /// the caller then touches (debug builds check both).
+        #[inline]
         unsafe fn at(&self, id: u16, offset: usize, len: usize) -> *mut u8 {
             let id = usize::from(id);
             debug_assert!(
@@ -70,6 +71,7 @@ mod flat {
         /// `id < count` and `offset + src.len() <= buf_size`. The receiver
         /// and sender check ids and lengths before they get here, so the
         /// hot path pays no second bounds check.
+        #[inline]
         pub(crate) unsafe fn write(&self, id: u16, offset: usize, src: &[u8]) {
             // SAFETY: `at`'s bounds are ours; `base()` may be written through;
             // the caller owns these bytes, so nothing else accesses them now;
@@ -84,6 +86,7 @@ mod flat {
         ///
         /// # Safety
         /// As for [`Self::write`], with `dst.len()` bytes.
+        #[inline]
         pub(crate) unsafe fn read(&self, id: u16, offset: usize, dst: &mut [u8]) {
             // SAFETY: as in `write`, reading instead; `dst` is a `&mut` the
             // caller holds, which cannot alias our `UnsafeCell` memory.
@@ -101,6 +104,7 @@ mod flat {
         ///
         /// # Safety
         /// As for [`Self::write`], with 8 bytes at offset 0.
+        #[inline]
         pub(crate) unsafe fn write_head(&self, id: u16, head: [u8; 8]) {
             // SAFETY: as in `write`; buffers start on 64-byte boundaries
             // (`buf_size` is a multiple of 64), so the 8 bytes are aligned.
@@ -111,6 +115,7 @@ mod flat {
         ///
         /// # Safety
         /// As for [`Self::write_head`].
+        #[inline]
         pub(crate) unsafe fn read_head(&self, id: u16) -> [u8; 8] {
             // SAFETY: as in `write_head`, reading instead.
             unsafe { self.at(id, 0, 8).cast::<[u8; 8]>().read() }
@@ -154,6 +159,7 @@ mod model {
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc.
+        #[inline]
         pub(crate) unsafe fn write(&self, id: u16, offset: usize, src: &[u8]) {
             self.cells[usize::from(id)].with_mut(|buf| {
                 // SAFETY: loom itself checks the caller's ownership claim:
@@ -167,6 +173,7 @@ mod model {
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc.
+        #[inline]
         pub(crate) unsafe fn read(&self, id: u16, offset: usize, dst: &mut [u8]) {
             self.cells[usize::from(id)].with(|buf| {
                 // SAFETY: as in `write`; loom checks no write is concurrent.
@@ -179,6 +186,7 @@ mod model {
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc.
+        #[inline]
         pub(crate) unsafe fn write_head(&self, id: u16, head: [u8; 8]) {
             // SAFETY: the caller's contract is ours.
             unsafe { self.write(id, 0, &head) }
@@ -188,6 +196,7 @@ mod model {
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc.
+        #[inline]
         pub(crate) unsafe fn read_head(&self, id: u16) -> [u8; 8] {
             let mut head = [0; 8];
             // SAFETY: the caller's contract is ours.

@@ -51,6 +51,7 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// The sending half of queue (core, dst).
+    #[inline]
     fn tx(&self, dst: usize) -> Result<SendHalf<'bus>, SendError> {
         let q = self
             .bus
@@ -61,6 +62,7 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// The receiving half of queue (src, core).
+    #[inline]
     fn rx(&self, src: usize) -> Result<RecvHalf<'bus>, RecvError> {
         let q = self
             .bus

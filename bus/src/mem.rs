@@ -46,11 +46,13 @@ impl SharedMem {
     }
 
     /// Length in bytes.
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.lines.len() * CACHE_LINE
     }
 
     /// Pointer to the first byte, valid for writes over all `len()` bytes.
+    #[inline]
     pub(crate) fn base(&self) -> *mut u8 {
         // `Line` is `repr(C)` around one `UnsafeCell<[u8; 64]>`, and lines
         // are contiguous, so the slice is one run of `UnsafeCell` bytes;
@@ -68,6 +70,7 @@ impl SharedMem {
     /// # Safety
     /// `off` is even and `off + 2 <= len()`, and these bytes are only ever
     /// accessed through this same view (the rule in the type's doc).
+    #[inline]
     pub(crate) unsafe fn atomic_u16(&self, off: usize) -> &AtomicU16 {
         debug_assert!(
             off.is_multiple_of(2) && off + 2 <= self.len(),
@@ -85,6 +88,7 @@ impl SharedMem {
     ///
     /// # Safety
     /// As for [`Self::atomic_u16`], for a 4-aligned 4-byte view.
+    #[inline]
     pub(crate) unsafe fn atomic_u32(&self, off: usize) -> &AtomicU32 {
         debug_assert!(
             off.is_multiple_of(4) && off + 4 <= self.len(),

@@ -140,11 +140,13 @@ impl Queue {
 
     /// The ring slot of a free-running position: `pos & (size - 1)`. Right
     /// across the 16-bit wrap because `size` divides 65536.
+    #[inline]
     pub(crate) fn slot(&self, pos: u16) -> usize {
         usize::from(pos & (self.size - 1))
     }
 
     /// Message bytes per buffer.
+    #[inline]
     pub(crate) fn cap(&self) -> usize {
         self.buf_size as usize - crate::frag::HEADER_LEN
     }

@@ -50,6 +50,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Receives the next message if all of it is already on the used ring.
+    #[inline]
     pub(crate) fn try_recv(&self, buf: &mut [u8]) -> Result<usize, RecvError> {
         match self.poll_start()? {
             Some(first) => self.try_take(first, buf),
@@ -82,6 +83,7 @@ impl<'q> RecvHalf<'q> {
 
     /// Receives the message starting with `first` (from `poll_start`) if all
     /// of it is already on the used ring; otherwise leaves it queued.
+    #[inline]
     pub(crate) fn try_take(&self, first: Frag, buf: &mut [u8]) -> Result<usize, RecvError> {
         let q = self.q;
         self.fits(&first, buf)?;
@@ -104,6 +106,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Receives the next message, waiting with `spin` while there is none.
+    #[inline]
     pub(crate) fn recv<S: Spin + ?Sized>(
         &self,
         buf: &mut [u8],
@@ -122,6 +125,7 @@ impl<'q> RecvHalf<'q> {
     /// The first fragment of the next message, if one has arrived; throws
     /// away leftovers of a lost message first. Re-posts held buffers and
     /// returns `None` when the ring is empty. Consumes nothing else.
+    #[inline]
     pub(crate) fn poll_start(&self) -> Result<Option<Frag>, RecvError> {
         let q = self.q;
         loop {
@@ -148,6 +152,7 @@ impl<'q> RecvHalf<'q> {
 
     /// Receives the message starting with `first` (from `poll_start`) into
     /// `buf`, waiting with `spin` for fragments still to come.
+    #[inline]
     pub(crate) fn take<S: Spin + ?Sized>(
         &self,
         first: Frag,
@@ -159,6 +164,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Refuses, keeping the message, a buffer shorter than it.
+    #[inline]
     fn fits(&self, first: &Frag, buf: &[u8]) -> Result<(), RecvError> {
         if first.total > buf.len() {
             return Err(RecvError::TooSmall {
@@ -170,6 +176,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Copies the message out fragment by fragment, `buf` being long enough.
+    #[inline]
     fn body<S: Spin + ?Sized>(
         &self,
         first: Frag,
@@ -191,6 +198,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Waits for the fragment at offset `got` of the `total`-byte message.
+    #[inline]
     fn next_fragment<S: Spin + ?Sized>(
         &self,
         total: usize,
@@ -248,6 +256,7 @@ impl<'q> RecvHalf<'q> {
 
     /// Used entries visible to the receiver. Trusts the cached `used.idx`
     /// when it already shows `want`; otherwise reloads it.
+    #[inline]
     fn visible(&self, want: u16) -> Result<u16, RecvError> {
         let q = self.q;
         // Relaxed, both: receiver-private values only the receiver writes.
@@ -275,6 +284,7 @@ impl<'q> RecvHalf<'q> {
 
     /// The next used entry, checked; `None` if there is none. A bad entry is
     /// skipped and reported.
+    #[inline]
     fn peek(&self) -> Result<Option<Frag>, RecvError> {
         if self.visible(1)? == 0 {
             return Ok(None);
@@ -361,6 +371,7 @@ impl<'q> RecvHalf<'q> {
     /// Re-posts buffer `id`, consumed at `pos`, at position `pos + size`
     /// (the same slot), and moves past `pos`. The `avail.idx` store that
     /// hands the buffer to the sender is batched: see `flush`.
+    #[inline]
     fn release(&self, pos: u16, id: u16) {
         let q = self.q;
         let entry = q.avail.slot(q.slot(pos));
@@ -383,6 +394,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Buffers consumed but not yet handed back with an `avail.idx` store.
+    #[inline]
     fn held(&self) -> u16 {
         let q = self.q;
         // Relaxed, both: receiver-private, and avail.idx is our own store.

@@ -46,16 +46,19 @@ mod layout {
             }
         }
         /// `flags` (offset 0).
+        #[inline]
         pub(crate) fn flags(&self) -> &AtomicU16 {
             // SAFETY: offset 0 of at least one 64-byte line; only this view.
             unsafe { self.mem.atomic_u16(0) }
         }
         /// `idx` (offset 2): where the driver puts the next entry, free-running.
+        #[inline]
         pub(crate) fn idx(&self) -> &AtomicU16 {
             // SAFETY: offset 2 of at least one 64-byte line; only this view.
             unsafe { self.mem.atomic_u16(2) }
         }
         /// `ring[pos mod size]` (offset 4 + 2 × slot) for a position or a slot.
+        #[inline]
         pub(crate) fn slot(&self, pos: usize) -> &AtomicU16 {
             // SAFETY: the masked slot is below `size`, so the 2 bytes at
             // 4 + 2 × slot lie inside the 6 + 2 × size bytes; only this view.
@@ -83,16 +86,19 @@ mod layout {
             }
         }
         /// `flags` (offset 0).
+        #[inline]
         pub(crate) fn flags(&self) -> &AtomicU16 {
             // SAFETY: offset 0 of at least one 64-byte line; only this view.
             unsafe { self.mem.atomic_u16(0) }
         }
         /// `idx` (offset 2): where the device puts the next entry, free-running.
+        #[inline]
         pub(crate) fn idx(&self) -> &AtomicU16 {
             // SAFETY: offset 2 of at least one 64-byte line; only this view.
             unsafe { self.mem.atomic_u16(2) }
         }
         /// `ring[pos mod size].id` (offset 4 + 8 × slot).
+        #[inline]
         pub(crate) fn id(&self, pos: usize) -> &AtomicU32 {
             // SAFETY: the masked slot is below `size`, so the 4 bytes at
             // 4 + 8 × slot lie inside the 6 + 8 × size bytes; 4-aligned; only
@@ -100,6 +106,7 @@ mod layout {
             unsafe { self.mem.atomic_u32(4 + 8 * (pos & self.mask)) }
         }
         /// `ring[pos mod size].len` (offset 8 + 8 × slot).
+        #[inline]
         pub(crate) fn len(&self, pos: usize) -> &AtomicU32 {
             // SAFETY: as in `id`: 8 + 8 × slot + 4 ≤ 4 + 8 × size; only this view.
             unsafe { self.mem.atomic_u32(8 + 8 * (pos & self.mask)) }
@@ -136,14 +143,17 @@ mod model {
             }
         }
         /// `flags`.
+        #[inline]
         pub(crate) fn flags(&self) -> &AtomicU16 {
             &self.flags
         }
         /// `idx`.
+        #[inline]
         pub(crate) fn idx(&self) -> &AtomicU16 {
             &self.idx
         }
         /// `ring[pos mod size]`.
+        #[inline]
         pub(crate) fn slot(&self, pos: usize) -> &AtomicU16 {
             &self.ring[pos % self.ring.len()]
         }
@@ -173,18 +183,22 @@ mod model {
             }
         }
         /// `flags`.
+        #[inline]
         pub(crate) fn flags(&self) -> &AtomicU16 {
             &self.flags
         }
         /// `idx`.
+        #[inline]
         pub(crate) fn idx(&self) -> &AtomicU16 {
             &self.idx
         }
         /// `ring[pos mod size].id`.
+        #[inline]
         pub(crate) fn id(&self, pos: usize) -> &AtomicU32 {
             &self.ring[pos % self.ring.len()].0
         }
         /// `ring[pos mod size].len`.
+        #[inline]
         pub(crate) fn len(&self, pos: usize) -> &AtomicU32 {
             &self.ring[pos % self.ring.len()].1
         }

@@ -29,6 +29,7 @@ impl<'q> SendHalf<'q> {
 
     /// Sends `data` if the ring has room for all of it now; otherwise sends
     /// nothing and says why.
+    #[inline]
     pub(crate) fn try_send(&self, data: &[u8]) -> Result<(), SendError> {
         let needed = self.fragments_at_once(data)?;
         let room = self.room(needed)?;
@@ -51,6 +52,7 @@ impl<'q> SendHalf<'q> {
     /// 0 means the first did not fit now (counted as a stall). A message
     /// that can never go at once is an error only in front; behind others
     /// it ends the batch, and the next call reports it.
+    #[inline]
     pub(crate) fn try_send_batch<M: AsRef<[u8]>>(&self, msgs: &[M]) -> Result<usize, SendError> {
         let first = self.last_avail();
         let mut sent = 0;
@@ -121,6 +123,7 @@ impl<'q> SendHalf<'q> {
 
     /// Publishes every fragment of a message longer than one buffer, in
     /// batches, waiting when full.
+    #[inline]
     fn stream<S: Spin + ?Sized>(
         &self,
         data: &[u8],
@@ -144,6 +147,7 @@ impl<'q> SendHalf<'q> {
 
     /// Posted buffers not yet taken, at least one: waits with `spin` while
     /// there are none. `sent` is what an abort reports as already published.
+    #[inline]
     fn wait_room<S: Spin + ?Sized>(&self, spin: &mut S, sent: usize) -> Result<u16, SendError> {
         let mut waiting = false;
         loop {
@@ -223,6 +227,7 @@ impl<'q> SendHalf<'q> {
     /// Fills fragments `first .. first + n` of `data` into the next `n`
     /// posted buffers and writes their used entries; returns the used
     /// position after them (not yet published).
+    #[inline]
     fn fill(&self, data: &[u8], first: usize, n: u16) -> u16 {
         let start = self.last_avail();
         for k in 0..n {
