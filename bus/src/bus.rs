@@ -77,6 +77,7 @@ impl Bus {
     }
 
     /// Number of cores.
+    #[inline]
     pub fn cores(&self) -> usize {
         self.cores
     }
@@ -112,6 +113,7 @@ impl Bus {
     }
 
     /// The queue from `src` to `dst`, if both are cores and differ.
+    #[inline]
     pub(crate) fn queue(&self, src: usize, dst: usize) -> Option<&Queue> {
         if src >= self.cores || dst >= self.cores || src == dst {
             return None;

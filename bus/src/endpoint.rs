@@ -51,6 +51,7 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// The sending half of queue (core, dst).
+    #[inline]
     fn tx(&self, dst: usize) -> Result<SendHalf<'bus>, SendError> {
         let q = self
             .bus
@@ -61,6 +62,7 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// The receiving half of queue (src, core).
+    #[inline]
     fn rx(&self, src: usize) -> Result<RecvHalf<'bus>, RecvError> {
         let q = self
             .bus
@@ -75,6 +77,21 @@ impl<'bus> Endpoint<'bus> {
     /// buffers than the queue has gives [`SendError::NeedsStreaming`].
     pub fn try_send(&mut self, dst: usize, data: &[u8]) -> Result<(), SendError> {
         self.tx(dst)?.try_send(data)
+    }
+
+    /// Sends whole messages from the front of `msgs` to `dst` while the ring
+    /// has room for each, publishing them all with one `used.idx` store (as
+    /// rtrb's `write_chunk` commits many slots at once); returns how many
+    /// went, 0 if the first did not fit now. Every message is one
+    /// [`try_send`](Self::try_send) would send; one that can never go at once
+    /// ([`SendError::NeedsStreaming`], [`SendError::TooLarge`]) is an error
+    /// when it is first, and ends the batch behind others.
+    pub fn try_send_batch<M: AsRef<[u8]>>(
+        &mut self,
+        dst: usize,
+        msgs: &[M],
+    ) -> Result<usize, SendError> {
+        self.tx(dst)?.try_send_batch(msgs)
     }
 
     /// Sends `data` to `dst`, waiting as long as it takes.
@@ -106,6 +123,21 @@ impl<'bus> Endpoint<'bus> {
     /// arrived; returns its length. [`RecvError::Empty`] if not yet.
     pub fn try_recv(&mut self, src: usize, buf: &mut [u8]) -> Result<usize, RecvError> {
         self.rx(src)?.try_recv(buf)
+    }
+
+    /// Receives up to `max` messages from `src` that have fully arrived, each
+    /// copied into `buf` and then passed to `deliver`, and re-posts their
+    /// buffers with one `avail.idx` store; returns how many, 0 if none has
+    /// arrived. Every check of [`try_recv`](Self::try_recv) is made on each;
+    /// an error ends the batch (the messages before it were delivered).
+    pub fn try_recv_batch(
+        &mut self,
+        src: usize,
+        buf: &mut [u8],
+        max: usize,
+        deliver: impl FnMut(&[u8]),
+    ) -> Result<usize, RecvError> {
+        self.rx(src)?.try_recv_batch(buf, max, deliver)
     }
 
     /// Receives the next message from `src` into `buf`, waiting as long as

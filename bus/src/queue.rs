@@ -38,6 +38,13 @@ pub(crate) struct SendSide {
     /// Copy of `avail.idx` as the sender last loaded it (with Acquire). May be
     /// stale, never ahead: the sender reloads it only when it shows no room.
     pub(crate) avail_cache: AtomicU16,
+    /// `posted[slot]`: the buffer posted at each avail position in
+    /// `[last_avail, avail_cache)`, copied from `avail.ring` (and range
+    /// checked) when the sender reloads `avail.idx`. So a send reads no line
+    /// the receiver writes: `avail.ring[0..30]` shares `avail.idx`'s line,
+    /// which the receiver stores at every re-post. Always in sync for those
+    /// positions; sender-private.
+    pub(crate) posted: Box<[AtomicU16]>,
     /// Messages fully published.
     pub(crate) messages: AtomicU64,
     /// Bytes of those messages.
@@ -140,13 +147,21 @@ impl Queue {
 
     /// The ring slot of a free-running position: `pos & (size - 1)`. Right
     /// across the 16-bit wrap because `size` divides 65536.
+    #[inline]
     pub(crate) fn slot(&self, pos: u16) -> usize {
         usize::from(pos & (self.size - 1))
     }
 
     /// Message bytes per buffer.
+    #[inline]
     pub(crate) fn cap(&self) -> usize {
         self.buf_size as usize - crate::frag::HEADER_LEN
+    }
+
+    /// Buffers a message of `len` bytes takes (src/frag.rs).
+    #[inline]
+    pub(crate) fn fragments(&self, len: usize) -> usize {
+        crate::frag::count(len, self.cap())
     }
 }
 
@@ -154,7 +169,9 @@ impl SendSide {
     fn new(size: u16) -> Self {
         Self {
             last_avail: AtomicU16::new(0),
+            // What `Queue::new` posted: buffer i at position i, for all i.
             avail_cache: AtomicU16::new(size),
+            posted: (0..size).map(AtomicU16::new).collect(),
             messages: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             stalls: AtomicU64::new(0),

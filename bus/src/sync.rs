@@ -19,6 +19,7 @@ pub(crate) use core::sync::atomic::Ordering;
 /// Relaxed both ways: the counter orders nothing, and readers on other cores
 /// (snapshot, stats) only want a recent value. Sound only because the caller
 /// is the counter's one writer (named in each counter's field doc).
+#[inline]
 pub(crate) fn bump(counter: &AtomicU64, n: u64) {
     counter.store(
         counter.load(Ordering::Relaxed).wrapping_add(n),
