@@ -17,6 +17,11 @@
 //!   gives [`RecvError::TooSmall`] and leaves the message queued.
 //! * No locks and no atomic read-modify-write on the data path: each index has
 //!   one writer, published with a Release store and read with an Acquire load.
+//! * A waiting side may sleep instead of spinning: in notify mode
+//!   ([`Bus::with_notifier`], [`Bus::set_notify`]) it publishes its VIRTIO
+//!   event index and re-checks ([`Endpoint::arm`], [`Spin::wait`]), and the
+//!   other side calls the notifier only when its index move crosses that
+//!   index ([`need_event`]). No wake-up is lost (src/event.rs, loom models).
 //! * The receiver checks every used entry it is given (id, length, fragment
 //!   header) and reports a bad one as [`RecvError::Corrupt`], never as
 //!   undefined behaviour.
