@@ -78,16 +78,10 @@ fn main() {
     };
     // samples[m][r]: measure m in round r.
     let mut samples = vec![Vec::with_capacity(ROUNDS); MEASURES.len()];
-    for _ in 0..ROUND_TRIPS {
+    for round in 1..=ROUNDS {
+        eprintln!("round {round} of {ROUNDS}");
         for (m, measure) in MEASURES.iter().enumerate() {
-            let t = Instant::now();
             samples[m].push((measure.run)(&pin));
-            eprintln!(
-                "{} {:.1} {:?}",
-                measure.name,
-                samples[m].last().unwrap(),
-                t.elapsed()
-            );
         }
     }
     println!(

@@ -5,7 +5,7 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use bus::{Bus, Config};
+use bus::{Bus, Config, Endpoint};
 
 /// The message: 64 bytes, as in benches/ring.rs.
 type Msg = [u8; 64];
@@ -16,8 +16,10 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let count = args.get(1).and_then(|n| n.parse::<usize>().ok());
     match (args.first().map(String::as_str), count) {
-        (Some("bus"), Some(n)) => bus(n),
-        (Some("bus-batch"), Some(n)) => bus_batch(n.div_ceil(BATCH)),
+        (Some("bus"), Some(n)) => with_bus(|tx, rx| counted_bus(tx, rx, n)),
+        (Some("bus-batch"), Some(n)) => {
+            with_bus(|tx, rx| counted_bus_batch(tx, rx, n.div_ceil(BATCH)))
+        }
         (Some("rtrb"), Some(n)) => rtrb(n),
         _ => {
             eprintln!("usage: instructions bus|bus-batch|rtrb COUNT");
@@ -27,16 +29,17 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The bus's ring set-up, outside what callgrind counts.
-fn bus(count: usize) {
+/// The bus's ring set-up, outside what callgrind counts: a 2-core bus with
+/// the default queues, core 0's endpoint and core 1's handed to `run`.
+fn with_bus(run: impl FnOnce(&mut Endpoint<'_>, &mut Endpoint<'_>)) {
     let bus = Bus::new(2, Config::default()).expect("valid config");
     let (mut tx, mut rx) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
-    counted_bus(&mut tx, &mut rx, count);
+    run(&mut tx, &mut rx);
 }
 
 /// `count` × (send one message, receive it): what callgrind counts.
 #[inline(never)]
-fn counted_bus(tx: &mut bus::Endpoint<'_>, rx: &mut bus::Endpoint<'_>, count: usize) {
+fn counted_bus(tx: &mut Endpoint<'_>, rx: &mut Endpoint<'_>, count: usize) {
     let (msg, mut buf) = ([7u8; 64], [0u8; 64]);
     for _ in 0..count {
         tx.send(1, black_box(&msg)).unwrap();
@@ -45,16 +48,9 @@ fn counted_bus(tx: &mut bus::Endpoint<'_>, rx: &mut bus::Endpoint<'_>, count: us
     }
 }
 
-/// The bus's ring set-up for batches, outside what callgrind counts.
-fn bus_batch(batches: usize) {
-    let bus = Bus::new(2, Config::default()).expect("valid config");
-    let (mut tx, mut rx) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
-    counted_bus_batch(&mut tx, &mut rx, batches);
-}
-
 /// `batches` × (send BATCH messages in one call, receive them in one call).
 #[inline(never)]
-fn counted_bus_batch(tx: &mut bus::Endpoint<'_>, rx: &mut bus::Endpoint<'_>, batches: usize) {
+fn counted_bus_batch(tx: &mut Endpoint<'_>, rx: &mut Endpoint<'_>, batches: usize) {
     let (msgs, mut buf) = ([[7u8; 64]; BATCH], [0u8; 64]);
     for _ in 0..batches {
         let sent = tx.try_send_batch(1, black_box(&msgs)).unwrap();

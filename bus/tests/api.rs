@@ -382,7 +382,7 @@ fn a_message_that_can_never_go_at_once_ends_a_batch() {
         fragments: 4,
         queue_size: 2,
     });
-    assert_eq!(a.try_send_batch(1, &[too_big.clone()]), needs);
+    assert_eq!(a.try_send_batch(1, std::slice::from_ref(&too_big)), needs);
     assert_eq!(
         a.try_send_batch(1, &[message(0, 5), too_big.clone()]),
         Ok(1)
