@@ -1,5 +1,6 @@
 //! Benchmark (`cargo bench -p bus --bench ring`): bus against rtrb, crossbeam's
-//! ArrayQueue and a raw cache-line ping-pong, two threads pinned to two cores.
+//! ArrayQueue and a raw cache-line ping-pong, two threads pinned to two cores,
+//! the queues interleaved in rounds so load on a shared machine hits them alike.
 //! Prints `BENCH {json}` lines for `cargo xtask bench`, then a readable table.
 
 use std::hint::{black_box, spin_loop};
@@ -10,13 +11,15 @@ use std::time::Instant;
 use bus::{Bus, Config};
 use crossbeam_queue::ArrayQueue;
 
-/// Repetitions of each measurement; the median is reported.
-const REPS: usize = 9;
-/// Round trips per RTT repetition (after as many again to warm up).
-const ROUNDS: u64 = 100_000;
-/// Messages per throughput repetition. Every consumer passes what it
-/// receives through `black_box`, so no queue's data copy is optimised away.
-const MESSAGES: u64 = 2_000_000;
+/// Rounds; each runs every measurement once, in the order of [`MEASURES`].
+const ROUNDS: usize = 7;
+/// Round trips per RTT run (after as many again to warm up).
+const ROUND_TRIPS: u64 = 20_000;
+/// Messages per throughput run. Every consumer passes what it receives
+/// through `black_box`, so no queue's data copy is optimised away.
+const MESSAGES: u64 = 500_000;
+/// Messages per call of the bus's batch calls.
+const BATCH: usize = 16;
 /// The message: 64 bytes, one cache line of payload.
 type Msg = [u8; 64];
 /// Ring capacity for every queue: the bus default.
@@ -27,6 +30,44 @@ const CAPACITY: usize = 64;
 #[repr(align(128))]
 struct Padded(AtomicU64);
 
+/// Pins the calling thread to core 0 or 1 (if the machine has two).
+type Pin<'a> = dyn Fn(usize) + Sync + 'a;
+
+/// One measurement: its result name, unit, and the run that returns a value.
+struct Measure {
+    name: &'static str,
+    unit: &'static str,
+    run: fn(&Pin<'_>) -> f64,
+}
+
+/// Everything measured, in the order each round runs it.
+#[rustfmt::skip]
+const MEASURES: &[Measure] = &[
+    Measure { name: "raw_cacheline_rtt_ns", unit: "ns", run: raw_rtt },
+    Measure { name: "bus_rtt_ns", unit: "ns", run: bus_rtt },
+    Measure { name: "rtrb_rtt_ns", unit: "ns", run: rtrb_rtt },
+    Measure { name: "crossbeam_rtt_ns", unit: "ns", run: crossbeam_rtt },
+    Measure { name: "bus_msgs_per_s", unit: "msgs/s", run: bus_tput },
+    Measure { name: "bus_batch_msgs_per_s", unit: "msgs/s", run: bus_batch_tput },
+    Measure { name: "rtrb_msgs_per_s", unit: "msgs/s", run: rtrb_tput },
+    Measure { name: "crossbeam_msgs_per_s", unit: "msgs/s", run: crossbeam_tput },
+];
+
+/// A ratio of two measures taken in the same round, with its goal.
+struct Ratio {
+    name: &'static str,
+    of: (&'static str, &'static str),
+    goal: &'static str,
+}
+
+/// The ratios the bus is judged by (issue 13).
+#[rustfmt::skip]
+const RATIOS: &[Ratio] = &[
+    Ratio { name: "bus_rtt_vs_raw_cacheline_ratio", of: ("bus_rtt_ns", "raw_cacheline_rtt_ns"), goal: "<= 1.5" },
+    Ratio { name: "bus_vs_rtrb_throughput_ratio", of: ("bus_msgs_per_s", "rtrb_msgs_per_s"), goal: ">= 1" },
+    Ratio { name: "bus_batch_vs_rtrb_throughput_ratio", of: ("bus_batch_msgs_per_s", "rtrb_msgs_per_s"), goal: ">= 1" },
+];
+
 fn main() {
     let cores = core_affinity::get_core_ids().unwrap_or_default();
     let pinned = cores.len() >= 2;
@@ -35,86 +76,119 @@ fn main() {
             core_affinity::set_for_current(cores[i]);
         }
     };
-    let rtt = [
-        ("raw_cacheline_rtt_ns", median(|| raw_rtt(&pin))),
-        ("bus_rtt_ns", median(|| bus_rtt(&pin))),
-        ("rtrb_rtt_ns", median(|| rtrb_rtt(&pin))),
-        ("crossbeam_rtt_ns", median(|| crossbeam_rtt(&pin))),
-    ];
-    let tput = [
-        ("bus_msgs_per_s", median(|| bus_tput(&pin))),
-        ("rtrb_msgs_per_s", median(|| rtrb_tput(&pin))),
-        ("crossbeam_msgs_per_s", median(|| crossbeam_tput(&pin))),
-    ];
-    for (name, value) in rtt {
-        println!(r#"BENCH {{"name":"{name}","value":{value:.1},"unit":"ns"}}"#);
+    // samples[m][r]: measure m in round r.
+    let mut samples = vec![Vec::with_capacity(ROUNDS); MEASURES.len()];
+    for round in 1..=ROUNDS {
+        eprintln!("round {round} of {ROUNDS}");
+        for (m, measure) in MEASURES.iter().enumerate() {
+            samples[m].push((measure.run)(&pin));
+        }
     }
-    for (name, value) in tput {
-        println!(r#"BENCH {{"name":"{name}","value":{value:.0},"unit":"msgs/s"}}"#);
+    println!(
+        "64-byte messages, queues of {CAPACITY}, {ROUNDS} interleaved rounds, threads pinned: {pinned}"
+    );
+    println!(
+        "{:<36} {:>14} {:>14} {:>14}",
+        "measure", "median", "min", "max"
+    );
+    for (measure, values) in MEASURES.iter().zip(&samples) {
+        let spread = Spread::of(values);
+        println!(
+            r#"BENCH {{"name":"{}","value":{:.1},"unit":"{}"}}"#,
+            measure.name, spread.median, measure.unit
+        );
+        spread.print(measure.name);
     }
-    report(&rtt, &tput, pinned);
+    for ratio in RATIOS {
+        let per_round: Vec<f64> = samples_of(&samples, ratio.of.0)
+            .iter()
+            .zip(samples_of(&samples, ratio.of.1))
+            .map(|(a, b)| a / b)
+            .collect();
+        let spread = Spread::of(&per_round);
+        let goal = ratio.goal;
+        println!(
+            r#"BENCH {{"name":"{}","value":{:.3},"unit":"x (goal {goal})"}}"#,
+            ratio.name, spread.median
+        );
+        println!(
+            r#"BENCH {{"name":"{}_min","value":{:.3},"unit":"x"}}"#,
+            ratio.name, spread.min
+        );
+        println!(
+            r#"BENCH {{"name":"{}_max","value":{:.3},"unit":"x"}}"#,
+            ratio.name, spread.max
+        );
+        spread.print(ratio.name);
+    }
 }
 
-/// The readable table and the two ratios the bus is judged by.
-fn report(rtt: &[(&str, f64)], tput: &[(&str, f64)], pinned: bool) {
-    println!();
-    println!(
-        "64-byte messages, queues of {CAPACITY}, median of {REPS} runs, threads pinned: {pinned}"
-    );
-    println!("{:<26} {:>14}", "round trip", "ns");
-    for (name, v) in rtt {
-        println!("{:<26} {:>14.1}", name.trim_end_matches("_rtt_ns"), v);
-    }
-    println!("{:<26} {:>14}", "one-way throughput", "msgs/s");
-    for (name, v) in tput {
-        println!("{:<26} {:>14.0}", name.trim_end_matches("_msgs_per_s"), v);
-    }
-    println!(
-        "bus rtt / raw cache-line rtt: {:.2}x (goal <= 1.5)",
-        rtt[1].1 / rtt[0].1
-    );
-    println!(
-        "bus throughput / rtrb:        {:.2}x (goal >= 1.0)",
-        tput[0].1 / tput[1].1
-    );
+/// The samples of the measure called `name`.
+fn samples_of<'a>(samples: &'a [Vec<f64>], name: &str) -> &'a [f64] {
+    let m = MEASURES
+        .iter()
+        .position(|m| m.name == name)
+        .expect("a measure of that name");
+    &samples[m]
 }
 
-/// Median of `REPS` runs of `f`.
-fn median(mut f: impl FnMut() -> f64) -> f64 {
-    let mut v: Vec<f64> = (0..REPS).map(|_| f()).collect();
-    v.sort_by(f64::total_cmp);
-    v[REPS / 2]
+/// Median, min and max of one measure's rounds.
+struct Spread {
+    median: f64,
+    min: f64,
+    max: f64,
+}
+
+impl Spread {
+    fn of(values: &[f64]) -> Self {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        Spread {
+            median: v[v.len() / 2],
+            min: v[0],
+            max: v[v.len() - 1],
+        }
+    }
+
+    fn print(&self, name: &str) {
+        println!(
+            "{name:<36} {:>14.3} {:>14.3} {:>14.3}",
+            self.median, self.min, self.max
+        );
+    }
 }
 
 /// Runs `echo` on core 1 and `ping` on core 0, times the second half of
-/// `ping`'s 2 × ROUNDS round trips, and returns ns per round trip.
-fn rtt(pin: &(dyn Fn(usize) + Sync), ping: impl FnMut() + Send, echo: impl FnMut() + Send) -> f64 {
+/// `ping`'s 2 × ROUND_TRIPS round trips, and returns ns per round trip.
+fn rtt(pin: &Pin<'_>, ping: impl FnMut() + Send, echo: impl FnMut() + Send) -> f64 {
     let (mut ping, mut echo) = (ping, echo);
     std::thread::scope(|s| {
         s.spawn(|| {
             pin(1);
-            for _ in 0..2 * ROUNDS {
+            for _ in 0..2 * ROUND_TRIPS {
                 echo();
             }
         });
         pin(0);
-        for _ in 0..ROUNDS {
+        for _ in 0..ROUND_TRIPS {
             ping();
         }
         let start = Instant::now();
-        for _ in 0..ROUNDS {
+        for _ in 0..ROUND_TRIPS {
             ping();
         }
-        start.elapsed().as_nanos() as f64 / ROUNDS as f64
+        start.elapsed().as_nanos() as f64 / ROUND_TRIPS as f64
     })
 }
 
-/// Runs `produce` MESSAGES times on core 0 and `consume` as often on core 1;
-/// returns messages per second from the start barrier to the last receive.
+/// Calls `produce` on core 0 and `consume` on core 1 until each has moved
+/// MESSAGES messages (each call returns how many it moved, 0 when it found
+/// the ring full or empty); returns messages per second from the start
+/// barrier to the last receive.
 fn throughput(
-    pin: &(dyn Fn(usize) + Sync),
-    produce: impl FnMut() + Send,
-    consume: impl FnMut() + Send,
+    pin: &Pin<'_>,
+    produce: impl FnMut(u64) -> u64 + Send,
+    consume: impl FnMut() -> u64 + Send,
 ) -> f64 {
     let (mut produce, mut consume) = (produce, consume);
     let barrier = Barrier::new(2);
@@ -122,15 +196,17 @@ fn throughput(
         s.spawn(|| {
             pin(0);
             barrier.wait();
-            for _ in 0..MESSAGES {
-                produce();
+            let mut sent = 0;
+            while sent < MESSAGES {
+                sent += produce(MESSAGES - sent);
             }
         });
         pin(1);
         barrier.wait();
         let start = Instant::now();
-        for _ in 0..MESSAGES {
-            consume();
+        let mut received = 0;
+        while received < MESSAGES {
+            received += consume();
         }
         MESSAGES as f64 / start.elapsed().as_secs_f64()
     })
@@ -138,7 +214,7 @@ fn throughput(
 
 /// Two counters, each written by one thread: the cost of moving one cache
 /// line each way, the floor for any round trip between two cores.
-fn raw_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
+fn raw_rtt(pin: &Pin<'_>) -> f64 {
     let (ping, pong) = (Padded(AtomicU64::new(0)), Padded(AtomicU64::new(0)));
     let (mut sent, mut seen) = (0, 0);
     rtt(
@@ -160,7 +236,7 @@ fn raw_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
     )
 }
 
-fn bus_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
+fn bus_rtt(pin: &Pin<'_>) -> f64 {
     let bus = Bus::new(2, Config::default()).unwrap();
     let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
     let (msg, mut buf_a, mut buf_b) = ([7u8; 64], [0u8; 64], [0u8; 64]);
@@ -178,7 +254,7 @@ fn bus_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
     )
 }
 
-fn rtrb_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
+fn rtrb_rtt(pin: &Pin<'_>) -> f64 {
     let (mut p1, mut c1) = rtrb::RingBuffer::<Msg>::new(CAPACITY);
     let (mut p2, mut c2) = rtrb::RingBuffer::<Msg>::new(CAPACITY);
     rtt(
@@ -205,7 +281,7 @@ fn rtrb_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
     )
 }
 
-fn crossbeam_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
+fn crossbeam_rtt(pin: &Pin<'_>) -> f64 {
     let (there, back) = (
         ArrayQueue::<Msg>::new(CAPACITY),
         ArrayQueue::<Msg>::new(CAPACITY),
@@ -234,28 +310,62 @@ fn crossbeam_rtt(pin: &(dyn Fn(usize) + Sync)) -> f64 {
     )
 }
 
-fn bus_tput(pin: &(dyn Fn(usize) + Sync)) -> f64 {
+fn bus_tput(pin: &Pin<'_>) -> f64 {
     let bus = Bus::new(2, Config::default()).unwrap();
     let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
     let (msg, mut buf) = ([7u8; 64], [0u8; 64]);
     throughput(
         pin,
-        || a.send(1, &msg).unwrap(),
+        |_| {
+            a.send(1, &msg).unwrap();
+            1
+        },
         || {
             let n = b.recv(0, &mut buf).unwrap();
             black_box(&buf[..n]);
+            1
         },
     )
 }
 
-fn rtrb_tput(pin: &(dyn Fn(usize) + Sync)) -> f64 {
+/// The bus's batch calls: up to BATCH messages per call on each side.
+fn bus_batch_tput(pin: &Pin<'_>) -> f64 {
+    let bus = Bus::new(2, Config::default()).unwrap();
+    let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
+    let (msgs, mut buf) = ([[7u8; 64]; BATCH], [0u8; 64]);
+    throughput(
+        pin,
+        |left| {
+            let n = left.min(BATCH as u64) as usize;
+            let sent = a.try_send_batch(1, &msgs[..n]).unwrap();
+            if sent == 0 {
+                spin_loop();
+            }
+            sent as u64
+        },
+        || {
+            let got = b
+                .try_recv_batch(0, &mut buf, BATCH, |m| {
+                    black_box(m);
+                })
+                .unwrap();
+            if got == 0 {
+                spin_loop();
+            }
+            got as u64
+        },
+    )
+}
+
+fn rtrb_tput(pin: &Pin<'_>) -> f64 {
     let (mut p, mut c) = rtrb::RingBuffer::<Msg>::new(CAPACITY);
     throughput(
         pin,
-        || {
+        |_| {
             while p.push([7; 64]).is_err() {
                 spin_loop();
             }
+            1
         },
         || {
             let m = loop {
@@ -265,18 +375,20 @@ fn rtrb_tput(pin: &(dyn Fn(usize) + Sync)) -> f64 {
                 }
             };
             black_box(m);
+            1
         },
     )
 }
 
-fn crossbeam_tput(pin: &(dyn Fn(usize) + Sync)) -> f64 {
+fn crossbeam_tput(pin: &Pin<'_>) -> f64 {
     let q = ArrayQueue::<Msg>::new(CAPACITY);
     throughput(
         pin,
-        || {
+        |_| {
             while q.push([7; 64]).is_err() {
                 spin_loop();
             }
+            1
         },
         || {
             let m = loop {
@@ -286,6 +398,7 @@ fn crossbeam_tput(pin: &(dyn Fn(usize) + Sync)) -> f64 {
                 }
             };
             black_box(m);
+            1
         },
     )
 }

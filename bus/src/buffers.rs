@@ -48,39 +48,54 @@ mod flat {
             self.mem.addr() + (usize::from(id) * self.buf_size) as u64
         }
 
-        /// Byte offset of `[offset, offset + len)` of buffer `id` in the memory.
-        fn span(&self, id: u16, offset: usize, len: usize) -> usize {
+        /// Pointer to byte `offset` of buffer `id`.
+        ///
+        /// # Safety
+        /// `id < count` and `offset + len <= buf_size` for the `len` bytes
+        /// the caller then touches (debug builds check both).
+        #[inline]
+        unsafe fn at(&self, id: u16, offset: usize, len: usize) -> *mut u8 {
             let id = usize::from(id);
-            assert!(
+            debug_assert!(
                 id < self.count && offset + len <= self.buf_size,
                 "buffer {id} span {offset}+{len}"
             );
-            id * self.buf_size + offset
+            // SAFETY: inside the `count × buf_size` bytes (the caller's promise).
+            unsafe { self.mem.base().add(id * self.buf_size + offset) }
         }
 
         /// Copies `src` into buffer `id` at `offset`.
         ///
         /// # Safety
-        /// The caller owns buffer `id` under the rules in this module's doc.
+        /// The caller owns buffer `id` under the rules in this module's doc,
+        /// `id < count` and `offset + src.len() <= buf_size`. The receiver
+        /// and sender check ids and lengths before they get here, so the
+        /// hot path pays no second bounds check.
+        #[inline]
         pub(crate) unsafe fn write(&self, id: u16, offset: usize, src: &[u8]) {
-            let at = self.span(id, offset, src.len());
-            // SAFETY: `at..at + len` is inside the memory (checked by `span`);
-            // `base()` may be written through; the caller owns these bytes, so
-            // nothing else accesses them now; `src` is the caller's own slice,
-            // never our memory (which no safe API hands out), so no overlap.
-            unsafe { ptr::copy_nonoverlapping(src.as_ptr(), self.mem.base().add(at), src.len()) }
+            // SAFETY: `at`'s bounds are ours; `base()` may be written through;
+            // the caller owns these bytes, so nothing else accesses them now;
+            // `src` is the caller's own slice, never our memory (which no safe
+            // API hands out), so no overlap.
+            unsafe {
+                ptr::copy_nonoverlapping(src.as_ptr(), self.at(id, offset, src.len()), src.len())
+            }
         }
 
         /// Copies `dst.len()` bytes out of buffer `id` at `offset`.
         ///
         /// # Safety
-        /// The caller owns buffer `id` under the rules in this module's doc.
+        /// As for [`Self::write`], with `dst.len()` bytes.
+        #[inline]
         pub(crate) unsafe fn read(&self, id: u16, offset: usize, dst: &mut [u8]) {
-            let at = self.span(id, offset, dst.len());
             // SAFETY: as in `write`, reading instead; `dst` is a `&mut` the
             // caller holds, which cannot alias our `UnsafeCell` memory.
             unsafe {
-                ptr::copy_nonoverlapping(self.mem.base().add(at), dst.as_mut_ptr(), dst.len())
+                ptr::copy_nonoverlapping(
+                    self.at(id, offset, dst.len()),
+                    dst.as_mut_ptr(),
+                    dst.len(),
+                )
             }
         }
 
@@ -88,22 +103,22 @@ mod flat {
         /// header) with one store instead of a copy loop.
         ///
         /// # Safety
-        /// The caller owns buffer `id` under the rules in this module's doc.
+        /// As for [`Self::write`], with 8 bytes at offset 0.
+        #[inline]
         pub(crate) unsafe fn write_head(&self, id: u16, head: [u8; 8]) {
-            let at = self.span(id, 0, 8);
             // SAFETY: as in `write`; buffers start on 64-byte boundaries
             // (`buf_size` is a multiple of 64), so the 8 bytes are aligned.
-            unsafe { self.mem.base().add(at).cast::<[u8; 8]>().write(head) }
+            unsafe { self.at(id, 0, 8).cast::<[u8; 8]>().write(head) }
         }
 
         /// Reads the 8 bytes at the start of buffer `id` with one load.
         ///
         /// # Safety
-        /// The caller owns buffer `id` under the rules in this module's doc.
+        /// As for [`Self::write_head`].
+        #[inline]
         pub(crate) unsafe fn read_head(&self, id: u16) -> [u8; 8] {
-            let at = self.span(id, 0, 8);
             // SAFETY: as in `write_head`, reading instead.
-            unsafe { self.mem.base().add(at).cast::<[u8; 8]>().read() }
+            unsafe { self.at(id, 0, 8).cast::<[u8; 8]>().read() }
         }
     }
 }
@@ -144,6 +159,7 @@ mod model {
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc.
+        #[inline]
         pub(crate) unsafe fn write(&self, id: u16, offset: usize, src: &[u8]) {
             self.cells[usize::from(id)].with_mut(|buf| {
                 // SAFETY: loom itself checks the caller's ownership claim:
@@ -157,6 +173,7 @@ mod model {
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc.
+        #[inline]
         pub(crate) unsafe fn read(&self, id: u16, offset: usize, dst: &mut [u8]) {
             self.cells[usize::from(id)].with(|buf| {
                 // SAFETY: as in `write`; loom checks no write is concurrent.
@@ -169,6 +186,7 @@ mod model {
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc.
+        #[inline]
         pub(crate) unsafe fn write_head(&self, id: u16, head: [u8; 8]) {
             // SAFETY: the caller's contract is ours.
             unsafe { self.write(id, 0, &head) }
@@ -178,6 +196,7 @@ mod model {
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc.
+        #[inline]
         pub(crate) unsafe fn read_head(&self, id: u16) -> [u8; 8] {
             let mut head = [0; 8];
             // SAFETY: the caller's contract is ours.

@@ -7,6 +7,7 @@ use alloc::vec::Vec;
 use crate::config::Config;
 use crate::endpoint::Endpoint;
 use crate::error::{ConfigError, EndpointError};
+use crate::event::{NoNotifier, Notifier};
 use crate::queue::Queue;
 use crate::sync::AtomicBool;
 use crate::sync::Ordering::{Acquire, Relaxed, Release};
@@ -52,7 +53,31 @@ impl Bus {
         })
     }
 
+    /// The same bus, able to notify: in notify mode ([`Self::set_notify`])
+    /// a side that waits asks to be woken, and the other side calls
+    /// `notifier(core)` when its index move crosses the published event
+    /// index (VIRTIO_F_EVENT_IDX, src/event.rs).
+    pub fn with_notifier(mut self, notifier: Notifier) -> Self {
+        for q in self.queues.iter_mut() {
+            q.events.set_notifier(notifier);
+        }
+        self
+    }
+
+    /// Switches every queue between polling (`false`, the default) and
+    /// notification. Switch only while no core waits in a bus call: a core
+    /// asleep on notify mode is not woken by the switch to polling.
+    pub fn set_notify(&self, on: bool) -> Result<(), NoNotifier> {
+        self.queues.iter().try_for_each(|q| q.events.set_on(on))
+    }
+
+    /// Whether the bus is in notify mode.
+    pub fn notify(&self) -> bool {
+        self.queues.first().is_some_and(|q| q.events.is_on())
+    }
+
     /// Number of cores.
+    #[inline]
     pub fn cores(&self) -> usize {
         self.cores
     }
@@ -88,6 +113,7 @@ impl Bus {
     }
 
     /// The queue from `src` to `dst`, if both are cores and differ.
+    #[inline]
     pub(crate) fn queue(&self, src: usize, dst: usize) -> Option<&Queue> {
         if src >= self.cores || dst >= self.cores || src == dst {
             return None;

@@ -91,13 +91,25 @@ impl fmt::Display for QueueSnapshot {
             c.corrupt,
             c.lost,
         )?;
+        let e = &self.events;
         writeln!(
             f,
-            "avail @{:#x} flags={} | used @{:#x} flags={}",
+            "avail @{:#x} flags={} used_event={} | used @{:#x} flags={} avail_event={}",
             self.avail.addr,
             RingFlags(self.avail.flags, VIRTQ_AVAIL_F_NO_INTERRUPT, "NO_INTERRUPT"),
+            e.used_event,
             self.used.addr,
             RingFlags(self.used.flags, VIRTQ_USED_F_NO_NOTIFY, "NO_NOTIFY"),
+            e.avail_event,
+        )?;
+        writeln!(
+            f,
+            "mode={} notifications: used {} sent {} suppressed, avail {} sent {} suppressed",
+            if e.on { "notify" } else { "poll" },
+            e.used_sent,
+            e.used_suppressed,
+            e.avail_sent,
+            e.avail_suppressed,
         )?;
         writeln!(
             f,

@@ -51,6 +51,7 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// The sending half of queue (core, dst).
+    #[inline]
     fn tx(&self, dst: usize) -> Result<SendHalf<'bus>, SendError> {
         let q = self
             .bus
@@ -61,6 +62,7 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// The receiving half of queue (src, core).
+    #[inline]
     fn rx(&self, src: usize) -> Result<RecvHalf<'bus>, RecvError> {
         let q = self
             .bus
@@ -75,6 +77,21 @@ impl<'bus> Endpoint<'bus> {
     /// buffers than the queue has gives [`SendError::NeedsStreaming`].
     pub fn try_send(&mut self, dst: usize, data: &[u8]) -> Result<(), SendError> {
         self.tx(dst)?.try_send(data)
+    }
+
+    /// Sends whole messages from the front of `msgs` to `dst` while the ring
+    /// has room for each, publishing them all with one `used.idx` store (as
+    /// rtrb's `write_chunk` commits many slots at once); returns how many
+    /// went, 0 if the first did not fit now. Every message is one
+    /// [`try_send`](Self::try_send) would send; one that can never go at once
+    /// ([`SendError::NeedsStreaming`], [`SendError::TooLarge`]) is an error
+    /// when it is first, and ends the batch behind others.
+    pub fn try_send_batch<M: AsRef<[u8]>>(
+        &mut self,
+        dst: usize,
+        msgs: &[M],
+    ) -> Result<usize, SendError> {
+        self.tx(dst)?.try_send_batch(msgs)
     }
 
     /// Sends `data` to `dst`, waiting as long as it takes.
@@ -106,6 +123,21 @@ impl<'bus> Endpoint<'bus> {
     /// arrived; returns its length. [`RecvError::Empty`] if not yet.
     pub fn try_recv(&mut self, src: usize, buf: &mut [u8]) -> Result<usize, RecvError> {
         self.rx(src)?.try_recv(buf)
+    }
+
+    /// Receives up to `max` messages from `src` that have fully arrived, each
+    /// copied into `buf` and then passed to `deliver`, and re-posts their
+    /// buffers with one `avail.idx` store; returns how many, 0 if none has
+    /// arrived. Every check of [`try_recv`](Self::try_recv) is made on each;
+    /// an error ends the batch (the messages before it were delivered).
+    pub fn try_recv_batch(
+        &mut self,
+        src: usize,
+        buf: &mut [u8],
+        max: usize,
+        deliver: impl FnMut(&[u8]),
+    ) -> Result<usize, RecvError> {
+        self.rx(src)?.try_recv_batch(buf, max, deliver)
     }
 
     /// Receives the next message from `src` into `buf`, waiting as long as
@@ -198,7 +230,7 @@ impl<'bus> Endpoint<'bus> {
                 self.next_src = (src + 1) % self.bus.cores();
                 return rx.take(first, buf, spin).map(|len| (src, len));
             }
-            if !spin.keep_waiting() {
+            if !spin.wait(&mut || self.arm_receives()) {
                 return Err(RecvError::Aborted { lost_from: None });
             }
         }
@@ -206,6 +238,30 @@ impl<'bus> Endpoint<'bus> {
 }
 
 impl Endpoint<'_> {
+    /// Before sleeping in a loop of non-blocking calls (MPI's idle turn):
+    /// asks for a notification on every queue this core receives from and
+    /// on every queue whose last send found too little room, then
+    /// re-checks them all (src/event.rs). `true`: nothing arrived and none
+    /// of them got room, and whichever does will notify this core, so the
+    /// caller may sleep until it is notified. Always `false` when the bus
+    /// polls. Call it with interrupts off if sleeping is `sti; hlt`.
+    pub fn arm(&self) -> bool {
+        let sends = (0..self.bus.cores()).filter(|&dst| dst != self.core);
+        self.arm_receives()
+            && sends
+                .filter_map(|dst| self.tx(dst).ok())
+                .all(|tx| tx.arm_if_stalled())
+    }
+
+    /// Arms every queue this core receives from; `true` if all are empty.
+    fn arm_receives(&self) -> bool {
+        self.bus.notify()
+            && self
+                .sources()
+                .filter_map(|src| self.rx(src).ok())
+                .all(|rx| rx.arm())
+    }
+
     /// Every other core, starting at `next_src` and wrapping around.
     fn sources(&self) -> impl Iterator<Item = usize> + use<> {
         let (n, start, me) = (self.bus.cores(), self.next_src, self.core);

@@ -31,6 +31,7 @@ pub(crate) struct Header {
 
 impl Header {
     /// The header as it is stored in the buffer.
+    #[inline]
     pub(crate) fn encode(self) -> [u8; HEADER_LEN] {
         let mut out = [0; HEADER_LEN];
         out[..4].copy_from_slice(&self.total.to_le_bytes());
@@ -39,6 +40,7 @@ impl Header {
     }
 
     /// The header read back from a buffer.
+    #[inline]
     pub(crate) fn decode(bytes: [u8; HEADER_LEN]) -> Self {
         let [t0, t1, t2, t3, o0, o1, o2, o3] = bytes;
         Self {
@@ -49,12 +51,14 @@ impl Header {
 }
 
 /// Fragments (buffers) a message of `len` bytes takes, `cap` payload bytes each.
+#[inline]
 pub(crate) fn count(len: usize, cap: usize) -> usize {
     // Most messages fit one buffer: skip the division (tens of cycles) for them.
     if len <= cap { 1 } else { len.div_ceil(cap) }
 }
 
 /// Payload bytes of the fragment starting at `offset` of a `total`-byte message.
+#[inline]
 pub(crate) fn payload_len(total: usize, offset: usize, cap: usize) -> usize {
     (total - offset).min(cap)
 }
@@ -63,6 +67,7 @@ pub(crate) fn payload_len(total: usize, offset: usize, cap: usize) -> usize {
 /// length. Catches a header that lies about the message and a used length
 /// that disagrees with the header. Whether the offset is the *expected* one is
 /// the receiver's business (src/recv.rs), as it depends on what came before.
+#[inline]
 pub(crate) fn check(header: Header, used_len: u32, cap: usize) -> Result<usize, Fault> {
     let Header { total, offset } = header;
     if total as usize > MAX_MESSAGE {

@@ -17,6 +17,11 @@
 //!   gives [`RecvError::TooSmall`] and leaves the message queued.
 //! * No locks and no atomic read-modify-write on the data path: each index has
 //!   one writer, published with a Release store and read with an Acquire load.
+//! * A waiting side may sleep instead of spinning: in notify mode
+//!   ([`Bus::with_notifier`], [`Bus::set_notify`]) it publishes its VIRTIO
+//!   event index and re-checks ([`Endpoint::arm`], [`Spin::wait`]), and the
+//!   other side calls the notifier only when its index move crosses that
+//!   index ([`need_event`]). No wake-up is lost (src/event.rs, loom models).
 //! * The receiver checks every used entry it is given (id, length, fragment
 //!   header) and reports a bad one as [`RecvError::Corrupt`], never as
 //!   undefined behaviour.
@@ -50,6 +55,7 @@ mod corrupt;
 mod dump;
 mod endpoint;
 mod error;
+mod event;
 mod frag;
 #[cfg(not(loom))]
 mod mem;
@@ -70,6 +76,7 @@ pub use crate::corrupt::{CorruptedEntry, Corruption};
 pub use crate::dump::DescFlags;
 pub use crate::endpoint::Endpoint;
 pub use crate::error::{ConfigError, CorruptError, EndpointError, Fault, RecvError, SendError};
+pub use crate::event::{EventCounters, NoNotifier, Notifier, need_event};
 pub use crate::frag::{HEADER_LEN, MAX_MESSAGE};
 pub use crate::snapshot::{DescState, QueueCounters, QueueSnapshot, RingSnapshot};
 pub use crate::spin::{AbortWhen, Forever, NoWait, Spin};

@@ -46,11 +46,13 @@ impl SharedMem {
     }
 
     /// Length in bytes.
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.lines.len() * CACHE_LINE
     }
 
     /// Pointer to the first byte, valid for writes over all `len()` bytes.
+    #[inline]
     pub(crate) fn base(&self) -> *mut u8 {
         // `Line` is `repr(C)` around one `UnsafeCell<[u8; 64]>`, and lines
         // are contiguous, so the slice is one run of `UnsafeCell` bytes;
@@ -64,22 +66,31 @@ impl SharedMem {
     }
 
     /// The `AtomicU16` at byte offset `off`.
-    pub(crate) fn atomic_u16(&self, off: usize) -> &AtomicU16 {
-        assert!(
+    ///
+    /// # Safety
+    /// `off` is even and `off + 2 <= len()`, and these bytes are only ever
+    /// accessed through this same view (the rule in the type's doc).
+    #[inline]
+    pub(crate) unsafe fn atomic_u16(&self, off: usize) -> &AtomicU16 {
+        debug_assert!(
             off.is_multiple_of(2) && off + 2 <= self.len(),
             "u16 view at {off}"
         );
-        // SAFETY: in bounds and 2-aligned (checked; the base is 64-aligned).
-        // `AtomicU16` has the size and alignment of `u16`, any bits are a
-        // valid value, the bytes are inside `UnsafeCell` (so mutation through
-        // `&self` is allowed), and per the type's rule these bytes are only
-        // ever accessed through this same view. The borrow ties it to `self`.
+        // SAFETY: in bounds and 2-aligned (the caller's promise; the base is
+        // 64-aligned). `AtomicU16` has the size and alignment of `u16`, any
+        // bits are a valid value, the bytes are inside `UnsafeCell` (so
+        // mutation through `&self` is allowed), and the caller promises
+        // these bytes see no other kind of access. The borrow ties it to `self`.
         unsafe { &*self.base().add(off).cast::<AtomicU16>() }
     }
 
     /// The `AtomicU32` at byte offset `off`.
-    pub(crate) fn atomic_u32(&self, off: usize) -> &AtomicU32 {
-        assert!(
+    ///
+    /// # Safety
+    /// As for [`Self::atomic_u16`], for a 4-aligned 4-byte view.
+    #[inline]
+    pub(crate) unsafe fn atomic_u32(&self, off: usize) -> &AtomicU32 {
+        debug_assert!(
             off.is_multiple_of(4) && off + 4 <= self.len(),
             "u32 view at {off}"
         );

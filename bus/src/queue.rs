@@ -12,12 +12,16 @@
 //! | buffer bytes                | owner of the buffer       | see buffers.rs            |
 //! | `send: SendSide`            | sender                    | every send                |
 //! | `recv: RecvSide`            | receiver                  | every receive             |
+//! | `avail.used_event`          | receiver                  | before it waits (event.rs)|
+//! | `used.avail_event`          | sender                    | before it waits (event.rs)|
+//! | `events`                    | each side its counters    | notify mode (event.rs)    |
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use crate::buffers::Buffers;
 use crate::config::Config;
+use crate::event::Events;
 use crate::ring::{AvailRing, UsedRing};
 use crate::spec::{
     VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_WRITE, VIRTQ_USED_F_NO_NOTIFY, VirtqDesc,
@@ -34,6 +38,13 @@ pub(crate) struct SendSide {
     /// Copy of `avail.idx` as the sender last loaded it (with Acquire). May be
     /// stale, never ahead: the sender reloads it only when it shows no room.
     pub(crate) avail_cache: AtomicU16,
+    /// `posted[slot]`: the buffer posted at each avail position in
+    /// `[last_avail, avail_cache)`, copied from `avail.ring` (and range
+    /// checked) when the sender reloads `avail.idx`. So a send reads no line
+    /// the receiver writes: `avail.ring[0..30]` shares `avail.idx`'s line,
+    /// which the receiver stores at every re-post. Always in sync for those
+    /// positions; sender-private.
+    pub(crate) posted: Box<[AtomicU16]>,
     /// Messages fully published.
     pub(crate) messages: AtomicU64,
     /// Bytes of those messages.
@@ -89,6 +100,8 @@ pub(crate) struct Queue {
     pub(crate) send: SendSide,
     /// Receiver-private state, on its own cache line.
     pub(crate) recv: RecvSide,
+    /// Notify mode and its counters (src/event.rs).
+    pub(crate) events: Events,
 }
 
 impl Queue {
@@ -128,18 +141,27 @@ impl Queue {
             bufs,
             send: SendSide::new(size),
             recv: RecvSide::new(),
+            events: Events::new(),
         }
     }
 
     /// The ring slot of a free-running position: `pos & (size - 1)`. Right
     /// across the 16-bit wrap because `size` divides 65536.
+    #[inline]
     pub(crate) fn slot(&self, pos: u16) -> usize {
         usize::from(pos & (self.size - 1))
     }
 
     /// Message bytes per buffer.
+    #[inline]
     pub(crate) fn cap(&self) -> usize {
         self.buf_size as usize - crate::frag::HEADER_LEN
+    }
+
+    /// Buffers a message of `len` bytes takes (src/frag.rs).
+    #[inline]
+    pub(crate) fn fragments(&self, len: usize) -> usize {
+        crate::frag::count(len, self.cap())
     }
 }
 
@@ -147,7 +169,9 @@ impl SendSide {
     fn new(size: u16) -> Self {
         Self {
             last_avail: AtomicU16::new(0),
+            // What `Queue::new` posted: buffer i at position i, for all i.
             avail_cache: AtomicU16::new(size),
+            posted: (0..size).map(AtomicU16::new).collect(),
             messages: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             stalls: AtomicU64::new(0),
@@ -220,5 +244,13 @@ mod tests {
         assert_eq!(off(q.used.idx() as *const _ as *const u8, u), 2);
         assert_eq!(off(q.used.id(3) as *const _ as *const u8, u), 4 + 8 * 3);
         assert_eq!(off(q.used.len(3) as *const _ as *const u8, u), 8 + 8 * 3);
+        assert_eq!(
+            off(q.avail.used_event() as *const _ as *const u8, a),
+            4 + 2 * 8
+        );
+        assert_eq!(
+            off(q.used.avail_event() as *const _ as *const u8, u),
+            4 + 8 * 8
+        );
     }
 }

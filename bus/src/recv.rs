@@ -15,6 +15,7 @@
 //! counts it in `corrupt`, and reports [`RecvError::Corrupt`].
 
 use crate::error::{Fault, RecvError};
+use crate::event;
 use crate::frag::{self, HEADER_LEN, Header};
 use crate::queue::Queue;
 use crate::spin::{NoWait, Spin};
@@ -50,6 +51,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Receives the next message if all of it is already on the used ring.
+    #[inline]
     pub(crate) fn try_recv(&self, buf: &mut [u8]) -> Result<usize, RecvError> {
         match self.poll_start()? {
             Some(first) => self.try_take(first, buf),
@@ -57,12 +59,36 @@ impl<'q> RecvHalf<'q> {
         }
     }
 
+    /// Receives up to `max` messages that have fully arrived, each into `buf`
+    /// and then handed to `deliver`; re-posts their buffers with one store at
+    /// the end. Returns how many; 0 if none has arrived. An error stops the
+    /// batch (the messages before it were delivered).
+    pub(crate) fn try_recv_batch(
+        &self,
+        buf: &mut [u8],
+        max: usize,
+        mut deliver: impl FnMut(&[u8]),
+    ) -> Result<usize, RecvError> {
+        let mut got = 0;
+        while got < max {
+            match self.try_recv(buf) {
+                Ok(len) => deliver(&buf[..len]),
+                Err(RecvError::Empty) => break,
+                Err(e) => return Err(e),
+            }
+            got += 1;
+        }
+        self.flush();
+        Ok(got)
+    }
+
     /// Receives the message starting with `first` (from `poll_start`) if all
     /// of it is already on the used ring; otherwise leaves it queued.
+    #[inline]
     pub(crate) fn try_take(&self, first: Frag, buf: &mut [u8]) -> Result<usize, RecvError> {
         let q = self.q;
         self.fits(&first, buf)?;
-        let needed = frag::count(first.total, q.cap());
+        let needed = q.fragments(first.total);
         if needed > usize::from(q.size) {
             self.flush();
             return Err(RecvError::NeedsStreaming {
@@ -81,6 +107,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Receives the next message, waiting with `spin` while there is none.
+    #[inline]
     pub(crate) fn recv<S: Spin + ?Sized>(
         &self,
         buf: &mut [u8],
@@ -90,7 +117,7 @@ impl<'q> RecvHalf<'q> {
             if let Some(first) = self.poll_start()? {
                 return self.take(first, buf, spin);
             }
-            if !spin.keep_waiting() {
+            if !spin.wait(&mut || self.arm()) {
                 return Err(RecvError::Aborted { lost_from: None });
             }
         }
@@ -99,6 +126,7 @@ impl<'q> RecvHalf<'q> {
     /// The first fragment of the next message, if one has arrived; throws
     /// away leftovers of a lost message first. Re-posts held buffers and
     /// returns `None` when the ring is empty. Consumes nothing else.
+    #[inline]
     pub(crate) fn poll_start(&self) -> Result<Option<Frag>, RecvError> {
         let q = self.q;
         loop {
@@ -125,6 +153,7 @@ impl<'q> RecvHalf<'q> {
 
     /// Receives the message starting with `first` (from `poll_start`) into
     /// `buf`, waiting with `spin` for fragments still to come.
+    #[inline]
     pub(crate) fn take<S: Spin + ?Sized>(
         &self,
         first: Frag,
@@ -136,6 +165,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Refuses, keeping the message, a buffer shorter than it.
+    #[inline]
     fn fits(&self, first: &Frag, buf: &[u8]) -> Result<(), RecvError> {
         if first.total > buf.len() {
             return Err(RecvError::TooSmall {
@@ -147,6 +177,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Copies the message out fragment by fragment, `buf` being long enough.
+    #[inline]
     fn body<S: Spin + ?Sized>(
         &self,
         first: Frag,
@@ -168,6 +199,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Waits for the fragment at offset `got` of the `total`-byte message.
+    #[inline]
     fn next_fragment<S: Spin + ?Sized>(
         &self,
         total: usize,
@@ -180,7 +212,7 @@ impl<'q> RecvHalf<'q> {
                 Ok(Some(f)) => f,
                 Ok(None) => {
                     self.flush();
-                    if spin.keep_waiting() {
+                    if spin.wait(&mut || self.arm()) {
                         continue;
                     }
                     self.lose();
@@ -225,6 +257,7 @@ impl<'q> RecvHalf<'q> {
 
     /// Used entries visible to the receiver. Trusts the cached `used.idx`
     /// when it already shows `want`; otherwise reloads it.
+    #[inline]
     fn visible(&self, want: u16) -> Result<u16, RecvError> {
         let q = self.q;
         // Relaxed, both: receiver-private values only the receiver writes.
@@ -252,6 +285,7 @@ impl<'q> RecvHalf<'q> {
 
     /// The next used entry, checked; `None` if there is none. A bad entry is
     /// skipped and reported.
+    #[inline]
     fn peek(&self) -> Result<Option<Frag>, RecvError> {
         if self.visible(1)? == 0 {
             return Ok(None);
@@ -265,6 +299,7 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Checks the used entry at `pos` and the header of its buffer.
+    #[inline]
     fn check(&self, pos: u16) -> Result<Frag, Fault> {
         let q = self.q;
         let slot = q.slot(pos);
@@ -287,14 +322,14 @@ impl<'q> RecvHalf<'q> {
         // posting order, released the buffer posted at `pos` with that store.
         // We read the buffer *we* posted there, not the entry's id, so even a
         // lying entry cannot make us read one the sender still owns.
+        // `posted < size`: only this receiver writes the avail ring.
         let header = Header::decode(unsafe { q.bufs.read_head(posted) });
         let payload = frag::check(header, len, q.cap())?;
-        let (total, offset) = (header.total as usize, header.offset as usize);
         Ok(Frag {
             pos,
             id: posted,
-            total,
-            offset,
+            total: header.total as usize,
+            offset: header.offset as usize,
             payload,
         })
     }
@@ -321,11 +356,14 @@ impl<'q> RecvHalf<'q> {
 
     /// Copies the fragment's payload into `dst` (unless discarding it) and
     /// gives its buffer back.
+    #[inline]
     fn consume(&self, f: &Frag, dst: Option<&mut [u8]>) {
         trace::consume(self.q, f.id, HEADER_LEN + f.payload, f.pos);
         if let Some(dst) = dst {
             // SAFETY: as in `check`: buffer `f.id`, posted at `f.pos`, is the
-            // receiver's until `release` re-posts it just below.
+            // receiver's until `release` re-posts it just below; `check`
+            // bounded `HEADER_LEN + f.payload` by the used length, at most
+            // buf_size, and `f.id < size` (only this receiver posts).
             unsafe { self.q.bufs.read(f.id, HEADER_LEN, &mut dst[..f.payload]) };
         }
         self.release(f.pos, f.id);
@@ -334,6 +372,7 @@ impl<'q> RecvHalf<'q> {
     /// Re-posts buffer `id`, consumed at `pos`, at position `pos + size`
     /// (the same slot), and moves past `pos`. The `avail.idx` store that
     /// hands the buffer to the sender is batched: see `flush`.
+    #[inline]
     fn release(&self, pos: u16, id: u16) {
         let q = self.q;
         let entry = q.avail.slot(q.slot(pos));
@@ -356,11 +395,18 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Buffers consumed but not yet handed back with an `avail.idx` store.
+    #[inline]
     fn held(&self) -> u16 {
         let q = self.q;
         // Relaxed, both: receiver-private, and avail.idx is our own store.
         let target = q.recv.last_used.load(Relaxed).wrapping_add(q.size);
         target.wrapping_sub(q.avail.idx().load(Relaxed))
+    }
+
+    /// Before sleeping on an empty ring: asks for a notification and
+    /// re-checks (src/event.rs). `true`: the caller may sleep.
+    pub(crate) fn arm(&self) -> bool {
+        event::arm_recv(self.q)
     }
 
     /// Hands every consumed buffer back to the sender with one store.
@@ -375,6 +421,7 @@ impl<'q> RecvHalf<'q> {
             // SendHalf::room. Publishes the re-posted entries, and our reads
             // of those buffers happen-before the sender's next writes to them.
             q.avail.idx().store(target, Release);
+            event::after_post(q, from, target);
             trace::post(q, from, target);
         }
     }

@@ -7,11 +7,16 @@
 //! off 0  flags u16                                      off 0  flags u16
 //! off 2  idx   u16                                      off 2  idx   u16
 //! off 4  ring[size] u16                                 off 4  ring[size] { id u32, len u32 }
-//!        used_event u16 (unused)                               avail_event u16 (unused)
+//!        used_event u16 (receiver)                             avail_event u16 (sender)
 //! ```
 //!
+//! The two event fields are VIRTIO_F_EVENT_IDX's (§2.7.10): each side's
+//! "notify me past here", written by the ring's own writer (src/event.rs).
+//!
 //! Each ring starts a fresh 64-byte line, so the receiver's `avail.idx` and
-//! the sender's `used.idx` never share one. Under loom the same accessors are
+//! the sender's `used.idx` never share one. An entry is named by any
+//! free-running position: the accessor masks it to a slot, so every access is
+//! in bounds by construction and none needs a bounds check. Under loom the same accessors are
 //! backed by loom atomics (no byte layout), so the model sees every access.
 
 use crate::sync::{AtomicU16, AtomicU32};
@@ -31,26 +36,44 @@ mod layout {
     /// The available ring: flags, idx, ring[size] of descriptor ids.
     pub(crate) struct AvailRing {
         mem: SharedMem,
+        /// `size - 1` (size is a power of two).
+        mask: usize,
     }
 
     impl AvailRing {
-        /// A zeroed ring of `size` entries.
+        /// A zeroed ring of `size` entries (a power of two).
         pub(crate) fn new(size: u16) -> Self {
             Self {
                 mem: SharedMem::zeroed(avail_ring_bytes(size)),
+                mask: usize::from(size) - 1,
             }
         }
         /// `flags` (offset 0).
+        #[inline]
         pub(crate) fn flags(&self) -> &AtomicU16 {
-            self.mem.atomic_u16(0)
+            // SAFETY: offset 0 of at least one 64-byte line; only this view.
+            unsafe { self.mem.atomic_u16(0) }
         }
         /// `idx` (offset 2): where the driver puts the next entry, free-running.
+        #[inline]
         pub(crate) fn idx(&self) -> &AtomicU16 {
-            self.mem.atomic_u16(2)
+            // SAFETY: offset 2 of at least one 64-byte line; only this view.
+            unsafe { self.mem.atomic_u16(2) }
         }
-        /// `ring[slot]` (offset 4 + 2 × slot).
-        pub(crate) fn slot(&self, slot: usize) -> &AtomicU16 {
-            self.mem.atomic_u16(4 + 2 * slot)
+        /// `ring[pos mod size]` (offset 4 + 2 × slot) for a position or a slot.
+        #[inline]
+        pub(crate) fn slot(&self, pos: usize) -> &AtomicU16 {
+            // SAFETY: the masked slot is below `size`, so the 2 bytes at
+            // 4 + 2 × slot lie inside the 6 + 2 × size bytes; only this view.
+            unsafe { self.mem.atomic_u16(4 + 2 * (pos & self.mask)) }
+        }
+        /// `used_event` (offset 4 + 2 × size): the receiver's "notify me
+        /// when used.idx moves past this".
+        #[inline]
+        pub(crate) fn used_event(&self) -> &AtomicU16 {
+            // SAFETY: 4 + 2 × size is even and its 2 bytes are the last of
+            // the 6 + 2 × size; only this view.
+            unsafe { self.mem.atomic_u16(4 + 2 * (self.mask + 1)) }
         }
         /// Address of the ring's first byte.
         pub(crate) fn addr(&self) -> u64 {
@@ -61,30 +84,51 @@ mod layout {
     /// The used ring: flags, idx, ring[size] of (id, len).
     pub(crate) struct UsedRing {
         mem: SharedMem,
+        /// `size - 1` (size is a power of two).
+        mask: usize,
     }
 
     impl UsedRing {
-        /// A zeroed ring of `size` entries.
+        /// A zeroed ring of `size` entries (a power of two).
         pub(crate) fn new(size: u16) -> Self {
             Self {
                 mem: SharedMem::zeroed(used_ring_bytes(size)),
+                mask: usize::from(size) - 1,
             }
         }
         /// `flags` (offset 0).
+        #[inline]
         pub(crate) fn flags(&self) -> &AtomicU16 {
-            self.mem.atomic_u16(0)
+            // SAFETY: offset 0 of at least one 64-byte line; only this view.
+            unsafe { self.mem.atomic_u16(0) }
         }
         /// `idx` (offset 2): where the device puts the next entry, free-running.
+        #[inline]
         pub(crate) fn idx(&self) -> &AtomicU16 {
-            self.mem.atomic_u16(2)
+            // SAFETY: offset 2 of at least one 64-byte line; only this view.
+            unsafe { self.mem.atomic_u16(2) }
         }
-        /// `ring[slot].id` (offset 4 + 8 × slot).
-        pub(crate) fn id(&self, slot: usize) -> &AtomicU32 {
-            self.mem.atomic_u32(4 + 8 * slot)
+        /// `ring[pos mod size].id` (offset 4 + 8 × slot).
+        #[inline]
+        pub(crate) fn id(&self, pos: usize) -> &AtomicU32 {
+            // SAFETY: the masked slot is below `size`, so the 4 bytes at
+            // 4 + 8 × slot lie inside the 6 + 8 × size bytes; 4-aligned; only
+            // this view.
+            unsafe { self.mem.atomic_u32(4 + 8 * (pos & self.mask)) }
         }
-        /// `ring[slot].len` (offset 8 + 8 × slot).
-        pub(crate) fn len(&self, slot: usize) -> &AtomicU32 {
-            self.mem.atomic_u32(8 + 8 * slot)
+        /// `ring[pos mod size].len` (offset 8 + 8 × slot).
+        #[inline]
+        pub(crate) fn len(&self, pos: usize) -> &AtomicU32 {
+            // SAFETY: as in `id`: 8 + 8 × slot + 4 ≤ 4 + 8 × size; only this view.
+            unsafe { self.mem.atomic_u32(8 + 8 * (pos & self.mask)) }
+        }
+        /// `avail_event` (offset 4 + 8 × size): the sender's "notify me
+        /// when avail.idx moves past this".
+        #[inline]
+        pub(crate) fn avail_event(&self) -> &AtomicU16 {
+            // SAFETY: 4 + 8 × size is even and its 2 bytes are the last of
+            // the 6 + 8 × size; only this view.
+            unsafe { self.mem.atomic_u16(4 + 8 * (self.mask + 1)) }
         }
         /// Address of the ring's first byte.
         pub(crate) fn addr(&self) -> u64 {
@@ -105,6 +149,7 @@ mod model {
         flags: AtomicU16,
         idx: AtomicU16,
         ring: Box<[AtomicU16]>,
+        used_event: AtomicU16,
     }
 
     impl AvailRing {
@@ -115,19 +160,27 @@ mod model {
                 flags: AtomicU16::new(0),
                 idx: AtomicU16::new(0),
                 ring: ring.into_boxed_slice(),
+                used_event: AtomicU16::new(0),
             }
         }
         /// `flags`.
+        #[inline]
         pub(crate) fn flags(&self) -> &AtomicU16 {
             &self.flags
         }
         /// `idx`.
+        #[inline]
         pub(crate) fn idx(&self) -> &AtomicU16 {
             &self.idx
         }
-        /// `ring[slot]`.
-        pub(crate) fn slot(&self, slot: usize) -> &AtomicU16 {
-            &self.ring[slot]
+        /// `ring[pos mod size]`.
+        #[inline]
+        pub(crate) fn slot(&self, pos: usize) -> &AtomicU16 {
+            &self.ring[pos % self.ring.len()]
+        }
+        /// `used_event`.
+        pub(crate) fn used_event(&self) -> &AtomicU16 {
+            &self.used_event
         }
         /// No real address under loom.
         pub(crate) fn addr(&self) -> u64 {
@@ -140,6 +193,7 @@ mod model {
         flags: AtomicU16,
         idx: AtomicU16,
         ring: Box<[(AtomicU32, AtomicU32)]>,
+        avail_event: AtomicU16,
     }
 
     impl UsedRing {
@@ -152,23 +206,32 @@ mod model {
                 flags: AtomicU16::new(0),
                 idx: AtomicU16::new(0),
                 ring: ring.into_boxed_slice(),
+                avail_event: AtomicU16::new(0),
             }
         }
         /// `flags`.
+        #[inline]
         pub(crate) fn flags(&self) -> &AtomicU16 {
             &self.flags
         }
         /// `idx`.
+        #[inline]
         pub(crate) fn idx(&self) -> &AtomicU16 {
             &self.idx
         }
-        /// `ring[slot].id`.
-        pub(crate) fn id(&self, slot: usize) -> &AtomicU32 {
-            &self.ring[slot].0
+        /// `avail_event`.
+        pub(crate) fn avail_event(&self) -> &AtomicU16 {
+            &self.avail_event
         }
-        /// `ring[slot].len`.
-        pub(crate) fn len(&self, slot: usize) -> &AtomicU32 {
-            &self.ring[slot].1
+        /// `ring[pos mod size].id`.
+        #[inline]
+        pub(crate) fn id(&self, pos: usize) -> &AtomicU32 {
+            &self.ring[pos % self.ring.len()].0
+        }
+        /// `ring[pos mod size].len`.
+        #[inline]
+        pub(crate) fn len(&self, pos: usize) -> &AtomicU32 {
+            &self.ring[pos % self.ring.len()].1
         }
         /// No real address under loom.
         pub(crate) fn addr(&self) -> u64 {

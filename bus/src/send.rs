@@ -1,8 +1,9 @@
 //! The sender's side of a queue, the spec's *device*: take posted buffers from
-//! the available ring in order, put one fragment in each, publish them on the
-//! used ring. Used only by the endpoint of core `src`.
+//! the available ring in order, put a message (or one fragment of a long one)
+//! in each, publish them on the used ring. Used only by the endpoint of core `src`.
 
 use crate::error::SendError;
+use crate::event;
 use crate::frag::{self, HEADER_LEN, Header, MAX_MESSAGE};
 use crate::queue::Queue;
 use crate::spin::Spin;
@@ -29,144 +30,283 @@ impl<'q> SendHalf<'q> {
 
     /// Sends `data` if the ring has room for all of it now; otherwise sends
     /// nothing and says why.
+    #[inline]
     pub(crate) fn try_send(&self, data: &[u8]) -> Result<(), SendError> {
-        let q = self.q;
-        check_len(data)?;
-        let needed = frag::count(data.len(), q.cap());
-        if needed > usize::from(q.size) {
-            return Err(SendError::NeedsStreaming {
-                fragments: needed,
-                queue_size: q.size,
-            });
-        }
-        // Fits in u16: needed ≤ size ≤ 32768.
-        let room = self.room(needed as u16)?;
-        if usize::from(room) < needed {
-            bump(&q.send.stalls, 1);
+        let needed = self.fragments_at_once(data)?;
+        let room = self.room(needed)?;
+        if room < needed {
+            bump(&self.q.send.stalls, 1);
+            event::mark_stalled(self.q);
             return Err(SendError::Full {
-                needed,
+                needed: usize::from(needed),
                 room: usize::from(room),
             });
         }
-        self.stream(data, &mut crate::spin::NoWait)
+        let first = self.last_avail();
+        let end = self.fill(data, 0, needed);
+        self.publish(end);
+        self.sent(data.len(), first);
+        Ok(())
+    }
+
+    /// Sends whole messages from the front of `msgs` while the ring has room
+    /// for each, with one `used.idx` store for all; returns how many went.
+    /// 0 means the first did not fit now (counted as a stall). A message
+    /// that can never go at once is an error only in front; behind others
+    /// it ends the batch, and the next call reports it.
+    #[inline]
+    pub(crate) fn try_send_batch<M: AsRef<[u8]>>(&self, msgs: &[M]) -> Result<usize, SendError> {
+        let first = self.last_avail();
+        let mut sent = 0;
+        for data in msgs.iter().map(AsRef::as_ref) {
+            let needed = match self.fragments_at_once(data) {
+                Ok(needed) => needed,
+                Err(e) if sent == 0 => return Err(e),
+                Err(_) => break,
+            };
+            match self.room(needed) {
+                Ok(room) if room >= needed => {}
+                Err(e) if sent == 0 => return Err(e),
+                _ => break,
+            }
+            self.fill(data, 0, needed);
+            sent += 1;
+        }
+        if sent == 0 {
+            if !msgs.is_empty() {
+                bump(&self.q.send.stalls, 1);
+                event::mark_stalled(self.q);
+            }
+            return Ok(0);
+        }
+        self.publish(self.last_avail());
+        let mut pos = first;
+        for data in msgs[..sent].iter().map(AsRef::as_ref) {
+            self.sent(data.len(), pos);
+            pos = pos.wrapping_add(self.q.fragments(data.len()) as u16);
+        }
+        Ok(sent)
     }
 
     /// Sends `data`, waiting with `spin` whenever the ring is full. A message
     /// bigger than the ring streams: fragments go out as buffers come back.
+    #[inline]
     pub(crate) fn send<S: Spin + ?Sized>(
         &self,
         data: &[u8],
         spin: &mut S,
     ) -> Result<(), SendError> {
         check_len(data)?;
-        self.stream(data, spin)
+        let frags = self.q.fragments(data.len());
+        if frags > 1 {
+            return self.stream(data, frags, spin);
+        }
+        self.wait_room(spin, 0)?;
+        let first = self.last_avail();
+        self.fill_one(data, 0, first);
+        let end = self.taken(first.wrapping_add(1));
+        self.publish(end);
+        self.sent(data.len(), first);
+        Ok(())
     }
 
-    /// Publishes every fragment of `data`, in batches, waiting when full.
-    fn stream<S: Spin + ?Sized>(&self, data: &[u8], spin: &mut S) -> Result<(), SendError> {
-        let q = self.q;
-        let cap = q.cap();
-        let frags = frag::count(data.len(), cap);
-        let (mut done, mut waiting) = (0, false);
+    /// The buffers `data` needs, if it can go at once: at most the queue size.
+    fn fragments_at_once(&self, data: &[u8]) -> Result<u16, SendError> {
+        check_len(data)?;
+        let needed = self.q.fragments(data.len());
+        if needed > usize::from(self.q.size) {
+            return Err(SendError::NeedsStreaming {
+                fragments: needed,
+                queue_size: self.q.size,
+            });
+        }
+        // Fits in u16: needed ≤ size ≤ 32768.
+        Ok(needed as u16)
+    }
+
+    /// Publishes every fragment of a message longer than one buffer, in
+    /// batches, waiting when full.
+    #[inline]
+    fn stream<S: Spin + ?Sized>(
+        &self,
+        data: &[u8],
+        frags: usize,
+        spin: &mut S,
+    ) -> Result<(), SendError> {
+        let first = self.last_avail();
+        let mut done = 0;
         while done < frags {
-            let room = self.room(1)?;
-            if room == 0 {
-                if !waiting {
-                    bump(&q.send.stalls, 1);
-                    trace::stall(q);
-                    waiting = true;
-                }
-                if !spin.keep_waiting() {
-                    return Err(SendError::Aborted {
-                        sent: (done * cap).min(data.len()),
-                    });
-                }
-                continue;
-            }
-            waiting = false;
+            let sent = (done * self.q.cap()).min(data.len());
+            let room = self.wait_room(spin, sent)?;
             let left = u16::try_from(frags - done).unwrap_or(u16::MAX);
             let n = room.min(left).min(PUBLISH_BATCH);
-            self.publish(data, done, n)?;
+            let end = self.fill(data, done, n);
+            self.publish(end);
             done += usize::from(n);
         }
-        trace::send(q, data.len(), frags); // before the bump: `seq` counts from 0
-        bump(&q.send.messages, 1);
-        bump(&q.send.bytes, data.len() as u64);
+        self.sent(data.len(), first);
         Ok(())
+    }
+
+    /// Posted buffers not yet taken, at least one: waits with `spin` while
+    /// there are none. `sent` is what an abort reports as already published.
+    #[inline]
+    fn wait_room<S: Spin + ?Sized>(&self, spin: &mut S, sent: usize) -> Result<u16, SendError> {
+        let mut waiting = false;
+        loop {
+            let room = self.room(1)?;
+            if room > 0 {
+                return Ok(room);
+            }
+            if !waiting {
+                bump(&self.q.send.stalls, 1);
+                trace::stall(self.q);
+                waiting = true;
+            }
+            if !spin.wait(&mut || event::arm_send(self.q)) {
+                return Err(SendError::Aborted { sent });
+            }
+        }
+    }
+
+    /// Before sleeping: asks for a notification of the next re-post if the
+    /// last send found too little room, and re-checks (src/event.rs).
+    /// `true`: the caller may sleep as far as this queue is concerned.
+    pub(crate) fn arm_if_stalled(&self) -> bool {
+        event::arm_if_stalled(self.q)
+    }
+
+    /// The next available-ring position to take.
+    #[inline]
+    fn last_avail(&self) -> u16 {
+        // Relaxed: sender-private, only the sender writes it.
+        self.q.send.last_avail.load(Relaxed)
     }
 
     /// Posted buffers not yet taken. Trusts the cached `avail.idx` when it
     /// already shows `want`; otherwise reloads it.
+    #[inline]
     fn room(&self, want: u16) -> Result<u16, SendError> {
-        let q = self.q;
-        // Relaxed, both: sender-private values only the sender writes.
-        let last = q.send.last_avail.load(Relaxed);
-        let room = q.send.avail_cache.load(Relaxed).wrapping_sub(last);
+        let last = self.last_avail();
+        // Relaxed: sender-private cache, only the sender writes it.
+        let room = self.q.send.avail_cache.load(Relaxed).wrapping_sub(last);
         if room >= want {
             return Ok(room);
         }
+        self.reload(last)
+    }
+
+    /// Loads `avail.idx` and takes the ids of the buffers posted since the
+    /// last load into `posted`, checking each; returns the room.
+    #[cold]
+    fn reload(&self, last: u16) -> Result<u16, SendError> {
+        let q = self.q;
         // Acquire, partner: the receiver's Release store of avail.idx in
         // RecvHalf::flush. Makes the avail entries below it visible, and
         // orders our writes to those buffers after the receiver's last reads.
         let fresh = q.avail.idx().load(Acquire);
-        let room = fresh.wrapping_sub(last);
-        if room > q.size {
+        // Relaxed: sender-private cache, only the sender writes it.
+        let cached = q.send.avail_cache.load(Relaxed);
+        if fresh.wrapping_sub(last) > q.size || fresh.wrapping_sub(cached) > q.size {
             return Err(SendError::CorruptAvail);
         }
-        // Relaxed: sender-private cache, read back only by the sender.
-        q.send.avail_cache.store(fresh, Relaxed);
-        Ok(room)
-    }
-
-    /// Fills fragments `first .. first + n` of `data` into the next `n`
-    /// posted buffers and publishes them with one `used.idx` store.
-    fn publish(&self, data: &[u8], first: usize, n: u16) -> Result<(), SendError> {
-        let q = self.q;
-        let cap = q.cap();
-        // Relaxed: sender-private, only the sender writes it.
-        let start = q.send.last_avail.load(Relaxed);
-        for k in 0..n {
-            let pos = start.wrapping_add(k);
-            let slot = q.slot(pos);
-            // Relaxed: `pos` is below an avail.idx loaded with Acquire in
-            // `room`, which made this entry visible.
-            let id = q.avail.slot(slot).load(Relaxed);
+        let mut pos = cached;
+        while pos != fresh {
+            // Relaxed: `pos` is below the avail.idx just loaded with Acquire,
+            // which made this entry visible.
+            let id = q.avail.slot(usize::from(pos)).load(Relaxed);
             if id >= q.size {
                 return Err(SendError::CorruptAvail);
             }
-            let offset = (first + usize::from(k)) * cap;
-            let len = frag::payload_len(data.len(), offset, cap);
-            // Both fit in u32: ≤ MAX_MESSAGE.
-            let header = Header {
-                total: data.len() as u32,
-                offset: offset as u32,
-            };
-            // SAFETY: the sender owns buffer `id` (rules in buffers.rs): the
-            // Acquire load of avail.idx in `room` showed it posted at `pos`,
-            // and we hand it over only with the Release store of used.idx
-            // in `publish_used`.
-            unsafe {
-                q.bufs.write_head(id, header.encode());
-                q.bufs.write(id, HEADER_LEN, &data[offset..offset + len]);
-            }
-            // In order (§2.7.9): used position `pos` returns avail position `pos`.
-            self.put_used(slot, id, (HEADER_LEN + len) as u32);
-            trace::fill(q, id, HEADER_LEN + len, pos);
+            // Relaxed: sender-private copy, read back only by the sender.
+            q.send.posted[q.slot(pos)].store(id, Relaxed);
+            pos = pos.wrapping_add(1);
         }
-        let end = start.wrapping_add(n);
+        // Relaxed: sender-private cache, read back only by the sender.
+        q.send.avail_cache.store(fresh, Relaxed);
+        Ok(fresh.wrapping_sub(last))
+    }
+
+    /// The buffer posted at avail position `pos`, which `room` showed posted.
+    #[inline]
+    fn posted(&self, pos: u16) -> u16 {
+        // Relaxed: sender-private copy, written by `reload` (range checked).
+        self.q.send.posted[self.q.slot(pos)].load(Relaxed)
+    }
+
+    /// Fills fragments `first .. first + n` of `data` into the next `n`
+    /// posted buffers and writes their used entries; returns the used
+    /// position after them (not yet published).
+    #[inline]
+    fn fill(&self, data: &[u8], first: usize, n: u16) -> u16 {
+        let start = self.last_avail();
+        for k in 0..n {
+            self.fill_one(data, first + usize::from(k), start.wrapping_add(k));
+        }
+        self.taken(start.wrapping_add(n))
+    }
+
+    /// Fills fragment `index` of `data` into the buffer posted at `pos`.
+    #[inline]
+    fn fill_one(&self, data: &[u8], index: usize, pos: u16) {
+        let q = self.q;
+        let cap = q.cap();
+        let id = self.posted(pos);
+        let offset = index * cap;
+        let len = frag::payload_len(data.len(), offset, cap);
+        // Both fit in u32: ≤ MAX_MESSAGE.
+        let header = Header {
+            total: data.len() as u32,
+            offset: offset as u32,
+        };
+        // SAFETY: the sender owns buffer `id` (rules in buffers.rs): the
+        // Acquire load of avail.idx in `reload` showed it posted at `pos`, and
+        // we hand it over only with the Release store of used.idx in
+        // `publish_used`. `id < size` (checked in `reload`) and
+        // `HEADER_LEN + len ≤ buf_size` since `len ≤ cap`.
+        unsafe {
+            q.bufs.write_head(id, header.encode());
+            q.bufs.write(id, HEADER_LEN, &data[offset..offset + len]);
+        }
+        // In order (§2.7.9): used position `pos` returns avail position `pos`.
+        self.put_used(q.slot(pos), id, (HEADER_LEN + len) as u32);
+        trace::fill(q, id, HEADER_LEN + len, pos);
+    }
+
+    /// Moves `last_avail` to `end`, past the positions just filled.
+    #[inline]
+    fn taken(&self, end: u16) -> u16 {
         // Release, partner: the Acquire load of last_avail in snapshot.rs
         // (free on x86): whoever sees `end` here also sees the avail.idx we
         // acquired to take those entries, which keeps a snapshot in order.
-        q.send.last_avail.store(end, Release);
+        self.q.send.last_avail.store(end, Release);
+        end
+    }
+
+    /// Hands every buffer filled below used position `end` to the receiver.
+    #[inline]
+    fn publish(&self, end: u16) {
+        // Relaxed: our own earlier store (the sender is used.idx's only writer).
+        let old = self.q.used.idx().load(Relaxed);
         self.publish_used(end);
-        trace::publish(q, end);
-        Ok(())
+        event::after_publish_used(self.q, old, end);
+        trace::publish(self.q, end);
+    }
+
+    /// Counts a message of `len` bytes, published from used position `first`.
+    #[inline]
+    fn sent(&self, len: usize, first: u16) {
+        let q = self.q;
+        trace::send(q, len, q.fragments(len), first); // before the bump: `seq` counts from 0
+        bump(&q.send.messages, 1);
+        bump(&q.send.bytes, len as u64);
     }
 
     /// Writes the used element of buffer `id` at `slot`: `{id, len}`
     /// (§2.7.8). Lab 2 (docs/labs/2-ring.md) has students write this and
     /// [`Self::publish_used`]; its student version builds the stubs below.
     #[cfg(not(feature = "lab-ring"))]
+    #[inline]
     fn put_used(&self, slot: usize, id: u16, len: u32) {
         // Relaxed, both: published by the Release store of used.idx in
         // `publish_used`.
@@ -176,6 +316,7 @@ impl<'q> SendHalf<'q> {
 
     /// Hands every buffer filled below used position `end` to the receiver.
     #[cfg(not(feature = "lab-ring"))]
+    #[inline]
     fn publish_used(&self, end: u16) {
         // Release, partner: the receiver's Acquire load of used.idx in
         // RecvHalf::visible. The entries and buffer bytes written before

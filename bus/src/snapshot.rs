@@ -15,6 +15,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::bus::Bus;
+use crate::event::EventCounters;
 use crate::queue::Queue;
 use crate::spec::{VirtqDesc, VirtqUsedElem};
 use crate::sync::Ordering::{Acquire, Relaxed};
@@ -73,6 +74,8 @@ pub struct QueueSnapshot {
     pub last_avail: u16,
     /// The queue's counters.
     pub counters: QueueCounters,
+    /// The event indices and notification counters (src/event.rs).
+    pub events: EventCounters,
 }
 
 /// Where a descriptor's buffer is in its round trip.
@@ -164,6 +167,7 @@ fn take(q: &Queue) -> QueueSnapshot {
         last_used: ix.last_used,
         last_avail: ix.last_avail,
         counters: counters(q),
+        events: crate::event::counters(q),
     }
 }
 

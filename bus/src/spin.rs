@@ -14,6 +14,18 @@ use crate::sync::spin_loop;
 pub trait Spin {
     /// One wait step. `false` aborts the blocking call.
     fn keep_waiting(&mut self) -> bool;
+
+    /// One wait step that may sleep. `arm()` asks the other side for a
+    /// notification and re-checks the ring (src/event.rs); `true` means
+    /// nothing arrived and a notification is now certain when something
+    /// does, so the policy may sleep until one (the kernel halts with
+    /// interrupts off around `arm`, then `sti; hlt`). `arm` is always
+    /// `false` when the bus polls. The default ignores `arm` and calls
+    /// [`keep_waiting`](Self::keep_waiting).
+    fn wait(&mut self, arm: &mut dyn FnMut() -> bool) -> bool {
+        let _ = arm;
+        self.keep_waiting()
+    }
 }
 
 /// Waits forever, with `core::hint::spin_loop()` (x86 `pause`) per step.

@@ -1,5 +1,5 @@
-//! Bus-wide statistics: an N×N matrix of messages and bytes sent per pair of
-//! cores, read from any core, with the table the kernel prints.
+//! Bus-wide statistics: N×N matrices of messages, bytes and notifications per
+//! pair of cores, read from any core, with the tables the kernel prints.
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -7,14 +7,22 @@ use core::fmt;
 use crate::bus::Bus;
 use crate::sync::Ordering::Relaxed;
 
-/// Messages and bytes sent from each core to each other core.
+/// Messages, bytes and notifications of each queue (each pair of cores).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stats {
     cores: usize,
+    /// Notify mode on (src/event.rs).
+    notify: bool,
     /// Row-major, `[src × cores + dst]`; the diagonal stays 0.
     messages: Vec<u64>,
     /// Same layout as `messages`.
     bytes: Vec<u64>,
+    /// Notifications sent on queue src → dst, both kinds: the sender's
+    /// (messages arrived) and the receiver's (buffers back). Same layout.
+    notified: Vec<u64>,
+    /// Index stores on queue src → dst after which no notification was
+    /// needed, both sides. Same layout.
+    suppressed: Vec<u64>,
 }
 
 impl Bus {
@@ -22,19 +30,26 @@ impl Bus {
     /// Relaxed load of a single-writer counter: recent, not a global instant.
     pub fn stats(&self) -> Stats {
         let n = self.cores();
-        let (mut messages, mut bytes) = (alloc::vec![0; n * n], alloc::vec![0; n * n]);
+        let mut stats = Stats {
+            cores: n,
+            notify: self.notify(),
+            messages: alloc::vec![0; n * n],
+            bytes: alloc::vec![0; n * n],
+            notified: alloc::vec![0; n * n],
+            suppressed: alloc::vec![0; n * n],
+        };
         for (src, dst) in (0..n).flat_map(|s| (0..n).map(move |d| (s, d))) {
             if let Some(q) = self.queue(src, dst) {
+                let at = src * n + dst;
                 // Relaxed, both: single-writer statistics; a recent value will do.
-                messages[src * n + dst] = q.send.messages.load(Relaxed);
-                bytes[src * n + dst] = q.send.bytes.load(Relaxed);
+                stats.messages[at] = q.send.messages.load(Relaxed);
+                stats.bytes[at] = q.send.bytes.load(Relaxed);
+                let e = crate::event::counters(q);
+                stats.notified[at] = e.used_sent + e.avail_sent;
+                stats.suppressed[at] = e.used_suppressed + e.avail_suppressed;
             }
         }
-        Stats {
-            cores: n,
-            messages,
-            bytes,
-        }
+        stats
     }
 }
 
@@ -52,6 +67,16 @@ impl Stats {
     /// Bytes sent from `src` to `dst` (0 off the bus or on the diagonal).
     pub fn bytes(&self, src: usize, dst: usize) -> u64 {
         self.at(&self.bytes, src, dst)
+    }
+
+    /// Notifications sent on queue `src` → `dst` (both sides).
+    pub fn notified(&self, src: usize, dst: usize) -> u64 {
+        self.at(&self.notified, src, dst)
+    }
+
+    /// Notifications suppressed on queue `src` → `dst` (both sides).
+    pub fn suppressed(&self, src: usize, dst: usize) -> u64 {
+        self.at(&self.suppressed, src, dst)
     }
 
     fn at(&self, m: &[u64], src: usize, dst: usize) -> u64 {
@@ -99,6 +124,10 @@ fn decimal_width(v: u64) -> usize {
 impl fmt::Display for Stats {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.table(f, "messages", &self.messages)?;
-        self.table(f, "bytes", &self.bytes)
+        self.table(f, "bytes", &self.bytes)?;
+        let mode = if self.notify { "notify" } else { "poll" };
+        writeln!(f, "bus mode: {mode}")?;
+        self.table(f, "notifications sent", &self.notified)?;
+        self.table(f, "notifications suppressed", &self.suppressed)
     }
 }

@@ -326,3 +326,96 @@ fn bus_can_be_a_static_and_endpoints_can_move() {
     shared::<Bus>();
     movable::<bus::Endpoint<'static>>();
 }
+
+#[test]
+fn a_batch_goes_out_with_one_publication_and_arrives_in_order() {
+    let bus = bus(2, 8, 64);
+    let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
+    let msgs: Vec<Vec<u8>> = (0..3).map(|seq| message(seq, 10 + seq as usize)).collect();
+    assert_eq!(a.try_send_batch(1, &msgs), Ok(3));
+    let snap = bus.snapshot(0, 1).unwrap();
+    assert_eq!((snap.used.idx, snap.counters.messages), (3, 3));
+    assert_eq!(snap.counters.bytes, 10 + 11 + 12);
+    let (mut buf, mut seen) = ([0; 64], Vec::new());
+    let got = b.try_recv_batch(0, &mut buf, 8, |m| seen.push(m.to_vec()));
+    assert_eq!((got, seen), (Ok(3), msgs));
+    // All three buffers went back with one store: avail.idx = 3 + size.
+    assert_eq!(bus.snapshot(0, 1).unwrap().avail.idx, 3 + 8);
+    assert_eq!(b.try_recv_batch(0, &mut buf, 8, |_| panic!("empty")), Ok(0));
+}
+
+#[test]
+fn a_batch_sends_only_whole_messages_that_fit() {
+    let bus = bus(2, 4, 64);
+    let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
+    // 30, 100 (two buffers), 20, 20 bytes: the last does not fit in 4 buffers.
+    let msgs = [
+        message(0, 30),
+        message(1, 100),
+        message(2, 20),
+        message(3, 20),
+    ];
+    assert_eq!(a.try_send_batch(1, &msgs), Ok(3));
+    assert_eq!(a.try_send_batch(1, &msgs[3..]), Ok(0));
+    assert_eq!(bus.snapshot(0, 1).unwrap().counters.stalls, 1);
+    let mut buf = [0; 128];
+    let mut lens = Vec::new();
+    // `max` bounds the batch; the rest stays queued.
+    assert_eq!(
+        b.try_recv_batch(0, &mut buf, 2, |m| lens.push(m.len())),
+        Ok(2)
+    );
+    assert_eq!(
+        b.try_recv_batch(0, &mut buf, 2, |m| lens.push(m.len())),
+        Ok(1)
+    );
+    assert_eq!(lens, [30, 100, 20]);
+    assert_eq!(a.try_send_batch(1, &msgs[3..]), Ok(1));
+}
+
+#[test]
+fn a_message_that_can_never_go_at_once_ends_a_batch() {
+    let bus = bus(2, 2, 64);
+    let mut a = bus.endpoint(0).unwrap();
+    let too_big = message(1, 200); // 4 buffers, the ring has 2
+    let needs = Err(SendError::NeedsStreaming {
+        fragments: 4,
+        queue_size: 2,
+    });
+    assert_eq!(a.try_send_batch(1, std::slice::from_ref(&too_big)), needs);
+    assert_eq!(
+        a.try_send_batch(1, &[message(0, 5), too_big.clone()]),
+        Ok(1)
+    );
+    let huge = vec![0; MAX_MESSAGE + 1];
+    assert!(matches!(
+        a.try_send_batch(1, &[huge]),
+        Err(SendError::TooLarge { .. })
+    ));
+    let none: [&[u8]; 0] = [];
+    assert_eq!(a.try_send_batch(1, &none), Ok(0));
+    assert_eq!(bus.snapshot(0, 1).unwrap().counters.stalls, 0);
+}
+
+#[test]
+fn a_corrupt_entry_ends_a_receive_batch_and_the_next_goes_on() {
+    let bus = bus(2, 8, 64);
+    let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
+    let msgs = [message(0, 5), message(1, 6), message(2, 7)];
+    assert_eq!(a.try_send_batch(1, &msgs), Ok(3));
+    // The oldest unread entry is message 0's.
+    bus.corrupt_used(0, 1, bus::Corruption::IdOutOfRange)
+        .unwrap();
+    let (mut buf, mut lens) = ([0; 64], Vec::new());
+    let err = b.try_recv_batch(0, &mut buf, 8, |m| lens.push(m.len()));
+    assert!(
+        matches!(err, Err(RecvError::Corrupt { src: 0, .. })),
+        "{err:?}"
+    );
+    assert!(lens.is_empty());
+    assert_eq!(
+        b.try_recv_batch(0, &mut buf, 8, |m| lens.push(m.len())),
+        Ok(2)
+    );
+    assert_eq!(lens, [6, 7]);
+}

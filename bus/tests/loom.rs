@@ -1,6 +1,8 @@
 //! loom models of the index protocol: every interleaving (within a preemption
 //! bound) of sender, receiver and an inspecting core, with loom checking that
 //! no buffer is ever touched by two cores without a Release/Acquire between.
+//! The `no_lost_wake_up_*` models add notification (src/event.rs): a waiter
+//! parks, and only the notifier unparks it.
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p bus --release --test loom`.
 #![cfg(loom)]
 
@@ -167,5 +169,130 @@ fn endpoint_handover_carries_the_private_state() {
         sent.sort_unstable();
         seen.sort_unstable();
         assert_eq!(seen, sent);
+    });
+}
+
+loom::lazy_static! {
+    /// The threads playing each core, for the models' notifier to unpark.
+    static ref CORE_THREADS: loom::sync::Mutex<Vec<(usize, thread::Thread)>> =
+        loom::sync::Mutex::new(Vec::new());
+}
+
+/// Makes the calling thread core `core` for the notifier.
+fn play_core(core: usize) {
+    CORE_THREADS.lock().unwrap().push((core, thread::current()));
+}
+
+/// The models' notifier, the IPI's stand-in: unparks the thread playing
+/// `core`. loom's park keeps one token, as a pending interrupt stays
+/// pending while interrupts are off: an unpark before the park is not lost.
+fn unpark_core(core: usize) {
+    for (_, t) in CORE_THREADS
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|(c, _)| *c == core)
+    {
+        t.unpark();
+    }
+}
+
+/// A notifying 2-core bus of 2-entry queues, in notify mode.
+fn notifying_bus() -> Arc<Bus> {
+    let bus = Bus::new(2, Config::new(2, 64))
+        .unwrap()
+        .with_notifier(unpark_core);
+    bus.set_notify(true).unwrap();
+    Arc::new(bus)
+}
+
+/// The kernel's wait in notify mode, with park for `sti; hlt`: sleep only
+/// when the arm (publish the event index, fence, re-check) says so.
+struct Park;
+
+impl bus::Spin for Park {
+    fn keep_waiting(&mut self) -> bool {
+        thread::yield_now();
+        true
+    }
+    fn wait(&mut self, arm: &mut dyn FnMut() -> bool) -> bool {
+        if arm() {
+            thread::park();
+        } else {
+            thread::yield_now();
+        }
+        true
+    }
+}
+
+/// The lost-wake-up race on an empty ring: the receiver arms (used_event,
+/// SeqCst fence, re-check used.idx) while the sender publishes (used.idx,
+/// SeqCst fence, load used_event). Two messages, because the first always
+/// crosses the initial used_event of 0. Weaken either fence to AcqRel and
+/// loom finds the run where both loads see the old values: the receiver
+/// parks on a ring holding a message, the sender sends no notification,
+/// and loom reports the deadlock.
+#[test]
+fn no_lost_wake_up_on_an_empty_ring() {
+    model(|| {
+        let bus = notifying_bus();
+        play_core(1);
+        let tx = {
+            let bus = bus.clone();
+            thread::spawn(move || {
+                let mut ep = bus.endpoint(0).unwrap();
+                ep.send(1, &pattern(5, 8)).unwrap();
+                ep.send(1, &pattern(6, 8)).unwrap();
+            })
+        };
+        let mut rx = bus.endpoint(1).unwrap();
+        let mut buf = [0; 8];
+        for seed in [5, 6] {
+            assert_eq!(rx.recv_with(0, &mut buf, &mut Park), Ok(8));
+            assert_eq!(buf[..], pattern(seed, 8)[..]);
+        }
+        tx.join().unwrap();
+    });
+}
+
+/// The same race on a full ring, and MPI's way of waiting: non-blocking
+/// calls, then `Endpoint::arm` over every queue before parking. Three
+/// messages through 2 entries: the sender must sleep for room (avail_event,
+/// notified by the receiver's re-post) and the receiver for messages.
+#[test]
+fn no_lost_wake_up_on_a_full_ring() {
+    model(|| {
+        let bus = notifying_bus();
+        play_core(1);
+        let tx = {
+            let bus = bus.clone();
+            thread::spawn(move || {
+                play_core(0);
+                let mut ep = bus.endpoint(0).unwrap();
+                for seed in 0..3 {
+                    while ep.try_send(1, &pattern(seed, 8)).is_err() {
+                        if ep.arm() {
+                            thread::park();
+                        }
+                    }
+                }
+            })
+        };
+        let mut rx = bus.endpoint(1).unwrap();
+        let mut buf = [0; 8];
+        for seed in 0..3 {
+            loop {
+                match rx.try_recv(0, &mut buf) {
+                    Ok(len) => {
+                        assert_eq!(buf[..len], pattern(seed, 8)[..]);
+                        break;
+                    }
+                    Err(RecvError::Empty) if rx.arm() => thread::park(),
+                    Err(RecvError::Empty) => thread::yield_now(),
+                    Err(e) => panic!("{e}"),
+                }
+            }
+        }
+        tx.join().unwrap();
     });
 }

@@ -33,10 +33,10 @@ fn dump_before_and_after_one_message() {
     }
     assert_eq!(
         text.lines().count(),
-        3 + 4,
-        "header, rings, columns, one row per descriptor"
+        4 + 4,
+        "header, rings, notifications, columns, one row per descriptor"
     );
-    assert!(text.lines().nth(3).unwrap().contains("WRITE"));
+    assert!(text.lines().nth(4).unwrap().contains("WRITE"));
 
     a.send(1, &message(1, 5)).unwrap();
     let sent = bus.snapshot(0, 1).unwrap();
@@ -49,7 +49,7 @@ fn dump_before_and_after_one_message() {
     assert!(
         sent.to_string()
             .lines()
-            .nth(3)
+            .nth(4)
             .unwrap()
             .ends_with("filled-unread")
     );
@@ -129,7 +129,7 @@ fn snapshots_from_a_third_core_while_running() {
             let snap = bus.snapshot(0, 1).unwrap();
             assert!(snap.in_flight() <= 16);
             assert_eq!(snap.desc_states().len(), 16);
-            assert_eq!(snap.to_string().lines().count(), 3 + 16);
+            assert_eq!(snap.to_string().lines().count(), 4 + 16);
             let now = (snap.counters.messages, snap.counters.received);
             assert!(
                 now.0 >= last.0 && now.1 >= last.1,
@@ -165,6 +165,17 @@ bytes (row = from, column = to)
      0    -   30    0
      1    0    -    0
      2  300    0    -
+bus mode: poll
+notifications sent (row = from, column = to)
+          0    1    2
+     0    -    0    0
+     1    0    -    0
+     2    0    0    -
+notifications suppressed (row = from, column = to)
+          0    1    2
+     0    -    0    0
+     1    0    -    0
+     2    0    0    -
 ";
     assert_eq!(text, expect);
 }

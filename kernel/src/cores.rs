@@ -416,14 +416,24 @@ extern "C" fn job_loop(core: usize) -> ! {
         // count this job (else the new ticket would look done at once).
         slot.finished.fetch_add(1, Ordering::Release); // Acquire: Ticket::is_done
         slot.state.store(CoreState::Idle as u8, Ordering::Release); // Acquire: submit's claim
-        apic::send_ipi(apic_id(0), WAKE_VECTOR);
+        wake(0);
     }
 }
 
-/// Where a faulted core ends up: it tells the shell core and halts for good.
-pub extern "C" fn park_faulted(_core: usize) -> ! {
-    apic::send_ipi(apic_id(0), WAKE_VECTOR);
+/// Where a faulted core ends up: it tells the shell core, wakes every other
+/// core (a peer napping on the bus must see that it faulted), and halts
+/// for good.
+pub extern "C" fn park_faulted(core: usize) -> ! {
+    for other in (0..count()).filter(|&other| other != core) {
+        wake(other);
+    }
     cpu::halt_forever()
+}
+
+/// Sends `core` the wake-up IPI: it ends a `hlt` (a job core waiting for
+/// its mailbox or napping on the bus re-checks what it waits for).
+pub fn wake(core: usize) {
+    apic::send_ipi(apic_id(core), WAKE_VECTOR);
 }
 
 /// The cores of the demo the shell is waiting for now (`CoreSet::bits`),
@@ -550,7 +560,7 @@ pub fn submit(
     let job = Box::into_raw(Box::new(work));
     // Release pairs with the Acquire swap in job_loop.
     slot.mailbox.store(job, Ordering::Release);
-    apic::send_ipi(apic_id(core), WAKE_VECTOR);
+    wake(core);
     Ok(Ticket {
         core,
         finished_count,
@@ -560,6 +570,7 @@ pub fn submit(
 /// Asks the job on `core` to stop.
 pub fn request_abort(core: usize) {
     CORES[core].abort.store(true, Ordering::Release); // Acquire: should_abort
+    wake(core); // it may be napping on the bus (notify mode)
 }
 
 /// Whether the job on `core` was asked to stop.

@@ -1,12 +1,20 @@
-//! Idling: the one place a core halts until an interrupt, and the work a
-//! waiting shell core does each time it wakes (registered from above: the
-//! trace drain, the status line). Not the interrupt handlers themselves.
+//! Idling: the one place a core halts until an interrupt (job cores waiting
+//! for a job or napping on the bus, the shell waiting for input), and the
+//! work a waiting shell core does each time it wakes (registered from above:
+//! the trace drain, the status line). Not the interrupt handlers themselves.
 
 use arrayvec::ArrayVec;
 use spin::Mutex;
 
-use crate::arch::cpu;
+use crate::arch::vectors::NAP_TIMER;
+use crate::arch::{apic, cpu, trap};
 use crate::{console, input};
+
+/// Longest nap on the bus, in APIC timer ticks at divider 16: 10 ms on
+/// QEMU's 1 GHz APIC clock (longer on slower real clocks). A notification
+/// ends a nap long before; the bound is for what has no IPI of its own:
+/// the hang watch of `run`, which only waiting ranks look at.
+const NAP_TIMER_TICKS: u32 = 625_000;
 
 /// Most pieces of on-wake work that can be registered.
 const MAX_WAKE_WORK: usize = 4;
@@ -40,6 +48,36 @@ fn take_or_halt<T>(take: impl FnOnce() -> Option<T>) -> Option<T> {
         cpu::enable_interrupts_and_halt();
     }
     value
+}
+
+/// Makes the nap timer's interrupt harmless (it only ends a `hlt`). Once,
+/// at boot.
+pub fn init() {
+    trap::register_irq(NAP_TIMER, || {});
+}
+
+/// A core waiting on the bus in notify mode: runs `armed` (which publishes
+/// the event indices and re-checks the rings) with interrupts off, and if
+/// it says a notification is certain, halts until an interrupt. An IPI
+/// sent after `armed` looked stays pending until `sti` and ends the `hlt`
+/// at once, so no wake-up is lost. A job core's nap is also bounded by the
+/// one-shot `NAP_TIMER`; the shell core, whose APIC timer may tick for
+/// tracing, naps only while its input is interrupt-driven (Ctrl-C wakes it).
+pub fn nap_if(armed: impl FnOnce() -> bool) {
+    let shell_core = cpu::core_index() == 0;
+    if shell_core && !input::is_interrupt_driven() {
+        cpu::spin_hint();
+        return;
+    }
+    take_or_halt(|| {
+        if !armed() {
+            return Some(());
+        }
+        if !shell_core {
+            apic::start_oneshot_timer(NAP_TIMER, NAP_TIMER_TICKS);
+        }
+        None
+    });
 }
 
 /// Halts the calling core until `take()` yields something, and returns it:

@@ -58,6 +58,7 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     cores::init(platform.cpus.iter().map(|cpu| cpu.apic_id)); // core table, every core's stacks
     cores::init_this_core(0); // GDT/TSS, IDT, local APIC on the boot core
     interrupts::init(platform); // wake IPI, serial and keyboard input interrupts
+    idle::init(); // the nap timer's interrupt (bus notify mode)
     trace::init(); // the trace channel (virtio console, else COM2); tracing stays off
     status::init(); // the wake-up IPI and the tick redraw the status line
     cores::enter_boot_core_stack(boot_core_main) // move to the guarded stack

@@ -18,6 +18,9 @@ pub struct BusPort<'bus, E: BorrowMut<Endpoint<'bus>>> {
     max_message: usize,
     /// What an idle turn does: spin (one thread per core), or yield.
     pause: fn(),
+    /// What an idle turn does instead, given the endpoint (the kernel's
+    /// nap until notified: `Endpoint::arm`, then halt). Overrides `pause`.
+    idle_turn: Option<fn(&Endpoint<'bus>)>,
     _bus: PhantomData<&'bus ()>,
 }
 
@@ -30,7 +33,17 @@ impl<'bus, E: BorrowMut<Endpoint<'bus>>> BusPort<'bus, E> {
             endpoint,
             max_message: half_ring.min(MAX_MESSAGE),
             pause: core::hint::spin_loop,
+            idle_turn: None,
             _bus: PhantomData,
+        }
+    }
+
+    /// Makes idle turns call `turn(endpoint)` instead: a waiter that can
+    /// sleep until the bus notifies it (`bus::Endpoint::arm`).
+    pub fn with_idle_turn(self, turn: fn(&Endpoint<'bus>)) -> Self {
+        BusPort {
+            idle_turn: Some(turn),
+            ..self
         }
     }
 
@@ -90,6 +103,9 @@ impl<'bus, E: BorrowMut<Endpoint<'bus>>> Transport for BusPort<'bus, E> {
     }
 
     fn pause(&mut self) {
-        (self.pause)();
+        match self.idle_turn {
+            Some(turn) => turn(self.endpoint.borrow()),
+            None => (self.pause)(),
+        }
     }
 }

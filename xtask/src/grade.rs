@@ -25,13 +25,14 @@ use report::{CheckResult, Report, failure_detail, json_of_all};
 use session::Session;
 
 /// Every lab, in course order.
-pub static LABS: [&Lab; 6] = [
+pub static LABS: [&Lab; 7] = [
     &labs::shell::LAB,
     &labs::ring::LAB,
     &labs::latency::LAB,
     &labs::reduce::LAB,
     &labs::trace::LAB,
     &labs::spmd::LAB,
+    &labs::notify::LAB,
 ];
 
 /// The lab called `name`, or numbered `name`.

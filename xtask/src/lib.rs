@@ -13,4 +13,5 @@ pub mod mpicc;
 pub mod qemu;
 pub mod setup;
 pub mod symbols;
+pub mod vq_stats;
 pub mod workspace;

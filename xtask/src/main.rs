@@ -4,6 +4,7 @@
 
 mod bench;
 mod build;
+mod instructions;
 mod mpirun;
 mod run;
 mod test;

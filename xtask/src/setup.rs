@@ -45,6 +45,12 @@ pub fn ensure_mpich() -> Result<()> {
     ensure_program("mpicc", &["mpich"])
 }
 
+/// Installs valgrind (`cargo xtask bench` counts the bus's instructions per
+/// message under callgrind) the same way.
+pub fn ensure_valgrind() -> Result<()> {
+    ensure_program("valgrind", &["valgrind"])
+}
+
 /// Python modules the tests use: Perfetto's published trace schema
 /// (`perfetto_trace_pb2`, in the `perfetto` wheel) to check the viewer's
 /// export against Perfetto itself, and the `protobuf` runtime it needs.

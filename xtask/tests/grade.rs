@@ -120,6 +120,11 @@ fn student_version_of_lab_5_fails_only_lab_5() {
     student_version_fails_only("trace");
 }
 
+#[test]
+fn student_version_of_lab_7_fails_only_lab_7() {
+    student_version_fails_only("notify");
+}
+
 /// Lab 6 alone, on the reference runner: no QEMU, so it runs in seconds.
 #[test]
 fn lab_6_gets_full_marks_on_the_reference_runner() {
@@ -228,7 +233,9 @@ fn the_cli_lists_the_labs_and_grades_one_as_json() {
         .collect();
     assert_eq!(
         names,
-        ["shell", "ring", "latency", "reduce", "trace", "spmd"]
+        [
+            "shell", "ring", "latency", "reduce", "trace", "spmd", "notify"
+        ]
     );
     let graded = Command::new(xtask)
         .args(["grade", "1", "--json"])

@@ -16,6 +16,7 @@ use shell::{Args, Command, CoreSet, Error};
 use super::collective::MAX_LEN;
 use super::format::Micros;
 use super::{Kernel, jobs};
+use crate::core_bus::Wait;
 use crate::cores::{self, JobContext, Work};
 use crate::mpi_context;
 use crate::{core_bus, time};
@@ -159,12 +160,20 @@ pub(super) fn bus_round_trips(
         for _ in 0..rounds {
             let start = time::now();
             if initiator {
-                endpoint.send_until(peer, &MESSAGE, &abort).ok()?;
-                endpoint.recv_until(peer, &mut buf, &abort).ok()?;
+                endpoint
+                    .send_with(peer, &MESSAGE, &mut Wait::until(&abort))
+                    .ok()?;
+                endpoint
+                    .recv_with(peer, &mut buf, &mut Wait::until(&abort))
+                    .ok()?;
                 samples.push(time::now() - start);
             } else {
-                endpoint.recv_until(peer, &mut buf, &abort).ok()?;
-                endpoint.send_until(peer, &MESSAGE, &abort).ok()?;
+                endpoint
+                    .recv_with(peer, &mut buf, &mut Wait::until(&abort))
+                    .ok()?;
+                endpoint
+                    .send_with(peer, &MESSAGE, &mut Wait::until(&abort))
+                    .ok()?;
             }
         }
         initiator.then_some(samples)
@@ -287,7 +296,7 @@ fn time_reduces(
 ) -> Result<Option<Vec<u64>>, mpi::Error> {
     let (core, peers) = (job.core(), job.peers());
     core_bus::with_endpoint(core, |endpoint| {
-        let mut mpi = Mpi::new(mpi::BusPort::new(endpoint))?
+        let mut mpi = Mpi::new(core_bus::mpi_port(endpoint))?
             .with_abort(move || cores::stop_requested(core, peers));
         let comm = mpi.group(members, context)?;
         let mine = alloc::vec![core as i32; len];

@@ -305,7 +305,7 @@ pub fn run_rank(
 ) -> Result<DemoOutcome, mpi::Error> {
     let (core, peers) = (job.core(), job.peers());
     core_bus::with_endpoint(core, |endpoint| {
-        let mut mpi = Mpi::new(mpi::BusPort::new(endpoint))?
+        let mut mpi = Mpi::new(core_bus::mpi_port(endpoint))?
             .with_abort(move || cores::stop_requested(core, peers));
         let comm = mpi.group(members, context)?;
         mpi::demo::run(&mut mpi, &comm, which, spec)

@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_trace;
+mod bus_mode;
 mod collective;
 mod debug;
 mod fb;
@@ -49,6 +50,7 @@ static COMMANDS: &[Command<Kernel>] = &[
     pci::PCI,
     ping::PING,
     vq::VQ,
+    bus_mode::BUS,
     collective::REDUCE,
     collective::ALLREDUCE,
     collective::BCAST,

@@ -10,6 +10,7 @@ use bus::Endpoint;
 use shell::{Args, Command, CoreOrAll, CoreSet, Error};
 
 use super::{Kernel, jobs};
+use crate::core_bus::Wait;
 use crate::cores::{self, JobContext, Work};
 use crate::{console, core_bus, time};
 
@@ -116,8 +117,8 @@ fn pinger(job: &JobContext, endpoint: &mut Endpoint<'static>, plan: Plan) -> Res
         let mut samples: Vec<u32> = Vec::with_capacity(plan.count as usize);
         for _ in 0..plan.count {
             let start = time::now();
-            endpoint.send_until(dst, b"ping", &abort)?;
-            let len = endpoint.recv_until(dst, &mut pong, &abort)?;
+            endpoint.send_with(dst, b"ping", &mut Wait::until(&abort))?;
+            let len = endpoint.recv_with(dst, &mut pong, &mut Wait::until(&abort))?;
             samples.push((time::now() - start).min(u64::from(u32::MAX)) as u32);
             if plan.count == 1 {
                 print_message(dst, plan.src, &pong[..len]);
@@ -139,11 +140,11 @@ fn responder(
     let abort = || job.should_abort();
     let mut ping = [0u8; 16];
     for _ in 0..plan.count {
-        let len = endpoint.recv_until(plan.src, &mut ping, &abort)?;
+        let len = endpoint.recv_with(plan.src, &mut ping, &mut Wait::until(&abort))?;
         if plan.count == 1 {
             print_message(plan.src, job.core(), &ping[..len]);
         }
-        endpoint.send_until(plan.src, b"pong", &abort)?;
+        endpoint.send_with(plan.src, b"pong", &mut Wait::until(&abort))?;
     }
     Ok(())
 }

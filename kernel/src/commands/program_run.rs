@@ -143,6 +143,8 @@ impl Run {
     fn record(&self, rank: usize, ending: Ending) {
         if matches!(ending, Ending::Failed(_)) {
             self.stop.store(true, Ordering::Release); // Acquire: should_stop
+            // The others may nap on the bus (notify mode): wake them to look.
+            self.members.iter().for_each(|&core| cores::wake(core));
         }
         self.outcomes.lock()[rank] = Some(ending);
         self.returned.fetch_add(1, Ordering::Release); // Acquire: all_ended
@@ -309,7 +311,7 @@ fn instance_main(
     let shared = alloc::sync::Arc::clone(run);
     let abort = move || shared.should_stop(core, peers);
     core_bus::with_endpoint(core, |endpoint| {
-        let port = mpi::BusPort::new(endpoint);
+        let port = core_bus::mpi_port(endpoint);
         let mut mpi = programs::Mpi::new(AnyTransport(Box::new(port)))?.with_abort(abort);
         let comm = mpi.group(&run.members, run.context)?;
         let (shared, ranks) = (alloc::sync::Arc::clone(run), comm.clone());

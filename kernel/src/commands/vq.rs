@@ -20,10 +20,11 @@ pub const VQ: Command<Kernel> = Command {
     summary: "inspect and exercise the VirtIOBus virtqueues (list, dump, watch, stats, send, recv, corrupt)",
     usage: "vq list | vq dump|watch <src> <dst> | vq stats | vq send <src> <dst> <text> | vq recv <src> <dst> | vq corrupt <src> <dst> <id|posted|len|mismatch>",
     help: "vq list: every queue. vq dump <src> <dst>: the queue carrying messages from <src> to \
-           <dst>: its indices, counters, and one row per descriptor with its state (posted, \
-           filled-unread, free). vq watch refreshes the dump until Ctrl-C. vq stats: messages and \
-           bytes per pair. The view is a racy snapshot: it is read with atomic loads while the \
-           two cores keep running, so fields may come from slightly different moments, but it \
+           <dst>: its indices, event indices (used_event, avail_event) and counters, and one row \
+           per descriptor with its state (posted, filled-unread, free). vq watch refreshes the \
+           dump until Ctrl-C. vq stats: messages, bytes and notifications (sent, suppressed) \
+           per pair, and the bus mode. The view is a racy snapshot: it is read with atomic \
+           loads while the two cores keep running, so fields may come from slightly different moments, but it \
            never takes a lock, never writes, and cannot disturb or break the queue. \
            vq send makes <src> send <text> to <dst> and leaves it unread; vq recv makes <dst> \
            receive the oldest message from <src> (try them between two dumps). vq corrupt damages the oldest unread used entry (id out of range, an id not posted, a \

@@ -132,6 +132,14 @@ pub fn start_periodic_timer(vector: u8, ticks: u32) {
     write(reg::TIMER_INITIAL_COUNT, ticks);
 }
 
+/// Raises `vector` on the calling core once, `ticks` timer ticks from now
+/// (divider 16), replacing whatever the timer was counting.
+pub fn start_oneshot_timer(vector: u8, ticks: u32) {
+    write(reg::TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+    write(reg::LVT_TIMER, u32::from(vector)); // one-shot: the periodic bit clear
+    write(reg::TIMER_INITIAL_COUNT, ticks);
+}
+
 /// Stops the calling core's timer.
 pub fn stop_timer() {
     write(reg::LVT_TIMER, LVT_MASKED);

@@ -13,6 +13,11 @@ pub const SERIAL: u8 = 0x24;
 pub const WAKE: u8 = 0xF0;
 /// The shell core's periodic APIC-timer tick (while tracing is on).
 pub const TICK: u8 = 0xF1;
+/// The bus's notification IPI (notify mode): a message arrived on, or
+/// buffers came back to, a queue the target core sleeps on (core_bus.rs).
+pub const BUS_NOTIFY: u8 = 0xF2;
+/// The one-shot APIC timer that ends a job core's nap on the bus (idle.rs).
+pub const NAP_TIMER: u8 = 0xF3;
 /// The local APIC's spurious vector (must end in 0xF on old parts).
 pub const SPURIOUS: u8 = 0xFF;
 
