@@ -59,8 +59,8 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Receives up to `max` messages that have fully arrived, each into `buf`
-    /// and then handed to `deliver`; re-posts their buffers with one store at
-    /// the end. Returns how many; 0 if none has arrived. An error stops the
+    /// and then handed to `deliver`; re-posts their buffers as `release`
+    /// does (every `repost_batch`) and once more at the end. Returns how many; 0 if none has arrived. An error stops the
     /// batch (the messages before it were delivered).
     pub(crate) fn try_recv_batch(
         &self,
