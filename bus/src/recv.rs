@@ -169,6 +169,14 @@ impl<'q> RecvHalf<'q> {
         spin: &mut S,
     ) -> Result<usize, RecvError> {
         loop {
+            // The common case first: a one-fragment message in one pass.
+            let mut len = 0;
+            if self.whole_run(buf, 1, &mut |msg| len = msg.len())? == 1 {
+                if self.held() >= self.q.repost_batch {
+                    self.flush();
+                }
+                return Ok(len);
+            }
             if let Some(first) = self.poll_start()? {
                 return self.take(first, buf, spin);
             }
