@@ -248,7 +248,7 @@ impl<'q> SendHalf<'q> {
     }
 
     /// Fills fragment `index` of `data` into the buffer posted at `pos`.
-    #[inline]
+    #[inline(always)]
     fn fill_one(&self, data: &[u8], index: usize, pos: u16) {
         let q = self.q;
         let cap = q.cap();
