@@ -4,7 +4,7 @@
 //! Run: `RUSTFLAGS="--cfg loom" cargo test -p bus --release --test loom`.
 #![cfg(loom)]
 
-use bus::{Bus, Config, DescState, RecvError};
+use bus::{Bus, Config, DescState, Endpoint, RecvError};
 use loom::sync::Arc;
 use loom::thread;
 
@@ -22,6 +22,15 @@ fn model(f: impl Fn() + Sync + Send + 'static) {
 /// A 2-entry queue of 64-byte buffers (56 payload bytes each).
 fn tiny_bus(cores: usize) -> Arc<Bus> {
     Arc::new(Bus::new(cores, Config::new(2, 64)).unwrap())
+}
+
+/// Runs `send` on a new thread with core 0's endpoint.
+fn spawn_sender(
+    bus: &Arc<Bus>,
+    send: impl FnOnce(&mut Endpoint<'_>) + Send + 'static,
+) -> thread::JoinHandle<()> {
+    let bus = bus.clone();
+    thread::spawn(move || send(&mut bus.endpoint(0).unwrap()))
 }
 
 fn pattern(seed: u8, len: usize) -> Vec<u8> {
@@ -52,15 +61,11 @@ fn message_streams_through_a_smaller_ring() {
 fn messages_keep_their_order_through_buffer_reuse() {
     model(|| {
         let bus = tiny_bus(2);
-        let tx = {
-            let bus = bus.clone();
-            thread::spawn(move || {
-                let mut ep = bus.endpoint(0).unwrap();
-                for seed in 0..3 {
-                    ep.send(1, &pattern(seed, 10 + usize::from(seed))).unwrap();
-                }
-            })
-        };
+        let tx = spawn_sender(&bus, |ep| {
+            for seed in 0..3 {
+                ep.send(1, &pattern(seed, 10 + usize::from(seed))).unwrap();
+            }
+        });
         let mut rx = bus.endpoint(1).unwrap();
         let mut buf = [0; 16];
         for seed in 0..3 {
@@ -177,20 +182,16 @@ fn endpoint_handover_carries_the_private_state() {
 fn batches_arrive_whole_and_in_order() {
     model(|| {
         let bus = tiny_bus(2);
-        let tx = {
-            let bus = bus.clone();
-            thread::spawn(move || {
-                let mut ep = bus.endpoint(0).unwrap();
-                let msgs = [pattern(0, 10), pattern(1, 11), pattern(2, 12)];
-                let mut sent = 0;
-                while sent < msgs.len() {
-                    match ep.try_send_batch(1, &msgs[sent..]).unwrap() {
-                        0 => thread::yield_now(),
-                        n => sent += n,
-                    }
+        let tx = spawn_sender(&bus, |ep| {
+            let msgs = [pattern(0, 10), pattern(1, 11), pattern(2, 12)];
+            let mut sent = 0;
+            while sent < msgs.len() {
+                match ep.try_send_batch(1, &msgs[sent..]).unwrap() {
+                    0 => thread::yield_now(),
+                    n => sent += n,
                 }
-            })
-        };
+            }
+        });
         let mut rx = bus.endpoint(1).unwrap();
         let (mut buf, mut seen) = ([0; 16], Vec::new());
         while seen.len() < 3 {
