@@ -127,7 +127,8 @@ impl<'bus> Endpoint<'bus> {
 
     /// Receives up to `max` messages from `src` that have fully arrived, each
     /// copied into `buf` and then passed to `deliver`, and re-posts their
-    /// buffers with one `avail.idx` store; returns how many, 0 if none has
+    /// buffers with one `avail.idx` store per `size / 4` and one at the end;
+    /// returns how many, 0 if none has
     /// arrived. Every check of [`try_recv`](Self::try_recv) is made on each;
     /// an error ends the batch (the messages before it were delivered).
     pub fn try_recv_batch(

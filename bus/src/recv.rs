@@ -60,8 +60,8 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Receives up to `max` messages that have fully arrived, each into `buf`
-    /// and then handed to `deliver`; re-posts their buffers with one store at
-    /// the end. Returns how many; 0 if none has arrived. An error stops the
+    /// and then handed to `deliver`; re-posts their buffers as `release`
+    /// does (every `repost_batch`) and once more at the end. Returns how many; 0 if none has arrived. An error stops the
     /// batch (the messages before it were delivered).
     pub(crate) fn try_recv_batch(
         &self,
@@ -71,6 +71,11 @@ impl<'q> RecvHalf<'q> {
     ) -> Result<usize, RecvError> {
         let mut got = 0;
         while got < max {
+            got += self.whole_run(buf, max - got, &mut deliver)?;
+            if got == max {
+                break;
+            }
+            // Whatever stopped the run, the general path takes it.
             match self.try_recv(buf) {
                 Ok(len) => deliver(&buf[..len]),
                 Err(RecvError::Empty) => break,
@@ -80,6 +85,57 @@ impl<'q> RecvHalf<'q> {
         }
         self.flush();
         Ok(got)
+    }
+
+    /// Receives in one pass the run of one-fragment messages at the head of
+    /// the ring that are already visible, at most `max`, each checked as
+    /// `peek` checks it, copied into `buf` and delivered. Stops, consuming
+    /// nothing more, at anything else: a fragment of a long message, an
+    /// entry that fails a check, a message longer than `buf`, leftovers
+    /// being discarded; the general path then takes it. The caller flushes.
+    #[inline]
+    fn whole_run(
+        &self,
+        buf: &mut [u8],
+        max: usize,
+        deliver: &mut impl FnMut(&[u8]),
+    ) -> Result<usize, RecvError> {
+        let q = self.q;
+        // Relaxed: receiver-private flag.
+        if q.recv.discarding.load(Relaxed) {
+            return Ok(0);
+        }
+        let visible = usize::from(self.visible(1)?).min(max);
+        // Relaxed: receiver-private.
+        let start = q.recv.last_used.load(Relaxed);
+        let mut n = 0;
+        while n < visible {
+            // Fits in u16: n < visible ≤ size.
+            let pos = start.wrapping_add(n as u16);
+            let Ok(f) = self.check(pos) else { break };
+            if f.offset != 0 || f.payload != f.total || f.total > buf.len() {
+                break;
+            }
+            trace::consume(q, f.id, HEADER_LEN + f.payload, pos);
+            // SAFETY: as in `consume`: buffer `f.id`, posted at `pos`, is the
+            // receiver's until the caller's `flush` re-posts it; `check`
+            // bounded `HEADER_LEN + f.payload` by buf_size, `f.id < size`.
+            unsafe { q.bufs.read(f.id, HEADER_LEN, &mut buf[..f.payload]) };
+            trace::recv(q, f.total, f.id, pos); // before the bump: `seq` counts from 0
+            bump(&q.recv.received, 1);
+            deliver(&buf[..f.total]);
+            n += 1;
+        }
+        if n > 0 {
+            // Each buffer goes back in the slot it came from, which already
+            // holds its id (see `release`), so only last_used moves.
+            // Release, partner: the Acquire loads of last_used in
+            // snapshot.rs, as in `release`.
+            q.recv
+                .last_used
+                .store(start.wrapping_add(n as u16), Release);
+        }
+        Ok(n)
     }
 
     /// Receives the message starting with `first` (from `poll_start`) if all
@@ -114,6 +170,14 @@ impl<'q> RecvHalf<'q> {
         spin: &mut S,
     ) -> Result<usize, RecvError> {
         loop {
+            // The common case first: a one-fragment message in one pass.
+            let mut len = 0;
+            if self.whole_run(buf, 1, &mut |msg| len = msg.len())? == 1 {
+                if self.held() >= self.q.repost_batch {
+                    self.flush();
+                }
+                return Ok(len);
+            }
             if let Some(first) = self.poll_start()? {
                 return self.take(first, buf, spin);
             }

@@ -57,6 +57,8 @@ impl<'q> SendHalf<'q> {
     #[inline]
     pub(crate) fn try_send_batch<M: AsRef<[u8]>>(&self, msgs: &[M]) -> Result<usize, SendError> {
         let first = self.last_avail();
+        // The next position to fill, kept here and stored in last_avail once.
+        let mut pos = first;
         let mut sent = 0;
         for data in msgs.iter().map(AsRef::as_ref) {
             let needed = match self.fragments_at_once(data) {
@@ -64,12 +66,15 @@ impl<'q> SendHalf<'q> {
                 Err(e) if sent == 0 => return Err(e),
                 Err(_) => break,
             };
-            match self.room(needed) {
+            match self.room_from(pos, needed) {
                 Ok(room) if room >= needed => {}
                 Err(e) if sent == 0 => return Err(e),
                 _ => break,
             }
-            self.fill(data, 0, needed);
+            for k in 0..needed {
+                self.fill_one(data, usize::from(k), pos.wrapping_add(k));
+            }
+            pos = pos.wrapping_add(needed);
             sent += 1;
         }
         if sent == 0 {
@@ -79,7 +84,8 @@ impl<'q> SendHalf<'q> {
             }
             return Ok(0);
         }
-        self.publish(self.last_avail());
+        self.taken(pos);
+        self.publish(pos);
         let mut pos = first;
         for data in msgs[..sent].iter().map(AsRef::as_ref) {
             self.sent(data.len(), pos);
@@ -187,7 +193,12 @@ impl<'q> SendHalf<'q> {
     /// already shows `want`; otherwise reloads it.
     #[inline]
     fn room(&self, want: u16) -> Result<u16, SendError> {
-        let last = self.last_avail();
+        self.room_from(self.last_avail(), want)
+    }
+
+    /// Posted buffers from avail position `last` on, as [`Self::room`].
+    #[inline]
+    fn room_from(&self, last: u16, want: u16) -> Result<u16, SendError> {
         // Relaxed: sender-private cache, only the sender writes it.
         let room = self.q.send.avail_cache.load(Relaxed).wrapping_sub(last);
         if room >= want {
@@ -247,7 +258,7 @@ impl<'q> SendHalf<'q> {
     }
 
     /// Fills fragment `index` of `data` into the buffer posted at `pos`.
-    #[inline]
+    #[inline(always)]
     fn fill_one(&self, data: &[u8], index: usize, pos: u16) {
         let q = self.q;
         let cap = q.cap();

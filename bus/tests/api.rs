@@ -419,3 +419,18 @@ fn a_corrupt_entry_ends_a_receive_batch_and_the_next_goes_on() {
     );
     assert_eq!(lens, [6, 7]);
 }
+
+#[test]
+fn a_receive_batch_keeps_a_message_too_big_for_its_buffer() {
+    let bus = bus(2, 8, 64);
+    let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
+    let msgs = [message(0, 5), message(1, 30), message(2, 6)];
+    assert_eq!(a.try_send_batch(1, &msgs), Ok(3));
+    let mut lens = Vec::new();
+    let err = b.try_recv_batch(0, &mut [0; 16], 8, |m| lens.push(m.len()));
+    assert_eq!(err, Err(RecvError::TooSmall { src: 0, needed: 30 }));
+    assert_eq!(lens, [5]);
+    let mut buf = [0; 64];
+    let got = b.try_recv_batch(0, &mut buf, 8, |m| lens.push(m.len()));
+    assert_eq!((got, lens), (Ok(2), vec![5, 30, 6]));
+}

@@ -98,6 +98,18 @@ mod tests {
     }
 
     #[test]
+    fn bench_can_run_the_bus_alone() {
+        let Cli::Bench(bench) = parse("bench --bus-only").unwrap() else {
+            panic!("not bench")
+        };
+        assert!(bench.bus_only);
+        let Cli::Bench(bench) = parse("bench").unwrap() else {
+            panic!("not bench")
+        };
+        assert!(!bench.bus_only);
+    }
+
+    #[test]
     fn grade_takes_a_lab_or_list() {
         let Cli::Grade(grade) = parse("grade ring --student --json").unwrap() else {
             panic!("not grade")
