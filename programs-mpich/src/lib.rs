@@ -76,6 +76,7 @@ pub fn run_or_abort(program: &Program, world: &SimpleCommunicator, args: &[&str]
     let report = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         report(info);
+        std::thread::sleep(FORWARD_PAUSE); // as in `abort`
         SimpleCommunicator::world().abort(101)
     }));
     let transport = AnyTransport(Box::new(MpichTransport::new(world)));
@@ -92,8 +93,16 @@ pub fn run_or_abort(program: &Program, world: &SimpleCommunicator, args: &[&str]
 }
 
 /// Reports `failure` and ends every rank of `world`.
+///
+/// The line goes to the launcher's proxy through a pipe, and `MPI_Abort`
+/// makes the launcher kill every process, proxies included: aborting at once
+/// lost the line in about one run in six. A short pause lets it be forwarded.
 fn abort(world: &SimpleCommunicator, program: &Program, failure: Failure) -> ! {
     let err = RunError::Failed(failure);
     eprintln!("error: rank {}: {}: {err}", world.rank(), program.name);
+    std::thread::sleep(FORWARD_PAUSE);
     world.abort(1)
 }
+
+/// How long [`abort`] waits for its error line to be forwarded.
+const FORWARD_PAUSE: std::time::Duration = std::time::Duration::from_millis(200);
