@@ -140,7 +140,7 @@ fn measure(
             }
         })
     };
-    jobs::run_on(pair, "bench", false, out, work)?;
+    jobs::run_demo(pair, "bench", false, out, work)?;
     let result = *median.lock();
     Ok(result)
 }
@@ -271,7 +271,7 @@ fn reduce_median(
             }
         })
     };
-    jobs::run_on(set, "bench", false, out, work)?;
+    jobs::run_demo(set, "bench", false, out, work)?;
     let result = *median.lock();
     Ok(result)
 }

@@ -266,15 +266,21 @@ fn run_demo(which: Collective, args: &Args<'_>, out: &mut dyn Write) -> Result<(
         demo.cores.iter().collect::<Vec<_>>(),
         mpi_context::fresh_context(),
     );
+    let failed = Arc::new(jobs::FailFlag::default());
     let work = |core: usize| -> Work {
-        let (results, members) = (Arc::clone(&results), members.clone());
+        let (results, members, failed) =
+            (Arc::clone(&results), members.clone(), Arc::clone(&failed));
         Box::new(move |job: &JobContext| {
             crate::println!("hello from core {core}");
-            let outcome = run_rank(job, &members, context, which, &spec);
+            let outcome = run_rank(job, &members, context, which, &spec, &failed);
+            if matches!(outcome, Err(ref why) if *why != mpi::Error::Aborted) {
+                failed.raise(); // the others stop at once instead of waiting for this rank
+            }
             results.lock().push((core, outcome));
         })
     };
-    let Some((outcome, cycles)) = jobs::run_on(demo.cores, which.name(), false, out, work)? else {
+    let Some((outcome, cycles)) = jobs::run_demo(demo.cores, which.name(), false, out, work)?
+    else {
         return Ok(());
     };
     let stopped = report(which, &demo, &results.lock(), out)?;
@@ -302,11 +308,12 @@ pub fn run_rank(
     context: u16,
     which: Collective,
     spec: &Spec,
+    failed: &Arc<jobs::FailFlag>,
 ) -> Result<DemoOutcome, mpi::Error> {
-    let (core, peers) = (job.core(), job.peers());
+    let (core, peers, failed) = (job.core(), job.peers(), Arc::clone(failed));
     core_bus::with_endpoint(core, |endpoint| {
         let mut mpi = Mpi::new(mpi::BusPort::new(endpoint))?
-            .with_abort(move || cores::stop_requested(core, peers));
+            .with_abort(move || cores::stop_requested(core, peers) || failed.raised());
         let comm = mpi.group(members, context)?;
         mpi::demo::run(&mut mpi, &comm, which, spec)
     })

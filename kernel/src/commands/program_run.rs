@@ -12,6 +12,7 @@ use programs::{AnyTransport, Failure, Host, Instance, Program};
 
 use super::format::Micros;
 use super::hang::Watch;
+use super::jobs::FailFlag;
 use crate::cores::{self, CoreSet, CoreState, JobContext};
 use crate::{core_bus, time};
 
@@ -79,9 +80,9 @@ pub struct Run {
     /// Per rank, how it ended. Lock rule: each instance writes only its own
     /// slot, once, at its end; the reporter reads after every one is done.
     outcomes: spin::Mutex<Vec<Option<Ending>>>,
-    /// Set (Release) by an instance that failed, so the others stop; read
-    /// (Acquire) in every instance's abort check.
-    stop: AtomicBool,
+    /// Raised by an instance that failed, so the others stop; read in
+    /// every instance's abort check.
+    stop: FailFlag,
     /// Instances that returned. Incremented (Release) after the outcome is
     /// stored; the background reporter loads it (Acquire).
     returned: AtomicUsize,
@@ -118,7 +119,7 @@ impl Run {
             context,
             started: time::now(),
             outcomes: spin::Mutex::new(alloc::vec![None; ranks]),
-            stop: AtomicBool::new(false),
+            stop: FailFlag::default(),
             returned: AtomicUsize::new(0),
             reported: AtomicBool::new(false),
             background,
@@ -136,13 +137,13 @@ impl Run {
 
     /// Whether the instance on `core` should stop.
     fn should_stop(&self, core: usize, peers: CoreSet) -> bool {
-        cores::stop_requested(core, peers) || self.stop.load(Ordering::Acquire) // Release: record
+        cores::stop_requested(core, peers) || self.stop.raised()
     }
 
     /// Stores how rank `rank` ended; the last to end of a background run prints the report.
     fn record(&self, rank: usize, ending: Ending) {
         if matches!(ending, Ending::Failed(_)) {
-            self.stop.store(true, Ordering::Release); // Acquire: should_stop
+            self.stop.raise();
         }
         self.outcomes.lock()[rank] = Some(ending);
         self.returned.fetch_add(1, Ordering::Release); // Acquire: all_ended
@@ -203,7 +204,7 @@ impl Run {
 
     /// Whether the others were stopped because an instance failed or died.
     pub fn stopped_by_failure(&self) -> bool {
-        self.stop.load(Ordering::Acquire)
+        self.stop.raised()
             || self
                 .members
                 .iter()
