@@ -6,6 +6,7 @@ mod bench;
 mod build;
 mod mpirun;
 mod run;
+mod soak;
 mod test;
 
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ enum Cli {
     Bench(bench::Bench),
     Grade(xtask::grade::Grade),
     Mpirun(mpirun::Mpirun),
+    Soak(soak::Soak),
 }
 
 impl Cli {
@@ -40,6 +42,7 @@ impl Cli {
             Self::Bench(bench) => bench.run(),
             Self::Grade(grade) => grade.run(),
             Self::Mpirun(mpirun) => mpirun.run(),
+            Self::Soak(soak) => soak.run(),
         }
     }
 }

@@ -28,7 +28,7 @@ pub const VQ: Command<Kernel> = Command {
            vq send makes <src> send <text> to <dst> and leaves it unread; vq recv makes <dst> \
            receive the oldest message from <src> (try them between two dumps). vq check verifies \
            every queue: indices in order within the ring, every buffer accounted for, unread \
-           entries well-formed, and, for queues whose cores run no job, nothing in flight and \
+           entries well-formed, and, for queues whose cores neither run a job nor are faulted, nothing in flight and \
            every message sent received, lost or damaged. vq corrupt damages the oldest unread used entry (id out of range, an id not posted, a \
            length past the buffer, or a length that disagrees with the fragment header) so you \
            can see the receiver reject it.",
@@ -184,10 +184,17 @@ fn corrupt(src: usize, dst: usize, what: &str, out: &mut dyn Write) -> Result<()
 }
 
 /// `vq check`: every violation, one per line, or `all N queues consistent`.
-/// A queue with a running core at either end is checked for structure only.
+/// A queue with a running or faulted core at either end is checked for
+/// structure only: its messages may still be read (or wait for `cores
+/// restart`, which throws them away).
 fn check(out: &mut dyn Write) -> Result<(), Error> {
-    let running = |core: usize| cores::state(core) == cores::CoreState::Running;
-    let (queues, violations) = core_bus::get().check(|src, dst| !running(src) && !running(dst));
+    let busy = |core: usize| {
+        matches!(
+            cores::state(core),
+            cores::CoreState::Running | cores::CoreState::Faulted
+        )
+    };
+    let (queues, violations) = core_bus::get().check(|src, dst| !busy(src) && !busy(dst));
     if violations.is_empty() {
         writeln!(out, "all {queues} queues consistent")?;
         return Ok(());
