@@ -29,6 +29,9 @@ pub struct Soak {
     /// Guest memory (`-m`).
     #[arg(long, default_value = "512M")]
     memory: String,
+    /// Print every step and what it printed (to replay a failure).
+    #[arg(long)]
+    verbose: bool,
 }
 
 /// The collectives and whether each takes an op and a root.
@@ -86,6 +89,8 @@ impl Soak {
         let mut machine = Machine::boot(Config {
             memory: self.memory.clone(),
             command_timeout: Duration::from_secs(120),
+            // COM2 for `trace on`; the stream itself is not read.
+            extra_args: vec!["-serial".into(), "null".into()],
             ..Config::smp(self.smp)
         });
         let deadline = Instant::now() + Duration::from_secs_f64(self.minutes * 60.0);
@@ -94,6 +99,9 @@ impl Soak {
             let step = random_step(&mut rng, self.smp as usize);
             tally.steps += 1;
             tally.interrupted += u64::from(step.interrupt_after.is_some());
+            if self.verbose {
+                println!("soak step {}: {}", tally.steps, step.command);
+            }
             if let Err(fatal) = drive(&mut machine, &step, &mut tally) {
                 tally
                     .failures
@@ -210,7 +218,9 @@ fn wrong(expect: &Expect, out: &str, interrupted: bool) -> Option<String> {
 
 /// The demo's `success!` line, with the value if one is expected.
 fn success(out: &str, value: Option<i128>) -> Option<String> {
-    let line = out.lines().find(|l| l.starts_with("success!"))?;
+    let Some(line) = out.lines().find(|l| l.starts_with("success!")) else {
+        return Some("no success! line".into());
+    };
     let Some(value) = value else {
         return None;
     };
