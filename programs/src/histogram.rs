@@ -68,7 +68,7 @@ fn main(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
     let mine = blocks::share(n, inst.size(), inst.rank()).len();
     let mut rng = seeded::generator(stream_seed(seed as u64, inst.rank()));
     let mut counts = alloc::vec![0u64; bins];
-    for v in seeded::draw(&mut rng, mine, RANGE) {
+    for v in seeded::draw(&mut rng, mine, RANGE)? {
         counts[bin_of(v, bins)] += 1;
     }
     let mut total = alloc::vec![0u64; bins];

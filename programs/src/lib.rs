@@ -32,7 +32,7 @@ mod toro_reduce;
 mod blocks;
 mod seeded;
 
-pub use crate::failure::Failure;
+pub use crate::failure::{Failure, filled};
 pub use crate::instance::{Host, Instance};
 pub use crate::table::{PROGRAMS, Program, find, nearest};
 pub use crate::transport::{AnyTransport, Mpi};

@@ -462,3 +462,40 @@ fn a_short_threshold_reports_sooner_and_0_never() {
         "--hang-after 0 never reports: {out}"
     );
 }
+
+/// A program asking for more memory than the machine has gets one clear
+/// error (what, how much, how much is free) and the machine stays usable:
+/// `avg 10000000` needs 80 MB for its numbers on a 64 MiB machine.
+#[test]
+fn a_program_asking_for_too_much_memory_is_refused_and_the_machine_lives_on() {
+    let mut machine = Machine::boot(Config {
+        memory: "64M".into(),
+        command_timeout: Duration::from_secs(60),
+        ..Config::smp(4)
+    });
+    let out = machine.run_checked("run avg 10000000");
+    let failed = out
+        .lines()
+        .find(|l| l.starts_with("rank 0 (core 0) failed: "))
+        .unwrap_or_else(|| panic!("no failure line:\n{out}"));
+    assert!(
+        failed.contains("not enough memory for 10000000 seeded numbers (80000000 bytes); ")
+            && failed.ends_with(" of memory is free"),
+        "{out}"
+    );
+    // The other ranks stop, or fail the same way if their own share did
+    // not fit either: never another kind of failure, never a fault.
+    for line in out
+        .lines()
+        .filter(|l| l.contains(" failed: ") || l.contains(" died: "))
+    {
+        assert!(line.contains("not enough memory for "), "{out}");
+    }
+    let out = machine.run_checked("run avg 1000");
+    assert!(!out.contains("failed"), "{out}");
+    assert!(
+        machine
+            .run_checked("reduce 64 sum")
+            .contains("success! value: 6")
+    );
+}

@@ -156,8 +156,7 @@ fn check_memory(which: Collective, len: usize, ty: Type, ranks: usize) -> Result
         _ => per_block,
     };
     let needed = largest * BUFFERS_PER_RANK * ranks;
-    let heap = crate::heap::stats();
-    let free = heap.claimed_bytes.saturating_sub(heap.used_bytes);
+    let free = crate::heap::stats().free_bytes();
     if needed > free {
         return Err(Error::invalid(alloc::format!(
             "{which} {len} x {ty} on {ranks} cores needs about {} of memory, but only {} is free; \

@@ -3,6 +3,7 @@
 //! Parsing the command line and claiming the cores is in `run.rs`.
 
 use alloc::boxed::Box;
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write;
@@ -10,7 +11,7 @@ use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use programs::{AnyTransport, Failure, Host, Instance, Program};
 
-use super::format::Micros;
+use super::format::{Bytes, Micros};
 use super::hang::Watch;
 use super::jobs::FailFlag;
 use crate::cores::{self, CoreSet, CoreState, JobContext};
@@ -295,6 +296,10 @@ pub fn run_instance(job: &JobContext, run: &alloc::sync::Arc<Run>) {
         _ => match instance_main(core, peers, rank, run) {
             Ok(()) => Ending::Finished,
             Err(Failure::Mpi(mpi::Error::Aborted)) => Ending::Stopped,
+            Err(failure) if failure.is_out_of_memory() => Ending::Failed(format!(
+                "{failure}; {} of memory is free",
+                Bytes(crate::heap::stats().free_bytes())
+            )),
             Err(failure) => Ending::Failed(failure.to_string()),
         },
     };
