@@ -221,9 +221,7 @@ fn success(out: &str, value: Option<i128>) -> Option<String> {
     let Some(line) = out.lines().find(|l| l.starts_with("success!")) else {
         return Some("no success! line".into());
     };
-    let Some(value) = value else {
-        return None;
-    };
+    let value = value?;
     let want = format!("success! value: {value}");
     (line != want).then(|| format!("expected {want:?}"))
 }
@@ -262,7 +260,7 @@ fn random_step(rng: &mut XorShiftRng, smp: usize) -> Step {
         _ => plain("trace status"),
     };
     let stoppable = matches!(step.expect, Expect::Success(_) | Expect::Program(_));
-    if stoppable && rng.next_u32() % 6 == 0 {
+    if stoppable && rng.next_u32().is_multiple_of(6) {
         step.interrupt_after = Some(Duration::from_millis(u64::from(rng.next_u32() % 400)));
     }
     step
@@ -294,7 +292,7 @@ fn collective(rng: &mut XorShiftRng, smp: usize) -> Step {
     let len = [1, 7, 64, 1000, 4096, 40_000][rng.next_u32() as usize % 6];
     let root = set[rng.next_u32() as usize % set.len()];
     let op = OPS[rng.next_u32() as usize % OPS.len()];
-    let mut command = format!("{name}");
+    let mut command = name.to_string();
     if takes_root {
         command += &format!(" --root {root}");
     }
