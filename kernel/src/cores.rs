@@ -557,9 +557,19 @@ pub fn submit(
     })
 }
 
-/// Asks the job on `core` to stop.
+/// Asks the job on `core` to stop, and wakes the core in case its job
+/// waits halted (`idle::halt_until`) rather than polling.
 pub fn request_abort(core: usize) {
     CORES[core].abort.store(true, Ordering::Release); // Acquire: should_abort
+    if core != 0 {
+        wake(core);
+    }
+}
+
+/// Sends `core` the WAKE IPI: a core halted in `idle::halt_until` or
+/// `idle::wait_until` checks what it waits for again.
+pub fn wake(core: usize) {
+    apic::send_ipi(apic_id(core), WAKE_VECTOR);
 }
 
 /// Whether the job on `core` was asked to stop.

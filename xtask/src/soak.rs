@@ -1,7 +1,6 @@
-//! `cargo xtask soak [--minutes N] [--smp N] [--seed S]`: boots the kernel
-//! and drives a seeded random mix of every demo, program and collective,
-//! Ctrl-C at random moments, `vq check` after each step and tracing on and
-//! off, checking every answer; ends with a summary. Not a benchmark.
+//! `cargo xtask soak [--minutes N] [--smp N] [--seed S]`: a seeded random mix
+//! of demos, programs, Ctrl-C and tracing on one machine, every answer and
+//! `vq check` checked after each step, then a summary. Not a benchmark.
 
 use std::process::ExitCode;
 use std::thread::sleep;

@@ -1,21 +1,17 @@
-//! A demo's rings start clean and are left clean: every core of it throws
-//! away what waits in its receive rings before the demo starts and after it
-//! ends, however it ended, and one line says what was thrown away. Only a
-//! core may receive on its own rings, so the cores do it themselves, inside
-//! their jobs (`jobs::run_demo` wraps each job). Not the draining itself
-//! (`core_bus::drain`) nor the MPI state: each rank's `Mpi` is made fresh, so
-//! its sequence numbers start at 0 on clean rings.
+//! A demo's rings start clean and are left clean: every core of it empties
+//! its own receive rings (only it may receive on them) before the demo starts
+//! and after it ends, however it ended, and one line says what it threw away.
 
 use core::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use bus::Discarded;
 
 use crate::cores::{self, CoreSet, CoreState, JobContext, Work};
-use crate::{core_bus, time};
+use crate::{core_bus, idle, time};
 
-/// After Ctrl-C, how long a core that has ended waits for the demo's other
-/// cores to end before it empties its rings anyway (a core that ignores
-/// Ctrl-C must not hold the others).
+/// After Ctrl-C, how long a core that has ended waits (polling) for the
+/// demo's other cores to end before it empties its rings anyway (a core that
+/// ignores Ctrl-C must not hold the others).
 const END_WAIT_AFTER_CTRL_C_S: u64 = 1;
 
 /// One emptying of the demo's rings, by every core that takes part.
@@ -71,7 +67,11 @@ impl Leftovers {
         alloc::boxed::Box::new(move |job: &JobContext| {
             shared.sweep_before(job);
             work(job);
-            shared.ended.fetch_add(1, Ordering::Release); // Acquire: all_ended
+            // Release, partner: the Acquire load in `wait_for_the_end`.
+            let ended = shared.ended.fetch_add(1, Ordering::Release) + 1;
+            if ended >= shared.live_cores() {
+                shared.wake_the_others(job.core());
+            }
             if job.core() != 0 {
                 shared.wait_for_the_end(job);
                 shared.sweep(&shared.after, job.core(), "when it ended");
@@ -93,26 +93,29 @@ impl Leftovers {
     fn sweep_before(&self, job: &JobContext) {
         self.sweep(&self.before, job.core(), "over from before it started");
         // Acquire, partner: the Release increment in `sweep`.
-        while self.before.done.load(Ordering::Acquire) < self.live_cores() && !job.should_abort() {
-            core::hint::spin_loop();
-        }
+        let all_swept = || self.before.done.load(Ordering::Acquire) >= self.live_cores();
+        halt_until(job, all_swept);
     }
 
     /// Waits until every core of the demo has ended (or faulted), so nothing
     /// more is sent; after Ctrl-C, at most [`END_WAIT_AFTER_CTRL_C_S`].
     fn wait_for_the_end(&self, job: &JobContext) {
-        let mut deadline = None;
         // Acquire, partner: the Release increment in `wrap`.
-        while self.ended.load(Ordering::Acquire) < self.live_cores() {
-            if job.should_abort() {
-                let end =
-                    *deadline.get_or_insert(time::now() + END_WAIT_AFTER_CTRL_C_S * time::tsc_hz());
-                if time::now() > end {
-                    return;
-                }
-            }
-            core::hint::spin_loop();
+        let all_ended = || self.ended.load(Ordering::Acquire) >= self.live_cores();
+        halt_until(job, all_ended);
+        let end = time::now() + END_WAIT_AFTER_CTRL_C_S * time::tsc_hz();
+        while !all_ended() && time::now() < end {
+            core::hint::spin_loop(); // only after Ctrl-C: the others are stopping
         }
+    }
+
+    /// Wakes every other core of the demo: the last to arrive at a sweep
+    /// or at the end releases those halted waiting for it.
+    fn wake_the_others(&self, me: usize) {
+        self.cores
+            .iter()
+            .filter(|&core| core != me)
+            .for_each(cores::wake);
     }
 
     /// The demo's cores that have not faulted.
@@ -133,6 +136,11 @@ impl Leftovers {
         }
         // Release, partner: the Acquire loads of `done` (here and in `sweep_before`).
         let done = sweep.done.fetch_add(1, Ordering::AcqRel) + 1;
+        if done >= self.live_cores() {
+            self.wake_the_others(core);
+        }
+        // Relaxed `reported`: it only elects the one core that prints; what
+        // it prints is ordered by `done` above.
         if done >= self.live_cores() && !sweep.reported.swap(true, Ordering::Relaxed) {
             self.report(sweep, when);
         }
@@ -143,6 +151,7 @@ impl Leftovers {
     fn report(&self, sweep: &Sweep, when: &str) {
         let found = *sweep.found.lock();
         if !found.is_empty() {
+            // Relaxed: ordered after every core's `fetch_or` by `done` (AcqRel).
             let on = CoreSet::from_bits(sweep.found_on.load(Ordering::Relaxed));
             crate::println!(
                 "{}: discarded {found} from the rings of core(s) {on}, left {when}",
@@ -171,5 +180,17 @@ impl Leftovers {
             };
             crate::println!("{} ended on core(s) {}, {how}", self.name, self.cores);
         }
+    }
+}
+
+/// Halts the calling core until `ready()` or its job is asked to stop;
+/// a WAKE IPI (from the core that makes `ready()` true, or from
+/// `cores::request_abort`) ends each halt. The shell core waits its own way,
+/// which also notices Ctrl-C typed meanwhile.
+fn halt_until(job: &JobContext, ready: impl Fn() -> bool) {
+    let done = || ready() || job.should_abort();
+    match job.core() {
+        0 => idle::wait_until(done),
+        _ => idle::halt_until(|| done().then_some(())),
     }
 }
