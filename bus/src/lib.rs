@@ -50,8 +50,10 @@ extern crate alloc;
 
 mod buffers;
 mod bus;
+mod check;
 mod config;
 mod corrupt;
+mod discard;
 mod dump;
 mod endpoint;
 mod error;
@@ -71,8 +73,10 @@ mod sync;
 mod trace;
 
 pub use crate::bus::Bus;
+pub use crate::check::{Violation, ViolationKind};
 pub use crate::config::Config;
 pub use crate::corrupt::{CorruptedEntry, Corruption};
+pub use crate::discard::Discarded;
 pub use crate::dump::DescFlags;
 pub use crate::endpoint::Endpoint;
 pub use crate::error::{ConfigError, CorruptError, EndpointError, Fault, RecvError, SendError};

@@ -71,7 +71,8 @@ pub(crate) struct RecvSide {
     pub(crate) received: AtomicU64,
     /// Used entries that failed the receiver's checks.
     pub(crate) corrupt: AtomicU64,
-    /// Messages lost part-way: receive aborted, send abandoned, or corrupt.
+    /// Messages lost: receive aborted, send abandoned, corrupt, or thrown
+    /// away unread by `Endpoint::discard_pending`.
     pub(crate) lost: AtomicU64,
 }
 

@@ -26,7 +26,7 @@ use crate::trace;
 /// The receiving half of one queue. Only core `dst`'s endpoint makes one, so
 /// there is exactly one receiver per queue (src/endpoint.rs).
 pub(crate) struct RecvHalf<'q> {
-    q: &'q Queue,
+    pub(crate) q: &'q Queue,
 }
 
 /// A used entry that passed the entry and header checks.
@@ -39,7 +39,7 @@ pub(crate) struct Frag {
     /// Length of the whole message.
     pub(crate) total: usize,
     /// Where its payload starts in the message.
-    offset: usize,
+    pub(crate) offset: usize,
     /// Payload bytes in this fragment.
     payload: usize,
 }
@@ -350,7 +350,7 @@ impl<'q> RecvHalf<'q> {
     /// The next used entry, checked; `None` if there is none. A bad entry is
     /// skipped and reported.
     #[inline]
-    fn peek(&self) -> Result<Option<Frag>, RecvError> {
+    pub(crate) fn peek(&self) -> Result<Option<Frag>, RecvError> {
         if self.visible(1)? == 0 {
             return Ok(None);
         }
@@ -421,7 +421,7 @@ impl<'q> RecvHalf<'q> {
     /// Copies the fragment's payload into `dst` (unless discarding it) and
     /// gives its buffer back.
     #[inline]
-    fn consume(&self, f: &Frag, dst: Option<&mut [u8]>) {
+    pub(crate) fn consume(&self, f: &Frag, dst: Option<&mut [u8]>) {
         trace::consume(self.q, f.id, HEADER_LEN + f.payload, f.pos);
         if let Some(dst) = dst {
             // SAFETY: as in `check`: buffer `f.id`, posted at `f.pos`, is the

@@ -47,7 +47,7 @@ pub struct QueueCounters {
     pub received: u64,
     /// Used entries that failed the receiver's checks (receiver).
     pub corrupt: u64,
-    /// Messages lost part-way: aborted, abandoned or corrupt (receiver).
+    /// Messages lost: aborted, abandoned, corrupt, or discarded (receiver).
     pub lost: u64,
 }
 

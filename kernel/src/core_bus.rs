@@ -172,23 +172,11 @@ pub fn with_endpoint<R>(core: usize, f: impl FnOnce(&mut Endpoint<'static>) -> R
     f(slot.as_mut().expect("every online core has an endpoint"))
 }
 
-/// Receives and throws away every message waiting for `core` (which must be
-/// the calling core): what a demo stopped half-way leaves in the rings.
-/// Returns how many messages, and how many receive errors, it met.
-pub fn drain(core: usize) -> (usize, usize) {
-    let bound = get().cores() * usize::from(get().config().queue_size);
-    with_endpoint(core, |endpoint| {
-        let mut buf = alloc::vec![0u8; bus::MAX_MESSAGE];
-        let (mut messages, mut errors) = (0, 0);
-        for _ in 0..bound {
-            match endpoint.try_recv_any(&mut buf) {
-                Ok(_) => messages += 1,
-                Err(bus::RecvError::Empty) => break,
-                Err(_) => errors += 1,
-            }
-        }
-        (messages, errors)
-    })
+/// Throws away everything waiting in `core`'s receive rings (`core` must be
+/// the calling core): what a demo stopped half-way, a stray `vq send` or a
+/// faulted sender left there. See `bus::Endpoint::discard_pending`.
+pub fn drain(core: usize) -> bus::Discarded {
+    with_endpoint(core, Endpoint::discard_pending)
 }
 
 /// Frees `core`'s endpoint lock after that core faulted and was restarted:

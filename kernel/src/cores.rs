@@ -567,10 +567,13 @@ pub fn submit(
     })
 }
 
-/// Asks the job on `core` to stop.
+/// Asks the job on `core` to stop, and wakes the core in case its job
+/// waits halted (`idle::halt_until`) rather than polling.
 pub fn request_abort(core: usize) {
     CORES[core].abort.store(true, Ordering::Release); // Acquire: should_abort
-    wake(core); // it may be napping on the bus (notify mode)
+    if core != 0 {
+        wake(core); // it may wait halted, or nap on the bus (notify mode)
+    }
 }
 
 /// Whether the job on `core` was asked to stop.

@@ -73,6 +73,14 @@ pub struct HeapStats {
     pub allocations: usize,
 }
 
+impl HeapStats {
+    /// Bytes not allocated now (fragmentation may keep a block of all of
+    /// them from being found).
+    pub fn free_bytes(&self) -> usize {
+        self.claimed_bytes.saturating_sub(self.used_bytes)
+    }
+}
+
 /// Current heap figures.
 pub fn stats() -> HeapStats {
     let talc = ALLOCATOR.lock();

@@ -2,7 +2,6 @@
 //! your core id, reduce, check at the root") and the same shape for every
 //! collective. They return what happened; the kernel does the printing.
 
-use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 use core::str::FromStr;
@@ -297,8 +296,8 @@ fn verify_reduction<D: Datatype>(got: &[D], expected: D, ranks: usize) -> Verdic
 }
 
 /// A vector of this core's id.
-fn own_ids<T: Transport, D: Datatype>(mpi: &Mpi<T>, len: usize) -> Vec<D> {
-    vec![D::from_index(mpi.core()); len]
+fn own_ids<T: Transport, D: Datatype>(mpi: &Mpi<T>, len: usize) -> Result<Vec<D>, Error> {
+    crate::try_filled(len, D::from_index(mpi.core()))
 }
 
 /// [`reduce_check`] for element type `D`.
@@ -309,7 +308,7 @@ fn reduce_typed<T: Transport, D: Datatype>(
 ) -> Result<Verdict, Error> {
     let root = comm.rank_of(spec.root)?;
     let expected = fold_cores::<D>(comm, spec.op)?;
-    let mine = own_ids::<T, D>(mpi, spec.len);
+    let mine = own_ids::<T, D>(mpi, spec.len)?;
     let mut out = if comm.rank() == root {
         mine.clone()
     } else {
@@ -330,7 +329,7 @@ fn allreduce_typed<T: Transport, D: Datatype>(
     spec: &Spec,
 ) -> Result<Verdict, Error> {
     let expected = fold_cores::<D>(comm, spec.op)?;
-    let mine = own_ids::<T, D>(mpi, spec.len);
+    let mine = own_ids::<T, D>(mpi, spec.len)?;
     let mut out = mine.clone();
     mpi.allreduce(comm, &mine, &mut out, spec.op, spec.algo)?;
     Ok(verify_reduction(&out, expected, comm.size()))
@@ -343,7 +342,7 @@ fn bcast_typed<T: Transport, D: Datatype>(
     spec: &Spec,
 ) -> Result<Verdict, Error> {
     let root = comm.rank_of(spec.root)?;
-    let mut buf = own_ids::<T, D>(mpi, spec.len);
+    let mut buf = own_ids::<T, D>(mpi, spec.len)?;
     mpi.bcast(comm, &mut buf, root, spec.algo)?;
     Ok(verify(&buf, |_| D::from_index(spec.root)))
 }
@@ -355,9 +354,12 @@ fn gather_typed<T: Transport, D: Datatype>(
     spec: &Spec,
 ) -> Result<Verdict, Error> {
     let root = comm.rank_of(spec.root)?;
-    let mine = own_ids::<T, D>(mpi, spec.len);
+    let mine = own_ids::<T, D>(mpi, spec.len)?;
     let is_root = comm.rank() == root;
-    let mut all = vec![D::from_index(0); if is_root { spec.len * comm.size() } else { 0 }];
+    let mut all = crate::try_filled(
+        if is_root { spec.len * comm.size() } else { 0 },
+        D::from_index(0),
+    )?;
     mpi.gather(comm, &mine, &mut all, root, spec.algo)?;
     Ok(if is_root {
         verify(&all, |i| block_owner(comm, spec.len, i))
@@ -373,14 +375,13 @@ fn scatter_typed<T: Transport, D: Datatype>(
     spec: &Spec,
 ) -> Result<Verdict, Error> {
     let root = comm.rank_of(spec.root)?;
-    let all: Vec<D> = if comm.rank() == root {
-        (0..spec.len * comm.size())
-            .map(|i| block_owner(comm, spec.len, i))
-            .collect()
-    } else {
-        Vec::new()
+    let count = match comm.rank() == root {
+        true => spec.len * comm.size(),
+        false => 0,
     };
-    let mut mine = vec![D::from_index(0); spec.len];
+    let mut all: Vec<D> = crate::try_with_capacity(count)?;
+    all.extend((0..count).map(|i| block_owner::<D>(comm, spec.len, i)));
+    let mut mine = crate::try_filled(spec.len, D::from_index(0))?;
     mpi.scatter(comm, &all, &mut mine, root, spec.algo)?;
     Ok(verify(&mine, |_| D::from_index(mpi.core())))
 }
@@ -391,8 +392,8 @@ fn allgather_typed<T: Transport, D: Datatype>(
     comm: &Comm,
     spec: &Spec,
 ) -> Result<Verdict, Error> {
-    let mine = own_ids::<T, D>(mpi, spec.len);
-    let mut all = vec![D::from_index(0); spec.len * comm.size()];
+    let mine = own_ids::<T, D>(mpi, spec.len)?;
+    let mut all = crate::try_filled(spec.len * comm.size(), D::from_index(0))?;
     mpi.allgather(comm, &mine, &mut all, spec.algo)?;
     Ok(verify(&all, |i| block_owner(comm, spec.len, i)))
 }

@@ -96,6 +96,12 @@ pub enum Error {
     Transport(TransportError),
     /// The abort check returned `true` while the call was waiting.
     Aborted,
+    /// A buffer the call needs could not be allocated (the allocator said
+    /// no; nothing was sent or changed for it).
+    NoMemory {
+        /// Bytes asked for.
+        bytes: usize,
+    },
 }
 
 impl From<TransportError> for Error {
@@ -135,6 +141,9 @@ impl fmt::Display for Error {
             Self::Peer { rank } => write!(f, "rank {rank} failed this collective"),
             Self::Transport(e) => write!(f, "transport: {e}"),
             Self::Aborted => f.write_str("aborted"),
+            Self::NoMemory { bytes } => {
+                write!(f, "not enough memory for a buffer of {bytes} bytes")
+            }
         }
     }
 }

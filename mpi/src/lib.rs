@@ -39,6 +39,7 @@
 extern crate alloc;
 
 mod algorithm;
+mod buffer;
 #[cfg(feature = "bus")]
 mod bus_port;
 mod collective;
@@ -62,6 +63,7 @@ mod transport;
 mod wire;
 
 pub use crate::algorithm::Algorithm;
+pub use crate::buffer::{try_copy, try_filled, try_with_capacity};
 #[cfg(feature = "bus")]
 pub use crate::bus_port::BusPort;
 pub use crate::comm::{Comm, EXPLICIT_CONTEXTS, WORLD_CONTEXT};

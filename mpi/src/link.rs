@@ -59,9 +59,7 @@ impl Link {
             if self.partial.take().is_some() {
                 self.discarded += 1;
             }
-            let mut data = Vec::new();
-            data.try_reserve_exact(h.total as usize)
-                .map_err(|_| bad("no memory for message"))?;
+            let data = crate::buffer::try_with_capacity(h.total as usize)?;
             self.partial = Some((h, data));
         }
         let Some((first, data)) = self.partial.as_mut() else {

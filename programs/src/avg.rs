@@ -36,7 +36,7 @@ fn main(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
     let [n] = args::counts(inst.args(), ["N"], MAX_NUMBERS)?;
     let root = inst.rank() == 0;
     let numbers = match root {
-        true => seeded::draw(&mut seeded::generator(seeded::SEED), n, BOUND),
+        true => seeded::draw(&mut seeded::generator(seeded::SEED), n, BOUND)?,
         false => Vec::new(),
     };
     let (mpi, comm) = inst.mpi();

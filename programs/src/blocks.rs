@@ -2,7 +2,6 @@
 //! share), and scatter/gather of those shares through MPI's equal-count
 //! collectives by padding every share to the widest one.
 
-use alloc::vec;
 use alloc::vec::Vec;
 use core::ops::Range;
 
@@ -31,14 +30,14 @@ pub fn scatter<D: Datatype + Default>(
     let (size, widest) = (comm.size(), n.div_ceil(comm.size()) * width);
     let mut padded = Vec::new();
     if comm.rank() == root {
-        padded = vec![D::default(); widest * size];
+        padded = mpi::try_filled(widest * size, D::default())?;
         for rank in 0..size {
             let items = share(n, size, rank);
             let from = &data[items.start * width..items.end * width];
             padded[rank * widest..][..from.len()].copy_from_slice(from);
         }
     }
-    let mut mine = vec![D::default(); widest];
+    let mut mine = mpi::try_filled(widest, D::default())?;
     mpi.scatter(comm, &padded, &mut mine, root, Algorithm::Tree)?;
     mine.truncate(share(n, size, comm.rank()).len() * width);
     Ok(mine)
@@ -55,21 +54,21 @@ pub fn gather<D: Datatype + Default>(
     root: usize,
 ) -> Result<Vec<D>, mpi::Error> {
     let (size, widest) = (comm.size(), n.div_ceil(comm.size()) * width);
-    let mut padded_mine = vec![D::default(); widest];
+    let mut padded_mine = mpi::try_filled(widest, D::default())?;
     padded_mine[..mine.len()].copy_from_slice(mine);
-    let mut all = vec![
-        D::default();
+    let mut all = mpi::try_filled(
         if comm.rank() == root {
             widest * size
         } else {
             0
-        }
-    ];
+        },
+        D::default(),
+    )?;
     mpi.gather(comm, &padded_mine, &mut all, root, Algorithm::Tree)?;
     if comm.rank() != root {
         return Ok(Vec::new());
     }
-    let mut data = Vec::with_capacity(n * width);
+    let mut data = mpi::try_with_capacity(n * width)?;
     for rank in 0..size {
         let len = share(n, size, rank).len() * width;
         data.extend_from_slice(&all[rank * widest..][..len]);

@@ -15,6 +15,13 @@ pub enum Failure {
     Mpi(mpi::Error),
     /// Writing an output line failed.
     Output,
+    /// A buffer the program asked for could not be allocated.
+    NoMemory {
+        /// What the buffer is for, e.g. "the 10000000 input numbers".
+        what: String,
+        /// Bytes it needs.
+        bytes: usize,
+    },
 }
 
 impl fmt::Display for Failure {
@@ -23,8 +30,35 @@ impl fmt::Display for Failure {
             Failure::Usage(why) | Failure::Failed(why) => f.write_str(why),
             Failure::Mpi(e) => write!(f, "mpi: {e}"),
             Failure::Output => f.write_str("output failed"),
+            Failure::NoMemory { what, bytes } => {
+                write!(f, "not enough memory for {what} ({bytes} bytes)")
+            }
         }
     }
+}
+
+impl Failure {
+    /// Whether the failure is a buffer that could not be allocated (the
+    /// program's own or one inside an MPI call).
+    pub fn is_out_of_memory(&self) -> bool {
+        matches!(
+            self,
+            Failure::NoMemory { .. } | Failure::Mpi(mpi::Error::NoMemory { .. })
+        )
+    }
+}
+
+/// `len` copies of `value` for `what` (its description), or
+/// [`Failure::NoMemory`]: a program's buffers sized by its arguments.
+pub fn filled<T: Clone>(
+    what: impl Fn() -> String,
+    len: usize,
+    value: T,
+) -> Result<alloc::vec::Vec<T>, Failure> {
+    mpi::try_filled(len, value).map_err(|_| Failure::NoMemory {
+        what: what(),
+        bytes: len.saturating_mul(core::mem::size_of::<T>()),
+    })
 }
 
 impl From<mpi::Error> for Failure {

@@ -36,7 +36,7 @@ mod seeded;
 /// [`Instance::check_stop`] calls: a few milliseconds under emulation.
 const CHECK_STOP_EVERY: usize = 1 << 14;
 
-pub use crate::failure::Failure;
+pub use crate::failure::{Failure, filled};
 pub use crate::instance::{Host, Instance};
 pub use crate::table::{PROGRAMS, Program, find, nearest};
 pub use crate::transport::{AnyTransport, Mpi};

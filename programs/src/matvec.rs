@@ -40,7 +40,7 @@ fn main(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
     let [n] = args::counts(inst.args(), ["N"], MAX_N)?;
     let root = inst.rank() == 0;
     let (a, mut x) = match root {
-        true => inputs(n),
+        true => inputs(n)?,
         false => (Vec::new(), vec![0; n]),
     };
     let (mpi, comm) = inst.mpi();
@@ -65,10 +65,10 @@ fn main(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
 }
 
 /// The seeded A (row-major, drawn first) and x.
-fn inputs(n: usize) -> (Vec<u64>, Vec<u64>) {
+fn inputs(n: usize) -> Result<(Vec<u64>, Vec<u64>), Failure> {
     let mut rng = seeded::generator(seeded::SEED);
-    let a = seeded::draw(&mut rng, n * n, BOUND);
-    (a, seeded::draw(&mut rng, n, BOUND))
+    let a = seeded::draw(&mut rng, n * n, BOUND)?;
+    Ok((a, seeded::draw(&mut rng, n, BOUND)?))
 }
 
 /// `rows` (row-major, `x.len()` wide) times `x`.

@@ -2,13 +2,14 @@
 //! block; in each of `size` phases neighbours swap blocks and the lower keeps the
 //! smaller half. The root checks the result is sorted and a permutation.
 
+use alloc::format;
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
 use mpi::Algorithm;
 
-use crate::failure::Failure;
+use crate::failure::{Failure, filled};
 use crate::instance::Instance;
 use crate::table::Program;
 use crate::{args, seeded};
@@ -44,12 +45,16 @@ fn main(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
     let (size, root) = (inst.size(), inst.rank() == 0);
     let width = n.div_ceil(size);
     let keys = match root {
-        true => seeded::draw(&mut seeded::generator(seeded::SEED), n, BOUND),
+        true => seeded::draw(&mut seeded::generator(seeded::SEED), n, BOUND)?,
         false => Vec::new(),
     };
-    let mut padded = keys.clone();
-    padded.resize(if root { width * size } else { 0 }, PAD);
-    let mut block = vec![0; width];
+    let mut padded = filled(
+        || format!("{n} keys padded"),
+        if root { width * size } else { 0 },
+        PAD,
+    )?;
+    padded[..keys.len()].copy_from_slice(&keys);
+    let mut block = filled(|| format!("a block of {width} keys"), width, 0)?;
     let (mpi, comm) = inst.mpi();
     mpi.scatter(comm, &padded, &mut block, 0, Algorithm::Tree)?;
     block.sort_unstable();

@@ -342,6 +342,23 @@ impl Machine {
             .replace('\r', "")
     }
 
+    /// [`Machine::run`] for a demo, then `vq check`: the test fails unless
+    /// every queue is consistent after it. Returns the demo's output.
+    pub fn run_checked(&mut self, command: &str) -> String {
+        let output = self.run(command);
+        self.check_queues(command);
+        output
+    }
+
+    /// Runs `vq check` and fails the test unless it says every queue is
+    /// consistent; `after` names what ran before, for the message.
+    pub fn check_queues(&mut self, after: &str) {
+        let check = self.run("vq check");
+        if !(check.starts_with("all ") && check.trim_end().ends_with(" queues consistent")) {
+            self.fail(&format!("`vq check` after {after:?} found:\n{check}"));
+        }
+    }
+
     /// Runs a QEMU monitor command and returns its output (needs
     /// [`Config::monitor`]); waits at most `command_timeout`.
     pub fn monitor(&mut self, command: &str) -> String {

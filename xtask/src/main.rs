@@ -7,6 +7,7 @@ mod build;
 mod instructions;
 mod mpirun;
 mod run;
+mod soak;
 mod test;
 mod view;
 
@@ -31,6 +32,7 @@ enum Cli {
     Bench(bench::Bench),
     Grade(xtask::grade::Grade),
     Mpirun(mpirun::Mpirun),
+    Soak(soak::Soak),
 }
 
 impl Cli {
@@ -44,6 +46,7 @@ impl Cli {
             Self::Bench(bench) => bench.run(),
             Self::Grade(grade) => grade.run(),
             Self::Mpirun(mpirun) => mpirun.run(),
+            Self::Soak(soak) => soak.run(),
         }
     }
 }

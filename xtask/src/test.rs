@@ -49,6 +49,15 @@ pub const EXTRA_SUITES: &[Suite] = &[
         env: &[],
         cargo_args: &["test", "-p", MPICH_PACKAGE, "--no-fail-fast"],
     },
+    // Two minutes of random demos, programs and Ctrl-C with `vq check`
+    // after each (xtask/src/soak.rs); a failure prints the seed to replay.
+    Suite {
+        name: "soak (2 minutes)",
+        needs: None,
+        setup: None,
+        env: &[],
+        cargo_args: &["run", "-p", "xtask", "--", "soak", "--minutes", "2"],
+    },
 ];
 
 /// The package that builds only with MPICH installed: step 3 leaves it out.

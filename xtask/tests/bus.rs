@@ -45,7 +45,7 @@ fn above_four_cores_the_boot_log_sums_up_and_vq_list_shows_all() {
 #[test]
 fn ping_0_all_prints_the_seed_demo_in_order() {
     let mut machine = Machine::boot(Config::smp(3));
-    let out = machine.run("ping 0 all");
+    let out = machine.run_checked("ping 0 all");
     let expected = "Core[0] -> Core[1]: ping\n\
                     Core[1] -> Core[0]: pong\n\
                     Core[0] -> Core[2]: ping\n\
@@ -57,14 +57,14 @@ fn ping_0_all_prints_the_seed_demo_in_order() {
 fn ping_works_from_any_core_to_any_core() {
     let mut machine = Machine::boot(Config::smp(4));
     assert_eq!(
-        machine.run("ping 2 1"),
+        machine.run_checked("ping 2 1"),
         "Core[2] -> Core[1]: ping\nCore[1] -> Core[2]: pong\n"
     );
     assert_eq!(
-        machine.run("ping 3 0"),
+        machine.run_checked("ping 3 0"),
         "Core[3] -> Core[0]: ping\nCore[0] -> Core[3]: pong\n"
     );
-    let all = machine.run("ping 1 all");
+    let all = machine.run_checked("ping 1 all");
     assert_eq!(all.lines().count(), 6, "{all}");
     assert!(
         all.starts_with("Core[1] -> Core[0]: ping\nCore[0] -> Core[1]: pong\n"),
@@ -75,7 +75,7 @@ fn ping_works_from_any_core_to_any_core() {
 #[test]
 fn ping_count_reports_round_trip_statistics() {
     let mut machine = Machine::boot(Config::smp(2));
-    let out = machine.run("ping 0 1 --count 50");
+    let out = machine.run_checked("ping 0 1 --count 50");
     assert!(
         out.starts_with("Core[0] <-> Core[1]: 50 round trips, min/median/max "),
         "{out}"
@@ -141,7 +141,7 @@ fn vq_dump_works_while_a_ping_runs_in_the_background() {
 #[test]
 fn vq_stats_counts_messages_and_bytes_per_pair() {
     let mut machine = Machine::boot(Config::smp(3));
-    machine.run("ping 0 all");
+    machine.run_checked("ping 0 all");
     let stats = machine.run("vq stats");
     assert!(
         stats.contains("messages (row = from, column = to)"),
@@ -177,7 +177,7 @@ fn a_corrupted_used_entry_is_reported_not_trusted() {
     );
     assert!(machine.run("vq dump 1 2").contains("corrupt=1"));
     assert_eq!(
-        machine.run("ping 1 2"),
+        machine.run_checked("ping 1 2"),
         "Core[1] -> Core[2]: ping\nCore[2] -> Core[1]: pong\n"
     );
 }
@@ -188,7 +188,7 @@ fn bench_pingpong_prints_both_round_trips_and_the_ratio() {
         command_timeout: Duration::from_secs(30),
         ..Config::smp(3)
     });
-    let out = machine.run("bench pingpong 1 2 --rounds 200");
+    let out = machine.run_checked("bench pingpong 1 2 --rounds 200");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
     assert!(
@@ -263,6 +263,12 @@ fn background_output_redraws_the_line_being_typed() {
     machine.send("echo par");
     machine
         .expect("20000 round trips", Duration::from_secs(60))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine
+        .expect(
+            "ping ended on core(s) 1-2, in the background",
+            Duration::from_secs(10),
+        )
         .unwrap_or_else(|e| machine.fail(&e.to_string()));
     machine
         .expect("ringlab> echo par", Duration::from_secs(10))

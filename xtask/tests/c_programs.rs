@@ -87,7 +87,7 @@ fn same_as_mpich(name: &str, args: &[&str]) -> [Vec<String>; 2] {
     let mut machine = boot();
     let tail = args.join(" ");
     [(3, "--cores 0-2"), (4, "")].map(|(ranks, cores)| {
-        let out = machine.run(&format!("run {name} {cores} {tail}"));
+        let out = machine.run_checked(&format!("run {name} {cores} {tail}"));
         assert!(
             out.contains(&format!("{name}: {ranks} ranks on cores ")),
             "{out}"
@@ -251,7 +251,7 @@ fn errors_are_fatal_and_reported_and_the_shell_lives() {
     ];
     let mut machine = boot();
     for (args, report) in cases {
-        let out = machine.run(&format!("run errors {args}"));
+        let out = machine.run_checked(&format!("run errors {args}"));
         assert!(out.lines().any(|l| l == report), "{out}");
         assert!(!out.contains("past the barrier"), "{out}");
     }
@@ -274,4 +274,24 @@ fn ctrl_c_stops_a_c_computation_at_its_next_printf() {
     assert!(out.contains("errors stopped by Ctrl-C"), "{out}");
     let out = machine.run("run errors");
     assert!(out.contains("rank 3: past the barrier"), "{out}");
+}
+
+/// A C run stopped by Ctrl-C in the middle of its traffic leaves nothing
+/// for the next one: its MPI_Barrier used to fail with "message out of
+/// sequence" on a frame the stopped run had left in a ring.
+#[test]
+fn after_a_stopped_run_the_next_c_program_passes_its_barrier() {
+    let mut machine = boot();
+    machine.send("run latency --cores 1,2\r");
+    machine
+        .expect("round trips", Duration::from_secs(60))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.send("\x03");
+    machine
+        .expect("ringlab> ", Duration::from_secs(60))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.check_queues("run latency, stopped");
+    let out = machine.run_checked("run globals --cores 1,2");
+    assert!(!out.contains("failed"), "{out}");
+    assert!(out.contains("globals: 2 ranks on cores 1-2"), "{out}");
 }

@@ -282,7 +282,7 @@ fn ctrl_c_stops_a_demo_whose_part_runs_on_the_shell_core() {
     assert!(out.contains("ping stopped"), "{out}");
     assert!(machine.run("cores").contains("core 1: apic 1, idle"));
     assert_eq!(
-        machine.run("ping 0 1"),
+        machine.run_checked("ping 0 1"),
         "Core[0] -> Core[1]: ping\nCore[1] -> Core[0]: pong\n"
     );
 }
@@ -291,14 +291,14 @@ fn ctrl_c_stops_a_demo_whose_part_runs_on_the_shell_core() {
 fn a_faulted_core_restarts_and_runs_a_collective_again() {
     let mut machine = Machine::boot(crashing(3));
     fault(&mut machine, 1, "page");
-    let refused = machine.run("reduce 64 sum --cores 0-2");
+    let refused = machine.run_checked("reduce 64 sum --cores 0-2");
     assert!(refused.starts_with("error: core 1 is faulted"), "{refused}");
     let restarted = machine.run("cores restart 1");
     assert!(restarted.starts_with("core 1 restarted in "), "{restarted}");
     let cores = machine.run("cores");
     assert!(cores.contains("core 1: apic 1, idle"), "{cores}");
     assert!(cores.ends_with("3 cores online\n"), "{cores}");
-    let reduce = machine.run("reduce 64 sum --cores 0-2");
+    let reduce = machine.run_checked("reduce 64 sum --cores 0-2");
     assert!(reduce.contains("success! value: 3"), "{reduce}");
     // A fault after a restart is reported and parks the core again.
     let again = fault(&mut machine, 1, "gp");
@@ -311,7 +311,7 @@ fn a_faulted_core_restarts_and_runs_a_collective_again() {
             .run("cores restart 1")
             .starts_with("core 1 restarted in ")
     );
-    assert!(machine.run("ping 1 2").contains("pong"));
+    assert!(machine.run_checked("ping 1 2").contains("pong"));
 }
 
 /// What a faulting `fault` job leaves allocated: its closure and its job box.

@@ -19,7 +19,7 @@ fn hellos(out: &str) -> Vec<&str> {
 #[test]
 fn reduce_64_sum_on_4_cores_prints_the_seed_lines() {
     let mut machine = Machine::boot(Config::smp(4));
-    let out = machine.run("reduce 64 sum");
+    let out = machine.run_checked("reduce 64 sum");
     assert_eq!(
         hellos(&out),
         [
@@ -45,14 +45,14 @@ fn reduce_64_sum_on_4_cores_prints_the_seed_lines() {
 #[test]
 fn reduce_on_chosen_cores_with_a_chosen_root() {
     let mut machine = Machine::boot(Config::smp(4));
-    let out = machine.run("reduce 64 max --cores 1,3 --root 3");
+    let out = machine.run_checked("reduce 64 max --cores 1,3 --root 3");
     assert_eq!(
         hellos(&out),
         ["hello from core 1", "hello from core 3"],
         "{out}"
     );
     assert!(out.contains("\nsuccess! value: 3\n"), "{out}");
-    let out = machine.run("reduce 16 sum --cores 1-3 --algo tree --type u64");
+    let out = machine.run_checked("reduce 16 sum --cores 1-3 --algo tree --type u64");
     assert!(out.contains("success! value: 6"), "{out}");
 }
 
@@ -83,7 +83,7 @@ fn every_collective_succeeds_with_both_algorithms() {
     for (line, expected) in cases {
         for algo in ["linear", "tree"] {
             let command = format!("{line} --algo {algo}");
-            let out = machine.run(&command);
+            let out = machine.run_checked(&command);
             assert!(
                 out.contains(expected),
                 "`{command}` should print {expected:?}:\n{out}"
@@ -134,8 +134,16 @@ fn ctrl_c_stops_a_collective_and_the_next_one_works() {
         cores.contains("core 1: apic 1, idle") && cores.contains("core 2: apic 2, idle"),
         "{cores}"
     );
-    assert!(machine.run("reduce 64 sum").contains("success! value: 3"));
-    assert!(machine.run("ping 0 1").contains("Core[1] -> Core[0]: pong"));
+    assert!(
+        machine
+            .run_checked("reduce 64 sum")
+            .contains("success! value: 3")
+    );
+    assert!(
+        machine
+            .run_checked("ping 0 1")
+            .contains("Core[1] -> Core[0]: pong")
+    );
 }
 
 #[test]
@@ -144,7 +152,7 @@ fn bench_reduce_prints_linear_and_tree_side_by_side() {
         command_timeout: Duration::from_secs(60),
         ..Config::smp(3)
     });
-    let out = machine.run("bench reduce 64 --rounds 20");
+    let out = machine.run_checked("bench reduce 64 --rounds 20");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0], "reduce 64 x i32 (sum) on cores 0-2, root 0, median of 20:",
@@ -207,7 +215,7 @@ fn a_demo_larger_than_memory_is_refused_and_the_next_one_works() {
         memory: "64M".into(),
         ..Config::smp(8)
     });
-    let out = machine.run("allgather 262144 --type f64");
+    let out = machine.run_checked("allgather 262144 --type f64");
     assert!(
         out.starts_with("error: allgather 262144 x f64 on 8 cores needs about "),
         "{out}"
@@ -216,7 +224,67 @@ fn a_demo_larger_than_memory_is_refused_and_the_next_one_works() {
         out.contains(" is free; use fewer elements or fewer cores"),
         "{out}"
     );
-    assert!(machine.run("reduce 64 sum").contains("success! value: 28"));
+    assert!(
+        machine
+            .run_checked("reduce 64 sum")
+            .contains("success! value: 28")
+    );
     let cores = machine.run("cores");
     assert!(!cores.contains("faulted"), "{cores}");
+}
+
+/// Fails the test unless `text` arrives within 60 s; returns what came.
+fn wait_for(machine: &mut Machine, text: &str) -> String {
+    machine
+        .expect(text, Duration::from_secs(60))
+        .unwrap_or_else(|e| machine.fail(&e.to_string()))
+}
+
+/// Issue 15's sequences that left messages behind: each time, the next
+/// command succeeds the first time, says what it threw away, and every
+/// queue is consistent afterwards.
+#[test]
+fn leftover_messages_are_discarded_and_the_next_demo_succeeds_the_first_time() {
+    let mut machine = Machine::boot(Config {
+        command_timeout: Duration::from_secs(60),
+        ..Config::smp(4)
+    });
+    // A stray message in a ring of the barrier's cores.
+    machine.run("vq send 2 1 x");
+    let out = machine.run_checked("barrier --cores 1,2");
+    assert!(
+        out.contains("success! all 2 cores passed the barrier"),
+        "{out}"
+    );
+    assert!(
+        out.contains("barrier: discarded 1 message(s) (1 fragments) from the rings of core(s) 1, left over from before it started"),
+        "{out}"
+    );
+    // A background ping stopped by Ctrl-C at the prompt.
+    machine.run("ping 1 2 --count 1000000 &");
+    machine.send("\x03");
+    wait_for(&mut machine, "ping ended on core(s) 1-2, in the background");
+    let out = machine.run_checked("allreduce 64 sum --cores 1,2");
+    assert!(out.contains("success! value: 3"), "{out}");
+    // A received and then damaged message, then a reduce on its core.
+    machine.run("vq send 1 0 zzz");
+    machine.run("vq corrupt 1 0 id");
+    let out = machine.run_checked("reduce 64 sum");
+    assert!(out.contains("success! value: 6"), "{out}");
+    assert!(out.contains("1 damaged entry"), "{out}");
+    // Ctrl-C twice during a long tree reduce: the shell may stop waiting.
+    machine.send("reduce 262144 prod --type f64 --algo tree\r");
+    wait_for(&mut machine, "hello from core");
+    sleep(Duration::from_millis(50));
+    machine.send("\x03\x03");
+    let out = wait_for(&mut machine, "ringlab> ");
+    // The cores still running say when they end: before the prompt or after.
+    let ended = "reduce ended on core(s) 0-3, after the shell stopped waiting";
+    if out.contains("^C again: stopped waiting") && !out.contains(ended) {
+        wait_for(&mut machine, ended);
+    }
+    let out = machine.run_checked("reduce 64 sum");
+    assert!(out.contains("success! value: 6"), "{out}");
+    let out = machine.run_checked("ping 2 3");
+    assert_eq!(out, "Core[2] -> Core[3]: ping\nCore[3] -> Core[2]: pong\n");
 }

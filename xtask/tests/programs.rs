@@ -86,7 +86,7 @@ fn programs_lists_every_program_with_its_source() {
 #[test]
 fn toro_reduce_prints_the_seed_lines_on_3_and_4_cores() {
     let mut machine = boot(5);
-    let out = machine.run("run toro-reduce --cores 0-2");
+    let out = machine.run_checked("run toro-reduce --cores 0-2");
     assert_eq!(
         hellos(&out),
         [
@@ -98,7 +98,7 @@ fn toro_reduce_prints_the_seed_lines_on_3_and_4_cores() {
     );
     assert!(out.contains("\nsuccess! value: 3\n"), "{out}");
     assert_summary(&out, "toro-reduce", 3, "0-2");
-    let out = machine.run("run toro-reduce --cores 1-4");
+    let out = machine.run_checked("run toro-reduce --cores 1-4");
     assert_eq!(
         hellos(&out),
         [
@@ -111,7 +111,7 @@ fn toro_reduce_prints_the_seed_lines_on_3_and_4_cores() {
     );
     assert!(out.contains("\nsuccess! value: 6\n"), "{out}");
     assert_summary(&out, "toro-reduce", 4, "1-4");
-    let out = machine.run("run toro-reduce");
+    let out = machine.run_checked("run toro-reduce");
     assert!(
         out.contains("\nsuccess! value: 10\n"),
         "all 5 cores by default: {out}"
@@ -195,7 +195,7 @@ fn every_program_prints_what_it_prints_on_the_host_on_3_and_4_cores() {
 #[test]
 fn pi_on_cores_1_to_3() {
     let mut machine = boot(4);
-    let out = machine.run("run pi 1000 --cores 1-3");
+    let out = machine.run_checked("run pi 1000 --cores 1-3");
     assert!(
         out.lines()
             .any(|l| l.starts_with("pi is approximately 3.14159")),
@@ -248,11 +248,11 @@ fn bad_input_gets_one_clear_error_and_the_shell_goes_on() {
             "nothing ran: {command}:\n{out}"
         );
     }
-    let out = machine.run("run pi ten");
+    let out = machine.run_checked("run pi ten");
     assert!(out.contains("usage: run pi N"), "{out}");
     assert!(
         machine
-            .run("run pi 100 --cores 1,2")
+            .run_checked("run pi 100 --cores 1,2")
             .contains("pi is approximately")
     );
 }
@@ -265,17 +265,17 @@ fn busy_cores_are_refused() {
             .run("spin 2 20000 &")
             .contains("running in the background")
     );
-    let out = machine.run("run pi 100 --cores 1-3");
+    let out = machine.run_checked("run pi 100 --cores 1-3");
     assert!(
         out.contains("error: core 2 is busy running 'spin'"),
         "{out}"
     );
-    let out = machine.run("run pi 100");
+    let out = machine.run_checked("run pi 100");
     assert!(
         out.contains("error: core 2 is busy running 'spin'"),
         "{out}"
     );
-    let out = machine.run("run pi 100 --cores 1,3");
+    let out = machine.run_checked("run pi 100 --cores 1,3");
     assert!(
         out.contains("pi is approximately"),
         "the free cores still run: {out}"
@@ -305,7 +305,7 @@ fn ctrl_c_stops_every_instance_and_the_cores_go_idle() {
     assert!(out.contains("deadlock stopped by Ctrl-C"), "{out}");
     assert_summary(&out, "deadlock", 4, "0-3");
     assert_all_idle(&mut machine, 4);
-    assert!(machine.run("run ring 2").contains("success! token"));
+    assert!(machine.run_checked("run ring 2").contains("success! token"));
 }
 
 /// A computation that makes no MPI call for minutes (10^9 intervals under
@@ -325,7 +325,7 @@ fn ctrl_c_stops_a_long_computation() {
 #[test]
 fn a_failing_instance_is_reported_and_the_others_are_stopped() {
     let mut machine = boot(4);
-    let out = machine.run("run toro-reduce --inject fail:1");
+    let out = machine.run_checked("run toro-reduce --inject fail:1");
     assert!(
         out.contains("\nrank 1 (core 1) failed: injected failure (--inject fail)\n"),
         "{out}"
@@ -337,7 +337,7 @@ fn a_failing_instance_is_reported_and_the_others_are_stopped() {
     assert!(!out.contains("success!"), "{out}");
     assert_summary(&out, "toro-reduce", 4, "0-3");
     assert_all_idle(&mut machine, 4);
-    let out = machine.run("run toro-reduce");
+    let out = machine.run_checked("run toro-reduce");
     assert!(
         out.contains("\nsuccess! value: 6\n"),
         "the next run is clean: {out}"
@@ -351,7 +351,7 @@ fn a_panic_or_fault_in_an_instance_is_reported_and_the_shell_lives_on() {
         crash_ok: true,
         ..Config::smp(4)
     });
-    let out = machine.run("run toro-reduce --inject panic:2");
+    let out = machine.run_checked("run toro-reduce --inject panic:2");
     assert!(out.contains("KERNEL PANIC on core 2: "), "{out}");
     assert!(out.contains("injected panic (--inject panic)"), "{out}");
     assert!(
@@ -359,13 +359,13 @@ fn a_panic_or_fault_in_an_instance_is_reported_and_the_shell_lives_on() {
         "{out}"
     );
     assert!(out.contains("\nstopped rank(s) 0"), "{out}");
-    let out = machine.run("run toro-reduce --cores 0,1,3 --inject fault:1");
+    let out = machine.run_checked("run toro-reduce --cores 0,1,3 --inject fault:1");
     assert!(out.contains("EXCEPTION on core 1: page fault"), "{out}");
     assert!(
         out.contains("rank 1 (core 1) died: page fault in "),
         "{out}"
     );
-    let out = machine.run("run toro-reduce --cores 0,3");
+    let out = machine.run_checked("run toro-reduce --cores 0,3");
     assert!(
         out.contains("\nsuccess! value: 1\n"),
         "the shell and core 3 go on: {out}"
@@ -383,6 +383,7 @@ fn run_in_the_background_reports_when_it_ends() {
     let out = wait_for(&mut machine, "ring: 3 ranks on cores 1-3, wall time ");
     assert!(out.contains("success! token"), "{out}");
     wait_for(&mut machine, "rank 2 (core 3): sent 2 messages, 64 bytes"); // the report's end
+    wait_for(&mut machine, "ring ended on core(s) 1-3, in the background");
     // The shell's line may be cut by an instance's own line: both print at once.
     let out = machine.run("run deadlock --hang-after 0 &");
     assert!(
@@ -404,7 +405,10 @@ fn run_in_the_background_reports_when_it_ends() {
     }
     machine.send("\x03");
     wait_for(&mut machine, "deadlock stopped by Ctrl-C");
-    wait_for(&mut machine, "ringlab> ");
+    wait_for(
+        &mut machine,
+        "deadlock ended on core(s) 1-3, in the background",
+    );
     assert_all_idle(&mut machine, 4);
 }
 
@@ -470,5 +474,42 @@ fn a_short_threshold_reports_sooner_and_0_never() {
     assert!(
         !out.contains("hang:"),
         "--hang-after 0 never reports: {out}"
+    );
+}
+
+/// A program asking for more memory than the machine has gets one clear
+/// error (what, how much, how much is free) and the machine stays usable:
+/// `avg 10000000` needs 80 MB for its numbers on a 64 MiB machine.
+#[test]
+fn a_program_asking_for_too_much_memory_is_refused_and_the_machine_lives_on() {
+    let mut machine = Machine::boot(Config {
+        memory: "64M".into(),
+        command_timeout: Duration::from_secs(60),
+        ..Config::smp(4)
+    });
+    let out = machine.run_checked("run avg 10000000");
+    let failed = out
+        .lines()
+        .find(|l| l.starts_with("rank 0 (core 0) failed: "))
+        .unwrap_or_else(|| panic!("no failure line:\n{out}"));
+    assert!(
+        failed.contains("not enough memory for 10000000 seeded numbers (80000000 bytes); ")
+            && failed.ends_with(" of memory is free"),
+        "{out}"
+    );
+    // The other ranks stop, or fail the same way if their own share did
+    // not fit either: never another kind of failure, never a fault.
+    for line in out
+        .lines()
+        .filter(|l| l.contains(" failed: ") || l.contains(" died: "))
+    {
+        assert!(line.contains("not enough memory for "), "{out}");
+    }
+    let out = machine.run_checked("run avg 1000");
+    assert!(!out.contains("failed"), "{out}");
+    assert!(
+        machine
+            .run_checked("reduce 64 sum")
+            .contains("success! value: 6")
     );
 }

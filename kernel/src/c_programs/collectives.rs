@@ -6,7 +6,6 @@
 #![allow(non_snake_case)]
 
 use alloc::format;
-use alloc::vec;
 use alloc::vec::Vec;
 
 use ::mpi::{Algorithm, Comm, Datatype, Op};
@@ -54,10 +53,10 @@ fn words(block: usize) -> usize {
 }
 
 /// `data` cut into blocks of `block` bytes, each padded to whole words.
-fn pack(data: &[u8], block: usize) -> Vec<u64> {
-    let mut out = Vec::new();
+fn pack(data: &[u8], block: usize) -> Result<Vec<u64>, Fatal> {
+    let mut out = ::mpi::try_with_capacity(words(block) * data.len().div_ceil(block.max(1)))?;
     for chunk in data.chunks(block.max(1)) {
-        let mut padded = vec![0u8; words(block) * 8];
+        let mut padded = [0u8; 8].repeat(words(block));
         padded[..chunk.len()].copy_from_slice(chunk);
         out.extend(
             padded
@@ -65,7 +64,7 @@ fn pack(data: &[u8], block: usize) -> Vec<u64> {
                 .map(|w| u64::from_le_bytes(w.try_into().expect("8"))),
         );
     }
-    out
+    Ok(out)
 }
 
 /// The first `block` bytes of block `index` of `packed`.
@@ -91,7 +90,7 @@ pub extern "C" fn MPI_Bcast(buf: *mut u8, count: i32, ty: i32, root: i32, comm: 
         let comm = rank.comm(comm)?;
         let root = rank_arg(root, &comm)?;
         let data = bytes(buf, count, ty)?;
-        let mut packed = pack(data, data.len());
+        let mut packed = pack(data, data.len())?;
         rank.engine()
             .bcast(&comm, &mut packed, root, Algorithm::Tree)?;
         unpack(&packed, data.len(), 0, data);
@@ -102,8 +101,8 @@ pub extern "C" fn MPI_Bcast(buf: *mut u8, count: i32, ty: i32, root: i32, comm: 
 
 /// Every rank's block of `send` (`block` bytes), in rank order, on every rank.
 fn gather_all(rank: &mut Rank, comm: &Comm, send: &[u8], block: usize) -> Result<Vec<u64>, Fatal> {
-    let mine = pack(send, block);
-    let mut all = vec![0u64; mine.len() * comm.size()];
+    let mine = pack(send, block)?;
+    let mut all = ::mpi::try_filled(mine.len() * comm.size(), 0u64)?;
     rank.engine()
         .allgather(comm, &mine, &mut all, Algorithm::Tree)?;
     Ok(all)
@@ -138,8 +137,8 @@ pub extern "C" fn MPI_Gather(
             .map(<[u8]>::to_vec)
             .unwrap_or_default();
         let send = send_block(sendbuf, sendcount, sendtype, &own)?;
-        let mine = pack(send, block);
-        let mut all = vec![0u64; if is_root { mine.len() * comm.size() } else { 0 }];
+        let mine = pack(send, block)?;
+        let mut all = ::mpi::try_filled(if is_root { mine.len() * comm.size() } else { 0 }, 0u64)?;
         rank.engine()
             .gather(&comm, &mine, &mut all, root, Algorithm::Tree)?;
         for r in (0..comm.size()).filter(|_| is_root) {
@@ -181,11 +180,11 @@ pub extern "C" fn MPI_Scatter(
             recv.len()
         };
         let all = if is_root {
-            pack(send, block)
+            pack(send, block)?
         } else {
             Vec::new()
         };
-        let mut mine = vec![0u64; words(block)];
+        let mut mine = ::mpi::try_filled(words(block), 0u64)?;
         rank.engine()
             .scatter(&comm, &all, &mut mine, root, Algorithm::Tree)?;
         if !in_place {
@@ -210,7 +209,7 @@ pub extern "C" fn MPI_Allgather(
         let recv = bytes(recvbuf, recvcount * comm.size() as i32, recvtype)?;
         let block = recv.len() / comm.size();
         let me = comm.rank();
-        let own = recv[me * block..(me + 1) * block].to_vec();
+        let own = ::mpi::try_copy(&recv[me * block..(me + 1) * block])?;
         let send = send_block(sendbuf, sendcount, sendtype, &own)?;
         let all = gather_all(rank, &comm, send, block)?;
         for r in 0..comm.size() {
@@ -234,11 +233,11 @@ pub extern "C" fn MPI_Alltoall(
         let comm = rank.comm(comm)?;
         let size = comm.size();
         let recv = bytes(recvbuf, recvcount * size as i32, recvtype)?;
-        let own = recv.to_vec();
+        let own = ::mpi::try_copy(recv)?;
         let send = send_block(sendbuf, sendcount * size as i32, sendtype, &own)?;
         let block = recv.len() / size;
         let all = gather_all(rank, &comm, send, send.len())?;
-        let mut row = vec![0u8; send.len()];
+        let mut row = ::mpi::try_filled(send.len(), 0u8)?;
         for r in 0..size {
             unpack(&all, send.len(), r, &mut row);
             let mine = comm.rank() * block;
@@ -302,9 +301,9 @@ fn fold_blocks(
     block: usize,
     last: usize,
 ) -> Result<Vec<u8>, Fatal> {
-    let mut acc = vec![0u8; block];
+    let mut acc = ::mpi::try_filled(block, 0u8)?;
     unpack(all, block, 0, &mut acc);
-    let mut next = vec![0u8; block];
+    let mut next = ::mpi::try_filled(block, 0u8)?;
     for r in 1..=last {
         unpack(all, block, r, &mut next);
         fold(reduction, ty, &mut acc, &next)?;
@@ -321,7 +320,7 @@ fn reduce_bytes(
     reduction: Reduction,
     root: Option<usize>,
 ) -> Result<Option<Vec<u8>>, Fatal> {
-    let mut out = send.to_vec();
+    let mut out = ::mpi::try_copy(send)?;
     match reduction {
         Reduction::Plain(op) if ty.size() >= 4 && !matches!(ty, Type::TwoInt | Type::DoubleInt) => {
             typed!(ty, reduce_typed(rank, comm, send, &mut out, op, root))?;
@@ -379,7 +378,7 @@ fn reduce_call(name: &str, args: ReduceArgs, root: Option<i32>) {
         } else {
             &mut []
         };
-        let own = recv.to_vec();
+        let own = ::mpi::try_copy(recv)?;
         let send = send_block(args.sendbuf, args.count, args.ty, &own)?;
         let (ty, reduction) = (Type::from_handle(args.ty)?, reduction(args.op)?);
         if let Some(result) = reduce_bytes(rank, &comm, send, ty, reduction, root)? {
@@ -441,7 +440,7 @@ pub extern "C" fn MPI_Scan(
     call("MPI_Scan", |rank| {
         let comm = rank.comm(comm)?;
         let recv = bytes(recvbuf, count, ty)?;
-        let own = recv.to_vec();
+        let own = ::mpi::try_copy(recv)?;
         let send = send_block(sendbuf, count, ty, &own)?;
         let all = gather_all(rank, &comm, send, send.len())?;
         let result = fold_blocks(

@@ -69,9 +69,16 @@ impl From<::mpi::Error> for Fatal {
             E::LengthMismatch { .. } => "MPI_ERR_COUNT",
             E::OpNotDefined { .. } => "MPI_ERR_OP",
             E::Aborted => "stopped",
+            E::NoMemory { .. } => "MPI_ERR_NO_MEM",
             _ => "MPI_ERR_OTHER",
         };
-        fatal(class, format!("{e}"))
+        match e {
+            E::NoMemory { .. } => {
+                let free = crate::heap::stats().free_bytes();
+                fatal(class, format!("{e}; {free} bytes of memory are free"))
+            }
+            _ => fatal(class, format!("{e}")),
+        }
     }
 }
 

@@ -141,7 +141,7 @@ pub(super) fn measure(
             }
         })
     };
-    jobs::run_on(pair, "bench", false, out, work)?;
+    jobs::run_demo(pair, "bench", false, out, work)?;
     let result = *median.lock();
     Ok(result)
 }
@@ -280,7 +280,7 @@ pub(super) fn reduce_median(
             }
         })
     };
-    jobs::run_on(set, "bench", false, out, work)?;
+    jobs::run_demo(set, "bench", false, out, work)?;
     let result = *median.lock();
     Ok(result)
 }

@@ -156,8 +156,7 @@ fn check_memory(which: Collective, len: usize, ty: Type, ranks: usize) -> Result
         _ => per_block,
     };
     let needed = largest * BUFFERS_PER_RANK * ranks;
-    let heap = crate::heap::stats();
-    let free = heap.claimed_bytes.saturating_sub(heap.used_bytes);
+    let free = crate::heap::stats().free_bytes();
     if needed > free {
         return Err(Error::invalid(alloc::format!(
             "{which} {len} x {ty} on {ranks} cores needs about {} of memory, but only {} is free; \
@@ -266,15 +265,21 @@ fn run_demo(which: Collective, args: &Args<'_>, out: &mut dyn Write) -> Result<(
         demo.cores.iter().collect::<Vec<_>>(),
         mpi_context::fresh_context(),
     );
+    let failed = Arc::new(jobs::FailFlag::default());
     let work = |core: usize| -> Work {
-        let (results, members) = (Arc::clone(&results), members.clone());
+        let (results, members, failed) =
+            (Arc::clone(&results), members.clone(), Arc::clone(&failed));
         Box::new(move |job: &JobContext| {
             crate::println!("hello from core {core}");
-            let outcome = run_rank(job, &members, context, which, &spec);
+            let outcome = run_rank(job, &members, context, which, &spec, &failed);
+            if matches!(outcome, Err(ref why) if *why != mpi::Error::Aborted) {
+                failed.raise(&members); // the others stop at once instead of waiting for this rank
+            }
             results.lock().push((core, outcome));
         })
     };
-    let Some((outcome, cycles)) = jobs::run_on(demo.cores, which.name(), false, out, work)? else {
+    let Some((outcome, cycles)) = jobs::run_demo(demo.cores, which.name(), false, out, work)?
+    else {
         return Ok(());
     };
     let stopped = report(which, &demo, &results.lock(), out)?;
@@ -302,11 +307,12 @@ pub fn run_rank(
     context: u16,
     which: Collective,
     spec: &Spec,
+    failed: &Arc<jobs::FailFlag>,
 ) -> Result<DemoOutcome, mpi::Error> {
-    let (core, peers) = (job.core(), job.peers());
+    let (core, peers, failed) = (job.core(), job.peers(), Arc::clone(failed));
     core_bus::with_endpoint(core, |endpoint| {
         let mut mpi = Mpi::new(core_bus::mpi_port(endpoint))?
-            .with_abort(move || cores::stop_requested(core, peers));
+            .with_abort(move || cores::stop_requested(core, peers) || failed.raised());
         let comm = mpi.group(members, context)?;
         mpi::demo::run(&mut mpi, &comm, which, spec)
     })

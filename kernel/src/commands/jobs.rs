@@ -1,14 +1,18 @@
 //! Running a command's work on a set of cores: check they are all free,
 //! hand out the jobs (core 0's part runs inline on the shell core), then
 //! wait (or not, with `&`), turning the outcome into a line for the user.
+//! A demo's jobs (`run_demo`) also empty their rings before and after
+//! (`leftovers.rs`): the one place where a demo starts and ends.
 
-use alloc::boxed::Box;
 use alloc::format;
 use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::fmt::Write;
+use core::sync::atomic::{AtomicBool, Ordering};
 
 use shell::{CoreSet, Error};
 
+use super::leftovers::Leftovers;
 use crate::cores::{self, CoreState, JobContext, SubmitError, Ticket, WaitOutcome, Work};
 use crate::time;
 
@@ -30,17 +34,47 @@ pub fn check_free(set: CoreSet) -> Result<(), Error> {
     Ok(())
 }
 
+/// What [`run_on`] and [`run_demo`] return: the outcome and the cycles
+/// taken, or None when the work went to the background.
+pub type Ran = Option<(WaitOutcome, u64)>;
+
 /// Runs `work(core)` on every core in `set` as job `name`; waits unless
 /// `background`. Core 0's part runs inline, after the others are started,
-/// so it cannot go to the background. Returns the outcome and the cycles
-/// taken (None when sent to the background).
+/// so it cannot go to the background. The rings are left as they are (for
+/// `vq`, `spin`, `fault`).
 pub fn run_on(
     set: CoreSet,
     name: &'static str,
     background: bool,
     out: &mut dyn Write,
+    work: impl FnMut(usize) -> Work,
+) -> Result<Ran, Error> {
+    launch(set, name, background, out, work, None)
+}
+
+/// [`run_on`] for a demo that uses the bus: each core empties its receive
+/// rings before the demo starts and after it ends, and what was left is
+/// reported (see `leftovers.rs`).
+pub fn run_demo(
+    set: CoreSet,
+    name: &'static str,
+    background: bool,
+    out: &mut dyn Write,
     mut work: impl FnMut(usize) -> Work,
-) -> Result<Option<(WaitOutcome, u64)>, Error> {
+) -> Result<Ran, Error> {
+    let leftovers = Arc::new(Leftovers::new(name, set, background));
+    let wrapped = |core| leftovers.wrap(work(core));
+    launch(set, name, background, out, wrapped, Some(&leftovers))
+}
+
+fn launch(
+    set: CoreSet,
+    name: &'static str,
+    background: bool,
+    out: &mut dyn Write,
+    mut work: impl FnMut(usize) -> Work,
+    leftovers: Option<&Leftovers>,
+) -> Result<Ran, Error> {
     check_free(set)?;
     if background && set.contains(0) {
         return Err(Error::invalid(
@@ -48,12 +82,7 @@ pub fn run_on(
         ));
     }
     let start = time::now();
-    let mut tickets = alloc::vec::Vec::with_capacity(set.len());
-    for core in set.iter().filter(|&core| core != 0) {
-        let ticket: Ticket = cores::submit(core, name, set.without(core), work(core))
-            .map_err(|why| Error::invalid(format!("core {core} is {why}")))?;
-        tickets.push(ticket);
-    }
+    let tickets = submit_all(set, name, &mut work)?;
     if background {
         let _ = writeln!(
             out,
@@ -72,53 +101,62 @@ pub fn run_on(
     let outcome = cores::wait(&tickets, cores::abort_requested(0) && set.contains(0));
     cores::set_foreground(CoreSet::default());
     let elapsed = time::now() - start;
+    if let Some(leftovers) = leftovers {
+        leftovers.after_on_shell_core();
+    }
     for ticket in &tickets {
         if cores::state(ticket.core()) == CoreState::Faulted {
             let _ = writeln!(out, "core {} faulted while running '{name}'", ticket.core());
         }
-    }
-    if outcome == (WaitOutcome::Finished { aborted: true }) {
-        drain_after_abort(set, out);
     }
     if outcome == WaitOutcome::Abandoned {
         let _ = writeln!(
             out,
             "^C again: stopped waiting; 'cores' shows which cores still run '{name}'"
         );
+        if let Some(leftovers) = leftovers {
+            leftovers.stop_waiting();
+        }
     }
     Ok(Some((outcome, elapsed)))
 }
 
-/// After Ctrl-C (or a failed rank) stopped a demo, every core of it throws away the messages
-/// still in its rings, so the next demo starts clean; says how many.
-pub fn drain_after_abort(set: CoreSet, out: &mut dyn Write) {
-    let able = |core: usize| core == 0 || cores::state(core) == CoreState::Idle; // not faulted
-    let cores = set
-        .iter()
-        .filter(|&core| !able(core))
-        .fold(set, CoreSet::without);
-    let found = Arc::new(spin::Mutex::new((0usize, 0usize)));
-    let work = |_core: usize| -> Work {
-        let found = Arc::clone(&found);
-        Box::new(move |job: &JobContext| {
-            let (messages, errors) = crate::core_bus::drain(job.core());
-            let mut total = found.lock();
-            total.0 += messages;
-            total.1 += errors;
-        })
-    };
-    if let Err(why) = run_on(cores, "drain", false, out, work) {
-        let _ = writeln!(
-            out,
-            "could not empty the rings after the stopped demo: {why}"
-        );
-        return;
+/// Hands `work(core)` to every core of `set` but 0. If one cannot take it,
+/// the ones already started are asked to stop (a demo's cores wait for
+/// each other) and the error is returned.
+fn submit_all(
+    set: CoreSet,
+    name: &'static str,
+    work: &mut impl FnMut(usize) -> Work,
+) -> Result<Vec<Ticket>, Error> {
+    let mut tickets = Vec::with_capacity(set.len());
+    for core in set.iter().filter(|&core| core != 0) {
+        match cores::submit(core, name, set.without(core), work(core)) {
+            Ok(ticket) => tickets.push(ticket),
+            Err(why) => {
+                tickets.iter().for_each(|t| cores::request_abort(t.core()));
+                return Err(Error::invalid(format!("core {core} is {why}")));
+            }
+        }
     }
-    let (messages, errors) = *found.lock();
-    if messages + errors > 0 {
-        let _ = writeln!(
-            out,
-            "discarded {messages} message(s) left in flight by the stopped demo ({errors} receive errors)"
-        );
+    Ok(tickets)
+}
+
+/// Set by the first core of a demo whose part fails, so that the others
+/// stop at once instead of waiting for it (shared through an `Arc`).
+#[derive(Default)]
+pub struct FailFlag(AtomicBool);
+
+impl FailFlag {
+    /// A core's part failed: sets the flag and wakes the demo's `members`,
+    /// which may be napping on the bus (notify mode) rather than polling it.
+    pub fn raise(&self, members: &[usize]) {
+        self.0.store(true, Ordering::Release); // Acquire: raised
+        members.iter().for_each(|&core| cores::wake(core));
+    }
+
+    /// Whether some core's part failed.
+    pub fn raised(&self) -> bool {
+        self.0.load(Ordering::Acquire) // Release: raise
     }
 }

@@ -14,6 +14,7 @@ mod hang;
 #[cfg(not(feature = "lab-shell"))]
 mod hello;
 mod jobs;
+mod leftovers;
 mod pci;
 mod ping;
 mod program_run;

@@ -65,7 +65,7 @@ fn ping_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Res
     let set = destinations.with(src);
     let work =
         move |core: usize| -> Work { Box::new(move |job: &JobContext| run_role(job, core, plan)) };
-    jobs::run_on(set, "ping", args.background(), out, work)?;
+    jobs::run_demo(set, "ping", args.background(), out, work)?;
     Ok(())
 }
 

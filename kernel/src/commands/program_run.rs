@@ -3,6 +3,7 @@
 //! Parsing the command line and claiming the cores is in `run.rs`.
 
 use alloc::boxed::Box;
+use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt::Write;
@@ -10,8 +11,9 @@ use core::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use programs::{AnyTransport, Failure, Host, Instance, Program};
 
-use super::format::Micros;
+use super::format::{Bytes, Micros};
 use super::hang::Watch;
+use super::jobs::FailFlag;
 use crate::cores::{self, CoreSet, CoreState, JobContext};
 use crate::{core_bus, time};
 
@@ -79,9 +81,9 @@ pub struct Run {
     /// Per rank, how it ended. Lock rule: each instance writes only its own
     /// slot, once, at its end; the reporter reads after every one is done.
     outcomes: spin::Mutex<Vec<Option<Ending>>>,
-    /// Set (Release) by an instance that failed, so the others stop; read
-    /// (Acquire) in every instance's abort check.
-    stop: AtomicBool,
+    /// Raised by an instance that failed, so the others stop; read in
+    /// every instance's abort check.
+    stop: FailFlag,
     /// Instances that returned. Incremented (Release) after the outcome is
     /// stored; the background reporter loads it (Acquire).
     returned: AtomicUsize,
@@ -118,7 +120,7 @@ impl Run {
             context,
             started: time::now(),
             outcomes: spin::Mutex::new(alloc::vec![None; ranks]),
-            stop: AtomicBool::new(false),
+            stop: FailFlag::default(),
             returned: AtomicUsize::new(0),
             reported: AtomicBool::new(false),
             background,
@@ -136,15 +138,13 @@ impl Run {
 
     /// Whether the instance on `core` should stop.
     fn should_stop(&self, core: usize, peers: CoreSet) -> bool {
-        cores::stop_requested(core, peers) || self.stop.load(Ordering::Acquire) // Release: record
+        cores::stop_requested(core, peers) || self.stop.raised()
     }
 
     /// Stores how rank `rank` ended; the last to end of a background run prints the report.
     fn record(&self, rank: usize, ending: Ending) {
         if matches!(ending, Ending::Failed(_)) {
-            self.stop.store(true, Ordering::Release); // Acquire: should_stop
-            // The others may nap on the bus (notify mode): wake them to look.
-            self.members.iter().for_each(|&core| cores::wake(core));
+            self.stop.raise(&self.members);
         }
         self.outcomes.lock()[rank] = Some(ending);
         self.returned.fetch_add(1, Ordering::Release); // Acquire: all_ended
@@ -205,7 +205,7 @@ impl Run {
 
     /// Whether the others were stopped because an instance failed or died.
     pub fn stopped_by_failure(&self) -> bool {
-        self.stop.load(Ordering::Acquire)
+        self.stop.raised()
             || self
                 .members
                 .iter()
@@ -296,6 +296,10 @@ pub fn run_instance(job: &JobContext, run: &alloc::sync::Arc<Run>) {
         _ => match instance_main(core, peers, rank, run) {
             Ok(()) => Ending::Finished,
             Err(Failure::Mpi(mpi::Error::Aborted)) => Ending::Stopped,
+            Err(failure) if failure.is_out_of_memory() => Ending::Failed(format!(
+                "{failure}; {} of memory is free",
+                Bytes(crate::heap::stats().free_bytes())
+            )),
             Err(failure) => Ending::Failed(failure.to_string()),
         },
     };

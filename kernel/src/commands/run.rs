@@ -179,15 +179,12 @@ fn run_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resu
         Box::new(move |job: &JobContext| run_instance(job, &run))
     };
     let Some((outcome, _)) =
-        jobs::run_on(request.cores, request.program.name, background, out, work)?
+        jobs::run_demo(request.cores, request.program.name, background, out, work)?
     else {
         return Ok(());
     };
     if let WaitOutcome::Finished { aborted } = outcome {
         run.report(aborted, out)?;
-        if !aborted && run.stopped_by_failure() {
-            jobs::drain_after_abort(request.cores, out); // Ctrl-C already drained
-        }
     }
     Ok(())
 }

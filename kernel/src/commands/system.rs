@@ -53,7 +53,10 @@ fn restart_core(core: usize, out: &mut dyn Write) -> Result<(), Error> {
     let everyone = (0..cores::count())
         .filter(|&c| c == 0 || cores::state(c) == CoreState::Idle)
         .fold(CoreSet::default(), CoreSet::with);
-    super::jobs::drain_after_abort(everyone, out);
+    // No work: the demo wrapper's sweep before the start empties every ring.
+    let nothing =
+        |_core: usize| -> cores::Work { alloc::boxed::Box::new(|_: &cores::JobContext| {}) };
+    super::jobs::run_demo(everyone, "restart", false, out, nothing)?;
     Ok(())
 }
 

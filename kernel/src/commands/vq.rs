@@ -1,7 +1,7 @@
 //! `vq`: looking inside the VirtIOBus queues: list them, dump one (its
 //! descriptor table and both rings), watch one live, show traffic per pair,
-//! send or receive one message by hand, and (for the hardening lesson)
-//! corrupt a used entry on purpose.
+//! send or receive one message by hand, check every queue's invariants, and
+//! (for the hardening lesson) corrupt a used entry on purpose.
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -17,8 +17,8 @@ use crate::{core_bus, input, time};
 /// `vq <list|dump|watch|stats|corrupt> ...`.
 pub const VQ: Command<Kernel> = Command {
     name: "vq",
-    summary: "inspect and exercise the VirtIOBus virtqueues (list, dump, watch, stats, send, recv, corrupt)",
-    usage: "vq list | vq dump|watch <src> <dst> | vq stats | vq send <src> <dst> <text> | vq recv <src> <dst> | vq corrupt <src> <dst> <id|posted|len|mismatch>",
+    summary: "inspect and exercise the VirtIOBus virtqueues (list, dump, watch, stats, send, recv, check, corrupt)",
+    usage: "vq list | vq dump|watch <src> <dst> | vq stats | vq send <src> <dst> <text> | vq recv <src> <dst> | vq check | vq corrupt <src> <dst> <id|posted|len|mismatch>",
     help: "vq list: every queue. vq dump <src> <dst>: the queue carrying messages from <src> to \
            <dst>: its indices, event indices (used_event, avail_event) and counters, and one row \
            per descriptor with its state (posted, filled-unread, free). vq watch refreshes the \
@@ -27,7 +27,10 @@ pub const VQ: Command<Kernel> = Command {
            loads while the two cores keep running, so fields may come from slightly different moments, but it \
            never takes a lock, never writes, and cannot disturb or break the queue. \
            vq send makes <src> send <text> to <dst> and leaves it unread; vq recv makes <dst> \
-           receive the oldest message from <src> (try them between two dumps). vq corrupt damages the oldest unread used entry (id out of range, an id not posted, a \
+           receive the oldest message from <src> (try them between two dumps). vq check verifies \
+           every queue: indices in order within the ring, every buffer accounted for, unread \
+           entries well-formed, and, for queues whose cores neither run a job nor are faulted, nothing in flight and \
+           every message sent received, lost or damaged. vq corrupt damages the oldest unread used entry (id out of range, an id not posted, a \
            length past the buffer, or a length that disagrees with the fragment header) so you \
            can see the receiver reject it.",
     example: "vq dump 1 0",
@@ -43,6 +46,10 @@ fn vq_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resul
         "stats" => {
             args.finish()?;
             Ok(write!(out, "{}", core_bus::get().stats())?)
+        }
+        "check" => {
+            args.finish()?;
+            check(out)
         }
         "dump" => {
             let (src, dst) = queue_arguments(args)?;
@@ -89,7 +96,7 @@ fn vq_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resul
             corrupt(src, dst, what, out)
         }
         other => Err(Error::invalid(alloc::format!(
-            "unknown vq subcommand '{other}' (valid: list, dump, watch, stats, send, recv, corrupt)"
+            "unknown vq subcommand '{other}' (valid: list, dump, watch, stats, send, recv, check, corrupt)"
         ))),
     }
 }
@@ -175,4 +182,29 @@ fn corrupt(src: usize, dst: usize, what: &str, out: &mut dyn Write) -> Result<()
         done.pos, done.before.id, done.before.len, done.after.id, done.after.len
     )?;
     Ok(())
+}
+
+/// `vq check`: every violation, one per line, or `all N queues consistent`.
+/// A queue with a running or faulted core at either end is checked for
+/// structure only: its messages may still be read (or wait for `cores
+/// restart`, which throws them away).
+fn check(out: &mut dyn Write) -> Result<(), Error> {
+    let busy = |core: usize| {
+        matches!(
+            cores::state(core),
+            cores::CoreState::Running | cores::CoreState::Faulted
+        )
+    };
+    let (queues, violations) = core_bus::get().check(|src, dst| !busy(src) && !busy(dst));
+    if violations.is_empty() {
+        writeln!(out, "all {queues} queues consistent")?;
+        return Ok(());
+    }
+    for violation in &violations {
+        writeln!(out, "{violation}")?;
+    }
+    Err(Error::invalid(alloc::format!(
+        "{} violation(s) in {queues} queues",
+        violations.len()
+    )))
 }

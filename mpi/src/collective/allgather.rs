@@ -1,7 +1,6 @@
 //! `allgather`: every rank gets every rank's block, in rank order. Linear is
 //! gather to rank 0 then bcast; tree is recursive doubling, for any size.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use super::{Call, Coll, Kind, bcast, decode, encode, gather, tag};
@@ -32,7 +31,7 @@ impl<T: Transport> Mpi<T> {
             None,
             (send.len() * comm.size(), recv.len()),
         );
-        let mine = encode(send);
+        let mine = encode(send)?;
         let (_span, mut c) = self.begin::<D>(comm, call)?;
         let all = match algo {
             Algorithm::Linear => linear(&mut c, &mine)?,
@@ -47,7 +46,10 @@ impl<T: Transport> Mpi<T> {
 /// Linear gather to rank 0, then linear bcast of the whole buffer.
 fn linear<T: Transport>(c: &mut Coll<'_, T>, mine: &[u8]) -> Result<Vec<u8>, Error> {
     let gathered = gather::run(c, mine, 0, Algorithm::Linear, tag::GATHER)?;
-    let mut all = gathered.unwrap_or_else(|| vec![0; mine.len() * c.size()]);
+    let mut all = match gathered {
+        Some(all) => all,
+        None => crate::try_filled(mine.len() * c.size(), 0)?,
+    };
     bcast::run(c, &mut all, 0, Algorithm::Linear, tag::BCAST)?;
     Ok(all)
 }
@@ -57,7 +59,7 @@ fn linear<T: Transport>(c: &mut Coll<'_, T>, mine: &[u8]) -> Result<Vec<u8>, Err
 /// contiguous run of blocks each holds; the odd ranks hand everything back.
 fn doubling<T: Transport>(c: &mut Coll<'_, T>, mine: &[u8]) -> Result<Vec<u8>, Error> {
     let (rank, d, blk) = (c.rank(), Doubling::new(c.size()), mine.len());
-    let mut all = vec![0; blk * c.size()];
+    let mut all = crate::try_filled(blk * c.size(), 0)?;
     all[rank * blk..(rank + 1) * blk].copy_from_slice(mine);
     if rank < 2 * d.rem {
         if rank % 2 == 0 {

@@ -1,7 +1,6 @@
 //! `allreduce`: every rank gets the fold of all vectors. Linear is reduce to
 //! rank 0 then bcast; tree is recursive doubling, for any size.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use super::{Call, Coll, Kind, bcast, decode, encode, reduce, tag};
@@ -73,11 +72,11 @@ fn linear<T: Transport, D: Datatype>(
 ) -> Result<Vec<D>, Error> {
     let folded = reduce::run(c, send, op, 0, Algorithm::Linear, tag::REDUCE)?;
     let mut bytes = match folded {
-        Some(acc) => encode(&acc),
-        None => vec![0; send.len() * D::SIZE],
+        Some(acc) => encode(&acc)?,
+        None => crate::try_filled(send.len() * D::SIZE, 0)?,
     };
     bcast::run(c, &mut bytes, 0, Algorithm::Linear, tag::BCAST)?;
-    Ok(reduce::decoded(send.len(), &bytes))
+    reduce::decoded(send.len(), &bytes)
 }
 
 /// Recursive doubling: fold the extra ranks in, exchange with the partner
@@ -89,10 +88,10 @@ fn doubling<T: Transport, D: Datatype>(
     tag: i32,
 ) -> Result<Vec<D>, Error> {
     let (rank, d, len) = (c.rank(), Doubling::new(c.size()), send.len() * D::SIZE);
-    let mut acc = send.to_vec();
+    let mut acc = crate::try_copy(send)?;
     if rank < 2 * d.rem {
         if rank % 2 == 0 {
-            c.send(rank + 1, tag, &encode(&acc))?;
+            c.send(rank + 1, tag, &encode(&acc)?)?;
         } else if let Some(bytes) = c.recv(rank - 1, tag, len)? {
             op.fold_in(&mut acc, &bytes, Side::AccRight);
         }
@@ -102,7 +101,7 @@ fn doubling<T: Transport, D: Datatype>(
         while mask < d.p {
             let other = nr ^ mask;
             let partner = d.rank(other);
-            c.send(partner, tag, &encode(&acc))?;
+            c.send(partner, tag, &encode(&acc)?)?;
             if let Some(bytes) = c.recv(partner, tag, len)? {
                 let side = if other < nr {
                     Side::AccRight
@@ -116,7 +115,7 @@ fn doubling<T: Transport, D: Datatype>(
     }
     if rank < 2 * d.rem {
         if rank % 2 == 1 {
-            c.send(rank - 1, tag, &encode(&acc))?;
+            c.send(rank - 1, tag, &encode(&acc)?)?;
         } else if let Some(bytes) = c.recv(rank + 1, tag, len)? {
             decode(&bytes, &mut acc);
         }

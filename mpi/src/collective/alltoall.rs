@@ -1,8 +1,6 @@
 //! `alltoall`: rank r's block j goes to rank j's block r. One algorithm,
 //! pairwise: at step k rank r sends to r+k and receives from r-k (mod size).
 
-use alloc::vec;
-
 use super::{Call, Coll, Kind, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
@@ -30,9 +28,9 @@ impl<T: Transport> Mpi<T> {
             (send.len().next_multiple_of(comm.size()), recv.len()),
         );
         let (_span, mut c) = self.begin::<D>(comm, call)?;
-        let mut all = encode(send);
+        let mut all = encode(send)?;
         all.resize(recv.len() * D::SIZE, 0); // poisoned if it was not
-        let mut out = vec![0u8; all.len()];
+        let mut out = crate::try_filled(all.len(), 0u8)?;
         pairwise(&mut c, &all, &mut out)?;
         c.finish()?;
         decode(&out, recv);

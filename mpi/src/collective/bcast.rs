@@ -1,8 +1,6 @@
 //! `bcast`: the root sends its buffer to every rank, one by one (linear) or
 //! down a binomial tree, each rank forwarding to its children (tree).
 
-use alloc::vec;
-
 use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
@@ -33,9 +31,9 @@ impl<T: Transport> Mpi<T> {
         };
         let (_span, mut c) = self.begin::<D>(comm, call)?;
         let mut bytes = if comm.rank() == root {
-            encode(buf)
+            encode(buf)?
         } else {
-            vec![0; buf.len() * D::SIZE]
+            crate::try_filled(buf.len() * D::SIZE, 0)?
         };
         run(&mut c, &mut bytes, root, algo, tag::BCAST)?;
         c.finish()?;

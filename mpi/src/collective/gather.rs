@@ -1,7 +1,6 @@
 //! `gather`: every rank's block into the root's buffer in rank order, sent
 //! straight to the root (linear) or merged up a binomial tree (tree).
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
@@ -38,7 +37,7 @@ impl<T: Transport> Mpi<T> {
             },
         };
         let (_span, mut c) = self.begin::<D>(comm, call)?;
-        let all = run(&mut c, &encode(send), root, algo, tag::GATHER)?;
+        let all = run(&mut c, &encode(send)?, root, algo, tag::GATHER)?;
         c.finish()?;
         if let Some(all) = all {
             decode(&all, recv);
@@ -73,7 +72,7 @@ fn linear<T: Transport>(
         return Ok(None);
     }
     let blk = mine.len();
-    let mut all = vec![0; blk * c.size()];
+    let mut all = crate::try_filled(blk * c.size(), 0)?;
     for r in 0..c.size() {
         let slot = &mut all[r * blk..(r + 1) * blk];
         if r == root {
@@ -98,7 +97,7 @@ fn binomial<T: Transport>(
         root,
     };
     let (me, blk) = (rel.rel(c.rank()), mine.len());
-    let mut held = vec![0; blk * subtree(me, rel.size)];
+    let mut held = crate::try_filled(blk * subtree(me, rel.size), 0)?;
     held[..blk].copy_from_slice(mine);
     for m in child_masks(me, rel.size) {
         let blocks = subtree(me + m, rel.size);

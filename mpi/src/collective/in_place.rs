@@ -22,7 +22,7 @@ impl<T: Transport> Mpi<T> {
         root: usize,
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let send = buf.to_vec();
+        let send = crate::try_copy(buf)?;
         self.reduce(comm, &send, buf, op, root, algo)
     }
 
@@ -35,7 +35,7 @@ impl<T: Transport> Mpi<T> {
         op: impl Into<Reduction<'o, D>>,
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let send = buf.to_vec();
+        let send = crate::try_copy(buf)?;
         self.allreduce(comm, &send, buf, op, algo)
     }
 
@@ -52,7 +52,7 @@ impl<T: Transport> Mpi<T> {
         if comm.rank() != root {
             return self.gather(comm, buf, &mut [], root, algo);
         }
-        let own = own_block(comm, buf);
+        let own = own_block(comm, buf)?;
         self.gather(comm, &own, buf, root, algo)
     }
 
@@ -64,14 +64,14 @@ impl<T: Transport> Mpi<T> {
         buf: &mut [D],
         algo: Algorithm,
     ) -> Result<(), Error> {
-        let own = own_block(comm, buf);
+        let own = own_block(comm, buf)?;
         self.allgather(comm, &own, buf, algo)
     }
 }
 
 /// This rank's block of `buf` (`buf.len() / size` elements at `rank * n`);
 /// a length that is not a multiple of the size fails in the collective.
-fn own_block<D: Datatype>(comm: &Comm, buf: &[D]) -> Vec<D> {
+fn own_block<D: Datatype>(comm: &Comm, buf: &[D]) -> Result<Vec<D>, Error> {
     let n = buf.len() / comm.size();
-    buf[comm.rank() * n..(comm.rank() + 1) * n].to_vec()
+    crate::try_copy(&buf[comm.rank() * n..(comm.rank() + 1) * n])
 }

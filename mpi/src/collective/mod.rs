@@ -16,7 +16,6 @@ mod scan;
 mod scatter;
 mod split;
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use tracing::span::EnteredSpan;
@@ -158,12 +157,12 @@ pub(crate) mod tag {
 }
 
 /// `data` as little-endian bytes.
-pub(crate) fn encode<D: Datatype>(data: &[D]) -> Vec<u8> {
-    let mut bytes = vec![0u8; data.len() * D::SIZE];
+pub(crate) fn encode<D: Datatype>(data: &[D]) -> Result<Vec<u8>, Error> {
+    let mut bytes = crate::try_filled(data.len() * D::SIZE, 0u8)?;
     for (x, out) in data.iter().zip(bytes.chunks_exact_mut(D::SIZE)) {
         x.write_le(out);
     }
-    bytes
+    Ok(bytes)
 }
 
 /// Fills `out` from little-endian `bytes`.

@@ -88,8 +88,11 @@ fn hand_to_root<T: Transport, D: Datatype>(
     tag: i32,
 ) -> Result<Option<Vec<D>>, Error> {
     match (c.rank(), at_zero) {
-        (0, Some(acc)) => c.send(root, tag, &encode(&acc)).map(|()| None),
-        (r, _) if r == root => Ok(c.recv(0, tag, len * D::SIZE)?.map(|b| decoded(len, &b))),
+        (0, Some(acc)) => c.send(root, tag, &encode(&acc)?).map(|()| None),
+        (r, _) if r == root => c
+            .recv(0, tag, len * D::SIZE)?
+            .map(|b| decoded(len, &b))
+            .transpose(),
         _ => Ok(None),
     }
 }
@@ -103,13 +106,13 @@ fn linear<T: Transport, D: Datatype>(
     tag: i32,
 ) -> Result<Option<Vec<D>>, Error> {
     if c.rank() != root {
-        c.send(root, tag, &encode(send))?;
+        c.send(root, tag, &encode(send)?)?;
         return Ok(None);
     }
     let mut acc: Option<Vec<D>> = None;
     for r in 0..c.size() {
         let bytes = if r == root {
-            encode(send)
+            encode(send)?
         } else {
             match c.recv(r, tag, send.len() * D::SIZE)? {
                 Some(bytes) => bytes,
@@ -121,10 +124,13 @@ fn linear<T: Transport, D: Datatype>(
                 op.fold_in(acc, &bytes, Side::AccLeft);
                 crate::trace::combine(c.rank(), r, send.len(), op.name());
             }
-            None => acc = Some(decoded(send.len(), &bytes)),
+            None => acc = Some(decoded(send.len(), &bytes)?),
         }
     }
-    Ok(Some(acc.unwrap_or_else(|| send.to_vec())))
+    match acc {
+        Some(acc) => Ok(Some(acc)),
+        None => crate::try_copy(send).map(Some),
+    }
 }
 
 /// Fold the children's subtrees in, nearest first (the lower relative ranks
@@ -144,7 +150,7 @@ fn binomial<T: Transport, D: Datatype>(
         root,
     };
     let me = rel.rel(c.rank());
-    let mut acc = send.to_vec();
+    let mut acc = crate::try_copy(send)?;
     for m in child_masks(me, rel.size) {
         let child = rel.abs(me + m);
         if let Some(bytes) = c.recv(child, tag, send.len() * D::SIZE)? {
@@ -153,7 +159,7 @@ fn binomial<T: Transport, D: Datatype>(
         }
     }
     match parent(me) {
-        Some(p) => c.send(rel.abs(p), tag, &encode(&acc)).map(|()| None),
+        Some(p) => c.send(rel.abs(p), tag, &encode(&acc)?).map(|()| None),
         None => Ok(Some(acc)),
     }
 }
@@ -174,8 +180,8 @@ fn binomial<T: Transport, D: Datatype>(
 }
 
 /// `len` elements decoded from `bytes`.
-pub(crate) fn decoded<D: Datatype>(len: usize, bytes: &[u8]) -> Vec<D> {
-    let mut v: Vec<D> = (0..len).map(|_| D::from_index(0)).collect();
+pub(crate) fn decoded<D: Datatype>(len: usize, bytes: &[u8]) -> Result<Vec<D>, Error> {
+    let mut v: Vec<D> = crate::try_filled(len, D::from_index(0))?;
     decode(bytes, &mut v);
-    v
+    Ok(v)
 }

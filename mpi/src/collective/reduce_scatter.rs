@@ -1,7 +1,6 @@
 //! `reduce_scatter_block`: the fold of every rank's vector, cut into equal
 //! blocks, block r to rank r. A reduce to rank 0, then a scatter from it.
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use super::{Call, Kind, decode, encode, reduce, scatter, tag};
@@ -36,8 +35,11 @@ impl<T: Transport> Mpi<T> {
         );
         let (_span, mut c) = self.begin::<D>(comm, call)?;
         let folded = reduce::run(&mut c, send, op, 0, algo, tag::REDUCE)?;
-        let mut all = folded.map_or_else(Vec::new, |acc| encode(&acc));
-        let mut mine = vec![0; recv.len() * D::SIZE];
+        let mut all = match folded {
+            Some(acc) => encode(&acc)?,
+            None => Vec::new(),
+        };
+        let mut mine = crate::try_filled(recv.len() * D::SIZE, 0)?;
         all.resize(mine.len() * comm.size(), 0); // poisoned if it was not
         scatter::run(&mut c, &all, &mut mine, 0, algo)?;
         c.finish()?;

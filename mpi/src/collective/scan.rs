@@ -79,17 +79,17 @@ fn linear<T: Transport, D: Datatype>(
         0 => None,
         _ => c.recv(rank - 1, tag::SCAN, len)?,
     };
-    let mut through = send.to_vec();
+    let mut through = crate::try_copy(send)?;
     if let Some(bytes) = &before {
         op.fold_in(&mut through, bytes, Side::AccRight);
     }
     if rank + 1 < c.size() {
-        c.send(rank + 1, tag::SCAN, &encode(&through))?;
+        c.send(rank + 1, tag::SCAN, &encode(&through)?)?;
     }
-    Ok(match exclusive {
-        true => before.map(|bytes| decoded(send.len(), &bytes)),
-        false => Some(through),
-    })
+    match exclusive {
+        true => before.map(|bytes| decoded(send.len(), &bytes)).transpose(),
+        false => Ok(Some(through)),
+    }
 }
 
 /// Recursive doubling: at distance 1, 2, 4, … partners swap the fold of
@@ -101,13 +101,16 @@ fn doubling<T: Transport, D: Datatype>(
     exclusive: bool,
 ) -> Result<Option<Vec<D>>, Error> {
     let (rank, size, len) = (c.rank(), c.size(), send.len() * D::SIZE);
-    let mut block = send.to_vec();
-    let mut result = (!exclusive).then(|| send.to_vec());
+    let mut block = crate::try_copy(send)?;
+    let mut result = match exclusive {
+        true => None,
+        false => Some(crate::try_copy(send)?),
+    };
     let mut mask = 1;
     while mask < size {
         let partner = rank ^ mask;
         if partner < size {
-            c.send(partner, tag::SCAN, &encode(&block))?;
+            c.send(partner, tag::SCAN, &encode(&block)?)?;
             if let Some(bytes) = c.recv(partner, tag::SCAN, len)? {
                 let side = if partner < rank {
                     Side::AccRight
@@ -116,7 +119,7 @@ fn doubling<T: Transport, D: Datatype>(
                 };
                 op.fold_in(&mut block, &bytes, side);
                 if partner < rank {
-                    result = Some(lower_fold(result, &bytes, op, send.len()));
+                    result = Some(lower_fold(result, &bytes, op, send.len())?);
                 }
             }
         }
@@ -131,11 +134,11 @@ fn lower_fold<D: Datatype>(
     bytes: &[u8],
     op: Reduction<'_, D>,
     len: usize,
-) -> Vec<D> {
+) -> Result<Vec<D>, Error> {
     match result {
         Some(mut acc) => {
             op.fold_in(&mut acc, bytes, Side::AccRight);
-            acc
+            Ok(acc)
         }
         None => decoded(len, bytes),
     }

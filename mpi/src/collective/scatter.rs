@@ -1,7 +1,6 @@
 //! `scatter`: the root's buffer cut into blocks, block r to rank r, sent
 //! straight from the root (linear) or split down a binomial tree (tree).
 
-use alloc::vec;
 use alloc::vec::Vec;
 
 use super::{Call, Coll, Kind, LenCheck, decode, encode, tag};
@@ -45,12 +44,12 @@ impl<T: Transport> Mpi<T> {
             op: None,
             len,
         };
-        let mut mine = vec![0; recv.len() * D::SIZE];
+        let mut mine = crate::try_filled(recv.len() * D::SIZE, 0)?;
         let (_span, mut c) = self.begin::<D>(comm, call)?;
         let all = match (is_root, c.faulted()) {
             (false, _) => Vec::new(),
-            (true, false) => encode(send),
-            (true, true) => vec![0; mine.len() * size],
+            (true, false) => encode(send)?,
+            (true, true) => crate::try_filled(mine.len() * size, 0)?,
         };
         run(&mut c, &all, &mut mine, root, algo)?;
         c.finish()?;
@@ -110,12 +109,12 @@ fn binomial<T: Transport>(
     let (me, blk) = (rel.rel(c.rank()), mine.len());
     let held = match parent(me) {
         None => {
-            let mut held = all.to_vec();
+            let mut held = crate::try_copy(all)?;
             held.rotate_left(root * blk);
             held
         }
         Some(p) => {
-            let mut held = vec![0; blk * subtree(me, rel.size)];
+            let mut held = crate::try_filled(blk * subtree(me, rel.size), 0)?;
             c.recv_into(rel.abs(p), tag::SCATTER, &mut held)?;
             held
         }
