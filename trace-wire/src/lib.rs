@@ -1,6 +1,6 @@
-//! `trace-wire`: the format of ringlab's trace stream (COM2): records, frames
-//! and the contract's names, shared by the kernel (encodes, no heap) and the
-//! viewer (decodes). Neither side's logic lives here.
+//! `trace-wire`: the format of ringlab's trace stream: records, frames, raw
+//! records and the contract's names, shared by the kernel (writes raw records
+//! and frames, no heap) and the viewer (decodes). Neither side's logic lives here.
 //!
 //! The kernel takes `default-features = false`; the decoder and the owned
 //! [`RecordBuf`] need the `alloc` feature, on by default.
@@ -55,7 +55,6 @@ pub mod contract;
 #[cfg(feature = "alloc")]
 mod decoder;
 mod frame;
-mod frame_ring;
 pub mod raw;
 #[cfg(feature = "alloc")]
 mod rawdecode;
@@ -67,7 +66,6 @@ mod value;
 #[cfg(feature = "alloc")]
 pub use decoder::{DecodeError, Decoder, DecoderStats};
 pub use frame::{CRC_LEN, DELIMITER, EncodeError, MAX_FRAME, encode_frame, max_frame_len};
-pub use frame_ring::FrameRing;
 #[cfg(feature = "alloc")]
 pub use record::RecordBuf;
 pub use record::{

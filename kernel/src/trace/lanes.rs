@@ -18,11 +18,13 @@ use trace_wire::raw::{SLOT_BYTES, SLOT_WORDS, Slot};
 use super::owned::LaneState;
 use crate::arch::cpu;
 use crate::cores::MAX_CORES;
+use crate::heap;
 
-/// Slots of a core's task lane: 1 MiB, 8192 two-slot bus events.
-pub const TASK_SLOTS: usize = 16384;
+/// Slots of a core's task lane: at least 256 KiB, at most 4 MiB (32,768
+/// two-slot bus events), as a sixteenth of free memory allows.
+const TASK_SLOTS: (u64, u64) = (4096, 65536);
 /// Slots of a core's interrupt lane (interrupt handlers trace little).
-pub const IRQ_SLOTS: usize = 512;
+const IRQ_SLOTS: u64 = 512;
 /// Lanes per core: task, then interrupts-off.
 pub const LANES_PER_CORE: usize = 2;
 
@@ -31,8 +33,9 @@ pub struct Lane {
     /// The slots, allocated by `init`; null before. Slot `i % capacity` holds
     /// record position `i`.
     slots: AtomicPtr<Slot>,
-    /// Slots in the ring (a power of two).
-    capacity: u64,
+    /// Slots in the ring (a power of two), set with `slots`; only the
+    /// writer and the drain read it, after loading `slots` (Acquire).
+    capacity: AtomicU64,
     /// Positions written. The writer stores it (Release) after the slots;
     /// the drain loads it (Acquire) before reading them.
     head: AtomicU64,
@@ -89,10 +92,10 @@ pub fn bump(counter: &AtomicU64) {
 unsafe impl Sync for Lane {}
 
 impl Lane {
-    const fn new(capacity: usize) -> Self {
+    const fn new() -> Self {
         Lane {
             slots: AtomicPtr::new(core::ptr::null_mut()),
-            capacity: capacity as u64,
+            capacity: AtomicU64::new(0),
             head: AtomicU64::new(0),
             tail: AtomicU64::new(0),
             counts: Counts::new(),
@@ -107,15 +110,16 @@ impl Lane {
         // Acquire pairs with the Release store in `allocate`.
         let slots = self.slots.load(Ordering::Acquire);
         let count = (words.len() / SLOT_WORDS) as u64;
+        let capacity = self.capacity.load(Ordering::Relaxed); // stored before `slots`
         let head = self.head.load(Ordering::Relaxed); // our own index
         // Acquire pairs with the drain's Release store of `tail`: the
         // channel has read the slots before it, so we may overwrite them.
         let tail = self.tail.load(Ordering::Acquire);
-        if slots.is_null() || head + count > tail + self.capacity {
+        if slots.is_null() || head + count > tail + capacity {
             return false;
         }
         for (i, slot) in words.chunks_exact(SLOT_WORDS).enumerate() {
-            let at = ((head + i as u64) & (self.capacity - 1)) as usize;
+            let at = ((head + i as u64) & (capacity - 1)) as usize;
             // SAFETY: `at` < capacity, the allocation's length; positions
             // head..head+count are free (checked above) and ours until the
             // Release store below hands them to the drain.
@@ -166,9 +170,10 @@ impl Lane {
     /// wraps), for the channel. Only the drain calls this, for positions it
     /// has seen in `head` and not yet released.
     pub fn runs(&self, from: u64, to: u64) -> [&[u8]; 2] {
-        let base = self.slots.load(Ordering::Relaxed).cast::<u8>();
-        let start = (from & (self.capacity - 1)) as usize;
-        let first = ((to - from) as usize).min(self.capacity as usize - start);
+        let base = self.slots.load(Ordering::Acquire).cast::<u8>(); // Release: allocate
+        let capacity = self.capacity.load(Ordering::Relaxed);
+        let start = (from & (capacity - 1)) as usize;
+        let first = ((to - from) as usize).min(capacity as usize - start);
         let second = (to - from) as usize - first;
         // SAFETY: both runs lie inside the allocation (start + first <=
         // capacity, second < capacity), and positions from..to were
@@ -187,28 +192,39 @@ impl Lane {
         self.head() - self.tail()
     }
 
-    fn allocate(&self) {
+    fn allocate(&self, capacity: u64) {
+        self.capacity.store(capacity, Ordering::Relaxed); // published by the Release below
         let slots: Box<[Slot]> =
-            alloc::vec![[0u64; SLOT_WORDS]; self.capacity as usize].into_boxed_slice();
-        // Relaxed: `init` runs before any core can trace.
+            alloc::vec![[0u64; SLOT_WORDS]; capacity as usize].into_boxed_slice();
+        // Release pairs with the Acquire loads in `write` and `runs`.
         self.slots
-            .store(Box::leak(slots).as_mut_ptr(), Ordering::Relaxed);
+            .store(Box::leak(slots).as_mut_ptr(), Ordering::Release);
     }
 }
 
 /// Every core's lanes: `[task, interrupts off]`.
 static LANES: [[Lane; LANES_PER_CORE]; MAX_CORES] =
-    [const { [Lane::new(TASK_SLOTS), Lane::new(IRQ_SLOTS)] }; MAX_CORES];
+    [const { [const { Lane::new() }; LANES_PER_CORE] }; MAX_CORES];
 
 /// Allocates the rings of the first `cores` cores, once (at the first
 /// `trace on`, so a boot that never traces keeps the memory).
 pub fn init(cores: usize) {
-    for lanes in LANES.iter().take(cores) {
-        lanes
-            .iter()
-            .filter(|lane| lane.slots.load(Ordering::Relaxed).is_null()) // only the shell core allocates
-            .for_each(Lane::allocate);
+    let heap = heap::stats();
+    let free = (heap.claimed_bytes - heap.used_bytes) as u64;
+    let fit = (free / 16 / cores as u64 / SLOT_BYTES as u64).max(1);
+    let task = (1 << fit.ilog2()).clamp(TASK_SLOTS.0, TASK_SLOTS.1);
+    for [task_lane, irq_lane] in LANES.iter().take(cores) {
+        // Only the shell core allocates, so Relaxed sees its own stores.
+        if task_lane.slots.load(Ordering::Relaxed).is_null() {
+            task_lane.allocate(task);
+            irq_lane.allocate(IRQ_SLOTS);
+        }
     }
+}
+
+/// Slots of each core's task lane (0 before the first `trace on`).
+pub fn task_capacity() -> u64 {
+    LANES[0][0].capacity.load(Ordering::Relaxed)
 }
 
 /// The calling core's lane for the current context, and which it is (0

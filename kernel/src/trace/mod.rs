@@ -153,6 +153,13 @@ pub fn status(out: &mut dyn Write) -> core::fmt::Result {
     } else {
         writeln!(out, ", {} bytes sent", channel::bytes_sent())?;
     }
+    if lanes::task_capacity() > 0 {
+        writeln!(
+            out,
+            "buffers: {} records of 64 bytes per core",
+            lanes::task_capacity()
+        )?;
+    }
     writeln!(
         out,
         "core    events     spans     marks   dropped  buffered"
