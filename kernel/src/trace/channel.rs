@@ -78,9 +78,13 @@ pub fn kind() -> Kind {
     }
 }
 
-/// Where the virtio console is, when it is the channel.
-pub fn virtio_address() -> Option<crate::arch::pci::PciAddress> {
-    VIRTIO.lock().as_ref().map(|virtio| virtio.console.address)
+/// Where the virtio console is and the port the trace goes to, when it is
+/// the channel.
+pub fn virtio_address() -> Option<(crate::arch::pci::PciAddress, u32)> {
+    VIRTIO
+        .lock()
+        .as_ref()
+        .map(|virtio| (virtio.console.address, virtio.console.port))
 }
 
 /// Bytes sent so far.
