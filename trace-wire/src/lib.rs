@@ -59,6 +59,7 @@ pub mod raw;
 #[cfg(feature = "alloc")]
 mod rawdecode;
 mod record;
+mod slot_ring;
 #[cfg(feature = "alloc")]
 mod unframe;
 mod value;
@@ -72,6 +73,7 @@ pub use record::{
     Block, Callsite, Clock, Dropped, Event, Header, MAGIC, OLDEST_VERSION, Queue, Record,
     RecordRef, SpanMark, SpanNew, SpanValues, VERSION,
 };
+pub use slot_ring::SlotRing;
 #[cfg(feature = "alloc")]
 pub use unframe::{DecodeErrorKind, decode_frame};
 pub use value::{Field, Kind, Level, Value};

@@ -126,7 +126,7 @@ pub fn send_record(record: &trace_wire::RecordRef<'_>) -> bool {
 /// the lane's slots are released once the channel is done with them.
 /// Returns false (nothing sent) when the channel has no room now.
 pub fn send_block(core: usize, lane: &'static Lane, from: u64, to: u64) -> bool {
-    let runs = lane.runs(from, to);
+    let runs = lane.ring.runs(from, to);
     let block: trace_wire::RecordRef<'_> = Record::Block(Block {
         core: core as u16,
         len: (runs[0].len() + runs[1].len()) as u32,
@@ -142,7 +142,7 @@ pub fn send_block(core: usize, lane: &'static Lane, from: u64, to: u64) -> bool 
                 UART.write_all(bytes);
                 count_sent(bytes.len());
             }
-            lane.release_to(to);
+            lane.ring.release_to(to);
             true
         }
         Kind::Virtio => VIRTIO
@@ -316,7 +316,7 @@ impl Virtio {
                 self.free.push(buffer);
             }
             if let Some((lane, to)) = chain.release {
-                lane.release_to(to);
+                lane.ring.release_to(to);
             }
         }
     }

@@ -33,7 +33,7 @@ const ANNOUNCE_EVERY_MS: u64 = 1000;
 /// one reader), so every static here has one writer; Relaxed throughout.
 pub fn drain() {
     let heads: ArrayVec<[u64; LANES_PER_CORE], MAX_CORES> = (0..cores::count())
-        .map(|core| lanes::of(core).each_ref().map(|lane| lane.head()))
+        .map(|core| lanes::of(core).each_ref().map(|lane| lane.ring.head()))
         .collect();
     announce_if_due();
     if !describe_new_callsites() {

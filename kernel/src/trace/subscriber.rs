@@ -56,7 +56,7 @@ fn emit(
 #[inline]
 fn write(lane: &Lane, record: &RawRecord, kind: RawKind) {
     let counts = &lane.counts;
-    if !lane.write(record.slots()) {
+    if !lane.ring.write(record.slots()) {
         return bump(&counts.dropped);
     }
     bump(match kind {
