@@ -1,7 +1,9 @@
 //! The virtio console on PCI (VIRTIO 1.2 §4.1 "Virtio Over PCI Bus", §5.3
 //! "Console Device"), transmit only: the driver lends the device buffers
-//! (chains of them) on port 0's transmit queue and takes them back from the
-//! used ring. It knows nothing of what is sent; the trace channel uses it.
+//! (chains of them) on one port's transmit queue and takes them back from
+//! the used ring. With the multiport feature that is port 1 (a QEMU
+//! `virtserialport`, which holds the guest back when the host reads slowly
+//! instead of dropping), else port 0. It knows nothing of what is sent.
 //!
 //! Roles are the spec's: the kernel is the driver (it writes the descriptor
 //! table and the available ring), QEMU the device (it writes the used ring).
@@ -12,7 +14,9 @@ use core::ptr::{read_volatile, write_volatile};
 use core::sync::atomic::{AtomicU16, Ordering, fence};
 
 use arrayvec::ArrayVec;
-use bus::spec::{VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_NEXT, VirtqDesc, VirtqUsedElem};
+use bus::spec::{
+    VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_DESC_F_NEXT, VIRTQ_DESC_F_WRITE, VirtqDesc, VirtqUsedElem,
+};
 
 use crate::arch::pci::{PciAddress, read_u32, write_u32};
 use crate::arch::{PhysAddr, paging};
@@ -23,7 +27,25 @@ const VENDOR: u16 = 0x1af4;
 /// The console: transitional (0x1003) and modern-only (0x1040 + 3).
 const DEVICES: [u16; 2] = [0x1003, 0x1043];
 /// Port 0's transmit queue (§5.3.2: receiveq 0, transmitq 1).
-const TRANSMIT_QUEUE: u16 = 1;
+const PORT0_TRANSMIT: u16 = 1;
+/// With multiport: the control receive and transmit queues, and port 1's
+/// transmit queue (§5.3.2: port N > 0 uses queues 2N + 2 and 2N + 3).
+const CONTROL_RECEIVE: u16 = 2;
+const CONTROL_TRANSMIT: u16 = 3;
+const PORT1_TRANSMIT: u16 = 5;
+/// VIRTIO_CONSOLE_F_MULTIPORT (§5.3.3), feature word 0.
+const FEATURE_MULTIPORT: u32 = 1 << 1;
+/// Control events (§5.3.6.2).
+mod event {
+    pub const DEVICE_READY: u16 = 0;
+    pub const DEVICE_ADD: u16 = 1;
+    pub const PORT_READY: u16 = 3;
+    pub const PORT_OPEN: u16 = 6;
+}
+/// The port the trace uses with multiport (`virtserialport,nr=1`).
+const TRACE_PORT: u32 = 1;
+/// How long start-up waits for the device's answers.
+const CONTROL_TIMEOUT_US: u64 = 1_000_000;
 /// Most entries used per queue (the device may offer more).
 pub const MAX_QUEUE: u16 = 256;
 
@@ -64,10 +86,15 @@ pub struct VirtioConsole {
     pub address: PciAddress,
     /// The common configuration window.
     common: *mut u8,
-    /// Where writing the queue index tells the device to look at the queue.
-    notify: *mut u16,
-    /// Port 0's transmit queue.
+    /// Where the notify window starts, and its offset multiplier.
+    notify_base: *mut u8,
+    multiplier: u32,
+    /// The trace port's transmit queue, its index and notify address.
     queue: TxQueue,
+    queue_index: u16,
+    notify: *mut u16,
+    /// The port the trace goes to (0, or 1 with multiport).
+    pub port: u32,
 }
 
 // SAFETY: the pointers are MMIO windows and queue memory owned by this
@@ -91,29 +118,56 @@ impl VirtioConsole {
         let mut console = VirtioConsole {
             address,
             common,
-            notify: core::ptr::null_mut(),
+            notify_base,
+            multiplier,
             queue: TxQueue::empty(),
+            queue_index: PORT0_TRANSMIT,
+            notify: core::ptr::null_mut(),
+            port: 0,
         };
-        let notify_off = console.start()?;
-        // SAFETY: the notify window covers queue_notify_off * multiplier
-        // (§4.1.4.4); we only ever write the u16 there.
-        console.notify =
-            unsafe { notify_base.add(usize::from(notify_off) * multiplier as usize) }.cast();
+        console.start()?;
         pci::claim(address, "virtio console (trace)");
         Ok(console)
     }
 
-    /// The initialisation sequence (§3.1.1); returns the transmit queue's
-    /// notification offset.
-    fn start(&mut self) -> Result<u16, &'static str> {
+    /// The initialisation sequence (§3.1.1), then, with multiport, the
+    /// control handshake that opens port 1.
+    fn start(&mut self) -> Result<(), &'static str> {
         self.write8(common::DEVICE_STATUS, 0);
         self.write8(common::DEVICE_STATUS, status::ACKNOWLEDGE | status::DRIVER);
+        let multiport = self.negotiate()?;
+        let features_ok = status::ACKNOWLEDGE | status::DRIVER | status::FEATURES_OK;
+        let mut control = None;
+        if multiport {
+            control = Some((
+                self.setup_queue(CONTROL_RECEIVE)?,
+                self.setup_queue(CONTROL_TRANSMIT)?,
+            ));
+            (self.queue_index, self.port) = (PORT1_TRANSMIT, TRACE_PORT);
+        }
+        let (queue, notify) = self.setup_queue(self.queue_index)?;
+        (self.queue, self.notify) = (queue, notify);
+        self.write8(common::DEVICE_STATUS, features_ok | status::DRIVER_OK);
+        match control {
+            Some((receive, transmit)) => open_port(receive, transmit),
+            None => Ok(()),
+        }
+    }
+
+    /// Offers VIRTIO_F_VERSION_1, and multiport when the device has it;
+    /// returns whether multiport was taken.
+    fn negotiate(&mut self) -> Result<bool, &'static str> {
         self.write32(common::DEVICE_FEATURE_SELECT, 1);
         if self.read32(common::DEVICE_FEATURE) & FEATURE_VERSION_1_WORD1 == 0 {
             return Err("the virtio console does not offer VIRTIO_F_VERSION_1");
         }
+        self.write32(common::DEVICE_FEATURE_SELECT, 0);
+        let multiport = self.read32(common::DEVICE_FEATURE) & FEATURE_MULTIPORT != 0;
         self.write32(common::DRIVER_FEATURE_SELECT, 0);
-        self.write32(common::DRIVER_FEATURE, 0);
+        self.write32(
+            common::DRIVER_FEATURE,
+            if multiport { FEATURE_MULTIPORT } else { 0 },
+        );
         self.write32(common::DRIVER_FEATURE_SELECT, 1);
         self.write32(common::DRIVER_FEATURE, FEATURE_VERSION_1_WORD1);
         let features_ok = status::ACKNOWLEDGE | status::DRIVER | status::FEATURES_OK;
@@ -121,20 +175,28 @@ impl VirtioConsole {
         if self.read8(common::DEVICE_STATUS) & status::FEATURES_OK == 0 {
             return Err("the virtio console refused our features");
         }
-        self.write16(common::QUEUE_SELECT, TRANSMIT_QUEUE);
+        Ok(multiport)
+    }
+
+    /// Gives queue `index` fresh rings and enables it; returns it and its
+    /// notification address.
+    fn setup_queue(&mut self, index: u16) -> Result<(TxQueue, *mut u16), &'static str> {
+        self.write16(common::QUEUE_SELECT, index);
         let size = self.read16(common::QUEUE_SIZE).min(MAX_QUEUE);
         if size == 0 || !size.is_power_of_two() {
-            return Err("the virtio console has no usable transmit queue");
+            return Err("the virtio console lacks a queue it needs");
         }
-        self.queue = TxQueue::new(size);
+        let queue = TxQueue::new(size);
         self.write16(common::QUEUE_SIZE, size);
-        self.write64(common::QUEUE_DESC, self.queue.desc as u64);
-        self.write64(common::QUEUE_DRIVER, self.queue.avail as u64);
-        self.write64(common::QUEUE_DEVICE, self.queue.used as u64);
+        self.write64(common::QUEUE_DESC, queue.desc as u64);
+        self.write64(common::QUEUE_DRIVER, queue.avail as u64);
+        self.write64(common::QUEUE_DEVICE, queue.used as u64);
         self.write16(common::QUEUE_ENABLE, 1);
-        let notify_off = self.read16(common::QUEUE_NOTIFY_OFF);
-        self.write8(common::DEVICE_STATUS, features_ok | status::DRIVER_OK);
-        Ok(notify_off)
+        let offset = usize::from(self.read16(common::QUEUE_NOTIFY_OFF)) * self.multiplier as usize;
+        // SAFETY: the notify window covers queue_notify_off * multiplier
+        // (§4.1.4.4); we only ever write a u16 there.
+        let notify = unsafe { self.notify_base.add(offset) }.cast::<u16>();
+        Ok((queue, notify))
     }
 
     /// Lends the device `buffers` as one chain; returns its head descriptor,
@@ -149,8 +211,8 @@ impl VirtioConsole {
         // The avail index is stored before the device is told (§2.7.13).
         fence(Ordering::SeqCst);
         // SAFETY: `notify` is the queue's notification address in the
-        // device's MMIO window (probe).
-        unsafe { write_volatile(self.notify, TRANSMIT_QUEUE) };
+        // device's MMIO window (setup_queue).
+        unsafe { write_volatile(self.notify, self.queue_index) };
     }
 
     /// The head of the next chain the device has finished with, its
@@ -193,6 +255,83 @@ impl VirtioConsole {
         self.write32(offset, value as u32);
         self.write32(offset + 4, (value >> 32) as u32);
     }
+}
+
+/// The multiport handshake (§5.3.6.2): DEVICE_READY; the device adds its
+/// ports; the trace port is answered PORT_READY, then opened (PORT_OPEN).
+fn open_port(
+    receive: (TxQueue, *mut u16),
+    transmit: (TxQueue, *mut u16),
+) -> Result<(), &'static str> {
+    let (mut receive, receive_notify) = receive;
+    let (mut transmit, transmit_notify) = transmit;
+    let inbox: &'static mut [[u8; 64]; 8] =
+        alloc::boxed::Box::leak(alloc::boxed::Box::new([[0; 64]; 8]));
+    let mut posted: ArrayVec<(u16, usize), 8> = ArrayVec::new();
+    for (i, buffer) in inbox.iter_mut().enumerate() {
+        let head = receive
+            .post_writable(buffer)
+            .ok_or("no room in the control queue")?;
+        posted.push((head, i));
+    }
+    kick(receive_notify, CONTROL_RECEIVE);
+    let mut send = |event: u16, id: u32| -> Result<(), &'static str> {
+        let message = control_message(id, event, 1);
+        transmit
+            .post(&[&message])
+            .ok_or("no room in the control queue")?;
+        kick(transmit_notify, CONTROL_TRANSMIT);
+        let sent = crate::time::wait_until(CONTROL_TIMEOUT_US, || transmit.peek_used());
+        let _ = transmit.take_used();
+        if sent {
+            Ok(())
+        } else {
+            Err("the virtio console did not take a control message")
+        }
+    };
+    send(event::DEVICE_READY, 0)?;
+    let deadline = crate::time::now() + crate::time::tsc_hz() / 1_000_000 * CONTROL_TIMEOUT_US;
+    while crate::time::now() < deadline {
+        let Some(head) = receive.take_used() else {
+            continue;
+        };
+        let Some(&(_, buffer)) = posted.iter().find(|(h, _)| *h == head) else {
+            continue;
+        };
+        let (id, what) = read_control(&inbox[buffer]);
+        if what == event::DEVICE_ADD && id == TRACE_PORT {
+            send(event::PORT_READY, TRACE_PORT)?;
+            return send(event::PORT_OPEN, TRACE_PORT);
+        }
+    }
+    Err("the virtio console has no port 1 (QEMU: -device virtserialport,nr=1)")
+}
+
+/// Tells the device about queue `index` after posting to it.
+fn kick(notify: *mut u16, index: u16) {
+    fence(Ordering::SeqCst);
+    // SAFETY: `notify` is queue `index`'s notification address (setup_queue).
+    unsafe { write_volatile(notify, index) };
+}
+
+/// A control message: le32 id, le16 event, le16 value.
+fn control_message(id: u32, event: u16, value: u16) -> [u8; 8] {
+    let mut message = [0; 8];
+    message[..4].copy_from_slice(&id.to_le_bytes());
+    message[4..6].copy_from_slice(&event.to_le_bytes());
+    message[6..].copy_from_slice(&value.to_le_bytes());
+    message
+}
+
+/// The id and event of a control message from the device.
+fn read_control(buffer: &[u8; 64]) -> (u32, u16) {
+    // SAFETY: the device wrote the buffer before returning it on the used
+    // ring (Acquire in take_used); read it as the device left it.
+    let bytes: [u8; 8] = unsafe { read_volatile(buffer.as_ptr().cast()) };
+    (
+        u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]),
+        u16::from_le_bytes([bytes[4], bytes[5]]),
+    )
 }
 
 /// Finds the virtio capability of `kind` and maps its window: its address
@@ -283,6 +422,21 @@ impl TxQueue {
     }
 
     fn post(&mut self, buffers: &[&[u8]]) -> Option<u16> {
+        self.post_chain(buffers, 0)
+    }
+
+    /// Lends one buffer the device writes into (a control message inbox).
+    fn post_writable(&mut self, buffer: &mut [u8]) -> Option<u16> {
+        self.post_chain(&[buffer], VIRTQ_DESC_F_WRITE)
+    }
+
+    /// Whether the device has returned a chain not yet taken.
+    fn peek_used(&self) -> bool {
+        // SAFETY: offset 1 (u16) of the used ring is its idx; Acquire as in take_used.
+        unsafe { AtomicU16::from_ptr(self.used.add(1)) }.load(Ordering::Acquire) != self.next_used
+    }
+
+    fn post_chain(&mut self, buffers: &[&[u8]], flags: u16) -> Option<u16> {
         let buffers: ArrayVec<&&[u8], 4> = buffers.iter().filter(|b| !b.is_empty()).collect();
         if buffers.is_empty() || self.free.len() < buffers.len() {
             return None;
@@ -295,7 +449,7 @@ impl TxQueue {
             let entry = VirtqDesc {
                 addr: buffer.as_ptr() as u64,
                 len: buffer.len() as u32,
-                flags: if next.is_some() { VIRTQ_DESC_F_NEXT } else { 0 },
+                flags: flags | if next.is_some() { VIRTQ_DESC_F_NEXT } else { 0 },
                 next: next.unwrap_or(0),
             };
             // SAFETY: id < size; the descriptor is free (ours) until the

@@ -1,6 +1,6 @@
-//! `trace-wire`: the format of ringlab's trace stream (COM2): records, frames
-//! and the contract's names, shared by the kernel (encodes, no heap) and the
-//! viewer (decodes). Neither side's logic lives here.
+//! `trace-wire`: the format of ringlab's trace stream: records, frames, raw
+//! records and the contract's names, shared by the kernel (writes raw records
+//! and frames, no heap) and the viewer (decodes). Neither side's logic lives here.
 //!
 //! The kernel takes `default-features = false`; the decoder and the owned
 //! [`RecordBuf`] need the `alloc` feature, on by default.
@@ -55,11 +55,11 @@ pub mod contract;
 #[cfg(feature = "alloc")]
 mod decoder;
 mod frame;
-mod frame_ring;
 pub mod raw;
 #[cfg(feature = "alloc")]
 mod rawdecode;
 mod record;
+mod slot_ring;
 #[cfg(feature = "alloc")]
 mod unframe;
 mod value;
@@ -67,13 +67,13 @@ mod value;
 #[cfg(feature = "alloc")]
 pub use decoder::{DecodeError, Decoder, DecoderStats};
 pub use frame::{CRC_LEN, DELIMITER, EncodeError, MAX_FRAME, encode_frame, max_frame_len};
-pub use frame_ring::FrameRing;
 #[cfg(feature = "alloc")]
 pub use record::RecordBuf;
 pub use record::{
     Block, Callsite, Clock, Dropped, Event, Header, MAGIC, OLDEST_VERSION, Queue, Record,
     RecordRef, SpanMark, SpanNew, SpanValues, VERSION,
 };
+pub use slot_ring::SlotRing;
 #[cfg(feature = "alloc")]
 pub use unframe::{DecodeErrorKind, decode_frame};
 pub use value::{Field, Kind, Level, Value};

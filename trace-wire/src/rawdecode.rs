@@ -7,7 +7,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::raw::{
-    RawHead, RawKind, SLOT_BYTES, SLOT_WORDS, Slot, ValueType, string_text, value_word,
+    MAX_VALUES, RawHead, RawKind, SLOT_BYTES, SLOT_WORDS, Slot, ValueType, string_text, value_word,
 };
 use crate::record::{Event, Record, RecordBuf, SpanMark, SpanNew, SpanValues};
 use crate::value::{Field, Value};
@@ -61,7 +61,11 @@ impl RawDecoder {
         let span = u64::from(head.span);
         let mark = SpanMark { core, ts_ns, span };
         let optional = |id: u32| (id != 0).then_some(u64::from(id));
-        Some(Ok(match RawKind::from_byte(head.kind) {
+        let kind = RawKind::from_byte(head.kind);
+        if kind != Some(RawKind::String) && usize::from(head.count) > MAX_VALUES {
+            return Some(Err(()));
+        }
+        Some(Ok(match kind {
             None => return Some(Err(())),
             Some(RawKind::String) => {
                 let text: Vec<u8> = string_text(words, head.parent as usize).collect();

@@ -168,3 +168,16 @@ fn an_unknown_string_is_named_by_its_id() {
         Value::Str("<string #0x77 not seen>".into())
     );
 }
+
+proptest::proptest! {
+    /// Any bytes in a block (a damaged or mid-stream one) decode without a
+    /// panic: into records or damage reports.
+    #[test]
+    fn any_block_bytes_decode_without_panic(words in proptest::collection::vec(proptest::prelude::any::<u64>(), 0..64)) {
+        let mut words = words;
+        words.truncate(words.len() / SLOT_WORDS * SLOT_WORDS);
+        let mut stream = header();
+        stream.extend(block(1, &words));
+        let _ = decode(&stream, 97);
+    }
+}

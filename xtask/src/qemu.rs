@@ -52,8 +52,10 @@ pub fn command(elf: &Path, smp: u32, memory: &str, accel: Accel, debug_exit: boo
 /// Which device carries the kernel's trace stream to the host.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum TraceChannel {
-    /// A virtio console on PCI (virtio-serial-pci + virtconsole): the
-    /// default, fast (the kernel lends its trace rings to the device).
+    /// A virtio console on PCI (virtio-serial-pci, the trace on port 1, a
+    /// `virtserialport`, which QEMU throttles rather than drops when the
+    /// host reads slowly): the default, fast (the kernel lends its trace
+    /// rings to the device).
     #[default]
     Virtio,
     /// The second serial port: the kernel's fallback when there is no
@@ -69,9 +71,9 @@ pub fn trace_args(chardev: &str, channel: TraceChannel) -> Vec<String> {
     match channel {
         TraceChannel::Virtio => args.extend([
             "-device".into(),
-            "virtio-serial-pci,max_ports=1".into(),
+            "virtio-serial-pci,max_ports=2".into(),
             "-device".into(),
-            "virtconsole,chardev=trace".into(),
+            "virtserialport,chardev=trace,nr=1,name=ringlab.trace".into(),
         ]),
         TraceChannel::Com2 => args.extend(["-serial".into(), "chardev:trace".into()]),
     }
@@ -110,7 +112,7 @@ mod tests {
         let virtio = trace_args("file,path=t.trace", TraceChannel::Virtio).join(" ");
         assert_eq!(
             virtio,
-            "-chardev file,path=t.trace,id=trace -device virtio-serial-pci,max_ports=1 -device virtconsole,chardev=trace"
+            "-chardev file,path=t.trace,id=trace -device virtio-serial-pci,max_ports=2 -device virtserialport,chardev=trace,nr=1,name=ringlab.trace"
         );
         let com2 = trace_args("file,path=t.trace", TraceChannel::Com2).join(" ");
         assert_eq!(

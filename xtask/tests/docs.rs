@@ -183,7 +183,10 @@ fn output_matches(expected: &[String], actual: &[&str]) -> bool {
 
 fn run_transcript(transcript: &Transcript) {
     let stream = std::env::temp_dir().join(format!("ringlab-docs-{}.trace", std::process::id()));
-    let extra_args = vec!["-serial".into(), format!("file:{}", stream.display())];
+    let extra_args = xtask::qemu::trace_args(
+        &format!("file,path={}", stream.display()),
+        xtask::qemu::TraceChannel::Virtio,
+    );
     let mut machine = Machine::boot(Config {
         extra_args,
         ..Config::smp(transcript.smp)

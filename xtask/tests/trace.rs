@@ -188,6 +188,10 @@ fn a_traced_ping_reaches_the_stream_exactly_and_status_agrees_with_stats() {
     machine.run("trace off");
     let status = machine.run("trace status");
     assert!(status.contains("channel virtio console at "), "{status}");
+    assert!(
+        status.contains(" port 1, "),
+        "the throttled port:\n{status}"
+    );
     let stats = stream_agrees_with_status(&status, &finish(machine, &file));
     assert_eq!(stats.dropped, 0, "{status}");
     assert_eq!(count_named(&stats, "bus.send"), 2 * N);

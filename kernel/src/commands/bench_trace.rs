@@ -4,11 +4,14 @@
 //! per second from cores 1.. flooding at a million a second, with drops.
 
 use alloc::boxed::Box;
+use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt::Write;
 
 use mpi::Algorithm;
 use shell::{Args, CoreSet, Error};
+use trace_wire::SlotRing;
+use trace_wire::raw::{RawKind, RawRecord, SLOT_WORDS, ValueType};
 use tracing::Level;
 
 use super::bench::{bus_round_trips, measure, reduce_median};
@@ -100,8 +103,18 @@ fn overhead(rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
             out,
             "trace {name}/none, worse of the two, {ALTERNATIONS} runs: median {mid:.3}, spread {spread:.3}"
         )?;
-        bench_line(out, &alloc::format!("trace_{name}_overhead_ratio"), mid, "x")?;
-        bench_line(out, &alloc::format!("trace_{name}_overhead_spread"), spread, "x")?;
+        bench_line(
+            out,
+            &alloc::format!("trace_{name}_overhead_ratio"),
+            mid,
+            "x",
+        )?;
+        bench_line(
+            out,
+            &alloc::format!("trace_{name}_overhead_spread"),
+            spread,
+            "x",
+        )?;
     }
     Ok(())
 }
@@ -110,20 +123,57 @@ fn overhead(rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
 /// writes them (a `bus.send`-shaped event: seven integer fields).
 fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
     trace::turn_on(None).map_err(Error::invalid)?;
+    let bus_send = cycles_per_record(|batch, i| {
+        tracing::event!(name: "trace.bench", target: "trace", Level::DEBUG,
+            src = 1u64, dst = 2u64, len = 64u64, frags = 1u64, desc = i, used_idx = i, seq = batch);
+    });
+    let one_field = cycles_per_record(|_, i| {
+        tracing::event!(name: "trace.bench1", target: "trace", Level::DEBUG, n = i);
+    });
+    trace::turn_off();
+    let clock = cycles_per_record(|_, _| {
+        core::hint::black_box(time::now());
+    });
+    let direct = direct_cost();
+    writeln!(
+        out,
+        "one record: {bus_send:.0} cycles with 7 fields (bus.send's shape), {one_field:.0} with 1; reading the TSC alone: {clock:.0}; the same 7-field record built and written straight into a ring, without tracing: {direct:.0}"
+    )?;
+    bench_line(out, "trace_record_cycles", bus_send, "cycles")
+}
+
+/// Cycles per 7-field record built and written into a scratch ring the
+/// way the subscriber does, without `tracing` in between: the floor a
+/// probe that bypassed `tracing` would have.
+fn direct_cost() -> f64 {
+    let ring = SlotRing::new();
+    let memory = vec![[0u64; SLOT_WORDS]; 2 * RECORD_BATCH as usize].into_boxed_slice();
+    let _ = ring.attach(Box::leak(memory)); // half a MiB, once per bench trace
+    cycles_per_record(|_, i| {
+        if i == 0 {
+            ring.release_to(ring.head());
+        }
+        let mut record = RawRecord::new(RawKind::Event, 1, time::uptime_cycles(), 0, 0);
+        for field in 0..7 {
+            record.set(field, ValueType::U64, core::hint::black_box(i));
+        }
+        core::hint::black_box(ring.write(record.slots()));
+    })
+}
+
+/// Cycles per call of `record(batch, i)`, timed in batches on the shell
+/// core with the trace drained between them.
+fn cycles_per_record(mut record: impl FnMut(u64, u64)) -> f64 {
     let mut spent = 0;
     for batch in 0..RECORD_BATCHES {
         let start = time::now();
         for i in 0..RECORD_BATCH {
-            tracing::event!(name: "trace.bench", target: "trace", Level::DEBUG,
-                src = 1u64, dst = 2u64, len = 64u64, frags = 1u64, desc = i, used_idx = i, seq = batch);
+            record(batch, i);
         }
         spent += time::now() - start;
         trace::drain_now();
     }
-    trace::turn_off();
-    let cycles = spent as f64 / (RECORD_BATCHES * RECORD_BATCH) as f64;
-    writeln!(out, "one record: {cycles:.0} cycles")?;
-    bench_line(out, "trace_record_cycles", cycles, "cycles")
+    spent as f64 / (RECORD_BATCHES * RECORD_BATCH) as f64
 }
 
 /// Cores 1.. emit FLOOD_RATE records a second between them for FLOOD_MS.

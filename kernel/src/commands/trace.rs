@@ -1,5 +1,5 @@
-//! `trace`: turn the kernel's trace stream (COM2) on and off, and show what
-//! each core has recorded, sent and dropped.
+//! `trace`: turn the kernel's trace stream (virtio console, or COM2) on and
+//! off, and show what each core has recorded, sent and dropped.
 
 use core::fmt::Write;
 
@@ -11,16 +11,17 @@ use crate::trace;
 /// `trace on [FILTER] | off | status`.
 pub const TRACE: Command<Kernel> = Command {
     name: "trace",
-    summary: "stream the bus, MPI and shell events to COM2 for trace-viewer",
+    summary: "stream the bus, MPI and shell events to the host for trace-viewer",
     usage: "trace on [FILTER] | trace off | trace status",
     help: "trace on records the events and spans of the bus, MPI and the shell into per-core \
-           buffers that the shell core sends to COM2 (run QEMU with 'cargo xtask run --trace' and \
-           watch with trace-viewer). FILTER is a comma-separated list of LEVEL, TARGET or \
+           buffers that the shell core sends over a virtio console, or COM2 without one (run \
+           QEMU with 'cargo xtask run --trace' and watch with trace-viewer). FILTER is a comma-separated list of LEVEL, TARGET or \
            TARGET=LEVEL (levels trace, debug, info, warn, error; targets bus, mpi, shell), e.g. \
            'bus=debug,mpi'. Without FILTER it records at debug: every message and span; 'trace on \
            trace' adds every fragment's fill, publish, consume and post. trace off stops and sends \
-           what is left. trace status shows, per core, records written, bytes and records \
-           dropped because its buffer was full.",
+           what is left. trace status names the channel and shows, per core, the events, spans and \
+           other records written, the records dropped because its buffer was full, and what is \
+           still buffered.",
     example: "trace on bus=debug,mpi",
     run: trace_command,
 };

@@ -78,9 +78,13 @@ pub fn kind() -> Kind {
     }
 }
 
-/// Where the virtio console is, when it is the channel.
-pub fn virtio_address() -> Option<crate::arch::pci::PciAddress> {
-    VIRTIO.lock().as_ref().map(|virtio| virtio.console.address)
+/// Where the virtio console is and the port the trace goes to, when it is
+/// the channel.
+pub fn virtio_address() -> Option<(crate::arch::pci::PciAddress, u32)> {
+    VIRTIO
+        .lock()
+        .as_ref()
+        .map(|virtio| (virtio.console.address, virtio.console.port))
 }
 
 /// Bytes sent so far.
@@ -95,34 +99,34 @@ fn count_sent(bytes: usize) {
     );
 }
 
-fn send(bytes: &[u8]) {
+/// Sends (or stages) `bytes`; false when they could not be taken now.
+fn send(bytes: &[u8]) -> bool {
     match kind() {
-        Kind::None => {}
+        Kind::None => false,
         Kind::Com2 => {
             UART.write_all(bytes);
             count_sent(bytes.len());
+            true
         }
-        Kind::Virtio => {
-            if let Some(virtio) = VIRTIO.lock().as_mut() {
-                virtio.stage(bytes);
-            }
-        }
+        Kind::Virtio => VIRTIO
+            .lock()
+            .as_mut()
+            .is_some_and(|virtio| virtio.stage(bytes)),
     }
 }
 
-/// Encodes and sends one record as a frame.
-pub fn send_record(record: &trace_wire::RecordRef<'_>) {
+/// Encodes and sends one record as a frame; false when the channel could
+/// not take it now (the caller tries again at its next pass).
+pub fn send_record(record: &trace_wire::RecordRef<'_>) -> bool {
     let mut frame = [0u8; MAX_FRAME];
-    if let Ok(frame) = encode_frame(record, &mut frame) {
-        send(frame);
-    }
+    encode_frame(record, &mut frame).is_ok_and(send)
 }
 
 /// Sends positions `from..to` of `lane` (written by `core`) as one block;
 /// the lane's slots are released once the channel is done with them.
 /// Returns false (nothing sent) when the channel has no room now.
 pub fn send_block(core: usize, lane: &'static Lane, from: u64, to: u64) -> bool {
-    let runs = lane.runs(from, to);
+    let runs = lane.ring.runs(from, to);
     let block: trace_wire::RecordRef<'_> = Record::Block(Block {
         core: core as u16,
         len: (runs[0].len() + runs[1].len()) as u32,
@@ -138,7 +142,7 @@ pub fn send_block(core: usize, lane: &'static Lane, from: u64, to: u64) -> bool 
                 UART.write_all(bytes);
                 count_sent(bytes.len());
             }
-            lane.release_to(to);
+            lane.ring.release_to(to);
             true
         }
         Kind::Virtio => VIRTIO
@@ -207,8 +211,8 @@ impl Virtio {
     }
 
     /// Copies a frame into the current staging buffer (posting the full one
-    /// first). With no buffer free even after waiting, the frame is lost.
-    fn stage(&mut self, bytes: &[u8]) {
+    /// first). False when no buffer came free even after waiting.
+    fn stage(&mut self, bytes: &[u8]) -> bool {
         if self.staged + bytes.len() > STAGING_BYTES {
             self.post_staged();
         }
@@ -216,9 +220,12 @@ impl Virtio {
             self.current = self.take_staging();
             self.staged = 0;
         }
-        let Some(current) = self.current else { return };
+        let Some(current) = self.current else {
+            return false;
+        };
         self.staging[current][self.staged..self.staged + bytes.len()].copy_from_slice(bytes);
         self.staged += bytes.len();
+        true
     }
 
     /// A free staging buffer, waiting a little for the device to return one.
@@ -242,7 +249,9 @@ impl Virtio {
                 return false;
             }
         }
-        self.stage(frame);
+        if !self.stage(frame) {
+            return false;
+        }
         let Some(current) = self.current.take() else {
             return false;
         };
@@ -307,7 +316,7 @@ impl Virtio {
                 self.free.push(buffer);
             }
             if let Some((lane, to)) = chain.release {
-                lane.release_to(to);
+                lane.ring.release_to(to);
             }
         }
     }

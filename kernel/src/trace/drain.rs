@@ -33,10 +33,14 @@ const ANNOUNCE_EVERY_MS: u64 = 1000;
 /// one reader), so every static here has one writer; Relaxed throughout.
 pub fn drain() {
     let heads: ArrayVec<[u64; LANES_PER_CORE], MAX_CORES> = (0..cores::count())
-        .map(|core| lanes::of(core).each_ref().map(|lane| lane.head()))
+        .map(|core| lanes::of(core).each_ref().map(|lane| lane.ring.head()))
         .collect();
     announce_if_due();
-    describe_new_callsites();
+    if !describe_new_callsites() {
+        // No record may overtake its callsite: the blocks wait a pass.
+        channel::flush();
+        return;
+    }
     for (core, heads) in heads.iter().enumerate() {
         for (lane, &head) in lanes::of(core).iter().zip(heads) {
             let sent = &SENT[core][lane_index(core, lane)];
@@ -63,12 +67,13 @@ fn report_drops() {
             .map(|lane| lane.counts.dropped.load(Ordering::Relaxed))
             .sum();
         let before = reported.load(Ordering::Relaxed);
-        if total > before {
-            channel::send_record(&Record::Dropped(Dropped {
-                core: core as u16,
-                ts_ns: time::cycles_to_ns(time::uptime_cycles()),
-                count: total - before,
-            }));
+        let report = Record::Dropped(Dropped {
+            core: core as u16,
+            ts_ns: time::cycles_to_ns(time::uptime_cycles()),
+            count: total - before,
+        });
+        // Counted as reported only once the channel took the report.
+        if total > before && channel::send_record(&report) {
             reported.store(total, Ordering::Relaxed);
         }
     }
@@ -114,10 +119,15 @@ fn announce_queues() {
     }
 }
 
-fn describe_new_callsites() {
+/// Describes the callsites registered since the last pass; false when the
+/// channel could not take them all (the rest go next pass).
+fn describe_new_callsites() -> bool {
     let registered = super::callsites::count();
     for id in ANNOUNCED.load(Ordering::Relaxed)..registered {
-        super::callsites::describe(id, channel::send_record);
+        if super::callsites::describe(id, channel::send_record) != Some(true) {
+            return false;
+        }
+        ANNOUNCED.store(id + 1, Ordering::Relaxed);
     }
-    ANNOUNCED.store(registered, Ordering::Relaxed);
+    true
 }

@@ -11,35 +11,29 @@
 
 use alloc::boxed::Box;
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU64, Ordering};
 
-use trace_wire::raw::{SLOT_BYTES, SLOT_WORDS, Slot};
+use trace_wire::SlotRing;
+use trace_wire::raw::{SLOT_BYTES, SLOT_WORDS};
 
 use super::owned::LaneState;
 use crate::arch::cpu;
 use crate::cores::MAX_CORES;
+use crate::heap;
 
-/// Slots of a core's task lane: 1 MiB, 8192 two-slot bus events.
-pub const TASK_SLOTS: usize = 16384;
+/// Slots of a core's task lane: at least 256 KiB, at most 4 MiB (32,768
+/// two-slot bus events), as a sixteenth of free memory allows.
+const TASK_SLOTS: (u64, u64) = (4096, 65536);
 /// Slots of a core's interrupt lane (interrupt handlers trace little).
-pub const IRQ_SLOTS: usize = 512;
+const IRQ_SLOTS: u64 = 512;
 /// Lanes per core: task, then interrupts-off.
 pub const LANES_PER_CORE: usize = 2;
 
 /// One ring of raw records with one writer (see the module docs).
 pub struct Lane {
-    /// The slots, allocated by `init`; null before. Slot `i % capacity` holds
-    /// record position `i`.
-    slots: AtomicPtr<Slot>,
-    /// Slots in the ring (a power of two).
-    capacity: u64,
-    /// Positions written. The writer stores it (Release) after the slots;
-    /// the drain loads it (Acquire) before reading them.
-    head: AtomicU64,
-    /// Positions the channel is done with. The drain stores it (Release)
-    /// after the channel has read the slots; the writer loads it (Acquire)
-    /// before overwriting them.
-    tail: AtomicU64,
+    /// The records. Writer: the lane's core in its context; consumer: the
+    /// drain (and the device it lends the slots to).
+    pub ring: SlotRing,
     /// Counts, each stored only by the writer (load and store, no RMW) and
     /// read by `trace status` and the drain.
     pub counts: Counts,
@@ -83,52 +77,17 @@ pub fn bump(counter: &AtomicU64) {
     counter.store(counter.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
 }
 
-// SAFETY: the slots and `state` are written by the lane's one writer only
-// (module docs); the slots pass to the drain through the Release/Acquire
-// pair on `head` and back through the pair on `tail`.
+// SAFETY: `state` is touched by the lane's one writer only (module docs);
+// the ring and counters are Sync themselves.
 unsafe impl Sync for Lane {}
 
 impl Lane {
-    const fn new(capacity: usize) -> Self {
+    const fn new() -> Self {
         Lane {
-            slots: AtomicPtr::new(core::ptr::null_mut()),
-            capacity: capacity as u64,
-            head: AtomicU64::new(0),
-            tail: AtomicU64::new(0),
+            ring: SlotRing::new(),
             counts: Counts::new(),
             state: UnsafeCell::new(LaneState::new()),
         }
-    }
-
-    /// Appends a record of whole slots (`words.len()` a multiple of 8), or
-    /// returns false when the ring has no room. Only the lane's writer calls it.
-    #[inline]
-    pub fn write(&self, words: &[u64]) -> bool {
-        // Acquire pairs with the Release store in `allocate`.
-        let slots = self.slots.load(Ordering::Acquire);
-        let count = (words.len() / SLOT_WORDS) as u64;
-        let head = self.head.load(Ordering::Relaxed); // our own index
-        // Acquire pairs with the drain's Release store of `tail`: the
-        // channel has read the slots before it, so we may overwrite them.
-        let tail = self.tail.load(Ordering::Acquire);
-        if slots.is_null() || head + count > tail + self.capacity {
-            return false;
-        }
-        for (i, slot) in words.chunks_exact(SLOT_WORDS).enumerate() {
-            let at = ((head + i as u64) & (self.capacity - 1)) as usize;
-            // SAFETY: `at` < capacity, the allocation's length; positions
-            // head..head+count are free (checked above) and ours until the
-            // Release store below hands them to the drain.
-            unsafe {
-                slots
-                    .add(at)
-                    .cast::<u64>()
-                    .copy_from_nonoverlapping(slot.as_ptr(), SLOT_WORDS)
-            };
-        }
-        // Release pairs with the drain's Acquire load in `head`.
-        self.head.store(head + count, Ordering::Release);
-        true
     }
 
     /// The writer's own state.
@@ -143,72 +102,39 @@ impl Lane {
         unsafe { &mut *self.state.get() }
     }
 
-    /// Positions written so far (a snapshot, for the drain).
-    pub fn head(&self) -> u64 {
-        // Acquire pairs with the writer's Release store in `write`: the
-        // slots before it are written.
-        self.head.load(Ordering::Acquire)
-    }
-
-    /// Positions the channel is done with.
-    pub fn tail(&self) -> u64 {
-        self.tail.load(Ordering::Relaxed) // only the drain stores it
-    }
-
-    /// The channel has read every slot before `tail`: the writer may reuse
-    /// them. Only the drain calls this.
-    pub fn release_to(&self, tail: u64) {
-        // Release pairs with the writer's Acquire load in `write`.
-        self.tail.store(tail, Ordering::Release);
-    }
-
-    /// The slots of positions `from..to` as one or two byte runs (the ring
-    /// wraps), for the channel. Only the drain calls this, for positions it
-    /// has seen in `head` and not yet released.
-    pub fn runs(&self, from: u64, to: u64) -> [&[u8]; 2] {
-        let base = self.slots.load(Ordering::Relaxed).cast::<u8>();
-        let start = (from & (self.capacity - 1)) as usize;
-        let first = ((to - from) as usize).min(self.capacity as usize - start);
-        let second = (to - from) as usize - first;
-        // SAFETY: both runs lie inside the allocation (start + first <=
-        // capacity, second < capacity), and positions from..to were
-        // published by the writer (Acquire in `head`) and are not
-        // overwritten before `release_to` passes them.
-        unsafe {
-            [
-                core::slice::from_raw_parts(base.add(start * SLOT_BYTES), first * SLOT_BYTES),
-                core::slice::from_raw_parts(base, second * SLOT_BYTES),
-            ]
-        }
-    }
-
     /// Slots written and not yet released (for `trace status`).
     pub fn buffered(&self) -> u64 {
-        self.head() - self.tail()
+        self.ring.buffered()
     }
 
-    fn allocate(&self) {
-        let slots: Box<[Slot]> =
-            alloc::vec![[0u64; SLOT_WORDS]; self.capacity as usize].into_boxed_slice();
-        // Relaxed: `init` runs before any core can trace.
-        self.slots
-            .store(Box::leak(slots).as_mut_ptr(), Ordering::Relaxed);
+    fn allocate(&self, capacity: u64) {
+        let slots = alloc::vec![[0u64; SLOT_WORDS]; capacity as usize].into_boxed_slice();
+        let _ = self.ring.attach(Box::leak(slots)); // only the shell core attaches, once
     }
 }
 
 /// Every core's lanes: `[task, interrupts off]`.
 static LANES: [[Lane; LANES_PER_CORE]; MAX_CORES] =
-    [const { [Lane::new(TASK_SLOTS), Lane::new(IRQ_SLOTS)] }; MAX_CORES];
+    [const { [const { Lane::new() }; LANES_PER_CORE] }; MAX_CORES];
 
 /// Allocates the rings of the first `cores` cores, once (at the first
 /// `trace on`, so a boot that never traces keeps the memory).
 pub fn init(cores: usize) {
-    for lanes in LANES.iter().take(cores) {
-        lanes
-            .iter()
-            .filter(|lane| lane.slots.load(Ordering::Relaxed).is_null()) // only the shell core allocates
-            .for_each(Lane::allocate);
+    let heap = heap::stats();
+    let free = (heap.claimed_bytes - heap.used_bytes) as u64;
+    let fit = (free / 16 / cores as u64 / SLOT_BYTES as u64).max(1);
+    let task = (1 << fit.ilog2()).clamp(TASK_SLOTS.0, TASK_SLOTS.1);
+    for [task_lane, irq_lane] in LANES.iter().take(cores) {
+        if !task_lane.ring.is_attached() {
+            task_lane.allocate(task);
+            irq_lane.allocate(IRQ_SLOTS);
+        }
     }
+}
+
+/// Slots of each core's task lane (0 before the first `trace on`).
+pub fn task_capacity() -> u64 {
+    LANES[0][0].ring.capacity()
 }
 
 /// The calling core's lane for the current context, and which it is (0

@@ -142,8 +142,8 @@ pub fn status(out: &mut dyn Write) -> core::fmt::Result {
         "trace {state}, filter {filter}, channel {}",
         kind.describe()
     )?;
-    if let Some(address) = channel::virtio_address() {
-        write!(out, " at {address}")?;
+    if let Some((address, port)) = channel::virtio_address() {
+        write!(out, " at {address} port {port}")?;
     }
     if kind == channel::Kind::Com2 {
         write!(out, " [{}]", NO_VIRTIO.get().copied().unwrap_or(""))?;
@@ -152,6 +152,13 @@ pub fn status(out: &mut dyn Write) -> core::fmt::Result {
         writeln!(out)?;
     } else {
         writeln!(out, ", {} bytes sent", channel::bytes_sent())?;
+    }
+    if lanes::task_capacity() > 0 {
+        writeln!(
+            out,
+            "buffers: {} records of 64 bytes per core",
+            lanes::task_capacity()
+        )?;
     }
     writeln!(
         out,

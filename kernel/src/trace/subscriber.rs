@@ -15,6 +15,7 @@ use tracing_core::{Event, LevelFilter, Metadata};
 use super::callsites;
 use super::filter::Filter;
 use super::lanes::{self, Lane, bump};
+use super::owned::LaneState;
 use super::values::RawValues;
 use crate::time;
 
@@ -27,21 +28,22 @@ pub static FILTER: RwLock<Option<Filter>> = RwLock::new(None);
 /// The subscriber; all its state is in statics and per-core lanes.
 pub struct KernelSubscriber;
 
-/// Fills a record's values with `fill` and writes it, counting it in
-/// `counter`, or as dropped when the lane is full.
+/// Writes one record into the calling core's lane for this context: `ids`
+/// gives its span and parent from the lane's own state, `fill` its values.
+/// Counts it, or counts it as dropped when the lane is full. Returns the span.
 #[inline]
 fn emit(
     kind: RawKind,
     callsite: u16,
-    span: u32,
-    parent: u32,
+    ids: impl FnOnce(usize, usize, &mut LaneState) -> (u32, u32),
     fill: impl FnOnce(&mut RawValues<'_>),
-) {
+) -> u32 {
     let (core, context, lane) = lanes::current();
-    let record = RawRecord::new(kind, callsite, time::uptime_cycles(), span, parent);
     // SAFETY: we are this lane's one writer (lanes.rs: the context picks
     // the lane) and hold no other borrow of its state.
     let state = unsafe { lane.state() };
+    let (span, parent) = ids(core, context, state);
+    let record = RawRecord::new(kind, callsite, time::uptime_cycles(), span, parent);
     let mut values = RawValues {
         record,
         lane,
@@ -51,12 +53,13 @@ fn emit(
     };
     fill(&mut values);
     write(lane, &values.record, kind);
+    span
 }
 
 #[inline]
 fn write(lane: &Lane, record: &RawRecord, kind: RawKind) {
     let counts = &lane.counts;
-    if !lane.write(record.slots()) {
+    if !lane.ring.write(record.slots()) {
         return bump(&counts.dropped);
     }
     bump(match kind {
@@ -68,7 +71,7 @@ fn write(lane: &Lane, record: &RawRecord, kind: RawKind) {
 
 /// Runs `f` with the calling lane's span stack (its writer state).
 #[inline]
-fn with_state<R>(f: impl FnOnce(usize, usize, &mut super::owned::LaneState) -> R) -> R {
+fn with_state<R>(f: impl FnOnce(usize, usize, &mut LaneState) -> R) -> R {
     let (core, context, lane) = lanes::current();
     // SAFETY: we are this lane's one writer and take no other borrow.
     f(core, context, unsafe { lane.state() })
@@ -109,27 +112,26 @@ impl Subscriber for KernelSubscriber {
     }
 
     fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let (id, current) = with_state(|core, context, state| {
-            (state.next_span(core, context), state.current_span())
+        let explicit = span.parent().map(wire_span);
+        let contextual = span.is_contextual();
+        let Some(callsite) = callsites::id_of(span.metadata()).filter(|_| is_on()) else {
+            let id = with_state(|core, context, state| state.next_span(core, context));
+            return Id::from_u64(u64::from(id));
+        };
+        let ids = |core, context, state: &mut LaneState| {
+            let parent = explicit.unwrap_or(if contextual { state.current_span() } else { 0 });
+            (state.next_span(core, context), parent)
+        };
+        let id = emit(RawKind::SpanNew, callsite, ids, |values| {
+            span.record(values)
         });
-        if let Some(callsite) = callsites::id_of(span.metadata()).filter(|_| is_on()) {
-            let parent = match span.parent() {
-                Some(parent) => wire_span(parent),
-                None if span.is_contextual() => current,
-                None => 0,
-            };
-            emit(RawKind::SpanNew, callsite, id, parent, |values| {
-                span.record(values)
-            });
-        }
         Id::from_u64(u64::from(id))
     }
 
     fn record(&self, span: &Id, values: &SpanRecord<'_>) {
         if is_on() {
-            emit(RawKind::SpanValues, 0, wire_span(span), 0, |raw| {
-                values.record(raw)
-            });
+            let ids = |_, _, _: &mut LaneState| (wire_span(span), 0);
+            emit(RawKind::SpanValues, 0, ids, |raw| values.record(raw));
         }
     }
 
@@ -139,28 +141,27 @@ impl Subscriber for KernelSubscriber {
         let Some(callsite) = callsites::id_of(event.metadata()).filter(|_| is_on()) else {
             return;
         };
-        let parent = match event.parent() {
-            Some(parent) => wire_span(parent),
-            None if event.is_contextual() => with_state(|_, _, state| state.current_span()),
-            None => 0,
+        let explicit = event.parent().map(wire_span);
+        let contextual = event.is_contextual();
+        let ids = |_, _, state: &mut LaneState| {
+            let parent = explicit.unwrap_or(if contextual { state.current_span() } else { 0 });
+            (parent, 0)
         };
-        emit(RawKind::Event, callsite, parent, 0, |values| {
-            event.record(values)
-        });
+        emit(RawKind::Event, callsite, ids, |values| event.record(values));
     }
 
     fn enter(&self, span: &Id) {
-        with_state(|_, _, state| state.enter(wire_span(span)));
-        mark(RawKind::SpanEnter, span);
+        let id = wire_span(span);
+        mark(RawKind::SpanEnter, id, |state| state.enter(id));
     }
 
     fn exit(&self, span: &Id) {
-        with_state(|_, _, state| state.exit(wire_span(span)));
-        mark(RawKind::SpanExit, span);
+        let id = wire_span(span);
+        mark(RawKind::SpanExit, id, |state| state.exit(id));
     }
 
     fn try_close(&self, span: Id) -> bool {
-        mark(RawKind::SpanClose, &span);
+        mark(RawKind::SpanClose, wire_span(&span), |_| {});
         true
     }
 }
@@ -169,9 +170,15 @@ fn is_on() -> bool {
     ON.load(Ordering::Relaxed)
 }
 
-/// Writes a span mark (enter, exit or close) for `span`.
-fn mark(kind: RawKind, span: &Id) {
-    if is_on() {
-        emit(kind, 0, wire_span(span), 0, |_| {});
+/// Updates the lane's span stack with `update` and, while tracing is on,
+/// writes a span mark (enter, exit or close) for `span`.
+fn mark(kind: RawKind, span: u32, update: impl FnOnce(&mut LaneState)) {
+    if !is_on() {
+        return with_state(|_, _, state| update(state));
     }
+    let ids = |_, _, state: &mut LaneState| {
+        update(state);
+        (span, 0)
+    };
+    emit(kind, 0, ids, |_| {});
 }

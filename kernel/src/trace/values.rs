@@ -40,7 +40,7 @@ impl RawValues<'_> {
         let mut slots = [[0; 8]; 4];
         let ts = self.record.words[0];
         let count = string_record(id, ts, text, &mut slots);
-        if self.lane.write(slots[..count].as_flattened()) {
+        if self.lane.ring.write(slots[..count].as_flattened()) {
             self.state.remember(key, id);
         } else {
             bump(&self.lane.counts.dropped);

@@ -62,7 +62,8 @@ impl Session {
         qemu.args(["-serial", "stdio", "-display", "none"]);
         if let Some(file) = &trace_file {
             let _ = std::fs::remove_file(file);
-            qemu.arg("-serial").arg(format!("file:{}", file.display()));
+            let chardev = format!("file,path={}", file.display());
+            qemu.args(qemu::trace_args(&chardev, qemu::TraceChannel::Virtio));
         }
         let config = Config {
             boot_timeout: BOOT_TIMEOUT,
