@@ -302,15 +302,7 @@ pub fn start_application_processors() -> (usize, u64) {
     smp::reset_cores((1..count()).map(apic_id));
     let mut started = 0;
     for core in 1..count() {
-        let up = || state(core) != CoreState::Offline;
-        if smp::start_core(
-            apic_id(core),
-            stack_top(core),
-            ap_entry,
-            core,
-            up,
-            START_TIMEOUT_US,
-        ) {
+        if start_core(core, || state(core) != CoreState::Offline) {
             started += 1;
         } else {
             crate::println!(
@@ -369,19 +361,24 @@ pub fn restart(core: usize) -> Result<u64, RestartError> {
         drop(unsafe { Box::from_raw(job.as_ptr()) });
     }
     // `ap_entry` stores Idle (Release) once the core is set up again.
-    let up = || state(core) == CoreState::Idle;
-    if smp::start_core(
+    if start_core(core, || state(core) == CoreState::Idle) {
+        Ok(time::now() - start)
+    } else {
+        Err(RestartError::DidNotStart)
+    }
+}
+
+/// INIT-SIPI-SIPI `core` onto its stack at `ap_entry`; `true` once `up`
+/// says it arrived, within [`START_TIMEOUT_US`].
+fn start_core(core: usize, up: impl Fn() -> bool) -> bool {
+    smp::start_core(
         apic_id(core),
         stack_top(core),
         ap_entry,
         core,
         up,
         START_TIMEOUT_US,
-    ) {
-        Ok(time::now() - start)
-    } else {
-        Err(RestartError::DidNotStart)
-    }
+    )
 }
 
 /// Where a started core arrives from the trampoline.
