@@ -73,16 +73,23 @@ pub fn show_status(text: &str) -> bool {
     hold(|_| fbcon::set_status(text))
 }
 
-/// The shell is about to wait at its prompt (`true`) or is back (`false`).
-pub fn set_prompt_shown(shown: bool) {
-    hold(|_| PROMPT_SHOWN.store(shown, Ordering::Relaxed));
+/// The shell waits at its prompt again. Under one hold of the console it
+/// first calls `redraw` if other output cleared the prompt line, then marks
+/// the prompt shown: no other core's output can land between the prompt and
+/// the half-typed line, or between the redraw and the mark.
+pub fn show_prompt(redraw: impl FnOnce()) {
+    hold(|_| {
+        // Relaxed: both flags are used under the console lock.
+        if PROMPT_INTERRUPTED.swap(false, Ordering::Relaxed) {
+            redraw(); // PROMPT_SHOWN is still false: the redraw clears nothing
+        }
+        PROMPT_SHOWN.store(true, Ordering::Relaxed);
+    });
 }
 
-/// Whether other output cleared the prompt line since the shell last
-/// asked; the shell then draws its prompt and line again.
-#[must_use = "the flag is reset: redraw the prompt when it was set"]
-pub fn take_prompt_interrupted() -> bool {
-    PROMPT_INTERRUPTED.swap(false, Ordering::Relaxed) // ordered by the console lock
+/// The shell is back from its prompt, to handle what was typed.
+pub fn hide_prompt() {
+    hold(|_| PROMPT_SHOWN.store(false, Ordering::Relaxed));
 }
 
 /// Whether other output cleared the prompt line (without resetting it).

@@ -4,6 +4,7 @@
 //! Installs what it can (rustup target, Debian packages as root), else says how.
 
 use std::env;
+use std::fs::File;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -57,10 +58,11 @@ pub fn ensure_valgrind() -> Result<()> {
 const TEST_PYTHON_MODULES: &str =
     "import google.protobuf.unknown_fields, perfetto.protos.perfetto.trace.perfetto_trace_pb2";
 
-/// What `cargo xtask test` needs beyond [`ensure`]: the Python modules of
-/// [`TEST_PYTHON_MODULES`], installed with pip when missing.
+/// What `cargo xtask test` needs beyond [`ensure`]: MPICH's build tools and
+/// the Python modules of [`TEST_PYTHON_MODULES`], installed with pip when missing.
 pub fn ensure_test_tools() -> Result<()> {
     ensure()?;
+    ensure_mpich_build()?; // before the suites, which run in parallel
     let present = Command::new("python3")
         .args(["-c", TEST_PYTHON_MODULES])
         .output()
@@ -101,6 +103,13 @@ fn ensure_program(program: &str, packages: &[&str]) -> Result<()> {
     }
     if !is_root() {
         bail!("{}", missing(program, packages));
+    }
+    // Tests run in parallel and apt-get takes dpkg's lock without waiting:
+    // one installer at a time, and whoever waited looks again first.
+    let lock = File::create(env::temp_dir().join("ringlab-apt.lock"))?;
+    lock.lock()?;
+    if find_on_path(program).is_some() {
+        return Ok(());
     }
     cmd::run(Command::new("apt-get").arg("update"))?;
     let mut apt = Command::new("apt-get");

@@ -90,12 +90,10 @@ pub extern "C" fn run_shell(_: usize) -> ! {
         time::mark_prompt();
     }
     loop {
-        console::set_prompt_shown(true);
+        // Another core may have printed over the prompt: draw it again.
+        console::show_prompt(|| shell.editor().redraw(&mut out));
         idle::wait_until(|| input::has_input() || console::prompt_interrupted());
-        console::set_prompt_shown(false);
-        if console::take_prompt_interrupted() {
-            shell.editor().redraw(&mut out); // another core printed over the prompt
-        }
+        console::hide_prompt();
         while let Some(byte) = input::pop() {
             if shell.feed(&mut Kernel, byte, &mut out) == Some(ShellEvent::Interrupt) {
                 stop_background_jobs(&shell, &mut out);
@@ -105,7 +103,7 @@ pub extern "C" fn run_shell(_: usize) -> ! {
         if dropped > 0 {
             let text =
                 alloc::format!("error: {dropped} typed bytes were dropped (input queue full)");
-            shell.editor().print_above(&mut out, &text);
+            console::hold(|_| shell.editor().print_above(&mut out, &text)); // one piece
         }
     }
 }
@@ -115,6 +113,6 @@ fn stop_background_jobs(shell: &Shell<Kernel>, out: &mut Console) {
     let asked = cores::abort_running(false);
     if !asked.is_empty() {
         let text = alloc::format!("asked core(s) {asked} to stop their background job");
-        shell.editor().print_above(out, &text);
+        console::hold(|_| shell.editor().print_above(out, &text)); // one piece
     }
 }
