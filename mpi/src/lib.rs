@@ -1,6 +1,6 @@
 //! `mpi`: ringlab's MPI — communicators, point-to-point messages with tag and
 //! source matching, non-blocking requests, and collectives (the demos' seven
-//! plus scan, exscan, alltoall, reduce_scatter_block, comm_split, in-place
+//! plus scan, exscan, alltoall, reduce_scatter, reduce_scatter_block, comm_split, in-place
 //! forms, user-defined ops) in two algorithms each, over any
 //! byte [`Transport`] (ringlab's `bus` in the kernel, threads on the host).
 //!

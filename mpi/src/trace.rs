@@ -30,6 +30,7 @@ pub(crate) fn collective<D: Datatype>(call: &Call<'_, D>, comm: &Comm) -> Span {
         Kind::Scan => span!("mpi.scan"),
         Kind::Exscan => span!("mpi.exscan"),
         Kind::Alltoall => span!("mpi.alltoall"),
+        Kind::ReduceScatter => span!("mpi.reduce_scatter"),
         Kind::ReduceScatterBlock => span!("mpi.reduce_scatter_block"),
     }
 }

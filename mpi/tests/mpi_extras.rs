@@ -1,5 +1,5 @@
 //! The collectives programs need beyond the demos' seven — scan, exscan,
-//! alltoall, reduce_scatter_block, comm_split, the in-place forms, MINLOC and
+//! alltoall, reduce_scatter(_block), comm_split, the in-place forms, MINLOC and
 //! MAXLOC, user-defined ops — each against a sequential reference, on 1 to 7
 //! ranks and both algorithms; a non-commutative op (2×2 matrix product) must
 //! come out in rank order from every algorithm and root.
@@ -122,7 +122,43 @@ fn non_commutative_ops_keep_rank_order_in_every_algorithm_and_root() {
         let mut all = vec![0u64; 12];
         mpi.allreduce(&world, &inputs[me], &mut all, &mat, algo)
             .map_err(text)?;
-        check("allreduce", &all, &product)
+        check("allreduce", &all, &product)?;
+        let mut buf = inputs[me].clone();
+        mpi.allreduce_in_place(&world, &mut buf, &mat, algo)
+            .map_err(text)?;
+        check("allreduce_in_place", &buf, &product)?;
+        let root = world.size() - 1;
+        let mut buf = inputs[me].clone();
+        mpi.reduce_in_place(&world, &mut buf, &mat, root, algo)
+            .map_err(text)?;
+        check(
+            "reduce_in_place",
+            &buf,
+            if me == root { &product } else { &inputs[me] },
+        )?;
+        // One matrix per rank, so the block forms cut between matrices.
+        let size = world.size();
+        let long: Vec<Vec<u64>> = (0..size).map(|r| sample(9, r, 4 * size)).collect();
+        let product = prefixes(&long, fold_mat).pop().unwrap();
+        let mut block = vec![0u64; 4];
+        mpi.reduce_scatter_block(&world, &long[me], &mut block, &mat, algo)
+            .map_err(text)?;
+        check("reduce_scatter_block", &block, &product[me * 4..me * 4 + 4])?;
+        // Uneven: rank 0 takes two matrices, rank 1 none, the rest one.
+        let counts: Vec<usize> = (0..size)
+            .map(|r| match (size, r) {
+                (1, _) => 4,
+                (_, 0) => 8,
+                (_, 1) => 0,
+                _ => 4,
+            })
+            .collect();
+        let start: usize = counts[..me].iter().sum();
+        let mut mine = vec![0u64; counts[me]];
+        mpi.reduce_scatter(&world, &long[me], &mut mine, &counts, &mat, algo)
+            .map_err(text)?;
+        check("reduce_scatter", &mine, &product[start..start + counts[me]])?;
+        Ok(())
     });
 }
 
@@ -149,6 +185,81 @@ fn reduce_scatter_block_and_alltoall_match_references() {
         check("alltoall", &swapped, &want)?;
         Ok(())
     });
+}
+
+/// Per-rank counts, zeros among them, on 1 to 8 ranks and both algorithms:
+/// rank r's `recv` is its slice of the sequential sum.
+#[test]
+fn reduce_scatter_cuts_the_sum_by_counts() {
+    for size in 1..=8 {
+        for algo in Algorithm::ALL {
+            // Rank r gets r % 3 elements: ranks 0, 3, 6 get none.
+            let counts: Vec<usize> = (0..size).map(|r| r % 3).collect();
+            let total: usize = counts.iter().sum();
+            let long: Vec<Vec<u64>> = (0..size).map(|r| sample(11, r, total)).collect();
+            let sum = prefixes(&long, add).pop().unwrap();
+            run_ranks(size, 256, 3, |mpi| {
+                let world = mpi.world();
+                let me = world.rank();
+                let start: usize = counts[..me].iter().sum();
+                let mut mine = vec![0u64; counts[me]];
+                mpi.reduce_scatter(&world, &long[me], &mut mine, &counts, Op::Sum, algo)
+                    .map_err(text)?;
+                check("reduce_scatter", &mine, &sum[start..start + counts[me]])
+                    .map_err(|e| format!("{size} ranks, {algo}: {e}"))
+            });
+        }
+    }
+}
+
+/// What rank `me`'s `reduce_scatter` returned, on 3 ranks with every count
+/// 2 except where `counts_of(me)` says otherwise.
+fn reduce_scatter_with(
+    counts_of: impl Fn(usize) -> Vec<usize> + Sync,
+    algo: Algorithm,
+) -> Vec<Result<(), Error>> {
+    run_ranks(3, 256, 3, |mpi| {
+        let world = mpi.world();
+        let counts = counts_of(world.rank());
+        let own = counts.get(world.rank()).copied().unwrap_or(2);
+        let mut mine = vec![0u64; own];
+        Ok(mpi.reduce_scatter(&world, &[1; 6], &mut mine, &counts, Op::Sum, algo))
+    })
+}
+
+/// Bad counts give `LengthMismatch` on the rank that passed them and fail
+/// the others rather than leave them waiting.
+#[test]
+fn reduce_scatter_refuses_bad_counts() {
+    for algo in Algorithm::ALL {
+        let short = reduce_scatter_with(|r| if r == 1 { vec![2, 2] } else { vec![2; 3] }, algo);
+        assert_eq!(
+            short[1],
+            Err(Error::LengthMismatch {
+                expected: 3,
+                got: 2
+            }),
+            "{algo}: counts not one per rank"
+        );
+        assert!(short.iter().all(Result::is_err), "{algo}: {short:?}");
+        // Rank 2 expects 3 elements of a total of 7: its `send` of 6 is short.
+        let total = reduce_scatter_with(|r| if r == 2 { vec![2, 2, 3] } else { vec![2; 3] }, algo);
+        assert_eq!(
+            total[2],
+            Err(Error::LengthMismatch {
+                expected: 7,
+                got: 6
+            }),
+            "{algo}: send shorter than the counts"
+        );
+        assert!(total.iter().all(Result::is_err), "{algo}: {total:?}");
+        // Same total, another own block than rank 0 cuts for it.
+        let moved = reduce_scatter_with(|r| if r == 2 { vec![2, 1, 3] } else { vec![2; 3] }, algo);
+        assert!(
+            matches!(moved[2], Err(Error::LengthMismatch { .. })),
+            "{algo}: {moved:?}"
+        );
+    }
 }
 
 #[test]

@@ -42,6 +42,8 @@ pub(crate) enum Kind {
     Exscan,
     /// `alltoall`
     Alltoall,
+    /// `reduce_scatter`
+    ReduceScatter,
     /// `reduce_scatter_block`
     ReduceScatterBlock,
 }

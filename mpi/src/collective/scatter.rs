@@ -1,5 +1,6 @@
 //! `scatter`: the root's buffer cut into blocks, block r to rank r, sent
 //! straight from the root (linear) or split down a binomial tree (tree).
+//! The blocks are equal here; `reduce_scatter` cuts them by its counts.
 
 use alloc::vec::Vec;
 
@@ -51,24 +52,58 @@ impl<T: Transport> Mpi<T> {
             (true, false) => encode(send)?,
             (true, true) => crate::try_filled(mine.len() * size, 0)?,
         };
-        run(&mut c, &all, &mut mine, root, algo)?;
+        let blocks = Blocks::Equal(mine.len());
+        run(&mut c, &all, &mut mine, blocks, root, algo)?;
         c.finish()?;
         decode(&mine, recv);
         Ok(())
     }
 }
 
-/// Scatters the root's `all` (ignored elsewhere) into every rank's `mine`.
+/// How the root's bytes are cut: block r is [`len(r)`](Blocks::len) bytes,
+/// the blocks back to back in rank order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Blocks<'a> {
+    /// Every block this many bytes.
+    Equal(usize),
+    /// Block r is `counts[r]` elements of `elem` bytes (none past the end of
+    /// `counts`, which is short only in a call that has already failed).
+    Counts {
+        /// Elements per rank.
+        counts: &'a [usize],
+        /// Bytes per element.
+        elem: usize,
+    },
+}
+
+impl Blocks<'_> {
+    /// The bytes of rank `rank`'s block.
+    pub(crate) fn len(&self, rank: usize) -> usize {
+        match *self {
+            Self::Equal(n) => n,
+            Self::Counts { counts, elem } => counts.get(rank).map_or(0, |&n| n * elem),
+        }
+    }
+
+    /// The bytes of the blocks of `ranks`, together.
+    pub(crate) fn total(&self, ranks: impl Iterator<Item = usize>) -> usize {
+        ranks.map(|r| self.len(r)).sum()
+    }
+}
+
+/// Scatters the root's `all` (ignored elsewhere; every block of `blocks`,
+/// in rank order) into every rank's `mine` (`blocks.len(rank)` bytes).
 pub(crate) fn run<T: Transport>(
     c: &mut Coll<'_, T>,
     all: &[u8],
     mine: &mut [u8],
+    blocks: Blocks<'_>,
     root: usize,
     algo: Algorithm,
 ) -> Result<(), Error> {
     match algo {
-        Algorithm::Linear => linear(c, all, mine, root),
-        Algorithm::Tree => binomial(c, all, mine, root),
+        Algorithm::Linear => linear(c, all, mine, blocks, root),
+        Algorithm::Tree => binomial(c, all, mine, blocks, root),
     }
 }
 
@@ -77,14 +112,16 @@ fn linear<T: Transport>(
     c: &mut Coll<'_, T>,
     all: &[u8],
     mine: &mut [u8],
+    blocks: Blocks<'_>,
     root: usize,
 ) -> Result<(), Error> {
     if c.rank() != root {
         return c.recv_into(root, tag::SCATTER, mine);
     }
-    let blk = mine.len();
+    let mut start = 0;
     for r in 0..c.size() {
-        let block = &all[r * blk..(r + 1) * blk];
+        let block = &all[start..start + blocks.len(r)];
+        start += block.len();
         if r == root {
             mine.copy_from_slice(block);
         } else {
@@ -100,33 +137,36 @@ fn binomial<T: Transport>(
     c: &mut Coll<'_, T>,
     all: &[u8],
     mine: &mut [u8],
+    blocks: Blocks<'_>,
     root: usize,
 ) -> Result<(), Error> {
     let rel = Relative {
         size: c.size(),
         root,
     };
-    let (me, blk) = (rel.rel(c.rank()), mine.len());
+    let me = rel.rel(c.rank());
+    // Bytes from the start of this rank's block to relative rank `to`'s.
+    let upto = |to: usize| blocks.total((me..to).map(|i| rel.abs(i)));
     let held = match parent(me) {
         None => {
             let mut held = crate::try_copy(all)?;
-            held.rotate_left(root * blk);
+            held.rotate_left(blocks.total(0..root));
             held
         }
         Some(p) => {
-            let mut held = crate::try_filled(blk * subtree(me, rel.size), 0)?;
+            let mut held = crate::try_filled(upto(me + subtree(me, rel.size)), 0)?;
             c.recv_into(rel.abs(p), tag::SCATTER, &mut held)?;
             held
         }
     };
     for m in child_masks(me, rel.size).rev() {
-        let blocks = subtree(me + m, rel.size);
+        let end = me + m + subtree(me + m, rel.size);
         c.send(
             rel.abs(me + m),
             tag::SCATTER,
-            &held[m * blk..(m + blocks) * blk],
+            &held[upto(me + m)..upto(end)],
         )?;
     }
-    mine.copy_from_slice(&held[..blk]);
+    mine.copy_from_slice(&held[..mine.len()]);
     Ok(())
 }
