@@ -247,7 +247,7 @@ fn histogram_counts_every_rank_stream() {
 
 #[test]
 fn deadlock_blocks_every_rank_until_aborted() {
-    for ranks in [2, 3] {
+    for ranks in [2, 3, 4] {
         let limit = Duration::from_millis(300);
         let start = Instant::now();
         let runs = run(find("deadlock").unwrap(), &[], ranks, limit).unwrap();

@@ -75,6 +75,18 @@ fn ctrl_c(machine: &mut Machine) -> String {
 fn programs_lists_every_program_with_its_source() {
     let mut machine = boot(1);
     let out = machine.run("programs");
+    // One line per entry of the Rust table, in its order (C programs follow).
+    let listed: Vec<&str> = programs::PROGRAMS
+        .iter()
+        .filter_map(|p| {
+            let want = format!("{} ({})", p.summary, p.source);
+            out.lines()
+                .find(|l| l.strip_prefix(p.name).map(str::trim_start) == Some(want.as_str()))
+                .map(|_| p.name)
+        })
+        .collect();
+    let table: Vec<&str> = programs::PROGRAMS.iter().map(|p| p.name).collect();
+    assert_eq!(listed, table, "{out}");
     assert!(
         out.lines().any(|l| l.starts_with("toro-reduce ")
             && l.contains("MPI_Reduce")
@@ -297,9 +309,13 @@ fn assert_all_idle(machine: &mut Machine, cores: usize) {
 fn ctrl_c_stops_every_instance_and_the_cores_go_idle() {
     let mut machine = boot(4);
     machine.send("run deadlock --cores 0-3\r");
-    machine
-        .expect("rank 3: receive from rank 0", Duration::from_secs(10))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    let lines: Vec<String> = (0..4)
+        .map(|r| {
+            let (from, to) = ((r + 1) % 4, (r + 3) % 4);
+            format!("rank {r}: receive from rank {from}, then send to rank {to}")
+        })
+        .collect();
+    wait_for_all(&mut machine, &lines);
     std::thread::sleep(Duration::from_millis(300));
     let out = ctrl_c(&mut machine);
     assert!(out.contains("deadlock stopped by Ctrl-C"), "{out}");
