@@ -85,3 +85,4 @@ pub use crate::frag::{HEADER_LEN, MAX_MESSAGE};
 pub use crate::snapshot::{DescState, QueueCounters, QueueSnapshot, RingSnapshot};
 pub use crate::spin::{AbortWhen, Forever, NoWait, Spin};
 pub use crate::stats::Stats;
+pub use crate::trace::PROBES;

@@ -1,59 +1,58 @@
-//! The bus's trace points (`tracing` events, target `bus`): what each core
-//! does to a queue, named and shaped as docs/tracing.md's contract says, so
-//! trace-viewer can draw the ring and pair every send with its receive.
-//! Until a subscriber is first installed each call is one load and branch
-//! (`emit`); with one installed and tracing off, a call and a callsite check.
+//! The bus's trace points: probes (the `probe` crate, target `bus`) for what
+//! each core does to a queue, named and shaped as docs/tracing.md's contract
+//! says, so trace-viewer can draw the ring and pair every send with its
+//! receive. [`PROBES`] lists them for whoever records them. While a probe is
+//! off its call is one load and branch, and its fields are not computed.
 
-use tracing::Level;
-
-use crate::sync::Ordering::Relaxed;
+use probe::{Probe, probe};
 
 use crate::queue::Queue;
+use crate::sync::Ordering::Relaxed;
 
-/// Runs `event` (one `tracing::event!`) unless no subscriber, global or
-/// scoped, was ever installed, in which case none can be enabled; `tracing`'s
-/// own macros make the same check before their `log` fallback. The check is
-/// inline, the event an out-of-line call, so a trace point costs the send
-/// and receive paths a load and a branch and no stack frame for the event.
+probe!(static FILL = event "bus.fill", target: "bus", TRACE, ["src", "dst", "desc", "len", "used_idx"]);
+probe!(static PUBLISH = event "bus.publish", target: "bus", TRACE, ["src", "dst", "used_idx"]);
+probe!(static STALL = event "bus.stall", target: "bus", DEBUG, ["src", "dst", "avail_idx", "used_idx"]);
+probe!(static SEND = event "bus.send", target: "bus", DEBUG, ["src", "dst", "len", "frags", "desc", "used_idx", "seq"]);
+probe!(static CONSUME = event "bus.consume", target: "bus", TRACE, ["src", "dst", "desc", "len", "used_idx"]);
+probe!(static RECV = event "bus.recv", target: "bus", DEBUG, ["src", "dst", "len", "frags", "desc", "used_idx", "seq"]);
+probe!(static POST = event "bus.post", target: "bus", TRACE, ["src", "dst", "desc", "avail_idx"]);
+
+/// Every trace point of the bus.
+pub static PROBES: [&Probe; 7] = [&FILL, &PUBLISH, &STALL, &SEND, &CONSUME, &RECV, &POST];
+
+/// The queue's ends as the first two fields.
 #[inline(always)]
-fn emit(event: impl FnOnce()) {
-    if tracing::dispatcher::has_been_set() {
-        out_of_line(event);
-    }
-}
-
-/// Calls `event` out of the hot path.
-#[cold]
-#[inline(never)]
-fn out_of_line(event: impl FnOnce()) {
-    event();
+fn ends(q: &Queue) -> [u64; 2] {
+    [q.src as u64, q.dst as u64]
 }
 
 /// The sender filled buffer `desc` with `len` bytes at used position `pos`.
 #[inline(always)]
 pub(crate) fn fill(q: &Queue, desc: u16, len: usize, pos: u16) {
-    emit(
-        || tracing::event!(name: "bus.fill", target: "bus", Level::TRACE, src = q.src, dst = q.dst, desc = desc, len = len, used_idx = pos),
-    );
+    FILL.fire(|| {
+        let [src, dst] = ends(q);
+        [src, dst, desc.into(), len as u64, pos.into()]
+    });
 }
 
 /// The sender stored `used.idx = used_idx`.
 #[inline(always)]
 pub(crate) fn publish(q: &Queue, used_idx: u16) {
-    emit(
-        || tracing::event!(name: "bus.publish", target: "bus", Level::TRACE, src = q.src, dst = q.dst, used_idx = used_idx),
-    );
+    PUBLISH.fire(|| {
+        let [src, dst] = ends(q);
+        [src, dst, used_idx.into()]
+    });
 }
 
-/// The sender found no posted buffer. Fields are read only when the event
-/// is enabled, like every derived field in this file: with tracing off the
-/// send and receive paths do no extra work.
+/// The sender found no posted buffer.
 #[inline(always)]
 pub(crate) fn stall(q: &Queue) {
-    // Relaxed, both: sender-private values (this runs on the sender).
-    emit(|| {
-        tracing::event!(name: "bus.stall", target: "bus", Level::DEBUG, src = q.src, dst = q.dst,
-        avail_idx = q.send.avail_cache.load(Relaxed), used_idx = q.send.last_avail.load(Relaxed))
+    STALL.fire(|| {
+        let [src, dst] = ends(q);
+        // Relaxed, both: sender-private values (this runs on the sender).
+        let avail_idx = q.send.avail_cache.load(Relaxed);
+        let used_idx = q.send.last_avail.load(Relaxed);
+        [src, dst, avail_idx.into(), used_idx.into()]
     });
 }
 
@@ -64,20 +63,30 @@ pub(crate) fn stall(q: &Queue) {
 /// message is counted.
 #[inline(always)]
 pub(crate) fn send(q: &Queue, len: usize, frags: usize, first: u16) {
-    // Relaxed, all: sender-private values (this runs on the sender).
-    emit(|| {
-        tracing::event!(name: "bus.send", target: "bus", Level::DEBUG, src = q.src, dst = q.dst, len = len, frags = frags,
-        desc = q.avail.slot(q.slot(first)).load(Relaxed), used_idx = first,
-        seq = q.send.messages.load(Relaxed))
+    SEND.fire(|| {
+        let [src, dst] = ends(q);
+        // Relaxed, both: sender-private values (this runs on the sender).
+        let desc = q.avail.slot(q.slot(first)).load(Relaxed);
+        let seq = q.send.messages.load(Relaxed);
+        [
+            src,
+            dst,
+            len as u64,
+            frags as u64,
+            desc.into(),
+            first.into(),
+            seq,
+        ]
     });
 }
 
 /// The receiver took the used entry at `used_idx` (buffer `desc`, `len` bytes).
 #[inline(always)]
 pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
-    emit(
-        || tracing::event!(name: "bus.consume", target: "bus", Level::TRACE, src = q.src, dst = q.dst, desc = desc, len = len, used_idx = used_idx),
-    );
+    CONSUME.fire(|| {
+        let [src, dst] = ends(q);
+        [src, dst, desc.into(), len as u64, used_idx.into()]
+    });
 }
 
 /// A whole `len`-byte message starting with buffer `desc` at used position
@@ -85,25 +94,37 @@ pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
 /// the receive count before this message is counted.
 #[inline(always)]
 pub(crate) fn recv(q: &Queue, len: usize, desc: u16, used_idx: u16) {
-    // Relaxed: the receiver's own counter (this runs on the receiver).
-    emit(|| {
-        tracing::event!(name: "bus.recv", target: "bus", Level::DEBUG, src = q.src, dst = q.dst, len = len,
-        frags = q.fragments(len), desc = desc, used_idx = used_idx, seq = q.recv.received.load(Relaxed))
+    RECV.fire(|| {
+        let [src, dst] = ends(q);
+        let frags = q.fragments(len) as u64;
+        // Relaxed: the receiver's own counter (this runs on the receiver).
+        let seq = q.recv.received.load(Relaxed);
+        [
+            src,
+            dst,
+            len as u64,
+            frags,
+            desc.into(),
+            used_idx.into(),
+            seq,
+        ]
     });
 }
 
 /// The receiver posted buffers `avail` positions `from..to`: one event each.
 #[inline(always)]
 pub(crate) fn post(q: &Queue, from: u16, to: u16) {
-    emit(|| {
-        if tracing::enabled!(target: "bus", Level::TRACE) {
-            let mut pos = from;
-            while pos != to {
-                // Relaxed: the receiver's own entries (this runs on the receiver).
-                let desc = q.avail.slot(q.slot(pos)).load(Relaxed);
-                tracing::event!(name: "bus.post", target: "bus", Level::TRACE, src = q.src, dst = q.dst, desc = desc, avail_idx = pos);
-                pos = pos.wrapping_add(1);
-            }
-        }
-    });
+    if POST.id().is_none() {
+        return;
+    }
+    let mut pos = from;
+    while pos != to {
+        POST.fire(|| {
+            let [src, dst] = ends(q);
+            // Relaxed: the receiver's own entries (this runs on the receiver).
+            let desc = q.avail.slot(q.slot(pos)).load(Relaxed);
+            [src, dst, desc.into(), pos.into()]
+        });
+        pos = pos.wrapping_add(1);
+    }
 }

@@ -5,48 +5,46 @@
 #![cfg(not(loom))]
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
-use bus::{Bus, Config};
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
+use bus::{Bus, Config, PROBES};
+use probe::{Probe, Sink};
 
-/// One recorded event: its name and its unsigned fields.
+/// One recorded event: its name and its fields.
 type Recorded = (String, BTreeMap<String, u64>);
 
-/// Keeps every event's name and u64 fields.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<Recorded>>>);
+/// Keeps every firing of the bus's probes, by the name of the probe.
+struct Capture(Mutex<Vec<Recorded>>);
 
-struct Fields(BTreeMap<String, u64>);
-
-impl Visit for Fields {
-    fn record_u64(&mut self, field: &Field, value: u64) {
-        self.0.insert(field.name().to_string(), value);
-    }
-    fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
-}
-
-impl Subscriber for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
-        Id::from_u64(1)
-    }
-    fn record(&self, _: &Id, _: &Record<'_>) {}
-    fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        let mut fields = Fields(BTreeMap::new());
-        event.record(&mut fields);
+impl Sink for Capture {
+    fn event(&self, probe: &'static Probe, _: u16, values: &[u64]) {
+        let names = probe.fields.iter().map(|f| f.name.to_string());
+        let fields = names.zip(values.iter().copied()).collect();
         self.0
             .lock()
             .unwrap()
-            .push((event.metadata().name().to_string(), fields.0));
+            .push((probe.name.to_string(), fields));
     }
-    fn enter(&self, _: &Id) {}
-    fn exit(&self, _: &Id) {}
+    fn enter(&self, _: &'static Probe, _: u16, _: &[u64]) -> u32 {
+        unreachable!("the bus's probes are events")
+    }
+    fn record(&self, _: &'static Probe, _: u32, _: usize, _: u64) {}
+    fn exit(&self, _: u32) {}
+}
+
+static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));
+static SINK: &dyn Sink = &CAPTURE;
+
+/// Runs `f` with every bus probe on (ids: their index in [`PROBES`]) and
+/// returns what they recorded. Only this file's one test fires bus probes.
+fn capture(f: impl FnOnce()) -> Vec<Recorded> {
+    probe::install(&SINK);
+    for (id, probe) in PROBES.iter().enumerate() {
+        probe.enable(id as u16);
+    }
+    f();
+    PROBES.iter().for_each(|probe| probe.disable());
+    std::mem::take(&mut CAPTURE.0.lock().unwrap())
 }
 
 fn events(all: &[Recorded], name: &str) -> Vec<BTreeMap<String, u64>> {
@@ -58,8 +56,7 @@ fn events(all: &[Recorded], name: &str) -> Vec<BTreeMap<String, u64>> {
 
 #[test]
 fn send_and_recv_name_the_same_first_fragment() {
-    let capture = Capture::default();
-    tracing::subscriber::with_default(capture.clone(), || {
+    let all = capture(|| {
         let bus = Bus::new(2, Config::new(8, 128)).unwrap();
         let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
         let mut buf = vec![0u8; 1024];
@@ -70,7 +67,6 @@ fn send_and_recv_name_the_same_first_fragment() {
             assert_eq!(b.recv(0, &mut buf).unwrap(), len);
         }
     });
-    let all = capture.0.lock().unwrap().clone();
     let (sends, recvs) = (events(&all, "bus.send"), events(&all, "bus.recv"));
     assert_eq!(sends.len(), 5);
     assert_eq!(recvs.len(), 5);

@@ -75,5 +75,6 @@ pub use crate::op::Op;
 pub use crate::p2p::{Source, Status, TAG_MAX, Tag, TagMatch};
 pub use crate::reduction::{Reduction, UserOp};
 pub use crate::request::Request;
+pub use crate::trace::PROBES;
 pub use crate::transport::{Transport, TransportError};
 pub use crate::wire::HEADER_LEN;

@@ -88,8 +88,7 @@ impl<T: Transport> Mpi<T> {
         if tag > TAG_MAX {
             return Err(Error::InvalidTag { tag });
         }
-        let span = crate::trace::send(comm, dst, tag as i32, data.len());
-        let _inside = span.enter();
+        let _inside = crate::trace::send(comm, dst, tag as i32, data.len());
         let dst_core = comm.core_of(dst)?;
         let label = Label {
             context: comm.context(),
@@ -175,8 +174,7 @@ impl<T: Transport> Mpi<T> {
             TagPattern::Exact(tag) => tag,
             TagPattern::AnyUser => -1,
         };
-        let span = crate::trace::recv(comm, peer, tag, 0);
-        let _inside = span.enter();
+        let inside = crate::trace::recv(comm, peer, tag, 0);
         let i = self.wait_match(pat)?;
         let status = self.status_at(comm, i)?;
         fits(status.count)?;
@@ -186,7 +184,7 @@ impl<T: Transport> Mpi<T> {
             .ok_or(Error::Transport(TransportError::new(
                 "inbox lost a message",
             )))?;
-        span.record("len", env.data.len());
+        inside.record(crate::trace::RECV_LEN, env.data.len() as u64);
         Ok((status, env))
     }
 

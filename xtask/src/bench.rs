@@ -116,6 +116,9 @@ pub struct Bench {
     /// Only the bus's poll/notify comparison in the kernel (bench/notify.rs).
     #[arg(long)]
     pub notify_only: bool,
+    /// Only tracing's cost in the kernel (`bench trace`).
+    #[arg(long)]
+    pub trace_only: bool,
 }
 
 /// One result, as it appears in results.json and on BENCH lines.
@@ -140,6 +143,11 @@ impl Bench {
         } else if self.notify_only {
             harness::try_kernel_elf().map_err(anyhow::Error::msg)?;
             notify_bench(&mut results, &mut failed);
+        } else if self.trace_only {
+            harness::try_kernel_elf().map_err(anyhow::Error::msg)?;
+            kernel_benches(&mut results, &mut failed, |bench| {
+                bench.command == "bench trace"
+            });
         } else {
             self.run_all(&mut results, &mut failed)?;
         }
@@ -166,14 +174,24 @@ impl Bench {
             eprintln!("warning: no MPICH, so no mpich_reduce64_ns: {err:#}");
         }
         host_benches(results, failed, |_| true);
-        for bench in KERNEL_BENCHES {
-            if let Err(err) = bench.run(results) {
-                eprintln!("error: {err:#}");
-                failed.push(bench.command);
-            }
-        }
+        kernel_benches(results, failed, |_| true);
         notify_bench(results, failed);
         Ok(())
+    }
+}
+
+/// Runs the kernel benches `wanted` picks, adding to `results` and naming
+/// in `failed` each that failed.
+fn kernel_benches(
+    results: &mut Vec<Measurement>,
+    failed: &mut Vec<&'static str>,
+    wanted: impl Fn(&KernelBench) -> bool,
+) {
+    for bench in KERNEL_BENCHES.iter().filter(|bench| wanted(bench)) {
+        if let Err(err) = bench.run(results) {
+            eprintln!("error: {err:#}");
+            failed.push(bench.command);
+        }
     }
 }
 

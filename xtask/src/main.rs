@@ -109,7 +109,11 @@ mod tests {
         let Cli::Bench(bench) = parse("bench").unwrap() else {
             panic!("not bench")
         };
-        assert!(!bench.bus_only);
+        assert!(!bench.bus_only && !bench.trace_only);
+        let Cli::Bench(bench) = parse("bench --trace-only").unwrap() else {
+            panic!("not bench")
+        };
+        assert!(bench.trace_only);
     }
 
     #[test]

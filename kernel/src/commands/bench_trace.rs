@@ -9,9 +9,10 @@ use alloc::vec::Vec;
 use core::fmt::Write;
 
 use mpi::Algorithm;
+use probe::{Probe, probe};
 use shell::{Args, CoreSet, Error};
 use trace_wire::SlotRing;
-use trace_wire::raw::{RawKind, RawRecord, SLOT_WORDS, ValueType};
+use trace_wire::raw::{RawKind, RawRecord, SLOT_WORDS};
 use tracing::Level;
 
 use super::bench::{bus_round_trips, measure, reduce_median};
@@ -22,10 +23,10 @@ use crate::{cores, time, trace};
 const ALTERNATIONS: usize = 5;
 /// Records per timed batch on the shell core (fits a lane, drained after).
 const RECORD_BATCH: u64 = 4000;
-/// Timed batches.
-const RECORD_BATCHES: u64 = 25;
+/// Timed batches of each kind.
+const RECORD_BATCHES: u64 = 15;
 /// Records per second the flood asks of cores 1.. together.
-const FLOOD_RATE: u64 = 1_000_000;
+const FLOOD_RATE: u64 = 1_200_000;
 /// How long the flood lasts.
 const FLOOD_MS: u64 = 1000;
 
@@ -119,61 +120,65 @@ fn overhead(rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
     Ok(())
 }
 
-/// Cycles per record on the shell core, through `tracing` as the bus
-/// writes them (a `bus.send`-shaped event: seven integer fields).
+probe!(static BENCH_SEND = event "trace.bench", target: "trace", DEBUG,
+    ["src", "dst", "len", "frags", "desc", "used_idx", "seq"]);
+probe!(static FLOOD = event "trace.flood", target: "trace", DEBUG, ["n"]);
+
+/// The bench's own probes.
+static PROBES: [&Probe; 2] = [&BENCH_SEND, &FLOOD];
+
+/// Cycles per record on the shell core: through a probe as the bus writes
+/// them (a `bus.send`-shaped event: seven integer fields); to compare, the
+/// same event through `tracing` (as the collective spans go), the record
+/// built and written straight into a ring (the floor under a probe), and
+/// a TSC read alone. The four take turns batch by batch, so the machine's
+/// noise falls on all of them alike, and each reports its median batch.
 fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
-    trace::turn_on(None).map_err(Error::invalid)?;
-    let bus_send = cycles_per_record(|batch, i| {
-        tracing::event!(name: "trace.bench", target: "trace", Level::DEBUG,
-            src = 1u64, dst = 2u64, len = 64u64, frags = 1u64, desc = i, used_idx = i, seq = batch);
-    });
-    let one_field = cycles_per_record(|_, i| {
-        tracing::event!(name: "trace.bench1", target: "trace", Level::DEBUG, n = i);
-    });
-    trace::turn_off();
-    let clock = cycles_per_record(|_, _| {
-        core::hint::black_box(time::now());
-    });
-    let direct = direct_cost();
+    let scratch = SlotRing::new();
+    let memory = vec![[0u64; SLOT_WORDS]; 2 * RECORD_BATCH as usize].into_boxed_slice();
+    let _ = scratch.attach(Box::leak(memory)); // two slots a record: half a MiB, once per bench trace
+    trace::add_probes(&PROBES);
+    let mut batches: [Vec<f64>; 4] = Default::default();
+    for batch in 0..RECORD_BATCHES {
+        trace::turn_on(None).map_err(Error::invalid)?;
+        batches[0].push(cycles_per_record(|i| {
+            BENCH_SEND.fire(|| [1, 2, 64, 1, i, i, batch]);
+        }));
+        trace::drain_now();
+        batches[1].push(cycles_per_record(|i| {
+            tracing::event!(name: "trace.bench", target: "trace", Level::DEBUG,
+                src = 1u64, dst = 2u64, len = 64u64, frags = 1u64, desc = i, used_idx = i, seq = batch);
+        }));
+        trace::turn_off();
+        scratch.release_to(scratch.head());
+        batches[2].push(cycles_per_record(|i| {
+            let head = (RawKind::Event, 1, time::uptime_cycles());
+            let values = core::hint::black_box([1, 2, 64, 1, i, i, batch]);
+            core::hint::black_box(
+                scratch.write(RawRecord::integers(head, 0, 0, &values, 0).slots()),
+            );
+        }));
+        batches[3].push(cycles_per_record(|_| {
+            core::hint::black_box(time::now());
+        }));
+    }
+    let [probed, traced, direct, clock] = batches.map(|b| median(b.into_iter()));
     writeln!(
         out,
-        "one record: {bus_send:.0} cycles with 7 fields (bus.send's shape), {one_field:.0} with 1; reading the TSC alone: {clock:.0}; the same 7-field record built and written straight into a ring, without tracing: {direct:.0}"
+        "one 7-field record (bus.send's shape), median of {RECORD_BATCHES} batches: {probed:.0} cycles through a probe, {traced:.0} through tracing; built and written straight into a ring: {direct:.0}; reading the TSC alone: {clock:.0}"
     )?;
-    bench_line(out, "trace_record_cycles", bus_send, "cycles")
+    bench_line(out, "trace_record_cycles", probed, "cycles")?;
+    bench_line(out, "trace_record_cycles_tracing", traced, "cycles")?;
+    bench_line(out, "trace_record_cycles_floor", direct, "cycles")
 }
 
-/// Cycles per 7-field record built and written into a scratch ring the
-/// way the subscriber does, without `tracing` in between: the floor a
-/// probe that bypassed `tracing` would have.
-fn direct_cost() -> f64 {
-    let ring = SlotRing::new();
-    let memory = vec![[0u64; SLOT_WORDS]; 2 * RECORD_BATCH as usize].into_boxed_slice();
-    let _ = ring.attach(Box::leak(memory)); // half a MiB, once per bench trace
-    cycles_per_record(|_, i| {
-        if i == 0 {
-            ring.release_to(ring.head());
-        }
-        let mut record = RawRecord::new(RawKind::Event, 1, time::uptime_cycles(), 0, 0);
-        for field in 0..7 {
-            record.set(field, ValueType::U64, core::hint::black_box(i));
-        }
-        core::hint::black_box(ring.write(record.slots()));
-    })
-}
-
-/// Cycles per call of `record(batch, i)`, timed in batches on the shell
-/// core with the trace drained between them.
-fn cycles_per_record(mut record: impl FnMut(u64, u64)) -> f64 {
-    let mut spent = 0;
-    for batch in 0..RECORD_BATCHES {
-        let start = time::now();
-        for i in 0..RECORD_BATCH {
-            record(batch, i);
-        }
-        spent += time::now() - start;
-        trace::drain_now();
+/// Cycles per call of `record(i)` over one batch of [`RECORD_BATCH`] calls.
+fn cycles_per_record(mut record: impl FnMut(u64)) -> f64 {
+    let start = time::now();
+    for i in 0..RECORD_BATCH {
+        record(i);
     }
-    spent as f64 / (RECORD_BATCHES * RECORD_BATCH) as f64
+    (time::now() - start) as f64 / RECORD_BATCH as f64
 }
 
 /// Cores 1.. emit FLOOD_RATE records a second between them for FLOOD_MS.
@@ -182,6 +187,7 @@ fn flood(out: &mut dyn Write) -> Result<(), Error> {
     let per_core = FLOOD_RATE / (cores::count() as u64 - 1);
     let interval = time::tsc_hz() / per_core;
     let length = time::tsc_hz() / 1000 * FLOOD_MS;
+    trace::add_probes(&PROBES);
     trace::turn_on(None).map_err(Error::invalid)?;
     let (written_before, dropped_before) = trace::totals();
     let start = time::now();
@@ -212,7 +218,7 @@ fn flood_core(interval: u64, length: u64) {
         while time::now() < due {
             core::hint::spin_loop();
         }
-        tracing::event!(name: "trace.flood", target: "trace", Level::DEBUG, n = n);
+        FLOOD.fire(|| [n]);
         n += 1;
         due += interval;
     }

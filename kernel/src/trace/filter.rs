@@ -3,6 +3,7 @@
 //! `TARGET=LEVEL`; a callsite is recorded when any directive matches it.
 
 use arrayvec::{ArrayString, ArrayVec};
+use probe::Probe;
 use tracing_core::{Level, LevelFilter, Metadata};
 
 /// Most directives in one filter.
@@ -72,9 +73,18 @@ impl Filter {
 
     /// Whether a callsite with `metadata` is recorded.
     pub fn matches(&self, metadata: &Metadata<'_>) -> bool {
-        self.directives.iter().any(|d| {
-            metadata.target().starts_with(d.target.as_str()) && d.level >= *metadata.level()
-        })
+        self.matches_site(metadata.target(), metadata.level())
+    }
+
+    /// Whether `probe` is recorded.
+    pub fn matches_probe(&self, probe: &Probe) -> bool {
+        self.matches_site(probe.target, &probe.level)
+    }
+
+    fn matches_site(&self, target: &str, level: &Level) -> bool {
+        self.directives
+            .iter()
+            .any(|d| target.starts_with(d.target.as_str()) && d.level >= *level)
     }
 
     /// The most verbose level any directive lets through.

@@ -14,7 +14,7 @@ use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use trace_wire::SlotRing;
-use trace_wire::raw::{SLOT_BYTES, SLOT_WORDS};
+use trace_wire::raw::{RawKind, RawRecord, SLOT_BYTES, SLOT_WORDS};
 
 use super::owned::LaneState;
 use crate::arch::cpu;
@@ -100,6 +100,20 @@ impl Lane {
     pub unsafe fn state(&self) -> &mut LaneState {
         // SAFETY: the caller is the one writer (see above).
         unsafe { &mut *self.state.get() }
+    }
+
+    /// Copies `record` (of `kind`) into the ring and counts it, or counts
+    /// it as dropped when the ring is full. The lane's writer only.
+    #[inline]
+    pub fn write(&self, record: &RawRecord, kind: RawKind) {
+        if !self.ring.write(record.slots()) {
+            return bump(&self.counts.dropped);
+        }
+        bump(match kind {
+            RawKind::Event => &self.counts.events,
+            RawKind::SpanNew => &self.counts.spans,
+            _ => &self.counts.marks,
+        });
     }
 
     /// Slots written and not yet released (for `trace status`).

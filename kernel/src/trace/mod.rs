@@ -1,5 +1,6 @@
-//! Kernel tracing: a `tracing` subscriber that writes every event and span
-//! of the bus, MPI and the shell as fixed raw records into per-core lanes,
+//! Kernel tracing: a `tracing` subscriber and a probe sink that write every
+//! event and span of the bus, MPI and the shell as fixed raw records into
+//! per-core lanes,
 //! drained by the shell core to the channel (virtio console, or COM2) in
 //! the `trace-wire` format that `trace-viewer` reads.
 //! `trace on [FILTER]`, `trace off`, `trace status` drive it.
@@ -11,6 +12,7 @@ mod drain;
 mod filter;
 mod lanes;
 mod owned;
+mod probes;
 mod subscriber;
 mod values;
 
@@ -42,6 +44,7 @@ static INSTALLED: AtomicBool = AtomicBool::new(false);
 /// at each of the shell core's wake-ups. Tracing stays off (and costs
 /// nothing) until `trace on`.
 pub fn init() {
+    probes::init();
     let (_, why) = channel::init();
     NO_VIRTIO.call_once(|| why.unwrap_or(""));
     idle::on_wake(on_wake);
@@ -75,6 +78,7 @@ pub fn turn_on(filter: Option<&str>) -> Result<(), alloc::string::String> {
         return Err("there is no channel to send the trace to: no virtio console and no COM2 (run QEMU with cargo xtask run --trace)".into());
     }
     lanes::init(cores::count());
+    probes::enable(&filter);
     *FILTER.write() = Some(filter);
     ON.store(true, Ordering::Relaxed);
     if TICKS_PER_MS.load(Ordering::Relaxed) == 0 {
@@ -97,6 +101,7 @@ pub fn turn_on(filter: Option<&str>) -> Result<(), alloc::string::String> {
 
 /// Stops recording and sends everything still buffered, drops included.
 pub fn turn_off() {
+    probes::disable();
     ON.store(false, Ordering::Relaxed);
     tracing_core::callsite::rebuild_interest_cache();
     apic::stop_timer();
@@ -114,6 +119,8 @@ pub fn turn_off() {
 fn every_lane() -> impl Iterator<Item = &'static Lane> {
     (0..cores::count()).flat_map(|core| lanes::of(core).iter())
 }
+
+pub use self::probes::add as add_probes;
 
 /// Sends what is buffered now (the shell core only: `bench trace` drains
 /// between the batches it times).

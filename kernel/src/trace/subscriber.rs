@@ -14,7 +14,7 @@ use tracing_core::{Event, LevelFilter, Metadata};
 
 use super::callsites;
 use super::filter::Filter;
-use super::lanes::{self, Lane, bump};
+use super::lanes;
 use super::owned::LaneState;
 use super::values::RawValues;
 use crate::time;
@@ -52,21 +52,8 @@ fn emit(
         context,
     };
     fill(&mut values);
-    write(lane, &values.record, kind);
+    lane.write(&values.record, kind);
     span
-}
-
-#[inline]
-fn write(lane: &Lane, record: &RawRecord, kind: RawKind) {
-    let counts = &lane.counts;
-    if !lane.ring.write(record.slots()) {
-        return bump(&counts.dropped);
-    }
-    bump(match kind {
-        RawKind::Event => &counts.events,
-        RawKind::SpanNew => &counts.spans,
-        _ => &counts.marks,
-    });
 }
 
 /// Runs `f` with the calling lane's span stack (its writer state).
@@ -166,7 +153,8 @@ impl Subscriber for KernelSubscriber {
     }
 }
 
-fn is_on() -> bool {
+/// Whether tracing is on (records are made).
+pub(super) fn is_on() -> bool {
     ON.load(Ordering::Relaxed)
 }
 

@@ -224,8 +224,7 @@ impl<'a, T: Transport> Coll<'a, T> {
 
     /// Sends `data` to `rank` (poisoned if this call has a fault).
     pub(crate) fn send(&mut self, rank: usize, tag: i32, data: &[u8]) -> Result<(), Error> {
-        let span = crate::trace::send(self.comm, rank, tag, data.len());
-        let _inside = span.enter();
+        let _inside = crate::trace::send(self.comm, rank, tag, data.len());
         let core = self.comm.core_of(rank)?;
         let label = Label {
             context: self.comm.context(),
@@ -244,8 +243,7 @@ impl<'a, T: Transport> Coll<'a, T> {
         tag: i32,
         len: usize,
     ) -> Result<Option<Vec<u8>>, Error> {
-        let span = crate::trace::recv(self.comm, Some(rank), tag, len);
-        let _inside = span.enter();
+        let _inside = crate::trace::recv(self.comm, Some(rank), tag, len);
         let core = self.comm.core_of(rank)?;
         let pat = Pattern {
             context: self.comm.context(),

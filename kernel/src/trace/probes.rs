@@ -1,0 +1,151 @@
+//! The probes' sink: each fired probe (every bus message, every MPI
+//! message) becomes raw records in the calling core's lane, the same
+//! records the `tracing` subscriber writes but with all the values taken in
+//! one call instead of one visitor call per field. Also which probes exist
+//! and which `trace on` turns on. docs/tracing.md, *Probes and `tracing`*.
+
+use arrayvec::ArrayVec;
+use probe::{Probe, Sink};
+use spin::Mutex;
+use trace_wire::raw::{RawKind, RawRecord, ValueType};
+
+use super::callsites;
+use super::filter::Filter;
+use super::lanes::{self, Lane};
+use super::owned::LaneState;
+use super::subscriber::is_on;
+use crate::time;
+
+/// Most sets of probes (one per crate or module that has them).
+const MAX_SETS: usize = 8;
+
+/// The probes known to tracing, by owner. Lock rule: taken by `add` and by
+/// `trace on`/`off` (shell core), never where a probe fires.
+static SETS: Mutex<ArrayVec<&'static [&'static Probe], MAX_SETS>> =
+    Mutex::new(ArrayVec::new_const());
+
+/// The sink, as `probe::install` takes it.
+static SINK: &dyn Sink = &LaneSink;
+
+/// Installs the sink and learns the bus's and MPI's probes (at boot).
+pub fn init() {
+    probe::install(&SINK);
+    add(&bus::PROBES);
+    add(&mpi::PROBES);
+}
+
+/// Makes `probes` known; the next `trace on` turns on those its filter
+/// matches (and, if tracing is on now, they are matched at once).
+pub fn add(probes: &'static [&'static Probe]) {
+    let mut sets = SETS.lock();
+    if !sets.iter().any(|set| core::ptr::eq(*set, probes)) && sets.try_push(probes).is_err() {
+        panic!("more than {MAX_SETS} sets of trace probes");
+    }
+    drop(sets);
+    if let Some(filter) = super::subscriber::FILTER
+        .read()
+        .as_ref()
+        .filter(|_| is_on())
+    {
+        turn_on(probes, filter);
+    }
+}
+
+/// Turns on every known probe `filter` matches, and off the others. A
+/// probe is registered as a callsite before it is turned on, so the drain
+/// (on this same core) describes it before any of its records.
+pub fn enable(filter: &Filter) {
+    for set in SETS.lock().iter() {
+        turn_on(set, filter);
+    }
+}
+
+fn turn_on(probes: &[&'static Probe], filter: &Filter) {
+    for probe in probes {
+        match callsites::register_probe(probe).filter(|_| filter.matches_probe(probe)) {
+            Some(id) => probe.enable(id),
+            None => probe.disable(),
+        }
+    }
+}
+
+/// Turns every probe off.
+pub fn disable() {
+    for probe in SETS.lock().iter().flat_map(|set| set.iter()) {
+        probe.disable();
+    }
+}
+
+/// Writes fired probes into the calling core's lane for its context.
+struct LaneSink;
+
+/// Runs `f` with the calling core's lane for this context and its state.
+#[inline]
+fn with_lane<R>(f: impl FnOnce(usize, usize, &'static Lane, &mut LaneState) -> R) -> R {
+    let (core, context, lane) = lanes::current();
+    // SAFETY: we are this lane's one writer (lanes.rs: the context picks
+    // the lane) and take no other borrow of its state.
+    f(core, context, lane, unsafe { lane.state() })
+}
+
+/// A record with no values (a span mark): kind, span, time.
+fn mark(kind: RawKind, span: u32, ts: u64) -> RawRecord {
+    RawRecord::new(kind, 0, ts, span, 0)
+}
+
+impl Sink for LaneSink {
+    #[inline]
+    fn event(&self, probe: &'static Probe, id: u16, values: &[u64]) {
+        with_lane(|_, _, lane, state| {
+            let head = (RawKind::Event, id, time::uptime_cycles());
+            let record = RawRecord::integers(head, state.current_span(), 0, values, probe.signed);
+            lane.write(&record, RawKind::Event);
+        });
+    }
+
+    fn enter(&self, probe: &'static Probe, id: u16, values: &[u64]) -> u32 {
+        with_lane(|core, context, lane, state| {
+            let (span, parent) = (state.next_span(core, context), state.current_span());
+            let ts = time::uptime_cycles();
+            let head = (RawKind::SpanNew, id, ts);
+            lane.write(
+                &RawRecord::integers(head, span, parent, values, probe.signed),
+                RawKind::SpanNew,
+            );
+            lane.write(&mark(RawKind::SpanEnter, span, ts), RawKind::SpanEnter);
+            state.enter(span);
+            span
+        })
+    }
+
+    fn record(&self, probe: &'static Probe, span: u32, field: usize, value: u64) {
+        if !is_on() {
+            return;
+        }
+        with_lane(|_, _, lane, _| {
+            let mut record = RawRecord::new(RawKind::SpanValues, 0, time::uptime_cycles(), span, 0);
+            let signed = probe.signed >> field & 1 == 1;
+            record.set(
+                field,
+                if signed {
+                    ValueType::I64
+                } else {
+                    ValueType::U64
+                },
+                value,
+            );
+            lane.write(&record, RawKind::SpanValues);
+        });
+    }
+
+    fn exit(&self, span: u32) {
+        with_lane(|_, _, lane, state| {
+            state.exit(span);
+            if is_on() {
+                let ts = time::uptime_cycles();
+                lane.write(&mark(RawKind::SpanExit, span, ts), RawKind::SpanExit);
+                lane.write(&mark(RawKind::SpanClose, span, ts), RawKind::SpanClose);
+            }
+        });
+    }
+}

@@ -1,0 +1,264 @@
+//! Probes: trace points for the hot paths (every bus message, every MPI
+//! point-to-point message), thinner than `tracing`'s. Why they exist beside
+//! `tracing` is in docs/tracing.md (*Probes and `tracing`*): a `tracing`
+//! event hands each field to the subscriber through its own indirect call
+//! (`Visit`), which cost a 7-field `bus.send` about 1,200 cycles under TCG;
+//! a probe hands them all over in one call, as integers.
+//!
+//! The contract:
+//! - A [`Probe`] is a `static` describing one event or span: name, target,
+//!   level, typed integer fields, source location. The crate that owns the
+//!   trace points lists them (e.g. `bus::PROBES`) for whoever records them.
+//! - A probe that is off costs one load and one branch where it fires; its
+//!   field values are not computed.
+//! - The recorder installs its [`Sink`] once ([`install`]), then turns
+//!   probes on ([`Probe::enable`], with an id of its choosing) and off. A
+//!   probe reaches the sink only while on, give or take firings already
+//!   past their check when [`Probe::disable`] is called.
+//! - A span ([`Probe::enter`]) is reported to the sink when it is entered
+//!   and when its [`Entered`] guard is dropped, even if the probe was turned
+//!   off in between, so the sink's span stack stays balanced.
+
+#![no_std]
+
+use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+
+pub use tracing_core::Level;
+
+/// How a field's `u64` value is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Unsigned.
+    U64,
+    /// Two's complement signed.
+    I64,
+}
+
+/// One field of a probe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// Its name, e.g. `len`.
+    pub name: &'static str,
+    /// How its value is read.
+    pub kind: Kind,
+}
+
+/// What records the probes that fire: the kernel's trace lanes, or a
+/// test's capture. Each method runs on the firing core (or thread).
+pub trait Sink: Sync {
+    /// Event probe `probe`, on under `id`, fired with `values` (one per
+    /// field, in order).
+    fn event(&self, probe: &'static Probe, id: u16, values: &[u64]);
+    /// Span probe `probe`, on under `id`, was entered with `values`.
+    /// Returns the new span's id, or 0 if it is not recorded.
+    fn enter(&self, probe: &'static Probe, id: u16, values: &[u64]) -> u32;
+    /// Field `field` of span `span` (from `enter` of `probe`) got `value` late.
+    fn record(&self, probe: &'static Probe, span: u32, field: usize, value: u64);
+    /// Span `span` (from `enter`) was left and closed.
+    fn exit(&self, span: u32);
+}
+
+/// One trace point. Make it with [`probe!`] (or [`Probe::new`]) in a
+/// `static`.
+pub struct Probe {
+    /// Name, e.g. `bus.send`.
+    pub name: &'static str,
+    /// Target, e.g. `bus` (what `trace on bus=debug` matches).
+    pub target: &'static str,
+    /// Level.
+    pub level: Level,
+    /// Whether it is a span (entered and left) rather than an event.
+    pub is_span: bool,
+    /// Fields, in the order values are given.
+    pub fields: &'static [Field],
+    /// Source file of the trace point.
+    pub file: &'static str,
+    /// Source line of the trace point.
+    pub line: u32,
+    /// Bit i set: field i is [`Kind::I64`].
+    pub signed: u32,
+    /// 0 while off, else the id given to `enable`, plus 1.
+    enabled: AtomicU32,
+}
+
+/// The installed sink: a thin pointer to a `&'static dyn Sink`, so that it
+/// fits an atomic. Null until [`install`].
+static SINK: AtomicPtr<&'static dyn Sink> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Makes `sink` the one probes fire into. Call it before enabling any
+/// probe; calling it again replaces the sink.
+pub fn install(sink: &'static &'static dyn Sink) {
+    // Release pairs with the Acquire load in `sink`: whoever sees this
+    // pointer sees what it points to.
+    SINK.store(core::ptr::from_ref(sink).cast_mut(), Ordering::Release);
+}
+
+/// The installed sink, if any.
+#[inline]
+fn sink() -> Option<&'static dyn Sink> {
+    // Acquire pairs with the Release store in `install`.
+    let sink = SINK.load(Ordering::Acquire);
+    // SAFETY: a non-null SINK came from `install`, which only takes a
+    // `&'static &'static dyn Sink`: valid and immutable for ever.
+    (!sink.is_null()).then(|| unsafe { *sink })
+}
+
+impl Probe {
+    /// A probe that is off.
+    pub const fn new(
+        name: &'static str,
+        target: &'static str,
+        level: Level,
+        is_span: bool,
+        fields: &'static [Field],
+        file: &'static str,
+        line: u32,
+    ) -> Self {
+        let mut signed = 0;
+        let mut i = 0;
+        while i < fields.len() && i < 32 {
+            if matches!(fields[i].kind, Kind::I64) {
+                signed |= 1 << i;
+            }
+            i += 1;
+        }
+        Probe {
+            name,
+            target,
+            level,
+            is_span,
+            fields,
+            file,
+            line,
+            signed,
+            enabled: AtomicU32::new(0),
+        }
+    }
+
+    /// The id the probe is on under, if it is on.
+    #[inline(always)]
+    pub fn id(&self) -> Option<u16> {
+        // Relaxed: the id alone decides; the sink is reached through its
+        // own Acquire load.
+        let enabled = self.enabled.load(Ordering::Relaxed);
+        (enabled != 0).then(|| (enabled - 1) as u16)
+    }
+
+    /// Turns the probe on under `id`, which the sink is given with it.
+    pub fn enable(&self, id: u16) {
+        // Relaxed: see `id`; the sink was published (Release) by `install`.
+        self.enabled.store(u32::from(id) + 1, Ordering::Relaxed);
+    }
+
+    /// Turns the probe off.
+    pub fn disable(&self) {
+        self.enabled.store(0, Ordering::Relaxed); // Relaxed: see `id`
+    }
+
+    /// Fires an event probe: while it is on, hands `values()` to the sink;
+    /// while it is off, only looks (`values` is not run).
+    #[inline(always)]
+    pub fn fire<const N: usize>(&'static self, values: impl FnOnce() -> [u64; N]) {
+        if let Some(id) = self.id() {
+            fire_cold(self, id, values);
+        }
+    }
+
+    /// Enters a span probe: while it is on, hands `values()` to the sink
+    /// and returns a guard that leaves the span when dropped; while it is
+    /// off, only looks.
+    #[inline(always)]
+    pub fn enter<const N: usize>(&'static self, values: impl FnOnce() -> [u64; N]) -> Entered {
+        match self.id() {
+            Some(id) => enter_cold(self, id, values),
+            None => Entered {
+                probe: self,
+                span: 0,
+            },
+        }
+    }
+}
+
+/// The out-of-line part of [`Probe::fire`].
+#[cold]
+#[inline(never)]
+fn fire_cold<const N: usize>(probe: &'static Probe, id: u16, values: impl FnOnce() -> [u64; N]) {
+    if let Some(sink) = sink() {
+        sink.event(probe, id, &values());
+    }
+}
+
+/// The out-of-line part of [`Probe::enter`].
+#[cold]
+#[inline(never)]
+fn enter_cold<const N: usize>(
+    probe: &'static Probe,
+    id: u16,
+    values: impl FnOnce() -> [u64; N],
+) -> Entered {
+    let span = sink().map_or(0, |sink| sink.enter(probe, id, &values()));
+    Entered { probe, span }
+}
+
+/// A span being inside; dropping it leaves and closes the span.
+#[must_use = "dropping the guard leaves the span at once"]
+pub struct Entered {
+    /// The span's probe.
+    probe: &'static Probe,
+    /// The sink's span id, 0 when nothing was recorded.
+    span: u32,
+}
+
+impl Entered {
+    /// Records field `field`'s value now (one known only later, such as a
+    /// receive's length).
+    #[inline]
+    pub fn record(&self, field: usize, value: u64) {
+        if self.span != 0
+            && let Some(sink) = sink()
+        {
+            sink.record(self.probe, self.span, field, value);
+        }
+    }
+}
+
+impl Drop for Entered {
+    #[inline]
+    fn drop(&mut self) {
+        if self.span != 0
+            && let Some(sink) = sink()
+        {
+            sink.exit(self.span);
+        }
+    }
+}
+
+/// Declares a `static` [`Probe`] at the calling line: an `event` or a
+/// `span`, with fields `"name"` (unsigned) or `"name": i64` (signed).
+///
+/// ```
+/// probe::probe!(pub static SEND = event "bus.send", target: "bus", DEBUG, ["src", "dst", "len"]);
+/// probe::probe!(static RECV = span "mpi.recv", target: "mpi", DEBUG, ["peer": i64, "len"]);
+/// SEND.fire(|| [1, 2, 64]); // off: nothing happens
+/// let _inside = RECV.enter(|| [(-1i64) as u64, 0]);
+/// ```
+#[macro_export]
+macro_rules! probe {
+    ($vis:vis static $ident:ident = $what:ident $name:literal, target: $target:literal, $level:ident,
+     [$($field:literal $(: $kind:ident)?),* $(,)?]) => {
+        $vis static $ident: $crate::Probe = $crate::Probe::new(
+            $name,
+            $target,
+            $crate::Level::$level,
+            $crate::probe!(@span $what),
+            &[$($crate::Field { name: $field, kind: $crate::probe!(@kind $($kind)?) }),*],
+            file!(),
+            line!(),
+        );
+    };
+    (@span event) => { false };
+    (@span span) => { true };
+    (@kind) => { $crate::Kind::U64 };
+    (@kind u64) => { $crate::Kind::U64 };
+    (@kind i64) => { $crate::Kind::I64 };
+}

@@ -1,0 +1,140 @@
+//! Probes reach the installed sink only while enabled, with their values in
+//! field order; an off probe does not compute its values; a span entered
+//! while on is left even if the probe was turned off meanwhile.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use probe::{Field, Kind, Level, Probe, Sink};
+
+probe::probe!(static SEND = event "test.send", target: "test", DEBUG, ["src", "dst", "len"]);
+probe::probe!(static OTHER = event "test.other", target: "test", TRACE, ["n"]);
+probe::probe!(static RECV = span "test.recv", target: "test", DEBUG, ["peer": i64, "len"]);
+
+/// What the sink was told, in order.
+#[derive(Clone, Debug, PartialEq)]
+enum Told {
+    Event(u16, Vec<u64>),
+    Enter(u16, Vec<u64>),
+    Record(u32, usize, u64),
+    Exit(u32),
+}
+
+struct Capture(Mutex<Vec<Told>>);
+
+impl Sink for Capture {
+    fn event(&self, _: &'static Probe, id: u16, values: &[u64]) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(Told::Event(id, values.to_vec()));
+    }
+    fn enter(&self, _: &'static Probe, id: u16, values: &[u64]) -> u32 {
+        self.0
+            .lock()
+            .unwrap()
+            .push(Told::Enter(id, values.to_vec()));
+        40 + u32::from(id)
+    }
+    fn record(&self, _: &'static Probe, span: u32, field: usize, value: u64) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(Told::Record(span, field, value));
+    }
+    fn exit(&self, span: u32) {
+        self.0.lock().unwrap().push(Told::Exit(span));
+    }
+}
+
+static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));
+static SINK: &dyn Sink = &CAPTURE;
+/// The tests share the one sink: one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn told() -> Vec<Told> {
+    std::mem::take(&mut CAPTURE.0.lock().unwrap())
+}
+
+#[test]
+fn events_fire_only_while_enabled_and_in_field_order() {
+    let _one = SERIAL.lock().unwrap();
+    probe::install(&SINK);
+    let computed = AtomicUsize::new(0);
+    let values = || {
+        computed.fetch_add(1, Ordering::Relaxed);
+        [1, 2, 64]
+    };
+    SEND.fire(values);
+    assert_eq!(
+        computed.load(Ordering::Relaxed),
+        0,
+        "an off probe computes nothing"
+    );
+    assert_eq!(SEND.id(), None);
+
+    SEND.enable(7);
+    OTHER.enable(8);
+    assert_eq!(SEND.id(), Some(7));
+    SEND.fire(values);
+    OTHER.fire(|| [99]);
+    SEND.disable();
+    SEND.fire(values);
+    OTHER.disable();
+
+    assert_eq!(computed.load(Ordering::Relaxed), 1);
+    assert_eq!(
+        told(),
+        [Told::Event(7, vec![1, 2, 64]), Told::Event(8, vec![99])]
+    );
+}
+
+#[test]
+fn a_span_is_entered_recorded_and_left_even_if_turned_off_inside() {
+    let _one = SERIAL.lock().unwrap();
+    probe::install(&SINK);
+    {
+        let _off = RECV.enter(|| [1, 2]);
+        _off.record(1, 5);
+    }
+    assert_eq!(told(), [], "an off span tells nothing, not even its exit");
+    RECV.enable(2);
+    {
+        let inside = RECV.enter(|| [(-1i64) as u64, 0]);
+        RECV.disable();
+        inside.record(1, 64);
+    }
+    assert_eq!(
+        told(),
+        [
+            Told::Enter(2, vec![u64::MAX, 0]),
+            Told::Record(42, 1, 64),
+            Told::Exit(42)
+        ]
+    );
+}
+
+#[test]
+fn a_probe_describes_itself() {
+    assert_eq!(SEND.name, "test.send");
+    assert_eq!(SEND.target, "test");
+    assert_eq!(SEND.level, Level::DEBUG);
+    assert!(!SEND.is_span && RECV.is_span);
+    assert_eq!(SEND.fields.len(), 3);
+    assert_eq!(
+        RECV.fields,
+        [
+            Field {
+                name: "peer",
+                kind: Kind::I64
+            },
+            Field {
+                name: "len",
+                kind: Kind::U64
+            }
+        ]
+    );
+    assert_eq!((SEND.signed, RECV.signed), (0, 0b01));
+    assert!(SEND.file.ends_with("probe.rs"));
+    assert!(SEND.line > 0);
+}
