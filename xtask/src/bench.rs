@@ -42,6 +42,9 @@ pub const HOST_BENCHES: &[HostBench] = &[
     HostBench { package: "bus", bench: "ring", args: &[] },
     // mpi reduce of 64 i32 on 2 ranks vs MPICH's MPI_Reduce (mpi/benches/reduce.rs).
     HostBench { package: "mpi", bench: "reduce", args: &[] },
+    // a 256 KiB ping-pong with mpi's default frames vs one-bus-buffer frames
+    // (mpi/benches/frames.rs; docs/mpi.md, "Who fragments").
+    HostBench { package: "mpi", bench: "frames", args: &[] },
 ];
 
 /// A kernel command whose `BENCH {...}` lines are results, run on a fresh
@@ -96,6 +99,7 @@ struct Goal {
 #[rustfmt::skip]
 const GOALS: &[Goal] = &[
     Goal { name: "boot_smp4_s", below: 0.5 },
+    Goal { name: "mpi_default_vs_one_buffer_frames_ratio", below: 1.05 },
     Goal { name: "trace_off_overhead_ratio", below: 1.02 },
     Goal { name: "trace_on_overhead_ratio", below: 1.5 },
     Goal { name: "trace_record_cycles", below: 250.0 },

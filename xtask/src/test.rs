@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every suite in order (set-up, kernel build, the
 //! workspace's `cargo test` including the QEMU tests in xtask/tests/, then
-//! [`EXTRA_SUITES`]), with a PASS/FAIL/SKIP summary line and wall time each.
+//! [`EXTRA_SUITES`]: clippy, loom, MPICH, soak), with a PASS/FAIL/SKIP summary line and wall time each.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -32,6 +32,30 @@ pub struct Suite {
 /// The extra suites, run in this order after the workspace tests.
 #[rustfmt::skip]
 pub const EXTRA_SUITES: &[Suite] = &[
+    // Clippy on the host crates, the MPICH crate and the kernel, warnings
+    // denied (the workspace lints deny `undocumented_unsafe_blocks`). Each
+    // is a check build in the main target dir: seconds once warm.
+    Suite {
+        name: "clippy (host crates)",
+        needs: None,
+        setup: None,
+        env: &[],
+        cargo_args: &["clippy", "--workspace", "--exclude", "kernel", "--exclude", MPICH_PACKAGE, "--all-targets", "--", "-D", "warnings"],
+    },
+    Suite {
+        name: "clippy (programs-mpich)",
+        needs: Some(TargetRef::test(MPICH_PACKAGE, "same_output")),
+        setup: Some(setup::ensure_mpich_build),
+        env: &[],
+        cargo_args: &["clippy", "-p", MPICH_PACKAGE, "--all-targets", "--", "-D", "warnings"],
+    },
+    Suite {
+        name: "clippy (kernel)",
+        needs: None,
+        setup: None,
+        env: &[],
+        cargo_args: &["clippy", "-p", "kernel", "--target", kernel::TARGET, "--", "-D", "warnings"],
+    },
     // The bus ring protocol under loom's model checker (bus/tests/loom.rs).
     Suite {
         name: "bus loom models",
@@ -225,11 +249,39 @@ mod tests {
                 .windows(2)
                 .any(|w| w == ["--exclude", MPICH_PACKAGE])
         );
-        let suite = EXTRA_SUITES
+        let builds_mpich = |s: &&Suite| s.cargo_args.windows(2).any(|w| w == ["-p", MPICH_PACKAGE]);
+        assert!(
+            EXTRA_SUITES
+                .iter()
+                .filter(builds_mpich)
+                .any(|s| s.cargo_args[0] == "test")
+        );
+        for suite in EXTRA_SUITES.iter().filter(builds_mpich) {
+            assert!(suite.setup.is_some(), "{} installs nothing", suite.name);
+        }
+    }
+
+    #[test]
+    fn clippy_covers_every_package_and_denies_warnings() {
+        let clippy: Vec<&Suite> = EXTRA_SUITES
             .iter()
-            .find(|s| s.cargo_args.contains(&MPICH_PACKAGE))
-            .expect("a suite runs the MPICH package's tests");
-        assert!(suite.setup.is_some(), "{} installs nothing", suite.name);
+            .filter(|s| s.cargo_args.first() == Some(&"clippy"))
+            .collect();
+        let runs = |args: &[&str]| {
+            clippy
+                .iter()
+                .any(|s| s.cargo_args.windows(args.len()).any(|w| w == args))
+        };
+        assert!(runs(&["--workspace", "--exclude", "kernel"]));
+        assert!(runs(&["-p", MPICH_PACKAGE]));
+        assert!(runs(&["-p", "kernel", "--target", kernel::TARGET]));
+        for suite in clippy {
+            assert!(
+                suite.cargo_args.ends_with(&["--", "-D", "warnings"]),
+                "{}",
+                suite.name
+            );
+        }
     }
 
     #[test]

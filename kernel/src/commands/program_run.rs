@@ -177,7 +177,7 @@ impl Run {
         } else {
             report_stopped(&outcomes, out)?;
         }
-        let cores = CoreSet::from_bits(self.members.iter().fold(0, |bits, c| bits | 1 << c));
+        let cores = self.members.iter().fold(CoreSet::default(), |set, &core| set.with(core));
         writeln!(
             out,
             "{}: {} ranks on cores {cores}, wall time {}",

@@ -84,7 +84,7 @@ fn parse_request<'a>(args: &'a Args<'_>, background: bool) -> Result<Request<'a>
     (program.check)(&rest).map_err(|why| usage_error(program, &why))?;
     let cores = match cores_text {
         Some(text) => CoreSet::parse(text, cores::count())?,
-        None if background => CoreSet::from_bits(CoreSet::all(cores::count()).bits() & !1),
+        None if background => CoreSet::all(cores::count()).without(0),
         None => CoreSet::all(cores::count()),
     };
     if cores.is_empty() {
