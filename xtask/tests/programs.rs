@@ -37,7 +37,7 @@ fn assert_summary(out: &str, name: &str, ranks: usize, cores: &str) {
         let line = format!("rank {rank} (core ");
         assert!(
             out.lines()
-                .any(|l| l.starts_with(&line) && l.contains("): sent ") && l.ends_with(" bytes")),
+                .any(|l| l.starts_with(&line) && l.contains("): ok, sent ") && l.ends_with(" bytes")),
             "{out}"
         );
     }
@@ -203,7 +203,7 @@ fn pi_on_cores_1_to_3() {
     );
     assert_summary(&out, "pi", 3, "1-3");
     assert!(
-        out.contains("\nrank 1 (core 2): sent 1 messages"),
+        out.contains("\nrank 1 (core 2): ok, sent 1 messages"),
         "each rank sends its share to rank 0: {out}"
     );
 }
@@ -382,7 +382,7 @@ fn run_in_the_background_reports_when_it_ends() {
     );
     let out = wait_for(&mut machine, "ring: 3 ranks on cores 1-3, wall time ");
     assert!(out.contains("success! token"), "{out}");
-    wait_for(&mut machine, "rank 2 (core 3): sent 2 messages, 64 bytes"); // the report's end
+    wait_for(&mut machine, "rank 2 (core 3): ok, sent 2 messages, 64 bytes"); // the report's end
     wait_for(&mut machine, "ring ended on core(s) 1-3, in the background");
     // The shell's line may be cut by an instance's own line: both print at once.
     let out = machine.run("run deadlock --hang-after 0 &");
