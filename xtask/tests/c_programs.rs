@@ -242,7 +242,10 @@ fn api_tour_matches_mpich_in_every_call_type_op_and_format() {
         assert!(has(&three, line), "{line}: {three:?}");
     }
     assert!(
-        has(&four, "rank 3: unsigned product 120, and 0xf0, or 0xf3, xor 0"),
+        has(
+            &four,
+            "rank 3: unsigned product 120, and 0xf0, or 0xf3, xor 0"
+        ),
         "{four:?}"
     );
 }
@@ -256,7 +259,10 @@ fn every_c_program_is_compared_with_mpich() {
     for entry in std::fs::read_dir(&dir).expect("programs/c/ exists") {
         let path = entry.expect("readable").path();
         if path.extension().is_some_and(|ext| ext == "c") {
-            let name = path.file_stem().and_then(|s| s.to_str()).expect("a UTF-8 name");
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("a UTF-8 name");
             if !tests.contains(&format!("same_as_mpich(\"{name}\"")) {
                 missing.push(name.to_string());
             }
@@ -313,9 +319,14 @@ fn errors_are_fatal_and_reported_and_the_shell_lives() {
         let out = machine.run_checked(&format!("run errors {args}"));
         assert!(out.lines().any(|l| l == report), "{out}");
         assert!(!out.contains("past the barrier"), "{out}");
-        let status = if args.starts_with("exit") { "exit 3" } else { "failed" };
+        let status = if args.starts_with("exit") {
+            "exit 3"
+        } else {
+            "failed"
+        };
         assert!(
-            out.lines().any(|l| l.starts_with(&format!("rank 1 (core 1): {status}, sent "))),
+            out.lines()
+                .any(|l| l.starts_with(&format!("rank 1 (core 1): {status}, sent "))),
             "{out}"
         );
         for rank in [0, 2, 3] {
