@@ -38,6 +38,10 @@ pub fn build() {
             .expect("a .c file")
             .to_string_lossy()
             .into_owned();
+        let shown = format!("programs/c/{name}.c");
+        if let Err(clash) = crate::build_names::check(&shown, &name) {
+            panic!("{clash}");
+        }
         let mut objects = vec![compile(&source, &c_dir, &out)];
         objects.extend(libc.iter().cloned());
         let image = out.join(format!("{name}.so"));

@@ -1,4 +1,4 @@
-// error handling: 'errors rank|count|exit N|abort' makes rank 1 fail that way (no argument: no error);
+// error handling: 'errors rank|count|type|comm|status|exit N|abort' makes rank 1 fail that way (no argument: no error);
 // 'errors compute' makes rank 1 compute and print forever, until Ctrl-C
 #include <mpi.h>
 #include <stdio.h>
@@ -16,6 +16,16 @@ int main(int argc, char **argv) {
     }
     if (rank == 1 && strcmp(what, "count") == 0) {
         MPI_Send(&value, -1, MPI_INT, 0, 0, MPI_COMM_WORLD);
+    }
+    if (rank == 1 && strcmp(what, "type") == 0) {
+        MPI_Send(&value, 1, MPI_DATATYPE_NULL, 0, 0, MPI_COMM_WORLD);
+    }
+    if (rank == 1 && strcmp(what, "comm") == 0) {
+        MPI_Send(&value, 1, MPI_INT, 0, 0, MPI_COMM_NULL);
+    }
+    if (rank == 1 && strcmp(what, "status") == 0) {
+        int count;
+        MPI_Get_count(MPI_STATUS_IGNORE, MPI_INT, &count);
     }
     if (rank == 1 && strcmp(what, "exit") == 0) {
         exit(argc > 2 ? atoi(argv[2]) : 1);

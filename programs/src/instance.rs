@@ -34,6 +34,8 @@ pub struct Instance<'a, 't> {
     host: &'a mut dyn Host,
     /// Text written since the last `'\n'`.
     partial: String,
+    /// A C program's exit status, once it has ended (Rust programs have none).
+    exit_status: Option<i32>,
 }
 
 impl<'a, 't> Instance<'a, 't> {
@@ -50,6 +52,7 @@ impl<'a, 't> Instance<'a, 't> {
             args,
             host,
             partial: String::new(),
+            exit_status: None,
         }
     }
 
@@ -104,6 +107,17 @@ impl<'a, 't> Instance<'a, 't> {
     /// A [`Failure::Failed`] with `msg`, to return from `main`.
     pub fn fail(&self, msg: impl Into<String>) -> Failure {
         Failure::Failed(msg.into())
+    }
+
+    /// Records the status a C program's `main` returned or passed to `exit`
+    /// (the embedder's C loader calls this; the run's summary shows it).
+    pub fn set_exit_status(&mut self, status: i32) {
+        self.exit_status = Some(status);
+    }
+
+    /// The status [`set_exit_status`](Instance::set_exit_status) recorded, if any.
+    pub fn exit_status(&self) -> Option<i32> {
+        self.exit_status
     }
 
     /// Hands a last line without `'\n'` to the host (the embedder calls this

@@ -1,8 +1,9 @@
 //! QEMU tests of the C programs (programs/c/, docs/c-programs.md): every
 //! program on 3 and 4 cores gives the lines MPICH gives for the same file
 //! (built with mpicc, run with `mpiexec -n 3` and `-n 4`), and its own
-//! checks hold; per-rank globals; exit statuses and MPI errors end a run
-//! with a report and leave the shell running.
+//! checks hold, and the summary shows each rank's exit status; per-rank
+//! globals; exit statuses and MPI errors end a run with a report and leave
+//! the shell running; no C file goes without its MPICH comparison.
 //!
 //! Comparison rule (as for the Rust programs, docs/programs.md): lines
 //! containing `time` are dropped, and both sides are sorted, since the
@@ -93,6 +94,10 @@ fn same_as_mpich(name: &str, args: &[&str]) -> [Vec<String>; 2] {
             "{out}"
         );
         assert!(!out.contains(" failed: "), "{out}");
+        for rank in 0..ranks {
+            let line = format!("rank {rank} (core {rank}): exit 0, sent ");
+            assert!(out.lines().any(|l| l.starts_with(&line)), "{out}");
+        }
         let ours = program_lines(&out, name);
         assert_eq!(
             comparable(&ours),
@@ -224,6 +229,53 @@ fn halo_exchange_smooths() {
 }
 
 #[test]
+fn api_tour_matches_mpich_in_every_call_type_op_and_format() {
+    let [three, four] = same_as_mpich("api_tour", &[]);
+    for line in [
+        "rank 1: sendrecv got 0 from rank 0, tag 1, error 0",
+        "rank 2: probed 5 chars from rank 1 (as ints: MPI_UNDEFINED), text 'hello'",
+        "rank 0: 1500 isend/irecv rounds, sum 1127250 (expected 1127250)",
+        "rank 0: char max 'c', char sum 33, byte or 7 and 0 xor 7",
+        "float sum 3.00, double product 8 (in place at the root)",
+        "exp(1) 2.718282, log(10) 2.302585, sin(1) 0.841471, cos(1) 0.540302",
+    ] {
+        assert!(has(&three, line), "{line}: {three:?}");
+    }
+    assert!(
+        has(
+            &four,
+            "rank 3: unsigned product 120, and 0xf0, or 0xf3, xor 0"
+        ),
+        "{four:?}"
+    );
+}
+
+/// Every programs/c/*.c file has a test above that compares it with MPICH.
+#[test]
+fn every_c_program_is_compared_with_mpich() {
+    let dir = xtask::workspace::root().join("programs/c");
+    let tests = include_str!("c_programs.rs");
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("programs/c/ exists") {
+        let path = entry.expect("readable").path();
+        if path.extension().is_some_and(|ext| ext == "c") {
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("a UTF-8 name");
+            if !tests.contains(&format!("same_as_mpich(\"{name}\"")) {
+                missing.push(name.to_string());
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "no same_as_mpich test for programs/c/{{{}}}.c",
+        missing.join(",")
+    );
+}
+
+#[test]
 fn errors_without_an_error_pass_the_barrier() {
     let [three, _] = same_as_mpich("errors", &[]);
     assert!(
@@ -243,6 +295,19 @@ fn errors_are_fatal_and_reported_and_the_shell_lives() {
             "count",
             "rank 1 (core 1) failed: MPI_Send: MPI_ERR_COUNT: count -1",
         ),
+        (
+            "type",
+            "rank 1 (core 1) failed: MPI_Send: MPI_ERR_TYPE: MPI_DATATYPE_NULL is not a datatype",
+        ),
+        (
+            "comm",
+            "rank 1 (core 1) failed: MPI_Send: MPI_ERR_COMM: MPI_COMM_NULL is not a communicator",
+        ),
+        (
+            "status",
+            "rank 1 (core 1) failed: MPI_Get_count: MPI_ERR_ARG: the status is \
+             MPI_STATUS_IGNORE (or NULL), which holds no count",
+        ),
         ("exit 3", "rank 1 (core 1) failed: exit status 3"),
         (
             "abort",
@@ -254,6 +319,20 @@ fn errors_are_fatal_and_reported_and_the_shell_lives() {
         let out = machine.run_checked(&format!("run errors {args}"));
         assert!(out.lines().any(|l| l == report), "{out}");
         assert!(!out.contains("past the barrier"), "{out}");
+        let status = if args.starts_with("exit") {
+            "exit 3"
+        } else {
+            "failed"
+        };
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("rank 1 (core 1): {status}, sent "))),
+            "{out}"
+        );
+        for rank in [0, 2, 3] {
+            let line = format!("rank {rank} (core {rank}): stopped, sent ");
+            assert!(out.lines().any(|l| l.starts_with(&line)), "{out}");
+        }
     }
     let out = machine.run("echo alive");
     assert!(out.contains("alive"), "{out}");

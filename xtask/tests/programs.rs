@@ -24,8 +24,11 @@ fn hellos(out: &str) -> Vec<&str> {
     lines
 }
 
+/// What a rank's summary line may say it did (docs/shell.md).
+const STATUSES: [&str; 5] = ["ok", "failed", "stopped", "died", "did not finish"];
+
 /// Checks the summary: `<name>: <n> ranks on cores <cores>, wall time …`
-/// and one `sent` line per rank.
+/// and one line per rank with its status and what it sent.
 fn assert_summary(out: &str, name: &str, ranks: usize, cores: &str) {
     let head = format!("{name}: {ranks} ranks on cores {cores}, wall time ");
     assert!(
@@ -36,8 +39,12 @@ fn assert_summary(out: &str, name: &str, ranks: usize, cores: &str) {
     for rank in 0..ranks {
         let line = format!("rank {rank} (core ");
         assert!(
-            out.lines()
-                .any(|l| l.starts_with(&line) && l.contains("): sent ") && l.ends_with(" bytes")),
+            out.lines().any(|l| l.starts_with(&line)
+                && l.contains(", sent ")
+                && STATUSES
+                    .iter()
+                    .any(|s| l.contains(&format!("): {s}, sent ")))
+                && l.ends_with(" bytes")),
             "{out}"
         );
     }
@@ -215,7 +222,7 @@ fn pi_on_cores_1_to_3() {
     );
     assert_summary(&out, "pi", 3, "1-3");
     assert!(
-        out.contains("\nrank 1 (core 2): sent 1 messages"),
+        out.contains("\nrank 1 (core 2): ok, sent 1 messages"),
         "each rank sends its share to rank 0: {out}"
     );
 }
@@ -398,7 +405,10 @@ fn run_in_the_background_reports_when_it_ends() {
     );
     let out = wait_for(&mut machine, "ring: 3 ranks on cores 1-3, wall time ");
     assert!(out.contains("success! token"), "{out}");
-    wait_for(&mut machine, "rank 2 (core 3): sent 2 messages, 64 bytes"); // the report's end
+    wait_for(
+        &mut machine,
+        "rank 2 (core 3): ok, sent 2 messages, 64 bytes",
+    ); // the report's end
     wait_for(&mut machine, "ring ended on core(s) 1-3, in the background");
     // The shell's line may be cut by an instance's own line: both print at once.
     let out = machine.run("run deadlock --hang-after 0 &");

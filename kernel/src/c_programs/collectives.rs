@@ -1,8 +1,9 @@
 //! mpi.h's collectives. Reductions of the six `mpi` element types go to
 //! `mpi`'s reduce and allreduce; data movement travels as 64-bit words
 //! (each rank's block padded to whole words), so every C datatype moves the
-//! same way; MPI_MINLOC/MAXLOC, MPI_Scan and MPI_Alltoall are made from a
-//! gather of blocks and a local fold (docs/c-programs.md).
+//! same way; MPI_MINLOC/MAXLOC, reductions of MPI_CHAR/MPI_BYTE, MPI_Scan and
+//! MPI_Alltoall are made from a gather of blocks and a local fold
+//! (docs/c-programs.md).
 #![allow(non_snake_case)]
 
 use alloc::format;
@@ -248,12 +249,35 @@ pub extern "C" fn MPI_Alltoall(
     0
 }
 
-/// `acc = acc op other`, element by element.
+/// `acc = acc op other`, element by element (empty slices: only the checks).
 fn fold(reduction: Reduction, ty: Type, acc: &mut [u8], other: &[u8]) -> Result<(), Fatal> {
     match reduction {
+        Reduction::Plain(op) if matches!(ty, Type::Char | Type::Byte) => {
+            fold_bytes(op, ty, acc, other)
+        }
         Reduction::Plain(op) => typed!(ty, fold_typed(op, acc, other)),
         Reduction::Loc { min } => fold_loc(min, ty, acc, other),
     }
+}
+
+/// MPI_CHAR (C's signed char) takes every integer op; MPI_BYTE only the
+/// bitwise ones, as MPICH. Each byte is widened to i32, combined and cut
+/// back: the same as 8-bit wrapping arithmetic.
+fn fold_bytes(op: Op, ty: Type, acc: &mut [u8], other: &[u8]) -> Result<(), Fatal> {
+    if ty == Type::Byte && !op.is_bitwise() {
+        return Err(fatal(
+            "MPI_ERR_OP",
+            format!(
+                "MPI_{} is not defined for MPI_BYTE (only MPI_BAND, MPI_BOR and MPI_BXOR are)",
+                op.name().to_ascii_uppercase()
+            ),
+        ));
+    }
+    let widen = |byte: u8| i32::from(byte as i8);
+    for (a, &b) in acc.iter_mut().zip(other) {
+        *a = op.apply(widen(*a), widen(b))? as u8;
+    }
+    Ok(())
 }
 
 fn fold_typed<D: Datatype>(op: Op, acc: &mut [u8], other: &[u8]) -> Result<(), Fatal> {
@@ -301,6 +325,7 @@ fn fold_blocks(
     block: usize,
     last: usize,
 ) -> Result<Vec<u8>, Fatal> {
+    fold(reduction, ty, &mut [], &[])?;
     let mut acc = ::mpi::try_filled(block, 0u8)?;
     unpack(all, block, 0, &mut acc);
     let mut next = ::mpi::try_filled(block, 0u8)?;

@@ -104,8 +104,13 @@ fn run_image(name: &str, image: &[u8], instance: &mut Instance<'_, '_>) -> Resul
     libc::free_all(&mut rank.allocations);
     match rank.failure {
         Some(failure) => Err(failure),
-        None if status != 0 => Err(Failure::Failed(format!("exit status {status}"))),
-        None => Ok(()),
+        None => {
+            instance.set_exit_status(status);
+            match status {
+                0 => Ok(()),
+                _ => Err(Failure::Failed(format!("exit status {status}"))),
+            }
+        }
     }
 }
 

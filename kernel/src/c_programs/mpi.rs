@@ -13,11 +13,16 @@ use programs::Failure;
 
 use super::{Rank, stop, with_rank};
 
+/// Most requests a rank may have active at once (a C program that never
+/// waits for its requests meets this limit, not the end of memory).
+const MAX_REQUESTS: usize = 1024;
+
 /// Per-rank MPI state: communicators made by `MPI_Comm_split` and requests.
 pub struct State {
     initialized: bool,
     /// Index = handle - 1 (handle 0 is MPI_COMM_WORLD, the run's communicator).
     comms: Vec<Option<Comm>>,
+    /// Index = handle; a completed request's slot is `None` and is reused.
     requests: Vec<Option<Request>>,
 }
 
@@ -128,7 +133,13 @@ impl Type {
         ];
         ALL.into_iter()
             .find(|&t| t as i32 == handle)
-            .ok_or_else(|| fatal("MPI_ERR_TYPE", format!("{handle} is not a datatype")))
+            .ok_or_else(|| {
+                let named = match handle {
+                    0 => "MPI_DATATYPE_NULL".into(),
+                    other => format!("{other}"),
+                };
+                fatal("MPI_ERR_TYPE", format!("{named} is not a datatype"))
+            })
     }
 
     /// Bytes per element (MPI_DOUBLE_INT is C's padded struct {double; int}).
@@ -167,7 +178,13 @@ impl Rank {
             h if h > 0 => self.mpi.comms.get(h as usize - 1).cloned().flatten(),
             _ => None,
         };
-        found.ok_or_else(|| fatal("MPI_ERR_COMM", format!("{handle} is not a communicator")))
+        found.ok_or_else(|| {
+            let named = match handle {
+                -1 => "MPI_COMM_NULL".into(),
+                other => format!("{other}"),
+            };
+            fatal("MPI_ERR_COMM", format!("{named} is not a communicator"))
+        })
     }
 
     pub(super) fn engine(&mut self) -> &mut programs::Mpi<'static> {
@@ -381,9 +398,27 @@ pub extern "C" fn MPI_Sendrecv(
     MPI_Recv(recvbuf, recvcount, recvtype, source, recvtag, comm, status)
 }
 
-fn new_request(rank: &mut Rank, request: Request) -> i32 {
-    rank.mpi.requests.push(Some(request));
-    rank.mpi.requests.len() as i32 - 1
+/// Stores `request` in the first free slot; its index is the handle.
+fn new_request(rank: &mut Rank, request: Request) -> Result<i32> {
+    let table = &mut rank.mpi.requests;
+    let slot = match table.iter().position(Option::is_none) {
+        Some(free) => free,
+        None if table.len() < MAX_REQUESTS => {
+            table.push(None);
+            table.len() - 1
+        }
+        None => {
+            return Err(fatal(
+                "MPI_ERR_OTHER",
+                format!(
+                    "{MAX_REQUESTS} requests are active, the most a rank may have; \
+                     MPI_Wait or MPI_Test completes them"
+                ),
+            ));
+        }
+    };
+    table[slot] = Some(request);
+    Ok(slot as i32)
 }
 
 pub extern "C" fn MPI_Isend(
@@ -397,7 +432,7 @@ pub extern "C" fn MPI_Isend(
 ) -> i32 {
     let handle = call("MPI_Isend", |rank| {
         send(rank, buf, count, ty, dest, tag, comm)?;
-        Ok(new_request(rank, Request::Sent))
+        new_request(rank, Request::Sent)
     });
     // SAFETY: C passes a pointer to an MPI_Request.
     unsafe { *request = handle };
@@ -424,7 +459,7 @@ pub extern "C" fn MPI_Irecv(
             tag,
             comm,
         };
-        Ok(new_request(rank, receive))
+        new_request(rank, receive)
     });
     // SAFETY: C passes a pointer to an MPI_Request.
     unsafe { *request = handle };
@@ -551,10 +586,27 @@ pub extern "C" fn MPI_Iprobe(
     0
 }
 
+/// The elements of `type` a status's message holds; MPI_UNDEFINED when its
+/// bytes are not a whole number of them.
 pub extern "C" fn MPI_Get_count(status: *const MpiStatus, ty: i32, count: *mut i32) -> i32 {
-    let size = call("MPI_Get_count", |_| Type::from_handle(ty).map(Type::size));
-    // SAFETY: C passes a received status and a pointer to an int.
-    unsafe { *count = (*status).bytes / size as i32 };
+    let elements = call("MPI_Get_count", |_| {
+        let size = Type::from_handle(ty)?.size() as i32;
+        if status as usize <= 1 {
+            return Err(fatal(
+                "MPI_ERR_ARG",
+                "the status is MPI_STATUS_IGNORE (or NULL), which holds no count",
+            ));
+        }
+        // SAFETY: C passes a status a receive or probe filled in.
+        let bytes = unsafe { (*status).bytes };
+        Ok(if bytes % size == 0 {
+            bytes / size
+        } else {
+            UNDEFINED
+        })
+    });
+    // SAFETY: C passes a pointer to an int.
+    unsafe { *count = elements };
     0
 }
 

@@ -21,12 +21,26 @@ use crate::{core_bus, time};
 /// its core faulted or panicked and never came back).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ending {
-    /// `main` returned Ok.
-    Finished,
+    /// `main` returned Ok (with a C program's exit status, 0).
+    Finished { exit_status: Option<i32> },
     /// Stopped by Ctrl-C or because another instance failed.
     Stopped,
-    /// The program failed (its message).
-    Failed(String),
+    /// The program failed: why, and a C program's exit status if it exited
+    /// (a non-zero status) rather than failing in an MPI call.
+    Failed {
+        why: String,
+        exit_status: Option<i32>,
+    },
+}
+
+impl Ending {
+    /// A failure that is no C program's exit.
+    fn failed(why: impl Into<String>) -> Self {
+        Ending::Failed {
+            why: why.into(),
+            exit_status: None,
+        }
+    }
 }
 
 /// A trouble `run --inject KIND:RANK` makes one instance meet before its
@@ -52,7 +66,7 @@ impl Inject {
     /// Meets the trouble; returns only for `Fail`.
     fn meet(self) -> Ending {
         match self {
-            Inject::Fail => Ending::Failed("injected failure (--inject fail)".into()),
+            Inject::Fail => Ending::failed("injected failure (--inject fail)"),
             Inject::Panic => panic!("injected panic (--inject panic)"),
             Inject::Fault => {
                 crate::arch::fault_injection::trigger(
@@ -143,7 +157,7 @@ impl Run {
 
     /// Stores how rank `rank` ended; the last to end of a background run prints the report.
     fn record(&self, rank: usize, ending: Ending) {
-        if matches!(ending, Ending::Failed(_)) {
+        if matches!(ending, Ending::Failed { .. }) {
             self.stop.raise(&self.members);
         }
         self.outcomes.lock()[rank] = Some(ending);
@@ -165,7 +179,8 @@ impl Run {
         self.returned.load(Ordering::Acquire) + lost >= self.members.len()
     }
 
-    /// The failures, then the summary: ranks, wall time, messages and bytes sent per rank.
+    /// The failures, then the summary: ranks, wall time, and per rank its
+    /// status and the messages and bytes it sent.
     pub fn report(&self, interrupted: bool, out: &mut dyn Write) -> core::fmt::Result {
         let wall = time::cycles_to_ns(time::now() - self.started);
         let outcomes = self.outcomes.lock().clone();
@@ -187,10 +202,11 @@ impl Run {
         )?;
         let after = sent_per_core(&self.members);
         for (rank, (before, after)) in self.sent_before.iter().zip(after).enumerate() {
+            let core = self.members[rank];
             writeln!(
                 out,
-                "rank {rank} (core {}): sent {} messages, {} bytes",
-                self.members[rank],
+                "rank {rank} (core {core}): {}, sent {} messages, {} bytes",
+                status(outcomes[rank].as_ref(), core),
                 after.0 - before.0,
                 after.1 - before.1
             )?;
@@ -221,8 +237,10 @@ impl Run {
         out: &mut dyn Write,
     ) -> core::fmt::Result {
         match ending {
-            Some(Ending::Finished | Ending::Stopped) => Ok(()),
-            Some(Ending::Failed(why)) => writeln!(out, "rank {rank} (core {core}) failed: {why}"),
+            Some(Ending::Finished { .. } | Ending::Stopped) => Ok(()),
+            Some(Ending::Failed { why, .. }) => {
+                writeln!(out, "rank {rank} (core {core}) failed: {why}")
+            }
             None => match cores::fault_record(core) {
                 Some(fault) => {
                     write!(out, "rank {rank} (core {core}) died: {}", fault.exception)?;
@@ -236,6 +254,28 @@ impl Run {
                 None => writeln!(out, "rank {rank} (core {core}) did not finish"),
             },
         }
+    }
+}
+
+/// A rank's status in the summary: `ok` (a Rust program's `main` returned
+/// Ok), `exit N` (a C program's status), `failed`, `stopped`, `died` (its
+/// core faulted or panicked) or `did not finish`.
+fn status(ending: Option<&Ending>, core: usize) -> String {
+    match ending {
+        Some(
+            Ending::Finished {
+                exit_status: Some(code),
+            }
+            | Ending::Failed {
+                exit_status: Some(code),
+                ..
+            },
+        ) => format!("exit {code}"),
+        Some(Ending::Finished { exit_status: None }) => "ok".into(),
+        Some(Ending::Failed { .. }) => "failed".into(),
+        Some(Ending::Stopped) => "stopped".into(),
+        None if cores::fault_record(core).is_some() => "died".into(),
+        None => "did not finish".into(),
     }
 }
 
@@ -294,27 +334,31 @@ pub fn run_instance(job: &JobContext, run: &alloc::sync::Arc<Run>) {
     let ending = match run.inject {
         Some((trouble, victim)) if victim == rank => trouble.meet(),
         _ => match instance_main(core, peers, rank, run) {
-            Ok(()) => Ending::Finished,
-            Err(Failure::Mpi(mpi::Error::Aborted)) => Ending::Stopped,
-            Err(failure) if failure.is_out_of_memory() => Ending::Failed(format!(
+            (Ok(()), exit_status) => Ending::Finished { exit_status },
+            (Err(Failure::Mpi(mpi::Error::Aborted)), _) => Ending::Stopped,
+            (Err(failure), _) if failure.is_out_of_memory() => Ending::failed(format!(
                 "{failure}; {} of memory is free",
                 Bytes(crate::heap::stats().free_bytes())
             )),
-            Err(failure) => Ending::Failed(failure.to_string()),
+            (Err(failure), exit_status) => Ending::Failed {
+                why: failure.to_string(),
+                exit_status,
+            },
         },
     };
     run.record(rank, ending);
 }
 
+/// How the program's `main` ended, and a C program's exit status.
 fn instance_main(
     core: usize,
     peers: CoreSet,
     rank: usize,
     run: &alloc::sync::Arc<Run>,
-) -> Result<(), Failure> {
+) -> (Result<(), Failure>, Option<i32>) {
     let shared = alloc::sync::Arc::clone(run);
     let abort = move || shared.should_stop(core, peers);
-    core_bus::with_endpoint(core, |endpoint| {
+    let ran = core_bus::with_endpoint(core, |endpoint| -> Result<_, Failure> {
         let port = core_bus::mpi_port(endpoint);
         let mut mpi = programs::Mpi::new(AnyTransport(Box::new(port)))?.with_abort(abort);
         let comm = mpi.group(&run.members, run.context)?;
@@ -328,6 +372,7 @@ fn instance_main(
         let mut instance = Instance::new(&mut mpi, comm, &args, &mut host);
         let result = (run.program.main)(&mut instance);
         instance.finish();
-        result
-    })
+        Ok((result, instance.exit_status()))
+    });
+    ran.unwrap_or_else(|failure| (Err(failure), None))
 }

@@ -29,6 +29,7 @@ typedef struct MPI_Status {
 #define MPI_MAX_PROCESSOR_NAME 128
 
 /* Datatypes: the numbering is ringlab's (libc/../kernel c_programs/mpi.rs). */
+#define MPI_DATATYPE_NULL 0
 #define MPI_CHAR 1
 #define MPI_BYTE 2
 #define MPI_INT 3

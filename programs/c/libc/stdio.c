@@ -54,6 +54,7 @@ static size_t integer_text(char *text, unsigned long long value, int negative, i
     char digits[32];
     size_t n = 0;
     const char *set = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    int nonzero = value != 0;
     do {
         digits[n++] = set[value % base];
         value /= base;
@@ -63,9 +64,13 @@ static size_t integer_text(char *text, unsigned long long value, int negative, i
     if (negative) text[len++] = '-';
     else if (flags & FLAG_PLUS) text[len++] = '+';
     else if (flags & FLAG_SPACE) text[len++] = ' ';
-    if ((flags & FLAG_ALT) && base == 16 && n) {
+    /* '#': 0x before a non-zero hex number; octal starts with a 0. */
+    if ((flags & FLAG_ALT) && base == 16 && nonzero) {
         text[len++] = '0';
         text[len++] = upper ? 'X' : 'x';
+    }
+    if ((flags & FLAG_ALT) && base == 8 && precision <= (int)n && (n == 0 || nonzero)) {
+        precision = (int)n + 1;
     }
     for (int i = (int)n; i < precision; i++) text[len++] = '0';
     while (n) text[len++] = digits[--n];
@@ -160,9 +165,15 @@ static void convert(struct sink *out, char conv, struct spec *s, va_list *ap) {
                            s->precision < 0 ? 1 : s->precision, s->flags & ~(FLAG_PLUS | FLAG_SPACE));
         break;
     }
-    case 'p':
-        len = integer_text(text, (unsigned long long)va_arg(*ap, void *), 0, 16, 0, 1, FLAG_ALT);
+    case 'p': {
+        void *pointer = va_arg(*ap, void *);
+        if (!pointer) { /* as glibc */
+            put_padded(out, "(nil)", 5, s->width, s->flags & FLAG_LEFT);
+            return;
+        }
+        len = integer_text(text, (unsigned long long)pointer, 0, 16, 0, 1, FLAG_ALT);
         break;
+    }
     case 'c':
         text[len++] = (char)va_arg(*ap, int);
         zero_ok = 0;
