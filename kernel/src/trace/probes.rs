@@ -62,9 +62,13 @@ pub fn enable(filter: &Filter) {
 
 fn turn_on(probes: &[&'static Probe], filter: &Filter) {
     for probe in probes {
-        match callsites::register_probe(probe).filter(|_| filter.matches_probe(probe)) {
+        let id = filter
+            .matches_probe(probe)
+            .then(|| callsites::register_probe(probe))
+            .flatten();
+        match id {
             Some(id) => probe.enable(id),
-            None => probe.disable(),
+            None => probe.disable(), // filtered out, or the table is full
         }
     }
 }
