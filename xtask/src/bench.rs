@@ -192,10 +192,15 @@ fn kernel_benches(
     wanted: impl Fn(&KernelBench) -> bool,
 ) {
     for bench in KERNEL_BENCHES.iter().filter(|bench| wanted(bench)) {
-        if let Err(err) = bench.run(results) {
-            eprintln!("error: {err:#}");
-            failed.push(bench.command);
-        }
+        note_failure(bench.run(results), failed, bench.command);
+    }
+}
+
+/// Prints `outcome`'s error, if any, and names `what` in `failed`.
+fn note_failure(outcome: Result<()>, failed: &mut Vec<&'static str>, what: &'static str) {
+    if let Err(err) = outcome {
+        eprintln!("error: {err:#}");
+        failed.push(what);
     }
 }
 
@@ -215,10 +220,7 @@ fn host_benches(
     wanted: impl Fn(&HostBench) -> bool,
 ) {
     for bench in HOST_BENCHES.iter().filter(|bench| wanted(bench)) {
-        if let Err(err) = bench.run(results) {
-            eprintln!("error: {err:#}");
-            failed.push(bench.bench);
-        }
+        note_failure(bench.run(results), failed, bench.bench);
     }
     if let Err(err) = crate::instructions::count(results) {
         eprintln!("error: {err:#}");
