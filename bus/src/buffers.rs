@@ -64,31 +64,36 @@ mod flat {
             unsafe { self.mem.base().add(id * self.buf_size + offset) }
         }
 
-        /// Copies `src` into buffer `id` at `offset`.
+        /// Writes a fragment into buffer `id`: the 8-byte header `head` at
+        /// its start (one store: buffers start on 64-byte boundaries) and
+        /// the payload `src` after it.
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc,
-        /// `id < count` and `offset + src.len() <= buf_size`. The receiver
-        /// and sender check ids and lengths before they get here, so the
-        /// hot path pays no second bounds check.
+        /// `id < count` and `8 + src.len() <= buf_size`. The receiver and
+        /// sender check ids and lengths before they get here, so the hot
+        /// path pays no second bounds check.
         #[inline]
-        pub(crate) unsafe fn write(&self, id: u16, offset: usize, src: &[u8]) {
+        pub(crate) unsafe fn write_fragment(&self, id: u16, head: [u8; 8], src: &[u8]) {
             // SAFETY: `at`'s bounds are ours; `base()` may be written through;
             // the caller owns these bytes, so nothing else accesses them now;
-            // `src` is the caller's own slice, never our memory (which no safe
-            // API hands out), so no overlap.
+            // the header's 8 bytes are aligned (`buf_size` is a multiple of
+            // 64); `src` is the caller's own slice, never our memory (which
+            // no safe API hands out), so no overlap.
             unsafe {
-                ptr::copy_nonoverlapping(src.as_ptr(), self.at(id, offset, src.len()), src.len())
+                let buf = self.at(id, 0, 8 + src.len());
+                buf.cast::<[u8; 8]>().write(head);
+                ptr::copy_nonoverlapping(src.as_ptr(), buf.add(8), src.len());
             }
         }
 
         /// Copies `dst.len()` bytes out of buffer `id` at `offset`.
         ///
         /// # Safety
-        /// As for [`Self::write`], with `dst.len()` bytes.
+        /// As for [`Self::write_fragment`], for the `dst.len()` bytes at `offset`.
         #[inline]
         pub(crate) unsafe fn read(&self, id: u16, offset: usize, dst: &mut [u8]) {
-            // SAFETY: as in `write`, reading instead; `dst` is a `&mut` the
+            // SAFETY: as in `write_fragment`, reading instead; `dst` is a `&mut` the
             // caller holds, which cannot alias our `UnsafeCell` memory.
             unsafe {
                 ptr::copy_nonoverlapping(
@@ -99,25 +104,14 @@ mod flat {
             }
         }
 
-        /// Writes the 8 bytes at the start of buffer `id` (the fragment
-        /// header) with one store instead of a copy loop.
-        ///
-        /// # Safety
-        /// As for [`Self::write`], with 8 bytes at offset 0.
-        #[inline]
-        pub(crate) unsafe fn write_head(&self, id: u16, head: [u8; 8]) {
-            // SAFETY: as in `write`; buffers start on 64-byte boundaries
-            // (`buf_size` is a multiple of 64), so the 8 bytes are aligned.
-            unsafe { self.at(id, 0, 8).cast::<[u8; 8]>().write(head) }
-        }
-
         /// Reads the 8 bytes at the start of buffer `id` with one load.
         ///
         /// # Safety
-        /// As for [`Self::write_head`].
+        /// As for [`Self::write_fragment`], with 8 bytes at offset 0.
         #[inline]
         pub(crate) unsafe fn read_head(&self, id: u16) -> [u8; 8] {
-            // SAFETY: as in `write_head`, reading instead.
+            // SAFETY: as in `write_fragment`, reading instead; the 8 bytes
+            // are aligned.
             unsafe { self.at(id, 0, 8).cast::<[u8; 8]>().read() }
         }
     }
@@ -155,17 +149,18 @@ mod model {
             (usize::from(id) * self.buf_size) as u64
         }
 
-        /// Copies `src` into buffer `id` at `offset`.
+        /// Writes a fragment into buffer `id`: `head`, then `src`.
         ///
         /// # Safety
         /// The caller owns buffer `id` under the rules in this module's doc.
         #[inline]
-        pub(crate) unsafe fn write(&self, id: u16, offset: usize, src: &[u8]) {
+        pub(crate) unsafe fn write_fragment(&self, id: u16, head: [u8; 8], src: &[u8]) {
             self.cells[usize::from(id)].with_mut(|buf| {
                 // SAFETY: loom itself checks the caller's ownership claim:
                 // `with_mut` panics if another thread's access is concurrent.
                 let buf = unsafe { &mut *buf };
-                buf[offset..offset + src.len()].copy_from_slice(src);
+                buf[..8].copy_from_slice(&head);
+                buf[8..8 + src.len()].copy_from_slice(src);
             });
         }
 
@@ -176,20 +171,10 @@ mod model {
         #[inline]
         pub(crate) unsafe fn read(&self, id: u16, offset: usize, dst: &mut [u8]) {
             self.cells[usize::from(id)].with(|buf| {
-                // SAFETY: as in `write`; loom checks no write is concurrent.
+                // SAFETY: as in `write_fragment`; loom checks no write is concurrent.
                 let buf = unsafe { &*buf };
                 dst.copy_from_slice(&buf[offset..offset + dst.len()]);
             });
-        }
-
-        /// Writes the fragment header at the start of buffer `id`.
-        ///
-        /// # Safety
-        /// The caller owns buffer `id` under the rules in this module's doc.
-        #[inline]
-        pub(crate) unsafe fn write_head(&self, id: u16, head: [u8; 8]) {
-            // SAFETY: the caller's contract is ours.
-            unsafe { self.write(id, 0, &head) }
         }
 
         /// Reads the fragment header at the start of buffer `id`.
@@ -205,7 +190,7 @@ mod model {
         }
     }
 
-    // SAFETY: the cells are reached only through `write`/`read`, whose
+    // SAFETY: the cells are reached only through `write_fragment`/`read`, whose
     // callers own the buffer by the Release/Acquire hand-over in the module
     // doc; loom's cells verify that claim on every access.
     unsafe impl Sync for Buffers {}

@@ -86,6 +86,8 @@ pub(crate) struct Queue {
     pub(crate) size: u16,
     /// Bytes per buffer.
     pub(crate) buf_size: u32,
+    /// See [`Queue::one_buffer_max`].
+    one_buffer_max: usize,
     /// The receiver re-posts consumed buffers (one `avail.idx` store) once
     /// this many are waiting, or whenever it is about to wait.
     pub(crate) repost_batch: u16,
@@ -135,6 +137,7 @@ impl Queue {
             dst,
             size,
             buf_size: config.buf_size,
+            one_buffer_max: config.payload_per_buffer().min(crate::frag::MAX_MESSAGE),
             repost_batch: (size / 4).max(1),
             desc: desc.into_boxed_slice(),
             avail,
@@ -157,6 +160,14 @@ impl Queue {
     #[inline]
     pub(crate) fn cap(&self) -> usize {
         self.buf_size as usize - crate::frag::HEADER_LEN
+    }
+
+    /// The longest message that goes in one buffer: `cap`, or MAX_MESSAGE
+    /// if buffers are bigger than that. Precomputed, as every message is
+    /// compared with it.
+    #[inline]
+    pub(crate) fn one_buffer_max(&self) -> usize {
+        self.one_buffer_max
     }
 
     /// Buffers a message of `len` bytes takes (src/frag.rs).

@@ -88,11 +88,11 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// Receives in one pass the run of one-fragment messages at the head of
-    /// the ring that are already visible, at most `max`, each checked as
-    /// `peek` checks it, copied into `buf` and delivered. Stops, consuming
-    /// nothing more, at anything else: a fragment of a long message, an
-    /// entry that fails a check, a message longer than `buf`, leftovers
-    /// being discarded; the general path then takes it. The caller flushes.
+    /// the ring that are already visible, at most `max`, each copied into
+    /// `buf` and delivered. Stops, consuming nothing more, at anything else:
+    /// a fragment of a long message, an entry that fails a check, a message
+    /// longer than `buf`, leftovers being discarded; the general path then
+    /// takes it, and its `check` says what was wrong. The caller flushes.
     #[inline]
     fn whole_run(
         &self,
@@ -105,25 +105,25 @@ impl<'q> RecvHalf<'q> {
         if q.recv.discarding.load(Relaxed) {
             return Ok(0);
         }
-        let visible = usize::from(self.visible(1)?).min(max);
-        // Relaxed: receiver-private.
+        // Relaxed: receiver-private, only the receiver writes it.
         let start = q.recv.last_used.load(Relaxed);
+        let visible = usize::from(self.visible_from(start, 1)?).min(max);
+        let limit = buf.len().min(q.one_buffer_max());
         let mut n = 0;
         while n < visible {
             // Fits in u16: n < visible ≤ size.
             let pos = start.wrapping_add(n as u16);
-            let Ok(f) = self.check(pos) else { break };
-            if f.offset != 0 || f.payload != f.total || f.total > buf.len() {
+            let Some((id, len)) = self.whole_message(pos, limit) else {
                 break;
-            }
-            trace::consume(q, f.id, HEADER_LEN + f.payload, pos);
-            // SAFETY: as in `consume`: buffer `f.id`, posted at `pos`, is the
-            // receiver's until the caller's `flush` re-posts it; `check`
-            // bounded `HEADER_LEN + f.payload` by buf_size, `f.id < size`.
-            unsafe { q.bufs.read(f.id, HEADER_LEN, &mut buf[..f.payload]) };
-            trace::recv(q, f.total, f.id, pos); // before the bump: `seq` counts from 0
+            };
+            trace::consume(q, id, HEADER_LEN + len, pos);
+            // SAFETY: as in `consume`: buffer `id`, posted at `pos`, is the
+            // receiver's until the caller's `flush` re-posts it;
+            // `HEADER_LEN + len ≤ buf_size` since `len ≤ cap`, `id < size`.
+            unsafe { q.bufs.read(id, HEADER_LEN, &mut buf[..len]) };
+            trace::recv(q, len, id, pos); // before the bump: `seq` counts from 0
             bump(&q.recv.received, 1);
-            deliver(&buf[..f.total]);
+            deliver(&buf[..len]);
             n += 1;
         }
         if n > 0 {
@@ -136,6 +136,37 @@ impl<'q> RecvHalf<'q> {
                 .store(start.wrapping_add(n as u16), Release);
         }
         Ok(n)
+    }
+
+    /// The used entry at `pos` (below a used.idx loaded with Acquire) if it
+    /// is a whole message of at most `limit` bytes in one buffer (`limit` ≤
+    /// `one_buffer_max`: at most `cap` and MAX_MESSAGE) that passes every check `check` makes: its
+    /// buffer and length. The checks are folded for this case: the entry
+    /// names the buffer posted at `pos` (so `id < size`), the header's
+    /// offset is 0 and its total at most `limit`, and the used length is
+    /// the header plus that total (so `8 ≤ len ≤ buf_size`, and the header
+    /// agrees with it). `None` for anything else, which `check` then
+    /// accepts as a fragment or refuses as corrupt.
+    #[inline]
+    fn whole_message(&self, pos: u16, limit: usize) -> Option<(u16, usize)> {
+        let q = self.q;
+        let at = usize::from(pos); // the rings mask it to a slot
+        // Relaxed, both: `pos` is below a used.idx loaded with Acquire.
+        let id = q.used.id(at).load(Relaxed);
+        let used_len = q.used.len(at).load(Relaxed);
+        // Relaxed: our own earlier store (the receiver is the avail ring's only writer).
+        let posted = q.avail.slot(at).load(Relaxed);
+        if id != u32::from(posted) {
+            return None;
+        }
+        // SAFETY: as in `check`: the receiver owns the buffer it posted at
+        // `pos`, which the sender released with the used.idx store we
+        // acquired; `posted < size`.
+        let header = Header::decode(unsafe { q.bufs.read_head(posted) });
+        let total = header.total as usize;
+        // `total ≤ limit` first, so `HEADER_LEN + total` cannot overflow.
+        (header.offset == 0 && total <= limit && used_len as usize == HEADER_LEN + total)
+            .then_some((posted, total))
     }
 
     /// Receives the message starting with `first` (from `poll_start`) if all
@@ -181,8 +212,15 @@ impl<'q> RecvHalf<'q> {
             if let Some(first) = self.poll_start()? {
                 return self.take(first, buf, spin);
             }
-            if !spin.wait(&mut || self.arm()) {
-                return Err(RecvError::Aborted { lost_from: None });
+            // Empty, and `poll_start` has re-posted what we held: wait on
+            // used.idx alone, and run the full attempt again when it moves.
+            loop {
+                if !spin.wait(&mut || self.arm()) {
+                    return Err(RecvError::Aborted { lost_from: None });
+                }
+                if self.visible(1)? > 0 {
+                    break;
+                }
             }
         }
     }
@@ -323,9 +361,15 @@ impl<'q> RecvHalf<'q> {
     /// when it already shows `want`; otherwise reloads it.
     #[inline]
     fn visible(&self, want: u16) -> Result<u16, RecvError> {
+        // Relaxed: receiver-private, only the receiver writes it.
+        self.visible_from(self.q.recv.last_used.load(Relaxed), want)
+    }
+
+    /// [`Self::visible`] from used position `last`, which is `last_used`.
+    #[inline]
+    fn visible_from(&self, last: u16, want: u16) -> Result<u16, RecvError> {
         let q = self.q;
-        // Relaxed, both: receiver-private values only the receiver writes.
-        let last = q.recv.last_used.load(Relaxed);
+        // Relaxed: receiver-private cache, only the receiver writes it.
         let n = q.recv.used_cache.load(Relaxed).wrapping_sub(last);
         if n >= want {
             return Ok(n);
@@ -366,12 +410,12 @@ impl<'q> RecvHalf<'q> {
     #[inline]
     fn check(&self, pos: u16) -> Result<Frag, Fault> {
         let q = self.q;
-        let slot = q.slot(pos);
+        let at = usize::from(pos); // the rings mask it to a slot
         // Relaxed: `pos` is below a used.idx loaded with Acquire in `visible`.
-        let id = q.used.id(slot).load(Relaxed);
-        let len = q.used.len(slot).load(Relaxed);
+        let id = q.used.id(at).load(Relaxed);
+        let len = q.used.len(at).load(Relaxed);
         // Relaxed: our own earlier store (the receiver is the avail ring's only writer).
-        let posted = q.avail.slot(slot).load(Relaxed);
+        let posted = q.avail.slot(at).load(Relaxed);
         if id >= u32::from(q.size) {
             return Err(Fault::IdOutOfRange { id });
         }
@@ -403,7 +447,7 @@ impl<'q> RecvHalf<'q> {
     fn reject(&self, pos: u16, fault: Fault) -> RecvError {
         let q = self.q;
         // Relaxed: our own earlier store.
-        let posted = q.avail.slot(q.slot(pos)).load(Relaxed);
+        let posted = q.avail.slot(usize::from(pos)).load(Relaxed);
         self.release(pos, posted);
         bump(&q.recv.corrupt, 1);
         // Relaxed: receiver-private flag.
@@ -439,7 +483,7 @@ impl<'q> RecvHalf<'q> {
     #[inline]
     fn release(&self, pos: u16, id: u16) {
         let q = self.q;
-        let entry = q.avail.slot(q.slot(pos));
+        let entry = q.avail.slot(usize::from(pos));
         // Buffers come back in the order they were posted and are re-posted
         // in that order, so the slot already holds `id`: skip the store, which
         // would only evict the sender's copy of the line it polls avail.idx on.
@@ -504,7 +548,7 @@ mod tests {
         let slot = q.slot(pos);
         let id = q.avail.slot(slot).load(Relaxed);
         // SAFETY: single thread; buffer `id` is posted and unused.
-        unsafe { q.bufs.write_head(id, header.encode()) };
+        unsafe { q.bufs.write_fragment(id, header.encode(), &[]) };
         q.used.id(slot).store(u32::from(id), Relaxed);
         q.used.len(slot).store(len, Relaxed);
         q.send.last_avail.store(pos.wrapping_add(1), Relaxed);

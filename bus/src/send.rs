@@ -56,41 +56,57 @@ impl<'q> SendHalf<'q> {
     /// it ends the batch, and the next call reports it.
     #[inline]
     pub(crate) fn try_send_batch<M: AsRef<[u8]>>(&self, msgs: &[M]) -> Result<usize, SendError> {
+        let q = self.q;
         let first = self.last_avail();
         // The next position to fill, kept here and stored in last_avail once.
         let mut pos = first;
-        let mut sent = 0;
+        let (mut sent, mut bytes) = (0, 0);
         for data in msgs.iter().map(AsRef::as_ref) {
-            let needed = match self.fragments_at_once(data) {
-                Ok(needed) => needed,
-                Err(e) if sent == 0 => return Err(e),
-                Err(_) => break,
+            let needed = if data.len() <= q.one_buffer_max() {
+                1 // one buffer: the common case, without the division
+            } else {
+                match self.fragments_at_once(data) {
+                    Ok(needed) => needed,
+                    Err(e) if sent == 0 => return Err(e),
+                    Err(_) => break,
+                }
             };
             match self.room_from(pos, needed) {
                 Ok(room) if room >= needed => {}
                 Err(e) if sent == 0 => return Err(e),
                 _ => break,
             }
-            for k in 0..needed {
-                self.fill_one(data, usize::from(k), pos.wrapping_add(k));
+            if needed == 1 {
+                self.fill_whole(data, pos);
+            } else {
+                for k in 0..needed {
+                    self.fill_one(data, usize::from(k), pos.wrapping_add(k));
+                }
             }
             pos = pos.wrapping_add(needed);
             sent += 1;
+            bytes += data.len() as u64;
         }
         if sent == 0 {
             if !msgs.is_empty() {
-                bump(&self.q.send.stalls, 1);
-                event::mark_stalled(self.q);
+                bump(&q.send.stalls, 1);
+                event::mark_stalled(q);
             }
             return Ok(0);
         }
         self.taken(pos);
-        self.publish(pos);
-        let mut pos = first;
-        for data in msgs[..sent].iter().map(AsRef::as_ref) {
-            self.sent(data.len(), pos);
-            pos = pos.wrapping_add(self.q.fragments(data.len()) as u16);
+        self.publish_from(first, pos);
+        // Relaxed: the sender's own counter (it is its one writer).
+        let before = q.send.messages.load(Relaxed);
+        if trace::sends_traced() {
+            let mut at = first;
+            for (seq, data) in (before..).zip(msgs[..sent].iter().map(AsRef::as_ref)) {
+                trace::send(q, data.len(), at, seq);
+                at = at.wrapping_add(q.fragments(data.len()) as u16);
+            }
         }
+        bump(&q.send.messages, sent as u64);
+        bump(&q.send.bytes, bytes);
         Ok(sent)
     }
 
@@ -102,16 +118,20 @@ impl<'q> SendHalf<'q> {
         data: &[u8],
         spin: &mut S,
     ) -> Result<(), SendError> {
-        check_len(data)?;
-        let frags = self.q.fragments(data.len());
-        if frags > 1 {
-            return self.stream(data, frags, spin);
+        let q = self.q;
+        if data.len() > q.one_buffer_max() {
+            check_len(data)?;
+            return self.stream(data, q.fragments(data.len()), spin);
         }
-        self.wait_room(spin, 0)?;
+        // One buffer: the common case, with each index loaded once.
         let first = self.last_avail();
-        self.fill_one(data, 0, first);
+        // Relaxed: sender-private cache, only the sender writes it.
+        if q.send.avail_cache.load(Relaxed) == first {
+            self.wait_room(spin, 0)?;
+        }
+        self.fill_whole(data, first);
         let end = self.taken(first.wrapping_add(1));
-        self.publish(end);
+        self.publish_from(first, end);
         self.sent(data.len(), first);
         Ok(())
     }
@@ -221,17 +241,25 @@ impl<'q> SendHalf<'q> {
         if fresh.wrapping_sub(last) > q.size || fresh.wrapping_sub(cached) > q.size {
             return Err(SendError::CorruptAvail);
         }
-        let mut pos = cached;
-        while pos != fresh {
-            // Relaxed: `pos` is below the avail.idx just loaded with Acquire,
-            // which made this entry visible.
-            let id = q.avail.slot(usize::from(pos)).load(Relaxed);
-            if id >= q.size {
-                return Err(SendError::CorruptAvail);
+        // The new entries are at most two runs of slots (the ring wraps):
+        // copy each with one bounds check, and check the ids as they pass.
+        let (ring, posted, size) = (q.avail.slots(), &q.send.posted[..], q.size);
+        let (start, new) = (q.slot(cached), usize::from(fresh.wrapping_sub(cached)));
+        let first = new.min(ring.len() - start);
+        let mut bad = false;
+        for run in [start..start + first, 0..new - first] {
+            for (to, from) in posted[run.clone()].iter().zip(&ring[run]) {
+                // Relaxed: below the avail.idx just loaded with Acquire,
+                // which made this entry visible.
+                let id = from.load(Relaxed);
+                bad |= id >= size;
+                // Relaxed: sender-private copy, read back only by the
+                // sender, and only below avail_cache, which a bad id stops.
+                to.store(id, Relaxed);
             }
-            // Relaxed: sender-private copy, read back only by the sender.
-            q.send.posted[q.slot(pos)].store(id, Relaxed);
-            pos = pos.wrapping_add(1);
+        }
+        if bad {
+            return Err(SendError::CorruptAvail);
         }
         // Relaxed: sender-private cache, read back only by the sender.
         q.send.avail_cache.store(fresh, Relaxed);
@@ -241,8 +269,14 @@ impl<'q> SendHalf<'q> {
     /// The buffer posted at avail position `pos`, which `room` showed posted.
     #[inline]
     fn posted(&self, pos: u16) -> u16 {
+        let q = self.q;
+        let slot = q.slot(pos);
+        debug_assert_eq!(q.send.posted.len(), usize::from(q.size));
+        // SAFETY: `posted` has `size` entries (`SendSide::new`) and the slot
+        // is masked below `size`: in bounds, with no check on the hot path.
+        let entry = unsafe { q.send.posted.get_unchecked(slot) };
         // Relaxed: sender-private copy, written by `reload` (range checked).
-        self.q.send.posted[self.q.slot(pos)].load(Relaxed)
+        entry.load(Relaxed)
     }
 
     /// Fills fragments `first .. first + n` of `data` into the next `n`
@@ -255,6 +289,25 @@ impl<'q> SendHalf<'q> {
             self.fill_one(data, first + usize::from(k), start.wrapping_add(k));
         }
         self.taken(start.wrapping_add(n))
+    }
+
+    /// Fills the whole of `data`, which fits one buffer (`len ≤
+    /// one_buffer_max`), into the buffer posted at `pos`: `fill_one` of
+    /// fragment 0 without its offset arithmetic.
+    #[inline(always)]
+    fn fill_whole(&self, data: &[u8], pos: u16) {
+        let q = self.q;
+        let id = self.posted(pos);
+        // Fits in u32: ≤ MAX_MESSAGE.
+        let header = Header {
+            total: data.len() as u32,
+            offset: 0,
+        };
+        // SAFETY: as in `fill_one`, with `HEADER_LEN + data.len() ≤ buf_size`
+        // since the caller checked `data.len() ≤ cap`.
+        unsafe { q.bufs.write_fragment(id, header.encode(), data) }
+        self.put_used(pos, id, (HEADER_LEN + data.len()) as u32);
+        trace::fill(q, id, HEADER_LEN + data.len(), pos);
     }
 
     /// Fills fragment `index` of `data` into the buffer posted at `pos`.
@@ -275,12 +328,9 @@ impl<'q> SendHalf<'q> {
         // we hand it over only with the Release store of used.idx in
         // `publish_used`. `id < size` (checked in `reload`) and
         // `HEADER_LEN + len ≤ buf_size` since `len ≤ cap`.
-        unsafe {
-            q.bufs.write_head(id, header.encode());
-            q.bufs.write(id, HEADER_LEN, &data[offset..offset + len]);
-        }
+        unsafe { q.bufs.write_fragment(id, header.encode(), &data[offset..offset + len]) }
         // In order (§2.7.9): used position `pos` returns avail position `pos`.
-        self.put_used(q.slot(pos), id, (HEADER_LEN + len) as u32);
+        self.put_used(pos, id, (HEADER_LEN + len) as u32);
         trace::fill(q, id, HEADER_LEN + len, pos);
     }
 
@@ -298,7 +348,14 @@ impl<'q> SendHalf<'q> {
     #[inline]
     fn publish(&self, end: u16) {
         // Relaxed: our own earlier store (the sender is used.idx's only writer).
-        let old = self.q.used.idx().load(Relaxed);
+        self.publish_from(self.q.used.idx().load(Relaxed), end);
+    }
+
+    /// [`Self::publish`] when the caller knows `used.idx` is `old`: the
+    /// sender publishes whatever it takes before it returns, so `used.idx`
+    /// equals `last_avail` when a send starts.
+    #[inline]
+    fn publish_from(&self, old: u16, end: u16) {
         self.publish_used(end);
         event::after_publish_used(self.q, old, end);
         trace::publish(self.q, end);
@@ -308,21 +365,25 @@ impl<'q> SendHalf<'q> {
     #[inline]
     fn sent(&self, len: usize, first: u16) {
         let q = self.q;
-        trace::send(q, len, q.fragments(len), first); // before the bump: `seq` counts from 0
-        bump(&q.send.messages, 1);
+        // Relaxed: the sender's own counter (it is its one writer). The
+        // message's `seq` is the count before it, so it counts from 0.
+        let seq = q.send.messages.load(Relaxed);
+        trace::send(q, len, first, seq);
+        q.send.messages.store(seq + 1, Relaxed);
         bump(&q.send.bytes, len as u64);
     }
 
-    /// Writes the used element of buffer `id` at `slot`: `{id, len}`
-    /// (§2.7.8). Lab 2 (docs/labs/2-ring.md) has students write this and
+    /// Writes the used element of buffer `id` at used position `pos`:
+    /// `{id, len}` (§2.7.8). Lab 2 (docs/labs/2-ring.md) has students write this and
     /// [`Self::publish_used`]; its student version builds the stubs below.
     #[cfg(not(feature = "lab-ring"))]
     #[inline]
-    fn put_used(&self, slot: usize, id: u16, len: u32) {
+    fn put_used(&self, pos: u16, id: u16, len: u32) {
+        let used = &self.q.used;
         // Relaxed, both: published by the Release store of used.idx in
-        // `publish_used`.
-        self.q.used.id(slot).store(u32::from(id), Relaxed);
-        self.q.used.len(slot).store(len, Relaxed);
+        // `publish_used`. (The ring masks the position to a slot.)
+        used.id(usize::from(pos)).store(u32::from(id), Relaxed);
+        used.len(usize::from(pos)).store(len, Relaxed);
     }
 
     /// Hands every buffer filled below used position `end` to the receiver.
@@ -337,8 +398,8 @@ impl<'q> SendHalf<'q> {
 
     /// Lab 2's student version: the used element is never written.
     #[cfg(feature = "lab-ring")]
-    fn put_used(&self, _slot: usize, _id: u16, _len: u32) {
-        // LAB 2: record which buffer went out at `slot` and how many bytes
+    fn put_used(&self, _pos: u16, _id: u16, _len: u32) {
+        // LAB 2: record which buffer went out at `pos` and how many bytes
         // it holds, so the receiver can check and read it.
     }
 
@@ -360,4 +421,51 @@ fn check_len(data: &[u8]) -> Result<(), SendError> {
         });
     }
     Ok(())
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    //! The sender's reload of `avail.idx`, with entries a broken receiver wrote.
+    use super::*;
+    use crate::config::Config;
+    use alloc::vec::Vec;
+
+    /// A queue of 8 whose sender has taken positions up to 6 and cached
+    /// `avail.idx` there, and whose receiver has now posted `ids` at
+    /// positions 6 onwards (so the new entries wrap past the ring's end).
+    fn posted_from_6(ids: &[u16]) -> Queue {
+        let q = Queue::new(0, 1, Config::new(8, 64));
+        q.send.last_avail.store(6, Relaxed);
+        q.used.idx().store(6, Relaxed);
+        q.send.avail_cache.store(6, Relaxed);
+        for (k, &id) in ids.iter().enumerate() {
+            q.avail.slot(6 + k).store(id, Relaxed);
+        }
+        q.avail.idx().store(6 + ids.len() as u16, Release);
+        q
+    }
+
+    #[test]
+    fn reload_copies_both_runs_of_a_wrapped_ring() {
+        // Not the ids posted at boot, so a run left uncopied shows.
+        let q = posted_from_6(&[7, 6, 1, 0]);
+        assert_eq!(SendHalf::new(&q).reload(6), Ok(4));
+        let posted: Vec<u16> = q.send.posted.iter().map(|p| p.load(Relaxed)).collect();
+        assert_eq!(posted[6..], [7, 6]);
+        assert_eq!(posted[..2], [1, 0]);
+        assert_eq!(q.send.avail_cache.load(Relaxed), 10);
+    }
+
+    #[test]
+    fn an_id_out_of_range_in_either_run_is_refused() {
+        for bad in 0..4 {
+            let mut ids = [6, 7, 0, 1];
+            ids[bad] = 99;
+            let q = posted_from_6(&ids);
+            assert_eq!(SendHalf::new(&q).try_send(b"x"), Err(SendError::CorruptAvail), "{ids:?}");
+            // Nothing was taken, and the bad entries are not trusted later.
+            assert_eq!(q.send.avail_cache.load(Relaxed), 6);
+            assert_eq!(q.send.last_avail.load(Relaxed), 6);
+        }
+    }
 }

@@ -2,7 +2,11 @@
 //! each core does to a queue, named and shaped as docs/tracing.md's contract
 //! says, so trace-viewer can draw the ring and pair every send with its
 //! receive. [`PROBES`] lists them for whoever records them. While a probe is
-//! off its call is one load and branch, and its fields are not computed.
+//! off its call is one load and branch, and its fields are not computed:
+//! each trace point checks its probe inline and passes its arguments, in
+//! registers, to an out-of-line function that builds the fields (a closure
+//! handed to `fire` would have its captures spilled to the stack before
+//! the check, on every message).
 
 use probe::{Probe, probe};
 
@@ -29,6 +33,15 @@ fn ends(q: &Queue) -> [u64; 2] {
 /// The sender filled buffer `desc` with `len` bytes at used position `pos`.
 #[inline(always)]
 pub(crate) fn fill(q: &Queue, desc: u16, len: usize, pos: u16) {
+    if FILL.id().is_some() {
+        fill_now(q, desc, len, pos);
+    }
+}
+
+/// The out-of-line part of [`fill`]: builds the fields and fires.
+#[cold]
+#[inline(never)]
+fn fill_now(q: &Queue, desc: u16, len: usize, pos: u16) {
     FILL.fire(|| {
         let [src, dst] = ends(q);
         [src, dst, desc.into(), len as u64, pos.into()]
@@ -38,6 +51,15 @@ pub(crate) fn fill(q: &Queue, desc: u16, len: usize, pos: u16) {
 /// The sender stored `used.idx = used_idx`.
 #[inline(always)]
 pub(crate) fn publish(q: &Queue, used_idx: u16) {
+    if PUBLISH.id().is_some() {
+        publish_now(q, used_idx);
+    }
+}
+
+/// The out-of-line part of [`publish`]: builds the fields and fires.
+#[cold]
+#[inline(never)]
+fn publish_now(q: &Queue, used_idx: u16) {
     PUBLISH.fire(|| {
         let [src, dst] = ends(q);
         [src, dst, used_idx.into()]
@@ -47,6 +69,15 @@ pub(crate) fn publish(q: &Queue, used_idx: u16) {
 /// The sender found no posted buffer.
 #[inline(always)]
 pub(crate) fn stall(q: &Queue) {
+    if STALL.id().is_some() {
+        stall_now(q);
+    }
+}
+
+/// The out-of-line part of [`stall`]: builds the fields and fires.
+#[cold]
+#[inline(never)]
+fn stall_now(q: &Queue) {
     STALL.fire(|| {
         let [src, dst] = ends(q);
         // Relaxed, both: sender-private values (this runs on the sender).
@@ -56,18 +87,33 @@ pub(crate) fn stall(q: &Queue) {
     });
 }
 
-/// The sender has just published the last fragment of a `len`-byte message
-/// in `frags` fragments, the first at used position `first`, in the buffer
-/// posted at that avail position (buffers are re-posted in order, so the
-/// avail slot still names it); `seq` is the message count before this
-/// message is counted.
+/// The sender has just published the last fragment of a `len`-byte message,
+/// the first at used position `first`, in the buffer posted at that avail
+/// position (buffers are re-posted in order, so the avail slot still names
+/// it); `seq` is the sender's message count before this message.
 #[inline(always)]
-pub(crate) fn send(q: &Queue, len: usize, frags: usize, first: u16) {
+pub(crate) fn send(q: &Queue, len: usize, first: u16, seq: u64) {
+    if sends_traced() {
+        send_now(q, len, first, seq);
+    }
+}
+
+/// Whether `send` records anything (so a batch can skip its loop of them).
+#[inline(always)]
+pub(crate) fn sends_traced() -> bool {
+    SEND.id().is_some()
+}
+
+/// The out-of-line part of [`send`]: builds the fields and fires.
+#[cold]
+#[inline(never)]
+fn send_now(q: &Queue, len: usize, first: u16, seq: u64) {
     SEND.fire(|| {
         let [src, dst] = ends(q);
-        // Relaxed, both: sender-private values (this runs on the sender).
-        let desc = q.avail.slot(q.slot(first)).load(Relaxed);
-        let seq = q.send.messages.load(Relaxed);
+        let frags = q.fragments(len);
+        // Relaxed: the receiver's own entry, stable while the sender owns
+        // its buffer (this runs on the sender, which only reads it).
+        let desc = q.avail.slot(usize::from(first)).load(Relaxed);
         [
             src,
             dst,
@@ -83,6 +129,15 @@ pub(crate) fn send(q: &Queue, len: usize, frags: usize, first: u16) {
 /// The receiver took the used entry at `used_idx` (buffer `desc`, `len` bytes).
 #[inline(always)]
 pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
+    if CONSUME.id().is_some() {
+        consume_now(q, desc, len, used_idx);
+    }
+}
+
+/// The out-of-line part of [`consume`]: builds the fields and fires.
+#[cold]
+#[inline(never)]
+fn consume_now(q: &Queue, desc: u16, len: usize, used_idx: u16) {
     CONSUME.fire(|| {
         let [src, dst] = ends(q);
         [src, dst, desc.into(), len as u64, used_idx.into()]
@@ -94,6 +149,15 @@ pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
 /// the receive count before this message is counted.
 #[inline(always)]
 pub(crate) fn recv(q: &Queue, len: usize, desc: u16, used_idx: u16) {
+    if RECV.id().is_some() {
+        recv_now(q, len, desc, used_idx);
+    }
+}
+
+/// The out-of-line part of [`recv`]: builds the fields and fires.
+#[cold]
+#[inline(never)]
+fn recv_now(q: &Queue, len: usize, desc: u16, used_idx: u16) {
     RECV.fire(|| {
         let [src, dst] = ends(q);
         let frags = q.fragments(len) as u64;
@@ -122,7 +186,7 @@ pub(crate) fn post(q: &Queue, from: u16, to: u16) {
         POST.fire(|| {
             let [src, dst] = ends(q);
             // Relaxed: the receiver's own entries (this runs on the receiver).
-            let desc = q.avail.slot(q.slot(pos)).load(Relaxed);
+            let desc = q.avail.slot(usize::from(pos)).load(Relaxed);
             [src, dst, desc.into(), pos.into()]
         });
         pos = pos.wrapping_add(1);

@@ -6,16 +6,35 @@ mod common;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::{AtomicBool, AtomicU64};
 
-use bus::{Bus, Config, CorruptError, Corruption, Fault, RecvError};
+use bus::{Bus, Config, CorruptError, Corruption, Endpoint, Fault, RecvError};
 use common::{Pool, Rng, check, message};
 
 fn bus() -> Bus {
     Bus::new(2, Config::new(8, 64)).unwrap()
 }
 
+/// A receive call from core 0 into a buffer.
+type Receive = fn(&mut Endpoint<'_>, &mut [u8]) -> Result<usize, RecvError>;
+
+/// The receive calls, each of which must make every check: `try_recv` (the
+/// general path), blocking `recv` and `try_recv_batch` (which try the
+/// one-pass path for one-buffer messages first, src/recv.rs `whole_run`).
+const RECEIVES: [Receive; 3] = [
+    |b, buf| b.try_recv(0, buf),
+    |b, buf| b.recv(0, buf),
+    |b, buf| b.try_recv_batch(0, buf, 4, |_| panic!("delivered a corrupt message")),
+];
+
 /// Sends a message, corrupts its entry with `what`, and checks the receiver's
-/// report; then runs three rings' worth of messages to show no buffer leaked.
+/// report through each receive call; then runs three rings' worth of
+/// messages to show no buffer leaked.
 fn reported(what: Corruption, fault: impl Fn(u32, u32) -> Fault) {
+    for receive in RECEIVES {
+        reported_by(receive, what, &fault);
+    }
+}
+
+fn reported_by(receive: Receive, what: Corruption, fault: impl Fn(u32, u32) -> Fault) {
     let bus = bus();
     let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
     a.send(1, &message(1, 20)).unwrap();
@@ -23,7 +42,7 @@ fn reported(what: Corruption, fault: impl Fn(u32, u32) -> Fault) {
     assert_eq!(hit.pos, 0);
     assert_ne!(hit.before, hit.after);
     let mut buf = [0; 64];
-    let err = b.try_recv(0, &mut buf).unwrap_err();
+    let err = receive(&mut b, &mut buf).unwrap_err();
     assert_eq!(
         err,
         RecvError::Corrupt {
