@@ -12,7 +12,7 @@ use bus::{Bus, Config};
 use crossbeam_queue::ArrayQueue;
 
 /// Rounds; each runs every measurement once, in the order of [`MEASURES`].
-const ROUNDS: usize = 7;
+const ROUNDS: usize = 15;
 /// Round trips per RTT run (after as many again to warm up).
 const ROUND_TRIPS: u64 = 20_000;
 /// Messages per throughput run. Every consumer passes what it receives

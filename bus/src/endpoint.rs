@@ -86,6 +86,7 @@ impl<'bus> Endpoint<'bus> {
     /// [`try_send`](Self::try_send) would send; one that can never go at once
     /// ([`SendError::NeedsStreaming`], [`SendError::TooLarge`]) is an error
     /// when it is first, and ends the batch behind others.
+    #[inline]
     pub fn try_send_batch<M: AsRef<[u8]>>(
         &mut self,
         dst: usize,
@@ -95,6 +96,7 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// Sends `data` to `dst`, waiting as long as it takes.
+    #[inline]
     pub fn send(&mut self, dst: usize, data: &[u8]) -> Result<(), SendError> {
         self.send_with(dst, data, &mut Forever)
     }
@@ -110,6 +112,7 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// Sends `data` to `dst`, asking `spin` at each wait.
+    #[inline]
     pub fn send_with<S: Spin + ?Sized>(
         &mut self,
         dst: usize,
@@ -131,6 +134,7 @@ impl<'bus> Endpoint<'bus> {
     /// returns how many, 0 if none has
     /// arrived. Every check of [`try_recv`](Self::try_recv) is made on each;
     /// an error ends the batch (the messages before it were delivered).
+    #[inline]
     pub fn try_recv_batch(
         &mut self,
         src: usize,
@@ -143,6 +147,7 @@ impl<'bus> Endpoint<'bus> {
 
     /// Receives the next message from `src` into `buf`, waiting as long as
     /// it takes; returns its length.
+    #[inline]
     pub fn recv(&mut self, src: usize, buf: &mut [u8]) -> Result<usize, RecvError> {
         self.recv_with(src, buf, &mut Forever)
     }
@@ -158,6 +163,7 @@ impl<'bus> Endpoint<'bus> {
     }
 
     /// Like [`recv`](Self::recv), asking `spin` at each wait.
+    #[inline]
     pub fn recv_with<S: Spin + ?Sized>(
         &mut self,
         src: usize,

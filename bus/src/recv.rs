@@ -200,20 +200,37 @@ impl<'q> RecvHalf<'q> {
         buf: &mut [u8],
         spin: &mut S,
     ) -> Result<usize, RecvError> {
+        // The common case first, inline; the rest out of line.
+        match self.try_whole(buf)? {
+            Some(len) => Ok(len),
+            None => self.recv_rest(buf, spin),
+        }
+    }
+
+    /// A one-fragment message in one pass (`whole_run`), re-posting held
+    /// buffers as `release` does; `None` if what comes next is not one.
+    #[inline]
+    fn try_whole(&self, buf: &mut [u8]) -> Result<Option<usize>, RecvError> {
+        let mut len = 0;
+        if self.whole_run(buf, 1, &mut |msg| len = msg.len())? == 0 {
+            return Ok(None);
+        }
+        if self.held() >= self.q.repost_batch {
+            self.flush();
+        }
+        Ok(Some(len))
+    }
+
+    /// [`Self::recv`] past its first one-pass attempt: a long message, a
+    /// bad entry, leftovers, or the wait for the next message.
+    #[inline(never)]
+    fn recv_rest<S: Spin + ?Sized>(&self, buf: &mut [u8], spin: &mut S) -> Result<usize, RecvError> {
         loop {
-            // The common case first: a one-fragment message in one pass.
-            let mut len = 0;
-            if self.whole_run(buf, 1, &mut |msg| len = msg.len())? == 1 {
-                if self.held() >= self.q.repost_batch {
-                    self.flush();
-                }
-                return Ok(len);
-            }
             if let Some(first) = self.poll_start()? {
                 return self.take(first, buf, spin);
             }
             // Empty, and `poll_start` has re-posted what we held: wait on
-            // used.idx alone, and run the full attempt again when it moves.
+            // used.idx alone, and try the one-pass path when it moves.
             loop {
                 if !spin.wait(&mut || self.arm()) {
                     return Err(RecvError::Aborted { lost_from: None });
@@ -221,6 +238,9 @@ impl<'q> RecvHalf<'q> {
                 if self.visible(1)? > 0 {
                     break;
                 }
+            }
+            if let Some(len) = self.try_whole(buf)? {
+                return Ok(len);
             }
         }
     }

@@ -152,7 +152,7 @@ impl<'q> SendHalf<'q> {
 
     /// Publishes every fragment of a message longer than one buffer, in
     /// batches, waiting when full.
-    #[inline]
+    #[inline(never)]
     fn stream<S: Spin + ?Sized>(
         &self,
         data: &[u8],
@@ -176,7 +176,7 @@ impl<'q> SendHalf<'q> {
 
     /// Posted buffers not yet taken, at least one: waits with `spin` while
     /// there are none. `sent` is what an abort reports as already published.
-    #[inline]
+    #[inline(never)]
     fn wait_room<S: Spin + ?Sized>(&self, spin: &mut S, sent: usize) -> Result<u16, SendError> {
         let mut waiting = false;
         loop {
