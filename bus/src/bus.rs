@@ -115,16 +115,28 @@ impl Bus {
     /// The queue from `src` to `dst`, if both are cores and differ.
     #[inline]
     pub(crate) fn queue(&self, src: usize, dst: usize) -> Option<&Queue> {
-        if src >= self.cores || dst >= self.cores || src == dst {
-            return None;
-        }
-        let col = if dst > src { dst - 1 } else { dst };
-        let index = src * (self.cores - 1) + col;
-        debug_assert!(index < self.queues.len());
-        // SAFETY: `new` made `cores × (cores − 1)` queues, and with src and
-        // dst distinct cores, `col < cores − 1` and `src < cores`, so
-        // `index < cores × (cores − 1)`: in bounds, without a second check
-        // on every message.
-        Some(unsafe { self.queues.get_unchecked(index) })
+        queue_in(&self.queues, self.cores, src, dst)
     }
+
+    /// Every queue, in `queue`'s order, for an endpoint to keep.
+    pub(crate) fn queues(&self) -> &[Queue] {
+        &self.queues
+    }
+}
+
+/// Queue (`src`, `dst`) among `queues`, the `cores × (cores − 1)` queues of
+/// a bus in its order, if both are cores and differ.
+#[inline]
+pub(crate) fn queue_in(queues: &[Queue], cores: usize, src: usize, dst: usize) -> Option<&Queue> {
+    if src >= cores || dst >= cores || src == dst {
+        return None;
+    }
+    let col = if dst > src { dst - 1 } else { dst };
+    let index = src * (cores - 1) + col;
+    debug_assert!(index < queues.len());
+    // SAFETY: the bus made `cores × (cores − 1)` queues, and with src and
+    // dst distinct cores, `col < cores − 1` and `src < cores`, so
+    // `index < cores × (cores − 1)`: in bounds, without a second check on
+    // every message.
+    Some(unsafe { queues.get_unchecked(index) })
 }

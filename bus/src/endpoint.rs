@@ -1,7 +1,8 @@
 //! A core's endpoint: the one handle through which a core sends to and
 //! receives from every other core. Blocking, aborting and non-blocking forms.
 
-use crate::bus::Bus;
+use crate::bus::{Bus, queue_in};
+use crate::queue::Queue;
 use crate::error::{RecvError, SendError};
 use crate::recv::RecvHalf;
 use crate::send::SendHalf;
@@ -25,6 +26,11 @@ use crate::spin::{AbortWhen, Forever, Spin};
 /// may). Use an abort check, or receive before sending.
 pub struct Endpoint<'bus> {
     bus: &'bus Bus,
+    /// The bus's queues and its core count, kept here so that the lookup
+    /// of each message's queue reads the endpoint (which nothing else
+    /// writes) instead of the bus behind it.
+    queues: &'bus [Queue],
+    cores: usize,
     core: usize,
     /// Where `recv_any` starts its next scan (round-robin over sources).
     next_src: usize,
@@ -35,6 +41,8 @@ impl<'bus> Endpoint<'bus> {
     pub(crate) fn new(bus: &'bus Bus, core: usize) -> Self {
         Self {
             bus,
+            queues: bus.queues(),
+            cores: bus.cores(),
             core,
             next_src: 0,
         }
@@ -53,9 +61,7 @@ impl<'bus> Endpoint<'bus> {
     /// The sending half of queue (core, dst).
     #[inline]
     fn tx(&self, dst: usize) -> Result<SendHalf<'bus>, SendError> {
-        let q = self
-            .bus
-            .queue(self.core, dst)
+        let q = queue_in(self.queues, self.cores, self.core, dst)
             .ok_or(SendError::BadDestination { dst })?;
         debug_assert_eq!(q.src, self.core);
         Ok(SendHalf::new(q))
@@ -64,9 +70,7 @@ impl<'bus> Endpoint<'bus> {
     /// The receiving half of queue (src, core).
     #[inline]
     fn rx(&self, src: usize) -> Result<RecvHalf<'bus>, RecvError> {
-        let q = self
-            .bus
-            .queue(src, self.core)
+        let q = queue_in(self.queues, self.cores, src, self.core)
             .ok_or(RecvError::BadSource { src })?;
         debug_assert_eq!(q.dst, self.core);
         Ok(RecvHalf::new(q))
