@@ -43,15 +43,22 @@ pub struct Field {
     pub kind: Kind,
 }
 
+/// Most fields a probe has; the values a sink is given are always this many.
+pub const MAX_FIELDS: usize = 8;
+
+/// A probe's values as a sink is given them: one per field, in order, then
+/// zeros up to [`MAX_FIELDS`]. A fixed length lets the sink copy them with
+/// straight-line stores, without a branch per field.
+pub type Values = [u64; MAX_FIELDS];
+
 /// What records the probes that fire: the kernel's trace lanes, or a
 /// test's capture. Each method runs on the firing core (or thread).
 pub trait Sink: Sync {
-    /// Event probe `probe`, on under `id`, fired with `values` (one per
-    /// field, in order).
-    fn event(&self, probe: &'static Probe, id: u16, values: &[u64]);
+    /// Event probe `probe`, on under `id`, fired with `values`.
+    fn event(&self, probe: &'static Probe, id: u16, values: &Values);
     /// Span probe `probe`, on under `id`, was entered with `values`.
     /// Returns the new span's id, or 0 if it is not recorded.
-    fn enter(&self, probe: &'static Probe, id: u16, values: &[u64]) -> u32;
+    fn enter(&self, probe: &'static Probe, id: u16, values: &Values) -> u32;
     /// Field `field` of span `span` (from `enter` of `probe`) got `value` late.
     fn record(&self, probe: &'static Probe, span: u32, field: usize, value: u64);
     /// Span `span` (from `enter`) was left and closed.
@@ -114,9 +121,13 @@ impl Probe {
         file: &'static str,
         line: u32,
     ) -> Self {
+        assert!(
+            fields.len() <= MAX_FIELDS,
+            "a probe has at most MAX_FIELDS fields"
+        );
         let mut signed = 0;
         let mut i = 0;
-        while i < fields.len() && i < 32 {
+        while i < fields.len() {
             if matches!(fields[i].kind, Kind::I64) {
                 signed |= 1 << i;
             }
@@ -179,12 +190,22 @@ impl Probe {
     }
 }
 
-/// The out-of-line part of [`Probe::fire`].
+/// `values` padded with zeros to [`MAX_FIELDS`] (more is a compile error).
+#[inline(always)]
+fn padded<const N: usize>(values: [u64; N]) -> Values {
+    const { assert!(N <= MAX_FIELDS, "a probe has at most MAX_FIELDS fields") };
+    let mut all = [0; MAX_FIELDS];
+    all[..N].copy_from_slice(&values);
+    all
+}
+
+/// The out-of-line part of [`Probe::fire`]: one direct call from the trace
+/// point, then one indirect call into the sink.
 #[cold]
 #[inline(never)]
 fn fire_cold<const N: usize>(probe: &'static Probe, id: u16, values: impl FnOnce() -> [u64; N]) {
     if let Some(sink) = sink() {
-        sink.event(probe, id, &values());
+        sink.event(probe, id, &padded(values()));
     }
 }
 
@@ -196,7 +217,7 @@ fn enter_cold<const N: usize>(
     id: u16,
     values: impl FnOnce() -> [u64; N],
 ) -> Entered {
-    let span = sink().map_or(0, |sink| sink.enter(probe, id, &values()));
+    let span = sink().map_or(0, |sink| sink.enter(probe, id, &padded(values())));
     Entered { probe, span }
 }
 

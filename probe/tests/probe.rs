@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use probe::{Field, Kind, Level, Probe, Sink};
+use probe::{Field, Kind, Level, MAX_FIELDS, Probe, Sink, Values};
 
 probe::probe!(static SEND = event "test.send", target: "test", DEBUG, ["src", "dst", "len"]);
 probe::probe!(static OTHER = event "test.other", target: "test", TRACE, ["n"]);
@@ -23,17 +23,17 @@ enum Told {
 struct Capture(Mutex<Vec<Told>>);
 
 impl Sink for Capture {
-    fn event(&self, _: &'static Probe, id: u16, values: &[u64]) {
+    fn event(&self, probe: &'static Probe, id: u16, values: &Values) {
         self.0
             .lock()
             .unwrap()
-            .push(Told::Event(id, values.to_vec()));
+            .push(Told::Event(id, given(probe, values)));
     }
-    fn enter(&self, _: &'static Probe, id: u16, values: &[u64]) -> u32 {
+    fn enter(&self, probe: &'static Probe, id: u16, values: &Values) -> u32 {
         self.0
             .lock()
             .unwrap()
-            .push(Told::Enter(id, values.to_vec()));
+            .push(Told::Enter(id, given(probe, values)));
         40 + u32::from(id)
     }
     fn record(&self, _: &'static Probe, span: u32, field: usize, value: u64) {
@@ -45,6 +45,17 @@ impl Sink for Capture {
     fn exit(&self, span: u32) {
         self.0.lock().unwrap().push(Told::Exit(span));
     }
+}
+
+/// The values of `probe`'s fields; the rest must be the zero padding.
+fn given(probe: &Probe, values: &Values) -> Vec<u64> {
+    let (fields, padding) = values.split_at(probe.fields.len());
+    assert_eq!(
+        padding,
+        vec![0; MAX_FIELDS - fields.len()],
+        "padded with zeros"
+    );
+    fields.to_vec()
 }
 
 static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));

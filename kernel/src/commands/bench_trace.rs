@@ -12,7 +12,7 @@ use mpi::Algorithm;
 use probe::{Probe, probe};
 use shell::{Args, CoreSet, Error};
 use trace_wire::SlotRing;
-use trace_wire::raw::{RawKind, RawRecord, SLOT_WORDS};
+use trace_wire::raw::{Integers, RawKind, SLOT_WORDS};
 use tracing::Level;
 
 use super::bench::{bus_round_trips, measure, reduce_median};
@@ -152,11 +152,18 @@ fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
         trace::turn_off();
         scratch.release_to(scratch.head());
         batches[2].push(cycles_per_record(|i| {
-            let head = (RawKind::Event, 1, time::uptime_cycles());
-            let values = core::hint::black_box([1, 2, 64, 1, i, i, batch]);
-            core::hint::black_box(
-                scratch.write(RawRecord::integers(head, 0, 0, &values, 0).slots()),
-            );
+            let values = core::hint::black_box([1, 2, 64, 1, i, i, batch, 0]);
+            let record = Integers {
+                head: (RawKind::Event, 1, time::uptime_cycles()),
+                span: 0,
+                parent: 0,
+                values: &values,
+                count: 7,
+                signed: 0,
+            };
+            core::hint::black_box(scratch.write_in_place(true, |slot, extension| {
+                record.write(slot, extension);
+            }));
         }));
         batches[3].push(cycles_per_record(|_| {
             core::hint::black_box(time::now());
