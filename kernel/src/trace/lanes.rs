@@ -34,6 +34,8 @@ const TASK_SLOTS: (u64, u64) = (4096, 65536);
 const IRQ_SLOTS: u64 = 512;
 /// Lanes per core: task, then interrupt handler.
 pub const LANES_PER_CORE: usize = 2;
+/// Index of a core's interrupt-handler lane.
+pub const HANDLER_LANE: usize = 1;
 
 /// One ring of raw records with one writer (see the module docs).
 pub struct Lane {
@@ -184,7 +186,11 @@ pub fn current() -> (usize, usize, &'static Lane) {
     // nothing; it only spares the bounds check its branch.
     const _: () = assert!(MAX_CORES.is_power_of_two());
     let core = cpu::core_index() & (MAX_CORES - 1);
-    let context = usize::from(cpu::trap_depth() != 0);
+    let context = if cpu::trap_depth() != 0 {
+        HANDLER_LANE
+    } else {
+        0
+    };
     (core, context, &LANES[core][context])
 }
 
