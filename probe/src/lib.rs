@@ -10,7 +10,11 @@
 //!   level, typed integer fields, source location. The crate that owns the
 //!   trace points lists them (e.g. `bus::PROBES`) for whoever records them.
 //! - A probe that is off costs one load and one branch where it fires; its
-//!   field values are not computed.
+//!   field values are not computed. An event probe that is on lays its
+//!   values out where it fires and calls the sink from there: one indirect
+//!   call and its return, no call in between (under TCG each call or
+//!   return into another page costs a translation-block lookup).
+//! - A probe has at most [`MAX_FIELDS`] fields.
 //! - The recorder installs its [`Sink`] once ([`install`]), then turns
 //!   probes on ([`Probe::enable`], with an id of its choosing) and off. A
 //!   probe reaches the sink only while on, give or take firings already
@@ -101,7 +105,7 @@ pub fn install(sink: &'static &'static dyn Sink) {
 }
 
 /// The installed sink, if any.
-#[inline]
+#[inline(always)]
 fn sink() -> Option<&'static dyn Sink> {
     // Acquire pairs with the Release store in `install`.
     let sink = SINK.load(Ordering::Acquire);
@@ -170,8 +174,11 @@ impl Probe {
     /// while it is off, only looks (`values` is not run).
     #[inline(always)]
     pub fn fire<const N: usize>(&'static self, values: impl FnOnce() -> [u64; N]) {
-        if let Some(id) = self.id() {
-            fire_cold(self, id, values);
+        if let Some(id) = self.id()
+            && let Some(sink) = sink()
+        {
+            core::hint::cold_path();
+            sink.event(self, id, &padded(values()));
         }
     }
 
@@ -197,16 +204,6 @@ fn padded<const N: usize>(values: [u64; N]) -> Values {
     let mut all = [0; MAX_FIELDS];
     all[..N].copy_from_slice(&values);
     all
-}
-
-/// The out-of-line part of [`Probe::fire`]: one direct call from the trace
-/// point, then one indirect call into the sink.
-#[cold]
-#[inline(never)]
-fn fire_cold<const N: usize>(probe: &'static Probe, id: u16, values: impl FnOnce() -> [u64; N]) {
-    if let Some(sink) = sink() {
-        sink.event(probe, id, &padded(values()));
-    }
 }
 
 /// The out-of-line part of [`Probe::enter`].

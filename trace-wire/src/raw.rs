@@ -191,14 +191,24 @@ impl Integers<'_> {
     }
 }
 
-/// Bit i of `bits` (i < 8) moved to bit 4i: one 4-bit `types` entry per value.
+/// Bit i of `bits` (i < 8) moved to bit 4i: one 4-bit `types` entry per
+/// value. A table, so the writer looks it up instead of shifting 8 bits.
 #[inline(always)]
 fn spread_nibbles(bits: u32) -> u64 {
-    let mut spread = 0;
-    for i in 0..MAX_VALUES {
-        spread |= u64::from(bits >> i & 1) << (4 * i);
-    }
-    spread
+    const SPREAD: [u32; 256] = {
+        let mut table = [0; 256];
+        let mut bits = 0;
+        while bits < 256 {
+            let mut i = 0;
+            while i < MAX_VALUES {
+                table[bits] |= ((bits as u32 >> i) & 1) << (4 * i);
+                i += 1;
+            }
+            bits += 1;
+        }
+        table
+    };
+    u64::from(SPREAD[(bits & 0xFF) as usize])
 }
 
 /// The slots of a string record for `text` (cut at [`MAX_STRING`] bytes on

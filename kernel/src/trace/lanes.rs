@@ -9,8 +9,9 @@
 //! only ever interrupts code of a smaller depth, so a handler never breaks
 //! into a record of its own lane: it can break into a task-lane record, but
 //! writes elsewhere. And nothing breaks into a handler's record: interrupt
-//! handlers run with interrupts disabled and never enable them, and the
-//! exception handlers (fault reports) write no records. So each lane has
+//! handlers run with interrupts disabled and never enable them, and an
+//! exception comes only from the instruction that raises it (a fault,
+//! `int3`), which the record path has none of. So each lane has
 //! exactly one writer at any time, without masking, locks or
 //! read-modify-write. Task code that disables interrupts (a lock taken with
 //! them off) stays at depth 0 and on the task lane: nothing can break in.
