@@ -36,6 +36,21 @@ pub enum Kind {
     U64,
     /// Two's complement signed.
     I64,
+    /// Unsigned, or no value when [`ABSENT`] (an `Option`, e.g. a root).
+    MaybeU64,
+    /// One of these names, by index; no value when the index is out of
+    /// range (e.g. [`ABSENT`]). The recorder interns each name once, so a
+    /// record carries a small id, not the text.
+    Str(&'static [&'static str]),
+}
+
+/// The value of a [`Kind::MaybeU64`] or [`Kind::Str`] field that has none.
+pub const ABSENT: u64 = u64::MAX;
+
+/// `value` as a [`Kind::MaybeU64`] field's value.
+#[inline(always)]
+pub fn maybe(value: Option<usize>) -> u64 {
+    value.map_or(ABSENT, |value| value as u64)
 }
 
 /// One field of a probe.
@@ -88,6 +103,9 @@ pub struct Probe {
     pub line: u32,
     /// Bit i set: field i is [`Kind::I64`].
     pub signed: u32,
+    /// Whether every field is [`Kind::U64`] or [`Kind::I64`], so a sink may
+    /// store the values as they are (else some need a look at their kind).
+    pub plain: bool,
     /// 0 while off, else the id given to `enable`, plus 1.
     enabled: AtomicU32,
 }
@@ -129,11 +147,13 @@ impl Probe {
             fields.len() <= MAX_FIELDS,
             "a probe has at most MAX_FIELDS fields"
         );
-        let mut signed = 0;
+        let (mut signed, mut plain) = (0, true);
         let mut i = 0;
         while i < fields.len() {
-            if matches!(fields[i].kind, Kind::I64) {
-                signed |= 1 << i;
+            match fields[i].kind {
+                Kind::U64 => {}
+                Kind::I64 => signed |= 1 << i,
+                Kind::MaybeU64 | Kind::Str(_) => plain = false,
             }
             i += 1;
         }
@@ -146,6 +166,7 @@ impl Probe {
             file,
             line,
             signed,
+            plain,
             enabled: AtomicU32::new(0),
         }
     }
@@ -252,24 +273,29 @@ impl Drop for Entered {
 }
 
 /// Declares a `static` [`Probe`] at the calling line: an `event` or a
-/// `span`, with fields `"name"` (unsigned) or `"name": i64` (signed).
+/// `span`, with fields `"name"` (unsigned), `"name": i64` (signed),
+/// `"name": maybe` ([`Kind::MaybeU64`]) or `"name": str(NAMES)`
+/// ([`Kind::Str`]).
 ///
 /// ```
 /// probe::probe!(pub static SEND = event "bus.send", target: "bus", DEBUG, ["src", "dst", "len"]);
 /// probe::probe!(static RECV = span "mpi.recv", target: "mpi", DEBUG, ["peer": i64, "len"]);
+/// probe::probe!(static CALL = span "mpi.bcast", target: "mpi", INFO,
+///     ["root": maybe, "algorithm": str(&["linear", "tree"])]);
 /// SEND.fire(|| [1, 2, 64]); // off: nothing happens
 /// let _inside = RECV.enter(|| [(-1i64) as u64, 0]);
+/// let _call = CALL.enter(|| [probe::maybe(None), 1]);
 /// ```
 #[macro_export]
 macro_rules! probe {
     ($vis:vis static $ident:ident = $what:ident $name:literal, target: $target:literal, $level:ident,
-     [$($field:literal $(: $kind:ident)?),* $(,)?]) => {
+     [$($field:literal $(: $kind:ident $(($names:expr))?)?),* $(,)?]) => {
         $vis static $ident: $crate::Probe = $crate::Probe::new(
             $name,
             $target,
             $crate::Level::$level,
             $crate::probe!(@span $what),
-            &[$($crate::Field { name: $field, kind: $crate::probe!(@kind $($kind)?) }),*],
+            &[$($crate::Field { name: $field, kind: $crate::probe!(@kind $($kind $(($names))?)?) }),*],
             file!(),
             line!(),
         );
@@ -279,4 +305,6 @@ macro_rules! probe {
     (@kind) => { $crate::Kind::U64 };
     (@kind u64) => { $crate::Kind::U64 };
     (@kind i64) => { $crate::Kind::I64 };
+    (@kind maybe) => { $crate::Kind::MaybeU64 };
+    (@kind str($names:expr)) => { $crate::Kind::Str($names) };
 }

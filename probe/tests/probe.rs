@@ -10,6 +10,8 @@ use probe::{Field, Kind, Level, MAX_FIELDS, Probe, Sink, Values};
 probe::probe!(static SEND = event "test.send", target: "test", DEBUG, ["src", "dst", "len"]);
 probe::probe!(static OTHER = event "test.other", target: "test", TRACE, ["n"]);
 probe::probe!(static RECV = span "test.recv", target: "test", DEBUG, ["peer": i64, "len"]);
+probe::probe!(static CALL = span "test.call", target: "test", INFO,
+    ["root": maybe, "algorithm": str(&["linear", "tree"]), "count"]);
 
 /// What the sink was told, in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +148,15 @@ fn a_probe_describes_itself() {
         ]
     );
     assert_eq!((SEND.signed, RECV.signed), (0, 0b01));
+    assert!(SEND.plain && RECV.plain && !CALL.plain);
+    assert_eq!(
+        CALL.fields.iter().map(|f| f.kind).collect::<Vec<_>>(),
+        [Kind::MaybeU64, Kind::Str(&["linear", "tree"]), Kind::U64]
+    );
+    assert_eq!(
+        (probe::maybe(None), probe::maybe(Some(3))),
+        (probe::ABSENT, 3)
+    );
     assert!(SEND.file.ends_with("probe.rs"));
     assert!(SEND.line > 0);
 }

@@ -100,11 +100,26 @@ fn a_traced_reduce_exports_three_sends_three_receives_and_their_flows() {
             start["id"]
         );
     }
-    assert_eq!(
-        named(events, "B", "mpi.reduce").len(),
-        4,
-        "one reduce span per core"
-    );
+    let reduces = named(events, "B", "mpi.reduce");
+    assert_eq!(reduces.len(), 4, "one reduce span per core");
+    for reduce in reduces {
+        let args = &reduce["args"];
+        assert_eq!(
+            (
+                &args["algorithm"],
+                &args["op"],
+                &args["root"],
+                &args["count"]
+            ),
+            (
+                &Json::from("linear"),
+                &Json::from("sum"),
+                &Json::from(0),
+                &Json::from(64)
+            ),
+            "the collective probe's interned names and integers: {reduce}"
+        );
+    }
 }
 
 #[test]

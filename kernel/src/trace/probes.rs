@@ -5,7 +5,7 @@
 //! and which `trace on` turns on. docs/tracing.md, *Probes and `tracing`*.
 
 use arrayvec::ArrayVec;
-use probe::{Probe, Sink, Values};
+use probe::{Kind, Probe, Sink, Values};
 use spin::Mutex;
 use trace_wire::raw::{Integers, MAX_VALUES, RawKind, RawRecord, ValueType};
 
@@ -14,6 +14,7 @@ use super::filter::Filter;
 use super::lanes::{self, Lane};
 use super::owned::LaneState;
 use super::subscriber::is_on;
+use super::values;
 use crate::time;
 
 /// Most sets of probes (one per crate or module that has them).
@@ -127,14 +128,68 @@ fn mark(kind: RawKind, span: u32, ts: u64) -> Integers<'static> {
     }
 }
 
+/// Writes `record` of `probe`: in place when its fields are all plain
+/// integers; else built field by field, each name interned into the lane
+/// first and each absent value left out (the collective spans, once per
+/// call rather than per message).
+#[inline(always)]
+fn write_fired(
+    probe: &Probe,
+    record: &Integers<'_>,
+    lane: &Lane,
+    state: &mut LaneState,
+    writer: (usize, usize),
+) {
+    if probe.plain {
+        lane.write_integers(record);
+    } else {
+        write_described(probe, record, lane, state, writer);
+    }
+}
+
+/// [`write_fired`]'s field-by-field path, out of the way of the plain one.
+#[cold]
+#[inline(never)]
+fn write_described(
+    probe: &Probe,
+    record: &Integers<'_>,
+    lane: &Lane,
+    state: &mut LaneState,
+    writer: (usize, usize),
+) {
+    let (kind, callsite, ts) = record.head;
+    let mut raw = RawRecord::new(kind, callsite, ts, record.span, record.parent);
+    for (index, (field, &value)) in probe.fields.iter().zip(record.values).enumerate() {
+        let typed = match field.kind {
+            Kind::U64 => Some((ValueType::U64, value)),
+            Kind::I64 => Some((ValueType::I64, value)),
+            Kind::MaybeU64 => (value != probe::ABSENT).then_some((ValueType::U64, value)),
+            Kind::Str(names) => usize::try_from(value)
+                .ok()
+                .and_then(|at| names.get(at))
+                .map(|name| {
+                    (
+                        ValueType::Str,
+                        values::intern(lane, state, writer, ts, name),
+                    )
+                }),
+        };
+        if let Some((ty, value)) = typed {
+            raw.set(index, ty, value);
+        }
+    }
+    lane.write(&raw, kind);
+}
+
 impl Sink for LaneSink {
     fn event(&self, probe: &'static Probe, id: u16, values: &Values) {
-        with_lane(|_, _, lane, state| {
+        with_lane(|core, context, lane, state| {
             let record = fired(probe, RawKind::Event, id, time::uptime_cycles(), values);
-            lane.write_integers(&Integers {
+            let record = Integers {
                 span: state.current_span(),
                 ..record
-            });
+            };
+            write_fired(probe, &record, lane, state, (core, context));
         });
     }
 
@@ -143,11 +198,12 @@ impl Sink for LaneSink {
             let (span, parent) = (state.next_span(core, context), state.current_span());
             let ts = time::uptime_cycles();
             let record = fired(probe, RawKind::SpanNew, id, ts, values);
-            lane.write_integers(&Integers {
+            let record = Integers {
                 span,
                 parent,
                 ..record
-            });
+            };
+            write_fired(probe, &record, lane, state, (core, context));
             lane.write_integers(&mark(RawKind::SpanEnter, span, ts));
             state.enter(span);
             span
