@@ -14,7 +14,7 @@ use super::filter::Filter;
 use super::lanes::{self, Lane};
 use super::owned::LaneState;
 use super::subscriber::is_on;
-use super::values;
+use super::values::RawValues;
 use crate::time;
 
 /// Most sets of probes (one per crate or module that has them).
@@ -141,25 +141,25 @@ fn write_fired(
     writer: (usize, usize),
 ) {
     if probe.plain {
-        lane.write_integers(record);
-    } else {
-        write_described(probe, record, lane, state, writer);
+        return lane.write_integers(record);
     }
+    let (kind, callsite, ts) = record.head;
+    let values = RawValues {
+        record: RawRecord::new(kind, callsite, ts, record.span, record.parent),
+        lane,
+        state,
+        core: writer.0,
+        context: writer.1,
+    };
+    write_described(probe, kind, record.values, values);
 }
 
-/// [`write_fired`]'s field-by-field path, out of the way of the plain one.
+/// [`write_fired`]'s field-by-field path, out of the way of the plain one:
+/// `values` of `probe` into `raw`'s record (of `kind`), which is then written.
 #[cold]
 #[inline(never)]
-fn write_described(
-    probe: &Probe,
-    record: &Integers<'_>,
-    lane: &Lane,
-    state: &mut LaneState,
-    writer: (usize, usize),
-) {
-    let (kind, callsite, ts) = record.head;
-    let mut raw = RawRecord::new(kind, callsite, ts, record.span, record.parent);
-    for (index, (field, &value)) in probe.fields.iter().zip(record.values).enumerate() {
+fn write_described(probe: &Probe, kind: RawKind, values: &Values, mut raw: RawValues<'_>) {
+    for (index, (field, &value)) in probe.fields.iter().zip(values).enumerate() {
         let typed = match field.kind {
             Kind::U64 => Some((ValueType::U64, value)),
             Kind::I64 => Some((ValueType::I64, value)),
@@ -167,18 +167,13 @@ fn write_described(
             Kind::Str(names) => usize::try_from(value)
                 .ok()
                 .and_then(|at| names.get(at))
-                .map(|name| {
-                    (
-                        ValueType::Str,
-                        values::intern(lane, state, writer, ts, name),
-                    )
-                }),
+                .map(|name| (ValueType::Str, raw.intern(name))),
         };
         if let Some((ty, value)) = typed {
-            raw.set(index, ty, value);
+            raw.record.set(index, ty, value);
         }
     }
-    lane.write(&raw, kind);
+    raw.lane.write(&raw.record, kind);
 }
 
 impl Sink for LaneSink {

@@ -29,36 +29,24 @@ pub struct RawValues<'a> {
 }
 
 impl RawValues<'_> {
-    /// The id of `text` in this lane (see [`intern`]).
-    fn intern(&mut self, text: &str) -> u64 {
+    /// The id of `text` in this lane, writing its string record first when
+    /// the lane has not written it in this announcement epoch.
+    pub fn intern(&mut self, text: &str) -> u64 {
+        let key = hash(text);
+        if let Some(id) = self.state.cached(key) {
+            return u64::from(id);
+        }
+        let id = self.state.id_for(key, self.core, self.context);
+        let mut slots = [[0; 8]; 4];
         let ts = self.record.words[0];
-        intern(self.lane, self.state, (self.core, self.context), ts, text)
+        let count = string_record(id, ts, text, &mut slots);
+        if self.lane.ring.write(slots[..count].as_flattened()) {
+            self.state.remember(key, id);
+        } else {
+            bump(&self.lane.counts.dropped);
+        }
+        u64::from(id)
     }
-}
-
-/// The id of `text` in `lane` (whose writer state is `state`; the writer
-/// is `core` in `context`), writing its string record (stamped `ts`) first
-/// when the lane has not written it in this announcement epoch.
-pub fn intern(
-    lane: &Lane,
-    state: &mut LaneState,
-    writer: (usize, usize),
-    ts: u64,
-    text: &str,
-) -> u64 {
-    let key = hash(text);
-    if let Some(id) = state.cached(key) {
-        return u64::from(id);
-    }
-    let id = state.id_for(key, writer.0, writer.1);
-    let mut slots = [[0; 8]; 4];
-    let count = string_record(id, ts, text, &mut slots);
-    if lane.ring.write(slots[..count].as_flattened()) {
-        state.remember(key, id);
-    } else {
-        bump(&lane.counts.dropped);
-    }
-    u64::from(id)
 }
 
 /// Writes into a fixed buffer, cutting off (at a character boundary) what
