@@ -1,7 +1,8 @@
 //! `bench trace`: what tracing costs, measured in the kernel. Ping and
 //! reduce with no subscriber, then with tracing off and on in turn (medians
-//! of the ratios and their spread); the cycles one record costs; records
-//! per second from cores 1.. flooding at a million a second, with drops.
+//! of the ratios and their spread); the cycles one record costs (alone with
+//! `--records`); records per second from cores 1.. flooding at a million a
+//! second, with drops.
 
 use alloc::boxed::Box;
 use alloc::vec;
@@ -56,10 +57,16 @@ fn workloads(rounds: u64, out: &mut dyn Write) -> Result<Workloads, Error> {
     Ok(Workloads { ping, reduce })
 }
 
-/// `bench trace [--rounds N]`.
+/// `bench trace [--rounds N] [--records]`: with `--records`, only the
+/// cycles per record (what `cargo xtask bench` also runs under QEMU's
+/// `-icount`, where they count instructions).
 pub(super) fn run(args: &Args<'_>, rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
+    let records_only = args.flag("--records");
     args.finish()?;
     shell::check_range("--rounds", rounds, 10..=100_000)?;
+    if records_only {
+        return record_cost(out);
+    }
     if cores::count() < 3 {
         return Err(Error::invalid(
             "bench trace needs 3 cores: 1 and 2 ping, 0 sends the trace",
