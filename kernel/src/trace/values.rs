@@ -24,7 +24,7 @@ pub struct RawValues<'a> {
     pub state: &'a mut LaneState,
     /// The writing core and context, for new string ids.
     pub core: usize,
-    /// 0 task, 1 interrupts off.
+    /// 0 task, 1 interrupt handler (lanes.rs).
     pub context: usize,
 }
 
