@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use bus::{Bus, Config, PROBES};
-use probe::{Probe, Sink};
+use probe::{Probe, Sink, Values};
 
 /// One recorded event: its name and its fields.
 type Recorded = (String, BTreeMap<String, u64>);
@@ -17,7 +17,7 @@ type Recorded = (String, BTreeMap<String, u64>);
 struct Capture(Mutex<Vec<Recorded>>);
 
 impl Sink for Capture {
-    fn event(&self, probe: &'static Probe, _: u16, values: &[u64]) {
+    fn event(&self, probe: &'static Probe, _: u16, values: &Values) {
         let names = probe.fields.iter().map(|f| f.name.to_string());
         let fields = names.zip(values.iter().copied()).collect();
         self.0
@@ -25,7 +25,7 @@ impl Sink for Capture {
             .unwrap()
             .push((probe.name.to_string(), fields));
     }
-    fn enter(&self, _: &'static Probe, _: u16, _: &[u64]) -> u32 {
+    fn enter(&self, _: &'static Probe, _: u16, _: &Values) -> u32 {
         unreachable!("the bus's probes are events")
     }
     fn record(&self, _: &'static Probe, _: u32, _: usize, _: u64) {}

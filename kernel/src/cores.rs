@@ -169,10 +169,10 @@ static CORE_COUNT: AtomicUsize = AtomicUsize::new(1);
 
 /// GS targets, one per core, so `cpu::core_index` works everywhere.
 static CORE_LOCALS: [cpu::CoreLocal; MAX_CORES] = {
-    let mut locals = [const { cpu::CoreLocal { index: 0 } }; MAX_CORES];
+    let mut locals = [const { cpu::CoreLocal::new(0) }; MAX_CORES];
     let mut i = 0;
     while i < MAX_CORES {
-        locals[i].index = i;
+        locals[i] = cpu::CoreLocal::new(i);
         i += 1;
     }
     locals

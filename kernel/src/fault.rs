@@ -4,14 +4,23 @@
 
 use core::fmt::{self, Write};
 
+use probe::{Probe, probe};
+
 use crate::arch::exception::{Exception, FaultAction};
 use crate::arch::vectors::BREAKPOINT;
 use crate::cores::{self, FaultRecord};
 use crate::{commands, console, core_bus, fbcon, stack_trace, symbols};
 
+probe!(static EXCEPTION = event "core.exception", target: "core", WARN, ["core", "vector", "rip"]);
+
+/// The fault policy's trace point: an event per exception, written by the
+/// handler on the faulting core (so into its interrupt lane).
+pub static PROBES: [&Probe; 1] = [&EXCEPTION];
+
 /// The exception policy `arch::exception` calls (registered at boot):
 /// report, then decide how the faulting core goes on.
 pub fn on_exception(e: &Exception<'_>) -> FaultAction {
+    EXCEPTION.fire(|| [e.core as u64, u64::from(e.vector), e.rip]);
     report(e);
     decide(e)
 }

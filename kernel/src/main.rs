@@ -60,6 +60,7 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     interrupts::init(platform); // wake IPI, serial and keyboard input interrupts
     idle::init(); // the nap timer's interrupt (bus notify mode)
     trace::init(); // the trace channel (virtio console, else COM2); tracing stays off
+    trace::add_probes(&fault::PROBES); // exceptions in the trace
     status::init(); // the wake-up IPI and the tick redraw the status line
     cores::enter_boot_core_stack(boot_core_main) // move to the guarded stack
 }

@@ -39,6 +39,7 @@ pub fn tsc_hz() -> u64 {
 }
 
 /// The current TSC value.
+#[inline]
 pub fn now() -> u64 {
     cpu::rdtsc()
 }
@@ -50,6 +51,7 @@ pub fn cycles_to_ns(cycles: u64) -> u64 {
 }
 
 /// Cycles since boot.
+#[inline]
 pub fn uptime_cycles() -> u64 {
     now() - BOOT_TSC.load(Ordering::Relaxed)
 }

@@ -10,7 +10,11 @@
 //!   level, typed integer fields, source location. The crate that owns the
 //!   trace points lists them (e.g. `bus::PROBES`) for whoever records them.
 //! - A probe that is off costs one load and one branch where it fires; its
-//!   field values are not computed.
+//!   field values are not computed. An event probe that is on lays its
+//!   values out where it fires and calls the sink from there: one indirect
+//!   call and its return, no call in between (under TCG each call or
+//!   return into another page costs a translation-block lookup).
+//! - A probe has at most [`MAX_FIELDS`] fields.
 //! - The recorder installs its [`Sink`] once ([`install`]), then turns
 //!   probes on ([`Probe::enable`], with an id of its choosing) and off. A
 //!   probe reaches the sink only while on, give or take firings already
@@ -32,6 +36,21 @@ pub enum Kind {
     U64,
     /// Two's complement signed.
     I64,
+    /// Unsigned, or no value when [`ABSENT`] (an `Option`, e.g. a root).
+    MaybeU64,
+    /// One of these names, by index; no value when the index is out of
+    /// range (e.g. [`ABSENT`]). The recorder interns each name once, so a
+    /// record carries a small id, not the text.
+    Str(&'static [&'static str]),
+}
+
+/// The value of a [`Kind::MaybeU64`] or [`Kind::Str`] field that has none.
+pub const ABSENT: u64 = u64::MAX;
+
+/// `value` as a [`Kind::MaybeU64`] field's value.
+#[inline(always)]
+pub fn maybe(value: Option<usize>) -> u64 {
+    value.map_or(ABSENT, |value| value as u64)
 }
 
 /// One field of a probe.
@@ -43,15 +62,22 @@ pub struct Field {
     pub kind: Kind,
 }
 
+/// Most fields a probe has; the values a sink is given are always this many.
+pub const MAX_FIELDS: usize = 8;
+
+/// A probe's values as a sink is given them: one per field, in order, then
+/// zeros up to [`MAX_FIELDS`]. A fixed length lets the sink copy them with
+/// straight-line stores, without a branch per field.
+pub type Values = [u64; MAX_FIELDS];
+
 /// What records the probes that fire: the kernel's trace lanes, or a
 /// test's capture. Each method runs on the firing core (or thread).
 pub trait Sink: Sync {
-    /// Event probe `probe`, on under `id`, fired with `values` (one per
-    /// field, in order).
-    fn event(&self, probe: &'static Probe, id: u16, values: &[u64]);
+    /// Event probe `probe`, on under `id`, fired with `values`.
+    fn event(&self, probe: &'static Probe, id: u16, values: &Values);
     /// Span probe `probe`, on under `id`, was entered with `values`.
     /// Returns the new span's id, or 0 if it is not recorded.
-    fn enter(&self, probe: &'static Probe, id: u16, values: &[u64]) -> u32;
+    fn enter(&self, probe: &'static Probe, id: u16, values: &Values) -> u32;
     /// Field `field` of span `span` (from `enter` of `probe`) got `value` late.
     fn record(&self, probe: &'static Probe, span: u32, field: usize, value: u64);
     /// Span `span` (from `enter`) was left and closed.
@@ -77,6 +103,9 @@ pub struct Probe {
     pub line: u32,
     /// Bit i set: field i is [`Kind::I64`].
     pub signed: u32,
+    /// Whether every field is [`Kind::U64`] or [`Kind::I64`], so a sink may
+    /// store the values as they are (else some need a look at their kind).
+    pub plain: bool,
     /// 0 while off, else the id given to `enable`, plus 1.
     enabled: AtomicU32,
 }
@@ -94,7 +123,7 @@ pub fn install(sink: &'static &'static dyn Sink) {
 }
 
 /// The installed sink, if any.
-#[inline]
+#[inline(always)]
 fn sink() -> Option<&'static dyn Sink> {
     // Acquire pairs with the Release store in `install`.
     let sink = SINK.load(Ordering::Acquire);
@@ -114,11 +143,17 @@ impl Probe {
         file: &'static str,
         line: u32,
     ) -> Self {
-        let mut signed = 0;
+        assert!(
+            fields.len() <= MAX_FIELDS,
+            "a probe has at most MAX_FIELDS fields"
+        );
+        let (mut signed, mut plain) = (0, true);
         let mut i = 0;
-        while i < fields.len() && i < 32 {
-            if matches!(fields[i].kind, Kind::I64) {
-                signed |= 1 << i;
+        while i < fields.len() {
+            match fields[i].kind {
+                Kind::U64 => {}
+                Kind::I64 => signed |= 1 << i,
+                Kind::MaybeU64 | Kind::Str(_) => plain = false,
             }
             i += 1;
         }
@@ -131,6 +166,7 @@ impl Probe {
             file,
             line,
             signed,
+            plain,
             enabled: AtomicU32::new(0),
         }
     }
@@ -159,8 +195,11 @@ impl Probe {
     /// while it is off, only looks (`values` is not run).
     #[inline(always)]
     pub fn fire<const N: usize>(&'static self, values: impl FnOnce() -> [u64; N]) {
-        if let Some(id) = self.id() {
-            fire_cold(self, id, values);
+        if let Some(id) = self.id()
+            && let Some(sink) = sink()
+        {
+            core::hint::cold_path();
+            sink.event(self, id, &padded(values()));
         }
     }
 
@@ -179,13 +218,13 @@ impl Probe {
     }
 }
 
-/// The out-of-line part of [`Probe::fire`].
-#[cold]
-#[inline(never)]
-fn fire_cold<const N: usize>(probe: &'static Probe, id: u16, values: impl FnOnce() -> [u64; N]) {
-    if let Some(sink) = sink() {
-        sink.event(probe, id, &values());
-    }
+/// `values` padded with zeros to [`MAX_FIELDS`] (more is a compile error).
+#[inline(always)]
+fn padded<const N: usize>(values: [u64; N]) -> Values {
+    const { assert!(N <= MAX_FIELDS, "a probe has at most MAX_FIELDS fields") };
+    let mut all = [0; MAX_FIELDS];
+    all[..N].copy_from_slice(&values);
+    all
 }
 
 /// The out-of-line part of [`Probe::enter`].
@@ -196,7 +235,7 @@ fn enter_cold<const N: usize>(
     id: u16,
     values: impl FnOnce() -> [u64; N],
 ) -> Entered {
-    let span = sink().map_or(0, |sink| sink.enter(probe, id, &values()));
+    let span = sink().map_or(0, |sink| sink.enter(probe, id, &padded(values())));
     Entered { probe, span }
 }
 
@@ -234,24 +273,29 @@ impl Drop for Entered {
 }
 
 /// Declares a `static` [`Probe`] at the calling line: an `event` or a
-/// `span`, with fields `"name"` (unsigned) or `"name": i64` (signed).
+/// `span`, with fields `"name"` (unsigned), `"name": i64` (signed),
+/// `"name": maybe` ([`Kind::MaybeU64`]) or `"name": str(NAMES)`
+/// ([`Kind::Str`]).
 ///
 /// ```
 /// probe::probe!(pub static SEND = event "bus.send", target: "bus", DEBUG, ["src", "dst", "len"]);
 /// probe::probe!(static RECV = span "mpi.recv", target: "mpi", DEBUG, ["peer": i64, "len"]);
+/// probe::probe!(static CALL = span "mpi.bcast", target: "mpi", INFO,
+///     ["root": maybe, "algorithm": str(&["linear", "tree"])]);
 /// SEND.fire(|| [1, 2, 64]); // off: nothing happens
 /// let _inside = RECV.enter(|| [(-1i64) as u64, 0]);
+/// let _call = CALL.enter(|| [probe::maybe(None), 1]);
 /// ```
 #[macro_export]
 macro_rules! probe {
     ($vis:vis static $ident:ident = $what:ident $name:literal, target: $target:literal, $level:ident,
-     [$($field:literal $(: $kind:ident)?),* $(,)?]) => {
+     [$($field:literal $(: $kind:ident $(($names:expr))?)?),* $(,)?]) => {
         $vis static $ident: $crate::Probe = $crate::Probe::new(
             $name,
             $target,
             $crate::Level::$level,
             $crate::probe!(@span $what),
-            &[$($crate::Field { name: $field, kind: $crate::probe!(@kind $($kind)?) }),*],
+            &[$($crate::Field { name: $field, kind: $crate::probe!(@kind $($kind $(($names))?)?) }),*],
             file!(),
             line!(),
         );
@@ -261,4 +305,6 @@ macro_rules! probe {
     (@kind) => { $crate::Kind::U64 };
     (@kind u64) => { $crate::Kind::U64 };
     (@kind i64) => { $crate::Kind::I64 };
+    (@kind maybe) => { $crate::Kind::MaybeU64 };
+    (@kind str($names:expr)) => { $crate::Kind::Str($names) };
 }

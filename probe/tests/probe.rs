@@ -5,11 +5,13 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use probe::{Field, Kind, Level, Probe, Sink};
+use probe::{Field, Kind, Level, MAX_FIELDS, Probe, Sink, Values};
 
 probe::probe!(static SEND = event "test.send", target: "test", DEBUG, ["src", "dst", "len"]);
 probe::probe!(static OTHER = event "test.other", target: "test", TRACE, ["n"]);
 probe::probe!(static RECV = span "test.recv", target: "test", DEBUG, ["peer": i64, "len"]);
+probe::probe!(static CALL = span "test.call", target: "test", INFO,
+    ["root": maybe, "algorithm": str(&["linear", "tree"]), "count"]);
 
 /// What the sink was told, in order.
 #[derive(Clone, Debug, PartialEq)]
@@ -23,17 +25,17 @@ enum Told {
 struct Capture(Mutex<Vec<Told>>);
 
 impl Sink for Capture {
-    fn event(&self, _: &'static Probe, id: u16, values: &[u64]) {
+    fn event(&self, probe: &'static Probe, id: u16, values: &Values) {
         self.0
             .lock()
             .unwrap()
-            .push(Told::Event(id, values.to_vec()));
+            .push(Told::Event(id, given(probe, values)));
     }
-    fn enter(&self, _: &'static Probe, id: u16, values: &[u64]) -> u32 {
+    fn enter(&self, probe: &'static Probe, id: u16, values: &Values) -> u32 {
         self.0
             .lock()
             .unwrap()
-            .push(Told::Enter(id, values.to_vec()));
+            .push(Told::Enter(id, given(probe, values)));
         40 + u32::from(id)
     }
     fn record(&self, _: &'static Probe, span: u32, field: usize, value: u64) {
@@ -45,6 +47,17 @@ impl Sink for Capture {
     fn exit(&self, span: u32) {
         self.0.lock().unwrap().push(Told::Exit(span));
     }
+}
+
+/// The values of `probe`'s fields; the rest must be the zero padding.
+fn given(probe: &Probe, values: &Values) -> Vec<u64> {
+    let (fields, padding) = values.split_at(probe.fields.len());
+    assert_eq!(
+        padding,
+        vec![0; MAX_FIELDS - fields.len()],
+        "padded with zeros"
+    );
+    fields.to_vec()
 }
 
 static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));
@@ -135,6 +148,15 @@ fn a_probe_describes_itself() {
         ]
     );
     assert_eq!((SEND.signed, RECV.signed), (0, 0b01));
+    assert!(SEND.plain && RECV.plain && !CALL.plain);
+    assert_eq!(
+        CALL.fields.iter().map(|f| f.kind).collect::<Vec<_>>(),
+        [Kind::MaybeU64, Kind::Str(&["linear", "tree"]), Kind::U64]
+    );
+    assert_eq!(
+        (probe::maybe(None), probe::maybe(Some(3))),
+        (probe::ABSENT, 3)
+    );
     assert!(SEND.file.ends_with("probe.rs"));
     assert!(SEND.line > 0);
 }

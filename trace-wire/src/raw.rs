@@ -113,35 +113,6 @@ impl RawRecord {
         RawRecord { words }
     }
 
-    /// A record of `kind` whose values are the integers `values` (at most
-    /// [`MAX_VALUES`] are kept): value i is signed when bit i of `signed` is
-    /// set. What a probe writes, in one go rather than field by field.
-    #[inline]
-    pub fn integers(
-        head: (RawKind, u16, u64),
-        span: u32,
-        parent: u32,
-        values: &[u64],
-        signed: u32,
-    ) -> Self {
-        let (kind, callsite, ts) = head;
-        let mut record = Self::new(kind, callsite, ts, span, parent);
-        let count = values.len().min(MAX_VALUES);
-        record.words[FIRST_VALUE_WORD..FIRST_VALUE_WORD + count].copy_from_slice(&values[..count]);
-        let mut types = 0;
-        for index in 0..count {
-            let ty = if signed >> index & 1 == 1 {
-                ValueType::I64
-            } else {
-                ValueType::U64
-            };
-            types |= (ty as u64) << (4 * index);
-        }
-        record.words[1] |= (count as u64) << 24;
-        record.words[2] |= types << 32;
-        record
-    }
-
     /// Stores field `index`'s value; an index of [`MAX_VALUES`] or more is
     /// ignored.
     #[inline]
@@ -166,6 +137,78 @@ impl RawRecord {
         let slots = if count > HEAD_VALUES { 2 } else { 1 };
         &self.words[..slots * SLOT_WORDS]
     }
+}
+
+/// A record whose values are all integers, written straight into the ring's
+/// slots ([`Integers::write`]) instead of built elsewhere and copied: what a
+/// probe writes, with straight-line stores and no branch per value.
+#[derive(Clone, Copy, Debug)]
+pub struct Integers<'a> {
+    /// Kind, callsite id and time stamp.
+    pub head: (RawKind, u16, u64),
+    /// Own span id, or an event's parent.
+    pub span: u32,
+    /// A new span's parent (0 = none).
+    pub parent: u32,
+    /// The values, then zeros up to [`MAX_VALUES`].
+    pub values: &'a [u64; MAX_VALUES],
+    /// How many of `values` are the record's (at most [`MAX_VALUES`]).
+    pub count: usize,
+    /// Bit i set: value i is [`ValueType::I64`], else [`ValueType::U64`].
+    pub signed: u32,
+}
+
+impl Integers<'_> {
+    /// Whether the record takes an extension slot (more than
+    /// [`HEAD_VALUES`] values).
+    #[inline(always)]
+    pub fn needs_extension(&self) -> bool {
+        self.count > HEAD_VALUES
+    }
+
+    /// Writes the record: every word of `slot`, and of `extension` when
+    /// [`Integers::needs_extension`] (its unused words zeroed, so a slot
+    /// carries nothing of the record it replaced).
+    #[inline(always)]
+    pub fn write(&self, slot: &mut Slot, extension: Option<&mut Slot>) {
+        let (kind, callsite, ts) = self.head;
+        let count = self.count.min(MAX_VALUES);
+        let present = (1u32 << count) - 1;
+        let types = spread_nibbles(present) * ValueType::U64 as u64
+            + spread_nibbles(self.signed & present)
+                * (ValueType::I64 as u64 - ValueType::U64 as u64);
+        slot[0] = ts;
+        slot[1] = u64::from(callsite)
+            | (kind as u64) << 16
+            | (count as u64) << 24
+            | u64::from(self.span) << 32;
+        slot[2] = u64::from(self.parent) | types << 32;
+        slot[FIRST_VALUE_WORD..].copy_from_slice(&self.values[..HEAD_VALUES]);
+        if let Some(extension) = extension {
+            extension[..MAX_VALUES - HEAD_VALUES].copy_from_slice(&self.values[HEAD_VALUES..]);
+            extension[MAX_VALUES - HEAD_VALUES..].fill(0);
+        }
+    }
+}
+
+/// Bit i of `bits` (i < 8) moved to bit 4i: one 4-bit `types` entry per
+/// value. A table, so the writer looks it up instead of shifting 8 bits.
+#[inline(always)]
+fn spread_nibbles(bits: u32) -> u64 {
+    const SPREAD: [u32; 256] = {
+        let mut table = [0; 256];
+        let mut bits = 0;
+        while bits < 256 {
+            let mut i = 0;
+            while i < MAX_VALUES {
+                table[bits] |= ((bits as u32 >> i) & 1) << (4 * i);
+                i += 1;
+            }
+            bits += 1;
+        }
+        table
+    };
+    u64::from(SPREAD[(bits & 0xFF) as usize])
 }
 
 /// The slots of a string record for `text` (cut at [`MAX_STRING`] bytes on
@@ -278,12 +321,29 @@ mod tests {
         assert_eq!(RawHead::read(r.slots()[..8].try_into().unwrap()).count, 8);
     }
 
+    /// What [`Integers::write`] puts in the slots, as [`RawRecord::set`]
+    /// would build it value by value.
+    fn written(record: &Integers<'_>) -> Vec<u64> {
+        let mut slots = [[u64::MAX; SLOT_WORDS]; 2]; // stale words, to be overwritten
+        let [slot, extension] = &mut slots;
+        let two = record.needs_extension();
+        record.write(slot, two.then_some(extension));
+        slots.as_flattened()[..if two { 16 } else { 8 }].to_vec()
+    }
+
     #[test]
-    fn integers_set_every_value_and_type_at_once() {
-        let values = [1, u64::MAX, 3, 4, 5, 6, 7];
-        let fast = RawRecord::integers((RawKind::Event, 9, 77), 5, 0, &values, 0b10);
+    fn integers_write_every_value_and_type_in_place() {
+        let values = [1, u64::MAX, 3, 4, 5, 6, 7, 0];
+        let record = Integers {
+            head: (RawKind::Event, 9, 77),
+            span: 5,
+            parent: 0,
+            values: &values,
+            count: 7,
+            signed: 0b10,
+        };
         let mut slow = RawRecord::new(RawKind::Event, 9, 77, 5, 0);
-        for (index, &value) in values.iter().enumerate() {
+        for (index, &value) in values[..7].iter().enumerate() {
             let ty = if index == 1 {
                 ValueType::I64
             } else {
@@ -291,12 +351,25 @@ mod tests {
             };
             slow.set(index, ty, value);
         }
-        assert_eq!(fast.slots(), slow.slots());
-        let none = RawRecord::integers((RawKind::SpanEnter, 0, 1), 2, 0, &[], 0);
+        assert_eq!(written(&record), slow.slots());
+        let none = Integers {
+            head: (RawKind::SpanEnter, 0, 1),
+            span: 2,
+            count: 0,
+            values: &[0; MAX_VALUES],
+            ..record
+        };
         assert_eq!(
-            none.slots(),
+            written(&none),
             RawRecord::new(RawKind::SpanEnter, 0, 1, 2, 0).slots()
         );
+        let signed_beyond_count = Integers {
+            count: 2,
+            signed: 0xFF,
+            ..record
+        };
+        let head = RawHead::read(written(&signed_beyond_count)[..8].try_into().unwrap());
+        assert_eq!((head.count, head.types), (2, 2 | 2 << 4));
     }
 
     #[test]

@@ -26,6 +26,33 @@ pub struct SlotRing {
     tail: AtomicU64,
 }
 
+/// Room the writer found: positions from `head` on, up to the count it
+/// asked [`SlotRing::free`] for, are its own until it publishes them.
+struct Free {
+    /// The ring's memory (non-null).
+    slots: *mut Slot,
+    /// Capacity minus one (capacity is a power of two).
+    mask: u64,
+    /// The first free position.
+    head: u64,
+}
+
+impl Free {
+    /// The slot of position `head + offset`.
+    ///
+    /// # Safety
+    /// `offset` is below the count `free` was asked for, and the caller
+    /// holds no other borrow of that slot.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn slot(&self, offset: u64) -> &mut Slot {
+        let at = ((self.head + offset) & self.mask) as usize;
+        // SAFETY: `at` <= mask < capacity, the memory's length; the position
+        // is free (checked in `free`) and the writer's until it publishes.
+        unsafe { &mut *self.slots.add(at) }
+    }
+}
+
 impl Default for SlotRing {
     fn default() -> Self {
         Self::new()
@@ -71,32 +98,64 @@ impl SlotRing {
     /// call this.
     #[inline]
     pub fn write(&self, words: &[u64]) -> bool {
+        let count = (words.len() / SLOT_WORDS) as u64;
+        let Some(free) = self.free(count) else {
+            return false;
+        };
+        for (i, slot) in words.chunks_exact(SLOT_WORDS).enumerate() {
+            // SAFETY: `free` lends us positions head..head+count alone.
+            unsafe { free.slot(i as u64) }.copy_from_slice(slot);
+        }
+        self.publish(free.head + count);
+        true
+    }
+
+    /// Appends a record of one slot, or two when `two`, that `fill` writes
+    /// in place (given the head slot and, when `two`, the one after it,
+    /// which may be across the wrap); returns false (and does not call
+    /// `fill`) when there is no room. Only the ring's one writer may call
+    /// this.
+    #[inline(always)]
+    pub fn write_in_place(
+        &self,
+        two: bool,
+        fill: impl FnOnce(&mut Slot, Option<&mut Slot>),
+    ) -> bool {
+        let count = 1 + u64::from(two);
+        let Some(free) = self.free(count) else {
+            return false;
+        };
+        // SAFETY: `free` lends us positions head..head+count alone; the two
+        // positions are distinct slots (capacity >= 2 when two fit).
+        let (head, extension) = unsafe { (free.slot(0), two.then(|| free.slot(1))) };
+        fill(head, extension);
+        self.publish(free.head + count);
+        true
+    }
+
+    /// The writer's room for `count` more slots, if there is that much.
+    #[inline(always)]
+    fn free(&self, count: u64) -> Option<Free> {
         // Acquire pairs with the Release store in `attach`.
         let slots = self.slots.load(Ordering::Acquire);
-        let count = (words.len() / SLOT_WORDS) as u64;
         let capacity = self.capacity.load(Ordering::Relaxed); // stored before `slots`
         let head = self.head.load(Ordering::Relaxed); // our own index
         // Acquire pairs with the consumer's Release store of `tail`: it is
-        // done with the slots before it, so we may overwrite them.
+        // done with the slots before it, so we may overwrite them. (`|`,
+        // not `||`: one branch.)
         let tail = self.tail.load(Ordering::Acquire);
-        if slots.is_null() || head + count > tail + capacity {
-            return false;
-        }
-        for (i, slot) in words.chunks_exact(SLOT_WORDS).enumerate() {
-            let at = ((head + i as u64) & (capacity - 1)) as usize;
-            // SAFETY: `at` < capacity, the memory's length; positions
-            // head..head+count are free (checked above) and ours until the
-            // Release store below hands them to the consumer.
-            unsafe {
-                slots
-                    .add(at)
-                    .cast::<u64>()
-                    .copy_from_nonoverlapping(slot.as_ptr(), SLOT_WORDS)
-            };
-        }
+        (!(slots.is_null() | (head + count > tail + capacity))).then_some(Free {
+            slots,
+            mask: capacity.wrapping_sub(1),
+            head,
+        })
+    }
+
+    /// Hands positions before `head` to the consumer.
+    #[inline(always)]
+    fn publish(&self, head: u64) {
         // Release pairs with the consumer's Acquire load in `head`.
-        self.head.store(head + count, Ordering::Release);
-        true
+        self.head.store(head, Ordering::Release);
     }
 
     /// Positions written so far (a snapshot, for the consumer).
@@ -184,6 +243,34 @@ mod tests {
         assert_eq!((first.len(), second.len()), (128, 128));
         assert_eq!(second[0], 9);
         assert_eq!(ring.buffered(), 4);
+    }
+
+    #[test]
+    fn a_record_written_in_place_lands_whole_even_across_the_wrap() {
+        let ring = ring(4);
+        assert!(!SlotRing::new().write_in_place(false, |_, _| unreachable!()));
+        assert!(ring.write(&[1; 24]));
+        ring.release_to(3);
+        let fill = |slot: &mut Slot, extension: Option<&mut Slot>| {
+            slot.fill(5);
+            extension.expect("two slots asked for").fill(6);
+        };
+        assert!(
+            ring.write_in_place(true, fill),
+            "positions 3 and 4: slots 3 and 0"
+        );
+        let [first, second] = ring.runs(3, 5);
+        assert_eq!((first.len(), second.len()), (64, 64));
+        assert_eq!((first[0], second[0]), (5, 6));
+        assert!(ring.write_in_place(false, |slot, extension| {
+            assert!(extension.is_none());
+            slot.fill(7);
+        }));
+        assert!(
+            !ring.write_in_place(true, |_, _| unreachable!()),
+            "one slot left"
+        );
+        assert_eq!(ring.buffered(), 3);
     }
 
     /// A writer thread pushes numbered records of one or two slots through

@@ -100,11 +100,26 @@ fn a_traced_reduce_exports_three_sends_three_receives_and_their_flows() {
             start["id"]
         );
     }
-    assert_eq!(
-        named(events, "B", "mpi.reduce").len(),
-        4,
-        "one reduce span per core"
-    );
+    let reduces = named(events, "B", "mpi.reduce");
+    assert_eq!(reduces.len(), 4, "one reduce span per core");
+    for reduce in reduces {
+        let args = &reduce["args"];
+        assert_eq!(
+            (
+                &args["algorithm"],
+                &args["op"],
+                &args["root"],
+                &args["count"]
+            ),
+            (
+                &Json::from("linear"),
+                &Json::from("sum"),
+                &Json::from(0),
+                &Json::from(64)
+            ),
+            "the collective probe's interned names and integers: {reduce}"
+        );
+    }
 }
 
 #[test]
@@ -149,7 +164,7 @@ fn trace_rejects_bad_input() {
         ("trace on =debug", "bad filter directive '=debug'"),
         (
             "trace on bogus",
-            "unknown trace target 'bogus' (valid targets: bus, mpi, shell;",
+            "unknown trace target 'bogus' (valid targets: bus, mpi, shell, core;",
         ),
         ("trace on mpi,bogus=info", "unknown trace target 'bogus'"),
         ("trace sideways", "unknown trace subcommand 'sideways'"),
@@ -219,6 +234,36 @@ fn stream_agrees_with_status(status: &str, stream: &[u8]) -> Stats {
         );
     }
     stats
+}
+
+/// A record written in a handler lands in the core's interrupt lane, one
+/// written by task code in its task lane: the breakpoints' `core.exception` events
+/// (written by the exception handler) are what `trace status` counts as
+/// the handlers' records, on the core that took each, while the ping's
+/// messages (task code) are not; the stream holds them all.
+#[test]
+fn records_written_in_a_handler_go_to_the_interrupt_lane() {
+    let config = Config {
+        crash_ok: true, // the breakpoints' reports say EXCEPTION
+        ..Config::smp(3)
+    };
+    let (mut machine, file) = traced_with(config, "handler-lane", TraceChannel::Virtio);
+    machine.run("trace on");
+    for core in [1, 2, 2] {
+        let out = machine.run(&format!("fault {core} breakpoint"));
+        assert!(out.contains(&format!("EXCEPTION on core {core}")), "{out}");
+    }
+    let out = machine.run("ping 1 2 --count 10");
+    assert!(out.contains("10 round trips"), "{out}");
+    machine.run("trace off");
+    let status = machine.run("trace status");
+    assert!(
+        status.contains("\nrecords written in interrupt and exception handlers, by core: 0 1 2\n"),
+        "{status}"
+    );
+    let stats = stream_agrees_with_status(&status, &finish(machine, &file));
+    assert_eq!(count_named(&stats, "core.exception"), 3, "{status}");
+    assert_eq!(count_named(&stats, "bus.send"), 20, "{status}");
 }
 
 /// Without a virtio console the trace falls back to COM2, says so, and its

@@ -31,7 +31,7 @@ const MESSAGE: [u8; 64] = [0x5A; 64];
 pub const BENCH: Command<Kernel> = Command {
     name: "bench",
     summary: "measure: bus vs raw cache-line round trip; linear vs tree reduce",
-    usage: "bench pingpong <a> <b> [--rounds N] | bench reduce <len> [--cores LIST] [--rounds N] | bench trace [--rounds N]",
+    usage: "bench pingpong <a> <b> [--rounds N] | bench reduce <len> [--cores LIST] [--rounds N] | bench trace [--rounds N] [--records]",
     help: "bench pingpong times N round trips (default 10000) of a 64-byte message over the \
            VirtIOBus between cores <a> and <b>, then N round trips of a raw cache-line ping-pong \
            between the same cores (each core spins on an atomic the other one writes: the fastest \
@@ -41,7 +41,8 @@ pub const BENCH: Command<Kernel> = Command {
            bench trace (on a fresh boot with at least 3 cores) times ping and reduce 64 between \
            cores 1 and 2 with no trace subscriber, then with tracing off and on in turn 5 times, and \
            prints the median ratios and their spread; then the cycles one record costs, and a flood of \
-           a million records a second from cores 1 and 2 (records/s and drops). Ctrl-C stops any of them.",
+           a million records a second from cores 1 and 2 (records/s and drops); with --records, only \
+           the cycles per record (any core count, tracing may have been on). Ctrl-C stops any of them.",
     example: "bench reduce 64",
     run: bench_command,
 };

@@ -1,7 +1,8 @@
 //! `bench trace`: what tracing costs, measured in the kernel. Ping and
 //! reduce with no subscriber, then with tracing off and on in turn (medians
-//! of the ratios and their spread); the cycles one record costs; records
-//! per second from cores 1.. flooding at a million a second, with drops.
+//! of the ratios and their spread); the cycles one record costs (alone with
+//! `--records`); records per second from cores 1.. flooding at a million a
+//! second, with drops.
 
 use alloc::boxed::Box;
 use alloc::vec;
@@ -12,7 +13,7 @@ use mpi::Algorithm;
 use probe::{Probe, probe};
 use shell::{Args, CoreSet, Error};
 use trace_wire::SlotRing;
-use trace_wire::raw::{RawKind, RawRecord, SLOT_WORDS};
+use trace_wire::raw::{Integers, RawKind, SLOT_WORDS};
 use tracing::Level;
 
 use super::bench::{bus_round_trips, measure, reduce_median};
@@ -56,10 +57,16 @@ fn workloads(rounds: u64, out: &mut dyn Write) -> Result<Workloads, Error> {
     Ok(Workloads { ping, reduce })
 }
 
-/// `bench trace [--rounds N]`.
+/// `bench trace [--rounds N] [--records]`: with `--records`, only the
+/// cycles per record (what `cargo xtask bench` also runs under QEMU's
+/// `-icount`, where they count instructions).
 pub(super) fn run(args: &Args<'_>, rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
+    let records_only = args.flag("--records");
     args.finish()?;
     shell::check_range("--rounds", rounds, 10..=100_000)?;
+    if records_only {
+        return record_cost(out);
+    }
     if cores::count() < 3 {
         return Err(Error::invalid(
             "bench trace needs 3 cores: 1 and 2 ping, 0 sends the trace",
@@ -152,11 +159,18 @@ fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
         trace::turn_off();
         scratch.release_to(scratch.head());
         batches[2].push(cycles_per_record(|i| {
-            let head = (RawKind::Event, 1, time::uptime_cycles());
-            let values = core::hint::black_box([1, 2, 64, 1, i, i, batch]);
-            core::hint::black_box(
-                scratch.write(RawRecord::integers(head, 0, 0, &values, 0).slots()),
-            );
+            let values = core::hint::black_box([1, 2, 64, 1, i, i, batch, 0]);
+            let record = Integers {
+                head: (RawKind::Event, 1, time::uptime_cycles()),
+                span: 0,
+                parent: 0,
+                values: &values,
+                count: 7,
+                signed: 0,
+            };
+            core::hint::black_box(scratch.write_in_place(true, |slot, extension| {
+                record.write(slot, extension);
+            }));
         }));
         batches[3].push(cycles_per_record(|_| {
             core::hint::black_box(time::now());

@@ -16,12 +16,12 @@ pub const TRACE: Command<Kernel> = Command {
     help: "trace on records the events and spans of the bus, MPI and the shell into per-core \
            buffers that the shell core sends over a virtio console, or COM2 without one (run \
            QEMU with 'cargo xtask run --trace' and watch with trace-viewer). FILTER is a comma-separated list of LEVEL, TARGET or \
-           TARGET=LEVEL (levels trace, debug, info, warn, error; targets bus, mpi, shell), e.g. \
+           TARGET=LEVEL (levels trace, debug, info, warn, error; targets bus, mpi, shell, core), e.g. \
            'bus=debug,mpi'. Without FILTER it records at debug: every message and span; 'trace on \
            trace' adds every fragment's fill, publish, consume and post. trace off stops and sends \
            what is left. trace status names the channel and shows, per core, the events, spans and \
-           other records written, the records dropped because its buffer was full, and what is \
-           still buffered.",
+           other records written, the records dropped because its buffer was full, what is \
+           still buffered, and how many records interrupt and exception handlers wrote.",
     example: "trace on bus=debug,mpi",
     run: trace_command,
 };

@@ -34,7 +34,7 @@ pub const LEVELS: [(&str, LevelFilter); 5] = [
 ];
 
 /// The targets the kernel's callsites use.
-pub const TARGETS: [&str; 3] = ["bus", "mpi", "shell"];
+pub const TARGETS: [&str; 4] = ["bus", "mpi", "shell", "core"];
 
 fn parse_level(text: &str) -> Option<LevelFilter> {
     LEVELS
@@ -105,7 +105,7 @@ impl Filter {
 fn parse_directive(text: &str) -> Result<Directive, alloc::string::String> {
     let invalid = || {
         alloc::format!(
-            "bad filter directive '{text}' (valid: LEVEL, TARGET or TARGET=LEVEL; levels: trace, debug, info, warn, error; targets: bus, mpi, shell)"
+            "bad filter directive '{text}' (valid: LEVEL, TARGET or TARGET=LEVEL; levels: trace, debug, info, warn, error; targets: bus, mpi, shell, core)"
         )
     };
     let (target, level) = match text.split_once('=') {
@@ -129,7 +129,7 @@ fn parse_directive(text: &str) -> Result<Directive, alloc::string::String> {
     });
     if !target.is_empty() && !known {
         return Err(alloc::format!(
-            "unknown trace target '{target}' (valid targets: bus, mpi, shell; levels: trace, debug, info, warn, error)"
+            "unknown trace target '{target}' (valid targets: bus, mpi, shell, core; levels: trace, debug, info, warn, error)"
         ));
     }
     let target = ArrayString::from(target).map_err(|_| invalid())?;

@@ -1,20 +1,27 @@
-//! Each core's trace rings: one per context (task, and interrupts off), of
-//! fixed 64-byte raw records written with plain stores by that core alone,
-//! and read by the drain. Also the counters `trace status` prints.
+//! Each core's trace rings: one per context (task, and interrupt handler),
+//! of fixed 64-byte raw records written with plain stores by that core
+//! alone, and read by the drain. Also the counters `trace status` prints.
 //!
-//! Keeping an interrupt's record apart: a core writes to its task lane only
-//! while interrupts are enabled, and to its interrupt lane while they are
-//! disabled. Interrupt handlers run with interrupts disabled and never enable
-//! them, so a handler that traces writes to the interrupt lane, and nothing
-//! can interrupt a writer of the interrupt lane: each lane has exactly one
-//! writer at any time, without masking, locks or read-modify-write.
+//! Keeping an interrupt's record apart: the context is the core's trap
+//! depth (`cpu::trap_depth`, kept by the arch's trap entry). Code outside
+//! any trap (depth 0) writes the task lane, whether interrupts are enabled
+//! or not; a handler (depth 1 or more) writes the interrupt lane. A trap
+//! only ever interrupts code of a smaller depth, so a handler never breaks
+//! into a record of its own lane: it can break into a task-lane record, but
+//! writes elsewhere. And nothing breaks into a handler's record: interrupt
+//! handlers run with interrupts disabled and never enable them, and an
+//! exception comes only from the instruction that raises it (a fault,
+//! `int3`), which the record path has none of. So each lane has
+//! exactly one writer at any time, without masking, locks or
+//! read-modify-write. Task code that disables interrupts (a lock taken with
+//! them off) stays at depth 0 and on the task lane: nothing can break in.
 
 use alloc::boxed::Box;
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use trace_wire::SlotRing;
-use trace_wire::raw::{RawKind, RawRecord, SLOT_BYTES, SLOT_WORDS};
+use trace_wire::raw::{Integers, RawKind, RawRecord, SLOT_BYTES, SLOT_WORDS};
 
 use super::owned::LaneState;
 use crate::arch::cpu;
@@ -26,8 +33,10 @@ use crate::heap;
 const TASK_SLOTS: (u64, u64) = (4096, 65536);
 /// Slots of a core's interrupt lane (interrupt handlers trace little).
 const IRQ_SLOTS: u64 = 512;
-/// Lanes per core: task, then interrupts-off.
+/// Lanes per core: task, then interrupt handler.
 pub const LANES_PER_CORE: usize = 2;
+/// Index of a core's interrupt-handler lane.
+pub const HANDLER_LANE: usize = 1;
 
 /// One ring of raw records with one writer (see the module docs).
 pub struct Lane {
@@ -71,7 +80,7 @@ impl Counts {
 }
 
 /// Adds one to a counter only its writer stores: a plain load and store.
-#[inline]
+#[inline(always)]
 pub fn bump(counter: &AtomicU64) {
     // Relaxed: a statistic; one writer, so no increment is lost.
     counter.store(counter.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
@@ -106,10 +115,28 @@ impl Lane {
     /// it as dropped when the ring is full. The lane's writer only.
     #[inline]
     pub fn write(&self, record: &RawRecord, kind: RawKind) {
-        if !self.ring.write(record.slots()) {
-            return bump(&self.counts.dropped);
-        }
+        self.count(self.ring.write(record.slots()), kind);
+    }
+
+    /// Writes the integer record `record` straight into the ring (no copy)
+    /// and counts it, or counts it as dropped when the ring is full. The
+    /// lane's writer only.
+    #[inline(always)]
+    pub fn write_integers(&self, record: &Integers<'_>) {
+        let written = self
+            .ring
+            .write_in_place(record.needs_extension(), |slot, extension| {
+                record.write(slot, extension);
+            });
+        self.count(written, record.head.0);
+    }
+
+    /// Counts a record of `kind` as written, or as dropped. A `kind` known
+    /// where this is inlined picks its counter without a branch.
+    #[inline(always)]
+    fn count(&self, written: bool, kind: RawKind) {
         bump(match kind {
+            _ if !written => &self.counts.dropped,
             RawKind::Event => &self.counts.events,
             RawKind::SpanNew => &self.counts.spans,
             _ => &self.counts.marks,
@@ -127,7 +154,7 @@ impl Lane {
     }
 }
 
-/// Every core's lanes: `[task, interrupts off]`.
+/// Every core's lanes: `[task, interrupt handler]`.
 static LANES: [[Lane; LANES_PER_CORE]; MAX_CORES] =
     [const { [const { Lane::new() }; LANES_PER_CORE] }; MAX_CORES];
 
@@ -152,11 +179,19 @@ pub fn task_capacity() -> u64 {
 }
 
 /// The calling core's lane for the current context, and which it is (0
-/// task, 1 interrupts off).
-#[inline]
+/// task, 1 interrupt handler): two loads from the core's GS block, no
+/// branch.
+#[inline(always)]
 pub fn current() -> (usize, usize, &'static Lane) {
-    let core = cpu::core_index();
-    let context = usize::from(!cpu::interrupts_enabled());
+    // A core index is below MAX_CORES (a power of two), so the mask changes
+    // nothing; it only spares the bounds check its branch.
+    const _: () = assert!(MAX_CORES.is_power_of_two());
+    let core = cpu::core_index() & (MAX_CORES - 1);
+    let context = if cpu::trap_depth() != 0 {
+        HANDLER_LANE
+    } else {
+        0
+    };
     (core, context, &LANES[core][context])
 }
 

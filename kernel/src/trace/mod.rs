@@ -136,8 +136,9 @@ fn on_wake() {
     }
 }
 
-/// Prints state, filter, channel, and per core: events, spans, other
-/// records, drops and slots still buffered (the columns of
+/// Prints state, filter, channel, the records each core's handlers wrote
+/// (its interrupt lane), and per core: events, spans, other records, drops
+/// and slots still buffered (the columns of
 /// `trace-viewer stats`' per-core table, plus marks and buffered).
 pub fn status(out: &mut dyn Write) -> core::fmt::Result {
     let state = if is_on() { "on" } else { "off" };
@@ -167,6 +168,15 @@ pub fn status(out: &mut dyn Write) -> core::fmt::Result {
             lanes::task_capacity()
         )?;
     }
+    write!(
+        out,
+        "records written in interrupt and exception handlers, by core:"
+    )?;
+    for core in 0..cores::count() {
+        let [events, spans, marks, _] = lanes::of(core)[lanes::HANDLER_LANE].counts.snapshot();
+        write!(out, " {}", events + spans + marks)?;
+    }
+    writeln!(out)?;
     writeln!(
         out,
         "core    events     spans     marks   dropped  buffered"

@@ -30,6 +30,9 @@ struct Interned {
 pub struct LaneState {
     /// Spans entered on this lane, innermost last.
     spans: ArrayVec<u32, MAX_DEPTH>,
+    /// The last of `spans`, or 0: kept beside it so that an event reads its
+    /// parent with one load and no branch. Always in sync.
+    current: u32,
     /// The last span counter handed out.
     span_counter: u32,
     /// The last string counter handed out.
@@ -43,6 +46,7 @@ impl LaneState {
     pub const fn new() -> Self {
         LaneState {
             spans: ArrayVec::new_const(),
+            current: 0,
             span_counter: 0,
             string_counter: 0,
             strings: [Interned {
@@ -54,20 +58,23 @@ impl LaneState {
     }
 
     /// The innermost span entered, or 0.
-    #[inline]
+    #[inline(always)]
     pub fn current_span(&self) -> u32 {
-        self.spans.last().copied().unwrap_or(0)
+        self.current
     }
 
     /// Enters `span` (deeper than 32 levels: not tracked as a parent).
     pub fn enter(&mut self, span: u32) {
-        let _ = self.spans.try_push(span);
+        if self.spans.try_push(span).is_ok() {
+            self.current = span;
+        }
     }
 
     /// Leaves `span` (the innermost occurrence).
     pub fn exit(&mut self, span: u32) {
         if let Some(at) = self.spans.iter().rposition(|&s| s == span) {
             self.spans.remove(at);
+            self.current = self.spans.last().copied().unwrap_or(0);
         }
     }
 

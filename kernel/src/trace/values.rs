@@ -24,14 +24,14 @@ pub struct RawValues<'a> {
     pub state: &'a mut LaneState,
     /// The writing core and context, for new string ids.
     pub core: usize,
-    /// 0 task, 1 interrupts off.
+    /// 0 task, 1 interrupt handler (lanes.rs).
     pub context: usize,
 }
 
 impl RawValues<'_> {
     /// The id of `text` in this lane, writing its string record first when
     /// the lane has not written it in this announcement epoch.
-    fn intern(&mut self, text: &str) -> u64 {
+    pub fn intern(&mut self, text: &str) -> u64 {
         let key = hash(text);
         if let Some(id) = self.state.cached(key) {
             return u64::from(id);

@@ -18,8 +18,6 @@ mod split;
 
 use alloc::vec::Vec;
 
-use tracing::span::EnteredSpan;
-
 use crate::algorithm::Algorithm;
 use crate::comm::Comm;
 use crate::datatype::Datatype;
@@ -107,8 +105,8 @@ impl<T: Transport> Mpi<T> {
         &'a mut self,
         comm: &'a Comm,
         call: Call<'_, D>,
-    ) -> Result<(EnteredSpan, Coll<'a, T>), Error> {
-        let span = crate::trace::collective(&call, comm).entered();
+    ) -> Result<(probe::Entered, Coll<'a, T>), Error> {
+        let span = crate::trace::collective(&call, comm);
         if let Some(op) = call.op {
             op.check(D::TYPE, call.count)?;
         }

@@ -1,17 +1,39 @@
-//! Per-core CPU basics: which core am I (GS base), interrupt flag, halt,
-//! the time-stamp counter.
+//! Per-core CPU basics: which core am I and how many traps deep (GS base),
+//! interrupt flag, halt, the time-stamp counter.
 
 use core::arch::asm;
+use core::sync::atomic::AtomicUsize;
 use x86_64::VirtAddr;
 use x86_64::instructions::interrupts;
 use x86_64::registers::model_specific::GsBase;
 
-/// The per-core block GS points at. Only the index lives here; everything
-/// else per core is in `crate::cores`, indexed by it.
+/// The per-core block GS points at: the index, and the trap depth that
+/// trap_common keeps; everything else per core is in `crate::cores`,
+/// indexed by the index.
 #[repr(C)]
 pub struct CoreLocal {
     /// This core's index: 0 for the boot core, then in MADT order.
-    pub index: usize,
+    index: usize,
+    /// Traps (interrupts and exceptions) this core is inside now: trap.rs's
+    /// trap_common adds one (`incq %gs:8`) before it calls the handler and
+    /// takes it off before `iretq`. Only this core touches it, with plain
+    /// instructions (the atomic type only makes the static writable).
+    trap_depth: AtomicUsize,
+}
+
+/// Byte offset of `trap_depth` in `CoreLocal` (trap_common's `%gs:8`).
+pub(super) const TRAP_DEPTH_OFFSET: usize = 8;
+const _: () = assert!(core::mem::offset_of!(CoreLocal, index) == 0);
+const _: () = assert!(core::mem::offset_of!(CoreLocal, trap_depth) == TRAP_DEPTH_OFFSET);
+
+impl CoreLocal {
+    /// The block of core `index`, outside any trap.
+    pub const fn new(index: usize) -> Self {
+        CoreLocal {
+            index,
+            trap_depth: AtomicUsize::new(0),
+        }
+    }
 }
 
 /// Points GS at `local` for the calling core.
@@ -28,6 +50,20 @@ pub fn core_index() -> usize {
     // kernel_main, APs first thing in `cores::ap_entry`.
     unsafe { asm!("mov {}, gs:[0]", out(reg) index, options(nostack, readonly, preserves_flags)) };
     index
+}
+
+/// How many traps (interrupts, exceptions) the calling core is inside: 0 in
+/// task code (whether interrupts are enabled or not), 1 in a handler.
+#[inline]
+pub fn trap_depth() -> usize {
+    let depth: usize;
+    // SAFETY: as in `core_index`: GS points at this core's CoreLocal, whose
+    // word at TRAP_DEPTH_OFFSET is the depth (only this core writes it).
+    unsafe {
+        asm!("mov {}, gs:[{offset}]", out(reg) depth, offset = const TRAP_DEPTH_OFFSET,
+            options(nostack, readonly, preserves_flags))
+    };
+    depth
 }
 
 /// Reads the time-stamp counter.
@@ -55,12 +91,6 @@ pub fn disable_interrupts() {
 #[inline]
 pub fn enable_interrupts() {
     interrupts::enable();
-}
-
-/// Whether interrupts are enabled on this core (RFLAGS.IF).
-#[inline]
-pub fn interrupts_enabled() -> bool {
-    interrupts::are_enabled()
 }
 
 /// Runs `f` with interrupts disabled, restoring the previous state after.

@@ -1,5 +1,5 @@
-//! Trap entry: 256 assembly stubs (one per vector) build a `TrapFrame` and
-//! call `trap_dispatch`, which sends exceptions to `exception` and device
+//! Trap entry: 256 assembly stubs (one per vector) build a `TrapFrame`,
+//! count the core one trap deeper (`cpu::trap_depth`) and call `trap_dispatch`, which sends exceptions to `exception` and device
 //! interrupts to the handler registered for the vector.
 
 use core::arch::global_asm;
@@ -14,7 +14,10 @@ use super::vectors::{FIRST_IRQ, SPURIOUS};
 //   if !cpu_pushed_error_code(v) { push(0) }  push(v);  goto trap_common
 // and of trap_common:
 //   push(rax, rbx, rcx, rdx, rsi, rdi, rbp, r8..r15);  // now rsp = &TrapFrame
-//   trap_dispatch(rsp);  pop(...);  rsp += 16 (vector, error code);  iretq
+//   core_local.trap_depth += 1;  trap_dispatch(rsp);  core_local.trap_depth -= 1;
+//   pop(...);  rsp += 16 (vector, error code);  iretq
+// GS points at the core's CoreLocal before its IDT is loaded (cores.rs), so
+// every trap finds it; the depth word is at cpu::TRAP_DEPTH_OFFSET.
 global_asm!(
     r#"
     .macro trap_stub vec, cpu_pushes_error_code
@@ -87,9 +90,11 @@ trap_common:
     pushq %r13
     pushq %r14
     pushq %r15
+    incq %gs:{depth}
     movq %rsp, %rdi
     cld
     call trap_dispatch
+    decq %gs:{depth}
     popq %r15
     popq %r14
     popq %r13
@@ -108,6 +113,7 @@ trap_common:
     addq $16, %rsp
     iretq
     "#,
+    depth = const super::cpu::TRAP_DEPTH_OFFSET,
     options(att_syntax)
 );
 
