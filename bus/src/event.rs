@@ -163,6 +163,7 @@ impl Events {
     }
 
     /// Notify mode on.
+    #[inline]
     pub(crate) fn is_on(&self) -> bool {
         // Relaxed: see the field.
         self.on.load(Relaxed)

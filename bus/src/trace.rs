@@ -2,11 +2,10 @@
 //! each core does to a queue, named and shaped as docs/tracing.md's contract
 //! says, so trace-viewer can draw the ring and pair every send with its
 //! receive. [`PROBES`] lists them for whoever records them. While a probe is
-//! off its call is one load and branch, and its fields are not computed:
-//! each trace point checks its probe inline and passes its arguments, in
-//! registers, to an out-of-line function that builds the fields (a closure
-//! handed to `fire` would have its captures spilled to the stack before
-//! the check, on every message).
+//! off its call is one load and branch, and its fields are not computed.
+//! Each closure takes its arguments by value (`move`): one that borrowed
+//! them made the compiler keep those locals on the stack, stored before
+//! the probe's check on every message.
 
 use probe::{Probe, probe};
 
@@ -33,52 +32,27 @@ fn ends(q: &Queue) -> [u64; 2] {
 /// The sender filled buffer `desc` with `len` bytes at used position `pos`.
 #[inline(always)]
 pub(crate) fn fill(q: &Queue, desc: u16, len: usize, pos: u16) {
-    if FILL.id().is_some() {
-        fill_now(q, desc, len, pos);
-    }
-}
-
-/// The out-of-line part of [`fill`]: builds the fields and fires.
-#[cold]
-#[inline(never)]
-fn fill_now(q: &Queue, desc: u16, len: usize, pos: u16) {
-    FILL.fire(|| {
+    FILL.fire(move || {
         let [src, dst] = ends(q);
         [src, dst, desc.into(), len as u64, pos.into()]
     });
 }
 
+
 /// The sender stored `used.idx = used_idx`.
 #[inline(always)]
 pub(crate) fn publish(q: &Queue, used_idx: u16) {
-    if PUBLISH.id().is_some() {
-        publish_now(q, used_idx);
-    }
-}
-
-/// The out-of-line part of [`publish`]: builds the fields and fires.
-#[cold]
-#[inline(never)]
-fn publish_now(q: &Queue, used_idx: u16) {
-    PUBLISH.fire(|| {
+    PUBLISH.fire(move || {
         let [src, dst] = ends(q);
         [src, dst, used_idx.into()]
     });
 }
 
+
 /// The sender found no posted buffer.
 #[inline(always)]
 pub(crate) fn stall(q: &Queue) {
-    if STALL.id().is_some() {
-        stall_now(q);
-    }
-}
-
-/// The out-of-line part of [`stall`]: builds the fields and fires.
-#[cold]
-#[inline(never)]
-fn stall_now(q: &Queue) {
-    STALL.fire(|| {
+    STALL.fire(move || {
         let [src, dst] = ends(q);
         // Relaxed, both: sender-private values (this runs on the sender).
         let avail_idx = q.send.avail_cache.load(Relaxed);
@@ -87,28 +61,14 @@ fn stall_now(q: &Queue) {
     });
 }
 
+
 /// The sender has just published the last fragment of a `len`-byte message,
 /// the first at used position `first`, in the buffer posted at that avail
 /// position (buffers are re-posted in order, so the avail slot still names
 /// it); `seq` is the sender's message count before this message.
 #[inline(always)]
 pub(crate) fn send(q: &Queue, len: usize, first: u16, seq: u64) {
-    if sends_traced() {
-        send_now(q, len, first, seq);
-    }
-}
-
-/// Whether `send` records anything (so a batch can skip its loop of them).
-#[inline(always)]
-pub(crate) fn sends_traced() -> bool {
-    SEND.id().is_some()
-}
-
-/// The out-of-line part of [`send`]: builds the fields and fires.
-#[cold]
-#[inline(never)]
-fn send_now(q: &Queue, len: usize, first: u16, seq: u64) {
-    SEND.fire(|| {
+    SEND.fire(move || {
         let [src, dst] = ends(q);
         let frags = q.fragments(len);
         // Relaxed: the receiver's own entry, stable while the sender owns
@@ -126,39 +86,29 @@ fn send_now(q: &Queue, len: usize, first: u16, seq: u64) {
     });
 }
 
+/// Whether `send` records anything (so a batch can skip its loop of them).
+#[inline(always)]
+pub(crate) fn sends_traced() -> bool {
+    SEND.id().is_some()
+}
+
+
 /// The receiver took the used entry at `used_idx` (buffer `desc`, `len` bytes).
 #[inline(always)]
 pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
-    if CONSUME.id().is_some() {
-        consume_now(q, desc, len, used_idx);
-    }
-}
-
-/// The out-of-line part of [`consume`]: builds the fields and fires.
-#[cold]
-#[inline(never)]
-fn consume_now(q: &Queue, desc: u16, len: usize, used_idx: u16) {
-    CONSUME.fire(|| {
+    CONSUME.fire(move || {
         let [src, dst] = ends(q);
         [src, dst, desc.into(), len as u64, used_idx.into()]
     });
 }
+
 
 /// A whole `len`-byte message starting with buffer `desc` at used position
 /// `used_idx` was delivered to the caller (same key as its send); `seq` is
 /// the receive count before this message is counted.
 #[inline(always)]
 pub(crate) fn recv(q: &Queue, len: usize, desc: u16, used_idx: u16) {
-    if RECV.id().is_some() {
-        recv_now(q, len, desc, used_idx);
-    }
-}
-
-/// The out-of-line part of [`recv`]: builds the fields and fires.
-#[cold]
-#[inline(never)]
-fn recv_now(q: &Queue, len: usize, desc: u16, used_idx: u16) {
-    RECV.fire(|| {
+    RECV.fire(move || {
         let [src, dst] = ends(q);
         let frags = q.fragments(len) as u64;
         // Relaxed: the receiver's own counter (this runs on the receiver).
@@ -175,6 +125,7 @@ fn recv_now(q: &Queue, len: usize, desc: u16, used_idx: u16) {
     });
 }
 
+
 /// The receiver posted buffers `avail` positions `from..to`: one event each.
 #[inline(always)]
 pub(crate) fn post(q: &Queue, from: u16, to: u16) {
@@ -183,7 +134,7 @@ pub(crate) fn post(q: &Queue, from: u16, to: u16) {
     }
     let mut pos = from;
     while pos != to {
-        POST.fire(|| {
+        POST.fire(move || {
             let [src, dst] = ends(q);
             // Relaxed: the receiver's own entries (this runs on the receiver).
             let desc = q.avail.slot(usize::from(pos)).load(Relaxed);
