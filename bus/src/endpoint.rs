@@ -2,8 +2,8 @@
 //! receives from every other core. Blocking, aborting and non-blocking forms.
 
 use crate::bus::{Bus, queue_in};
-use crate::queue::Queue;
 use crate::error::{RecvError, SendError};
+use crate::queue::Queue;
 use crate::recv::RecvHalf;
 use crate::send::SendHalf;
 use crate::spin::{AbortWhen, Forever, Spin};

@@ -140,8 +140,9 @@ impl<'q> RecvHalf<'q> {
 
     /// The used entry at `pos` (below a used.idx loaded with Acquire) if it
     /// is a whole message of at most `limit` bytes in one buffer (`limit` ≤
-    /// `one_buffer_max`: at most `cap` and MAX_MESSAGE) that passes every check `check` makes: its
-    /// buffer and length. The checks are folded for this case: the entry
+    /// `one_buffer_max`: at most `cap` and MAX_MESSAGE) that passes every
+    /// check `check` makes: its buffer and length. The checks are folded
+    /// for this case: the entry
     /// names the buffer posted at `pos` (so `id < size`), the header's
     /// offset is 0 and its total at most `limit`, and the used length is
     /// the header plus that total (so `8 ≤ len ≤ buf_size`, and the header
@@ -224,7 +225,11 @@ impl<'q> RecvHalf<'q> {
     /// [`Self::recv`] past its first one-pass attempt: a long message, a
     /// bad entry, leftovers, or the wait for the next message.
     #[inline(never)]
-    fn recv_rest<S: Spin + ?Sized>(&self, buf: &mut [u8], spin: &mut S) -> Result<usize, RecvError> {
+    fn recv_rest<S: Spin + ?Sized>(
+        &self,
+        buf: &mut [u8],
+        spin: &mut S,
+    ) -> Result<usize, RecvError> {
         loop {
             if let Some(first) = self.poll_start()? {
                 return self.take(first, buf, spin);

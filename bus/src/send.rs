@@ -328,7 +328,10 @@ impl<'q> SendHalf<'q> {
         // we hand it over only with the Release store of used.idx in
         // `publish_used`. `id < size` (checked in `reload`) and
         // `HEADER_LEN + len ≤ buf_size` since `len ≤ cap`.
-        unsafe { q.bufs.write_fragment(id, header.encode(), &data[offset..offset + len]) }
+        unsafe {
+            q.bufs
+                .write_fragment(id, header.encode(), &data[offset..offset + len])
+        }
         // In order (§2.7.9): used position `pos` returns avail position `pos`.
         self.put_used(pos, id, (HEADER_LEN + len) as u32);
         trace::fill(q, id, HEADER_LEN + len, pos);
@@ -462,7 +465,11 @@ mod tests {
             let mut ids = [6, 7, 0, 1];
             ids[bad] = 99;
             let q = posted_from_6(&ids);
-            assert_eq!(SendHalf::new(&q).try_send(b"x"), Err(SendError::CorruptAvail), "{ids:?}");
+            assert_eq!(
+                SendHalf::new(&q).try_send(b"x"),
+                Err(SendError::CorruptAvail),
+                "{ids:?}"
+            );
             // Nothing was taken, and the bad entries are not trusted later.
             assert_eq!(q.send.avail_cache.load(Relaxed), 6);
             assert_eq!(q.send.last_avail.load(Relaxed), 6);

@@ -38,7 +38,6 @@ pub(crate) fn fill(q: &Queue, desc: u16, len: usize, pos: u16) {
     });
 }
 
-
 /// The sender stored `used.idx = used_idx`.
 #[inline(always)]
 pub(crate) fn publish(q: &Queue, used_idx: u16) {
@@ -47,7 +46,6 @@ pub(crate) fn publish(q: &Queue, used_idx: u16) {
         [src, dst, used_idx.into()]
     });
 }
-
 
 /// The sender found no posted buffer.
 #[inline(always)]
@@ -60,7 +58,6 @@ pub(crate) fn stall(q: &Queue) {
         [src, dst, avail_idx.into(), used_idx.into()]
     });
 }
-
 
 /// The sender has just published the last fragment of a `len`-byte message,
 /// the first at used position `first`, in the buffer posted at that avail
@@ -92,7 +89,6 @@ pub(crate) fn sends_traced() -> bool {
     SEND.id().is_some()
 }
 
-
 /// The receiver took the used entry at `used_idx` (buffer `desc`, `len` bytes).
 #[inline(always)]
 pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
@@ -101,7 +97,6 @@ pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
         [src, dst, desc.into(), len as u64, used_idx.into()]
     });
 }
-
 
 /// A whole `len`-byte message starting with buffer `desc` at used position
 /// `used_idx` was delivered to the caller (same key as its send); `seq` is
@@ -124,7 +119,6 @@ pub(crate) fn recv(q: &Queue, len: usize, desc: u16, used_idx: u16) {
         ]
     });
 }
-
 
 /// The receiver posted buffers `avail` positions `from..to`: one event each.
 #[inline(always)]

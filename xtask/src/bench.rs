@@ -305,7 +305,9 @@ impl KernelBench {
             config.extra_args = qemu::trace_args(&chardev, qemu::TraceChannel::Virtio);
         }
         if self.icount {
-            config.extra_args.extend(["-icount".into(), "shift=0".into()]);
+            config
+                .extra_args
+                .extend(["-icount".into(), "shift=0".into()]);
         }
         let mut machine = Machine::boot(config);
         let output = machine.run(self.command);
@@ -465,7 +467,11 @@ mod tests {
             measured("trace_record_instructions_floor", "instructions")
         );
         let rate = measured("trace_records_per_s", "records/s");
-        assert_eq!(in_instructions(rate.clone()), rate, "only cycles are renamed");
+        assert_eq!(
+            in_instructions(rate.clone()),
+            rate,
+            "only cycles are renamed"
+        );
     }
 
     #[test]

@@ -192,7 +192,10 @@ impl Run {
         } else {
             report_stopped(&outcomes, out)?;
         }
-        let cores = self.members.iter().fold(CoreSet::default(), |set, &core| set.with(core));
+        let cores = self
+            .members
+            .iter()
+            .fold(CoreSet::default(), |set, &core| set.with(core));
         writeln!(
             out,
             "{}: {} ranks on cores {cores}, wall time {}",
