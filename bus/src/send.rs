@@ -269,14 +269,11 @@ impl<'q> SendHalf<'q> {
     /// The buffer posted at avail position `pos`, which `room` showed posted.
     #[inline]
     fn posted(&self, pos: u16) -> u16 {
-        let q = self.q;
-        let slot = q.slot(pos);
-        debug_assert_eq!(q.send.posted.len(), usize::from(q.size));
-        // SAFETY: `posted` has `size` entries (`SendSide::new`) and the slot
-        // is masked below `size`: in bounds, with no check on the hot path.
-        let entry = unsafe { q.send.posted.get_unchecked(slot) };
-        // Relaxed: sender-private copy, written by `reload` (range checked).
-        entry.load(Relaxed)
+        let posted = &self.q.send.posted;
+        // Masked by its own length (`size`, a power of two), so always in
+        // bounds. Relaxed: sender-private copy, written by `reload` (range
+        // checked).
+        posted[usize::from(pos) & (posted.len() - 1)].load(Relaxed)
     }
 
     /// Fills fragments `first .. first + n` of `data` into the next `n`
