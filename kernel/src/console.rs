@@ -135,11 +135,18 @@ impl Write for Locked {
 
 /// A console writer that takes the lock per write: what the shell and its
 /// commands write through, so other cores can print while a command waits.
+/// One `write!`/`writeln!` is one write: no other core's output lands
+/// inside it (a job's first line once cut the shell's "running in the
+/// background" line in two).
 pub struct Console;
 
 impl Write for Console {
     fn write_str(&mut self, s: &str) -> fmt::Result {
         locked(|console| console.write_str(s))
+    }
+
+    fn write_fmt(&mut self, args: fmt::Arguments<'_>) -> fmt::Result {
+        locked(|console| console.write_fmt(args))
     }
 }
 

@@ -1,6 +1,7 @@
 //! `CrLf`: a `Write` adapter that turns each bare `\n` into the `\r\n` a serial
 //! terminal needs, so command code can use `writeln!` freely.
 
+use core::cell::Cell;
 use core::fmt::{self, Write};
 
 /// Wraps a sink and writes every `\n` not already preceded by `\r` as `\r\n`.
@@ -30,6 +31,19 @@ impl<'a> CrLf<'a> {
 }
 
 impl Write for CrLf<'_> {
+    /// One `write!`/`writeln!` is one `write_fmt` on the sink, converted on
+    /// the way, not a `write_str` per piece: a sink that makes each of its
+    /// writes whole (the kernel's console holds its lock for one) keeps
+    /// other cores' output out of the middle of a line.
+    fn write_fmt(&mut self, args: fmt::Arguments<'_>) -> fmt::Result {
+        let last = Cell::new(self.last);
+        let result = self
+            .out
+            .write_fmt(format_args!("{}", Converted { args, last: &last }));
+        self.last = last.get();
+        result
+    }
+
     fn write_str(&mut self, text: &str) -> fmt::Result {
         for piece in text.split_inclusive('\n') {
             match piece.strip_suffix('\n') {
@@ -48,4 +62,25 @@ impl Write for CrLf<'_> {
 /// Whether `body`, written after a byte `last`, ends with a carriage return.
 fn ends_with_cr(body: &str, last: u8) -> bool {
     body.as_bytes().last().copied().unwrap_or(last) == b'\r'
+}
+
+/// Formatted text that displays with [`CrLf`]'s conversion, starting after
+/// the byte in `last` and leaving the last byte written there.
+struct Converted<'a> {
+    args: fmt::Arguments<'a>,
+    last: &'a Cell<u8>,
+}
+
+impl fmt::Display for Converted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut lines = CrLf {
+            out: f,
+            last: self.last.get(),
+        };
+        // `fmt::write` feeds `lines` through `write_str` only, so this does
+        // not come back to `CrLf::write_fmt`.
+        let result = fmt::write(&mut lines, self.args);
+        self.last.set(lines.last);
+        result
+    }
 }

@@ -410,7 +410,7 @@ fn run_in_the_background_reports_when_it_ends() {
         "rank 2 (core 3): ok, sent 2 messages, 64 bytes",
     ); // the report's end
     wait_for(&mut machine, "ring ended on core(s) 1-3, in the background");
-    // The shell's line may be cut by an instance's own line: both print at once.
+    // Both print at once, but each line whole (console.rs, `Console`).
     let out = machine.run("run deadlock --hang-after 0 &");
     assert!(
         out.contains("'deadlock' running in the background on "),
