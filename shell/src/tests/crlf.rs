@@ -86,7 +86,8 @@ fn a_formatted_write_after_a_carriage_return_adds_none() {
     let mut lines = CrLf::new(&mut out);
     lines.write_str("a\r").unwrap();
     writeln!(lines).unwrap();
-    write!(lines, "{}", "b").unwrap();
+    let b = "b";
+    write!(lines, "{b}").unwrap();
     lines.end_line().unwrap();
     assert_eq!(out, "a\r\nb\r\n");
 }
