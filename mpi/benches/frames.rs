@@ -7,8 +7,8 @@
 
 use std::time::Instant;
 
-use bus::{Bus, Config, Endpoint};
-use mpi::{Algorithm, BusPort, Mpi, Transport, TransportError};
+use bus::{Bus, Config};
+use mpi::{Algorithm, BusPort, Mpi, Transport};
 
 /// Bytes per message.
 const LEN: usize = 256 * 1024;
@@ -18,30 +18,6 @@ const WARMUP: usize = 50;
 const BATCH: usize = 20;
 /// Timed rounds (one batch of each frame size); medians are reported.
 const ROUNDS: usize = 31;
-
-/// A bus port that offers mpi frames of one bus buffer's payload at most.
-struct OneBufferFrames<'bus>(BusPort<'bus, Endpoint<'bus>>, usize);
-
-impl Transport for OneBufferFrames<'_> {
-    fn core(&self) -> usize {
-        self.0.core()
-    }
-    fn cores(&self) -> usize {
-        self.0.cores()
-    }
-    fn max_message(&self) -> usize {
-        self.1
-    }
-    fn try_send(&mut self, dst: usize, msg: &[u8]) -> Result<bool, TransportError> {
-        self.0.try_send(dst, msg)
-    }
-    fn try_recv(&mut self, buf: &mut [u8]) -> Result<Option<(usize, usize)>, TransportError> {
-        self.0.try_recv(buf)
-    }
-    fn pause(&mut self) {
-        self.0.pause();
-    }
-}
 
 fn main() {
     let (default, one_buffer, ratio) = compare();
@@ -72,8 +48,9 @@ fn compare() -> (f64, f64, f64) {
                     let mut default =
                         Mpi::new(BusPort::new(big.endpoint(core).expect("endpoint"))).expect("mpi");
                     let buffer = small.config().payload_per_buffer();
-                    let port = BusPort::new(small.endpoint(core).expect("endpoint"));
-                    let mut one_buffer = Mpi::new(OneBufferFrames(port, buffer)).expect("mpi");
+                    let port = BusPort::new(small.endpoint(core).expect("endpoint"))
+                        .with_max_message(buffer);
+                    let mut one_buffer = Mpi::new(port).expect("mpi");
                     rounds(&mut default, &mut one_buffer)
                 })
             })

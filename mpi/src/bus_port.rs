@@ -8,7 +8,7 @@ use core::marker::PhantomData;
 
 use bus::{Endpoint, MAX_MESSAGE, RecvError, SendError};
 
-use crate::{Transport, TransportError};
+use crate::{HEADER_LEN, Transport, TransportError};
 
 /// A core's endpoint (owned, or borrowed with `&mut`) as an MPI transport.
 pub struct BusPort<'bus, E: BorrowMut<Endpoint<'bus>>> {
@@ -43,6 +43,16 @@ impl<'bus, E: BorrowMut<Endpoint<'bus>>> BusPort<'bus, E> {
     pub fn with_idle_turn(self, turn: fn(&Endpoint<'bus>)) -> Self {
         BusPort {
             idle_turn: Some(turn),
+            ..self
+        }
+    }
+
+    /// Offers MPI frames of at most `max` bytes (more fragments, each
+    /// smaller), within what `new` chose and at least a header and one
+    /// byte (the `Transport` contract).
+    pub fn with_max_message(self, max: usize) -> Self {
+        BusPort {
+            max_message: max.clamp(HEADER_LEN + 1, self.max_message),
             ..self
         }
     }

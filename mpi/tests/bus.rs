@@ -137,3 +137,19 @@ fn mpi_adds_one_header_per_frame_over_the_bus() {
         assert_eq!(stats.bytes(0, 1), len as u64 * 4 + frames * 24, "{len} u32");
     }
 }
+
+#[test]
+fn a_bus_port_offers_smaller_frames_when_asked_within_its_bounds() {
+    use mpi::{HEADER_LEN, Transport};
+    let bus = Bus::new(2, Config::new(8, 64)).unwrap();
+    let default = BusPort::new(bus.endpoint(0).unwrap()).max_message();
+    assert_eq!(default, 4 * 56, "half the ring's payload");
+    let port = |max| {
+        BusPort::new(bus.endpoint(1).unwrap())
+            .with_max_message(max)
+            .max_message()
+    };
+    assert_eq!(port(56), 56);
+    assert_eq!(port(1 << 20), default, "never more than the ring allows");
+    assert_eq!(port(0), HEADER_LEN + 1, "a header and a byte at least");
+}
