@@ -86,7 +86,7 @@ pub(crate) fn send(q: &Queue, len: usize, first: u16, seq: u64) {
 /// Whether `send` records anything (so a batch can skip its loop of them).
 #[inline(always)]
 pub(crate) fn sends_traced() -> bool {
-    SEND.id().is_some()
+    SEND.is_on()
 }
 
 /// The receiver took the used entry at `used_idx` (buffer `desc`, `len` bytes).
@@ -123,7 +123,7 @@ pub(crate) fn recv(q: &Queue, len: usize, desc: u16, used_idx: u16) {
 /// The receiver posted buffers `avail` positions `from..to`: one event each.
 #[inline(always)]
 pub(crate) fn post(q: &Queue, from: u16, to: u16) {
-    if POST.id().is_none() {
+    if !POST.is_on() {
         return;
     }
     let mut pos = from;

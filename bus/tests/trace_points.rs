@@ -5,6 +5,7 @@
 #![cfg(not(loom))]
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU64;
 use std::sync::Mutex;
 
 use bus::{Bus, Config, PROBES};
@@ -17,7 +18,7 @@ type Recorded = (String, BTreeMap<String, u64>);
 struct Capture(Mutex<Vec<Recorded>>);
 
 impl Sink for Capture {
-    fn event(&self, probe: &'static Probe, _: u16, values: &Values) {
+    fn event(&self, probe: &'static Probe, _: NonZeroU64, values: &Values) {
         let names = probe.fields.iter().map(|f| f.name.to_string());
         let fields = names.zip(values.iter().copied()).collect();
         self.0
@@ -25,7 +26,7 @@ impl Sink for Capture {
             .unwrap()
             .push((probe.name.to_string(), fields));
     }
-    fn enter(&self, _: &'static Probe, _: u16, _: &Values) -> u32 {
+    fn enter(&self, _: &'static Probe, _: NonZeroU64, _: &Values) -> u32 {
         unreachable!("the bus's probes are events")
     }
     fn record(&self, _: &'static Probe, _: u32, _: usize, _: u64) {}
@@ -35,12 +36,12 @@ impl Sink for Capture {
 static CAPTURE: Capture = Capture(Mutex::new(Vec::new()));
 static SINK: &dyn Sink = &CAPTURE;
 
-/// Runs `f` with every bus probe on (ids: their index in [`PROBES`]) and
+/// Runs `f` with every bus probe on (tags: their index in [`PROBES`], plus 1) and
 /// returns what they recorded. Only this file's one test fires bus probes.
 fn capture(f: impl FnOnce()) -> Vec<Recorded> {
     probe::install(&SINK);
-    for (id, probe) in PROBES.iter().enumerate() {
-        probe.enable(id as u16);
+    for (tag, probe) in (1..).zip(PROBES) {
+        probe.enable(NonZeroU64::new(tag).unwrap());
     }
     f();
     PROBES.iter().for_each(|probe| probe.disable());

@@ -16,16 +16,19 @@
 //!   return into another page costs a translation-block lookup).
 //! - A probe has at most [`MAX_FIELDS`] fields.
 //! - The recorder installs its [`Sink`] once ([`install`]), then turns
-//!   probes on ([`Probe::enable`], with an id of its choosing) and off. A
-//!   probe reaches the sink only while on, give or take firings already
-//!   past their check when [`Probe::disable`] is called.
+//!   probes on ([`Probe::enable`], with a tag of its choosing: a nonzero
+//!   word the sink is given back at each firing, such as the probe's id
+//!   with whatever else it needs to write the record) and off. A probe
+//!   reaches the sink only while on, give or take firings already past
+//!   their check when [`Probe::disable`] is called.
 //! - A span ([`Probe::enter`]) is reported to the sink when it is entered
 //!   and when its [`Entered`] guard is dropped, even if the probe was turned
 //!   off in between, so the sink's span stack stays balanced.
 
 #![no_std]
 
-use core::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use core::num::NonZeroU64;
+use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 
 pub use tracing_core::Level;
 
@@ -73,11 +76,11 @@ pub type Values = [u64; MAX_FIELDS];
 /// What records the probes that fire: the kernel's trace lanes, or a
 /// test's capture. Each method runs on the firing core (or thread).
 pub trait Sink: Sync {
-    /// Event probe `probe`, on under `id`, fired with `values`.
-    fn event(&self, probe: &'static Probe, id: u16, values: &Values);
-    /// Span probe `probe`, on under `id`, was entered with `values`.
+    /// Event probe `probe`, on with `tag`, fired with `values`.
+    fn event(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values);
+    /// Span probe `probe`, on with `tag`, was entered with `values`.
     /// Returns the new span's id, or 0 if it is not recorded.
-    fn enter(&self, probe: &'static Probe, id: u16, values: &Values) -> u32;
+    fn enter(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values) -> u32;
     /// Field `field` of span `span` (from `enter` of `probe`) got `value` late.
     fn record(&self, probe: &'static Probe, span: u32, field: usize, value: u64);
     /// Span `span` (from `enter`) was left and closed.
@@ -106,30 +109,47 @@ pub struct Probe {
     /// Whether every field is [`Kind::U64`] or [`Kind::I64`], so a sink may
     /// store the values as they are (else some need a look at their kind).
     pub plain: bool,
-    /// 0 while off, else the id given to `enable`, plus 1.
-    enabled: AtomicU32,
+    /// 0 while off, else the tag given to `enable`.
+    tag: AtomicU64,
 }
 
+/// The sink before [`install`]: drops every firing.
+struct Nowhere;
+
+impl Sink for Nowhere {
+    fn event(&self, _: &'static Probe, _: NonZeroU64, _: &Values) {}
+    fn enter(&self, _: &'static Probe, _: NonZeroU64, _: &Values) -> u32 {
+        0 // not recorded, so its guard tells nothing more
+    }
+    fn record(&self, _: &'static Probe, _: u32, _: usize, _: u64) {}
+    fn exit(&self, _: u32) {}
+}
+
+/// [`Nowhere`], as [`SINK`] points at a sink.
+static NOWHERE: &dyn Sink = &Nowhere;
+
 /// The installed sink: a thin pointer to a `&'static dyn Sink`, so that it
-/// fits an atomic. Null until [`install`].
-static SINK: AtomicPtr<&'static dyn Sink> = AtomicPtr::new(core::ptr::null_mut());
+/// fits an atomic. [`Nowhere`] until [`install`], so never null: a probe
+/// that is on calls it without a check.
+static SINK: AtomicPtr<&'static dyn Sink> = AtomicPtr::new((&raw const NOWHERE).cast_mut());
 
 /// Makes `sink` the one probes fire into. Call it before enabling any
-/// probe; calling it again replaces the sink.
+/// probe (until then they fire into nothing); calling it again replaces
+/// the sink.
 pub fn install(sink: &'static &'static dyn Sink) {
     // Release pairs with the Acquire load in `sink`: whoever sees this
     // pointer sees what it points to.
     SINK.store(core::ptr::from_ref(sink).cast_mut(), Ordering::Release);
 }
 
-/// The installed sink, if any.
+/// The installed sink.
 #[inline(always)]
-fn sink() -> Option<&'static dyn Sink> {
+fn sink() -> &'static dyn Sink {
     // Acquire pairs with the Release store in `install`.
     let sink = SINK.load(Ordering::Acquire);
-    // SAFETY: a non-null SINK came from `install`, which only takes a
-    // `&'static &'static dyn Sink`: valid and immutable for ever.
-    (!sink.is_null()).then(|| unsafe { *sink })
+    // SAFETY: SINK points at NOWHERE or came from `install`, which only
+    // takes a `&'static &'static dyn Sink`: valid and immutable for ever.
+    unsafe { *sink }
 }
 
 impl Probe {
@@ -167,39 +187,44 @@ impl Probe {
             line,
             signed,
             plain,
-            enabled: AtomicU32::new(0),
+            tag: AtomicU64::new(0),
         }
     }
 
-    /// The id the probe is on under, if it is on.
+    /// The tag the probe is on with, if it is on.
     #[inline(always)]
-    pub fn id(&self) -> Option<u16> {
-        // Relaxed: the id alone decides; the sink is reached through its
-        // own Acquire load.
-        let enabled = self.enabled.load(Ordering::Relaxed);
-        (enabled != 0).then(|| (enabled - 1) as u16)
+    pub fn tag(&self) -> Option<NonZeroU64> {
+        // Relaxed: the tag alone decides; the sink is reached through its
+        // own Acquire load. What the recorder derived the tag from it made
+        // visible before it turned the probe on (e.g. a callsite's
+        // description), or reaches through its own synchronisation.
+        NonZeroU64::new(self.tag.load(Ordering::Relaxed))
     }
 
-    /// Turns the probe on under `id`, which the sink is given with it.
-    pub fn enable(&self, id: u16) {
-        // Relaxed: see `id`; the sink was published (Release) by `install`.
-        self.enabled.store(u32::from(id) + 1, Ordering::Relaxed);
+    /// Whether the probe is on.
+    #[inline(always)]
+    pub fn is_on(&self) -> bool {
+        self.tag().is_some()
+    }
+
+    /// Turns the probe on with `tag`, which the sink is given with it.
+    pub fn enable(&self, tag: NonZeroU64) {
+        // Relaxed: see `tag`; the sink was published (Release) by `install`.
+        self.tag.store(tag.get(), Ordering::Relaxed);
     }
 
     /// Turns the probe off.
     pub fn disable(&self) {
-        self.enabled.store(0, Ordering::Relaxed); // Relaxed: see `id`
+        self.tag.store(0, Ordering::Relaxed); // Relaxed: see `tag`
     }
 
     /// Fires an event probe: while it is on, hands `values()` to the sink;
     /// while it is off, only looks (`values` is not run).
     #[inline(always)]
     pub fn fire<const N: usize>(&'static self, values: impl FnOnce() -> [u64; N]) {
-        if let Some(id) = self.id()
-            && let Some(sink) = sink()
-        {
+        if let Some(tag) = self.tag() {
             core::hint::cold_path();
-            sink.event(self, id, &padded(values()));
+            sink().event(self, tag, &padded(values()));
         }
     }
 
@@ -208,8 +233,8 @@ impl Probe {
     /// off, only looks.
     #[inline(always)]
     pub fn enter<const N: usize>(&'static self, values: impl FnOnce() -> [u64; N]) -> Entered {
-        match self.id() {
-            Some(id) => enter_cold(self, id, values),
+        match self.tag() {
+            Some(tag) => enter_cold(self, tag, values),
             None => Entered {
                 probe: self,
                 span: 0,
@@ -232,10 +257,10 @@ fn padded<const N: usize>(values: [u64; N]) -> Values {
 #[inline(never)]
 fn enter_cold<const N: usize>(
     probe: &'static Probe,
-    id: u16,
+    tag: NonZeroU64,
     values: impl FnOnce() -> [u64; N],
 ) -> Entered {
-    let span = sink().map_or(0, |sink| sink.enter(probe, id, &padded(values())));
+    let span = sink().enter(probe, tag, &padded(values()));
     Entered { probe, span }
 }
 
@@ -253,10 +278,8 @@ impl Entered {
     /// receive's length).
     #[inline]
     pub fn record(&self, field: usize, value: u64) {
-        if self.span != 0
-            && let Some(sink) = sink()
-        {
-            sink.record(self.probe, self.span, field, value);
+        if self.span != 0 {
+            sink().record(self.probe, self.span, field, value);
         }
     }
 }
@@ -264,10 +287,8 @@ impl Entered {
 impl Drop for Entered {
     #[inline]
     fn drop(&mut self) {
-        if self.span != 0
-            && let Some(sink) = sink()
-        {
-            sink.exit(self.span);
+        if self.span != 0 {
+            sink().exit(self.span);
         }
     }
 }

@@ -2,6 +2,7 @@
 //! field order; an off probe does not compute its values; a span entered
 //! while on is left even if the probe was turned off meanwhile.
 
+use std::num::NonZeroU64;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -16,8 +17,8 @@ probe::probe!(static CALL = span "test.call", target: "test", INFO,
 /// What the sink was told, in order.
 #[derive(Clone, Debug, PartialEq)]
 enum Told {
-    Event(u16, Vec<u64>),
-    Enter(u16, Vec<u64>),
+    Event(u64, Vec<u64>),
+    Enter(u64, Vec<u64>),
     Record(u32, usize, u64),
     Exit(u32),
 }
@@ -25,18 +26,18 @@ enum Told {
 struct Capture(Mutex<Vec<Told>>);
 
 impl Sink for Capture {
-    fn event(&self, probe: &'static Probe, id: u16, values: &Values) {
+    fn event(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values) {
         self.0
             .lock()
             .unwrap()
-            .push(Told::Event(id, given(probe, values)));
+            .push(Told::Event(tag.get(), given(probe, values)));
     }
-    fn enter(&self, probe: &'static Probe, id: u16, values: &Values) -> u32 {
+    fn enter(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values) -> u32 {
         self.0
             .lock()
             .unwrap()
-            .push(Told::Enter(id, given(probe, values)));
-        40 + u32::from(id)
+            .push(Told::Enter(tag.get(), given(probe, values)));
+        40 + tag.get() as u32
     }
     fn record(&self, _: &'static Probe, span: u32, field: usize, value: u64) {
         self.0
@@ -65,6 +66,10 @@ static SINK: &dyn Sink = &CAPTURE;
 /// The tests share the one sink: one at a time.
 static SERIAL: Mutex<()> = Mutex::new(());
 
+fn tag(bits: u64) -> NonZeroU64 {
+    NonZeroU64::new(bits).unwrap()
+}
+
 fn told() -> Vec<Told> {
     std::mem::take(&mut CAPTURE.0.lock().unwrap())
 }
@@ -84,11 +89,13 @@ fn events_fire_only_while_enabled_and_in_field_order() {
         0,
         "an off probe computes nothing"
     );
-    assert_eq!(SEND.id(), None);
+    assert_eq!(SEND.tag(), None);
+    assert!(!SEND.is_on());
 
-    SEND.enable(7);
-    OTHER.enable(8);
-    assert_eq!(SEND.id(), Some(7));
+    SEND.enable(tag(7));
+    OTHER.enable(tag(1 << 40 | 8)); // a tag is a whole word
+    assert_eq!(SEND.tag(), Some(tag(7)));
+    assert!(SEND.is_on());
     SEND.fire(values);
     OTHER.fire(|| [99]);
     SEND.disable();
@@ -98,7 +105,10 @@ fn events_fire_only_while_enabled_and_in_field_order() {
     assert_eq!(computed.load(Ordering::Relaxed), 1);
     assert_eq!(
         told(),
-        [Told::Event(7, vec![1, 2, 64]), Told::Event(8, vec![99])]
+        [
+            Told::Event(7, vec![1, 2, 64]),
+            Told::Event(1 << 40 | 8, vec![99])
+        ]
     );
 }
 
@@ -111,7 +121,7 @@ fn a_span_is_entered_recorded_and_left_even_if_turned_off_inside() {
         _off.record(1, 5);
     }
     assert_eq!(told(), [], "an off span tells nothing, not even its exit");
-    RECV.enable(2);
+    RECV.enable(tag(2));
     {
         let inside = RECV.enter(|| [(-1i64) as u64, 0]);
         RECV.disable();

@@ -139,31 +139,87 @@ impl RawRecord {
     }
 }
 
+/// The parts of an integer record's header that are the same for every
+/// record of one callsite: kind, callsite id, value count and value types,
+/// in the bits where the head slot keeps them (word 1's low half, word 2's
+/// high half). A writer computes it once per callsite (the kernel when it
+/// turns a probe on) and per record only adds the time stamp and span ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout(u64);
+
+impl Layout {
+    /// The layout of a record of `kind` from `callsite` with `count` values
+    /// (at most [`MAX_VALUES`] are kept), value i [`ValueType::I64`] when
+    /// bit i of `signed` is set and [`ValueType::U64`] otherwise.
+    pub const fn new(kind: RawKind, callsite: u16, count: usize, signed: u32) -> Self {
+        let count = if count < MAX_VALUES {
+            count
+        } else {
+            MAX_VALUES
+        };
+        let mut types = 0;
+        let mut i = 0;
+        while i < count {
+            let ty = if signed >> i & 1 == 1 {
+                ValueType::I64
+            } else {
+                ValueType::U64
+            };
+            types |= (ty as u64) << (4 * i);
+            i += 1;
+        }
+        Layout(callsite as u64 | (kind as u64) << 16 | (count as u64) << 24 | types << 32)
+    }
+
+    /// The layout as one word, never 0 (a kind is never 0): what a probe
+    /// can carry as its tag.
+    pub const fn bits(self) -> u64 {
+        self.0
+    }
+
+    /// The layout whose [`bits`](Self::bits) are `bits`. A word that no
+    /// `new` made gives records the decoder refuses or misreads, never
+    /// memory unsafety.
+    pub const fn from_bits(bits: u64) -> Self {
+        Layout(bits)
+    }
+
+    /// Its callsite id.
+    pub const fn callsite(self) -> u16 {
+        self.0 as u16
+    }
+
+    /// Whether its records take an extension slot (more than
+    /// [`HEAD_VALUES`] values).
+    #[inline(always)]
+    pub const fn needs_extension(self) -> bool {
+        (self.0 >> 24) as u8 as usize > HEAD_VALUES
+    }
+}
+
 /// A record whose values are all integers, written straight into the ring's
 /// slots ([`Integers::write`]) instead of built elsewhere and copied: what a
 /// probe writes, with straight-line stores and no branch per value.
 #[derive(Clone, Copy, Debug)]
 pub struct Integers<'a> {
-    /// Kind, callsite id and time stamp.
-    pub head: (RawKind, u16, u64),
+    /// Kind, callsite id, count and types of the values.
+    pub layout: Layout,
+    /// Time stamp: TSC cycles since boot.
+    pub ts: u64,
     /// Own span id, or an event's parent.
     pub span: u32,
     /// A new span's parent (0 = none).
     pub parent: u32,
-    /// The values, then zeros up to [`MAX_VALUES`].
+    /// The values, then zeros up to [`MAX_VALUES`]; the layout's count of
+    /// them are the record's.
     pub values: &'a [u64; MAX_VALUES],
-    /// How many of `values` are the record's (at most [`MAX_VALUES`]).
-    pub count: usize,
-    /// Bit i set: value i is [`ValueType::I64`], else [`ValueType::U64`].
-    pub signed: u32,
 }
 
 impl Integers<'_> {
-    /// Whether the record takes an extension slot (more than
-    /// [`HEAD_VALUES`] values).
+    /// Whether the record takes an extension slot.
     #[inline(always)]
     pub fn needs_extension(&self) -> bool {
-        self.count > HEAD_VALUES
+        self.layout.needs_extension()
     }
 
     /// Writes the record: every word of `slot`, and of `extension` when
@@ -171,44 +227,16 @@ impl Integers<'_> {
     /// carries nothing of the record it replaced).
     #[inline(always)]
     pub fn write(&self, slot: &mut Slot, extension: Option<&mut Slot>) {
-        let (kind, callsite, ts) = self.head;
-        let count = self.count.min(MAX_VALUES);
-        let present = (1u32 << count) - 1;
-        let types = spread_nibbles(present) * ValueType::U64 as u64
-            + spread_nibbles(self.signed & present)
-                * (ValueType::I64 as u64 - ValueType::U64 as u64);
-        slot[0] = ts;
-        slot[1] = u64::from(callsite)
-            | (kind as u64) << 16
-            | (count as u64) << 24
-            | u64::from(self.span) << 32;
-        slot[2] = u64::from(self.parent) | types << 32;
+        const LOW: u64 = 0xFFFF_FFFF;
+        slot[0] = self.ts;
+        slot[1] = (self.layout.0 & LOW) | u64::from(self.span) << 32;
+        slot[2] = (self.layout.0 & !LOW) | u64::from(self.parent);
         slot[FIRST_VALUE_WORD..].copy_from_slice(&self.values[..HEAD_VALUES]);
         if let Some(extension) = extension {
             extension[..MAX_VALUES - HEAD_VALUES].copy_from_slice(&self.values[HEAD_VALUES..]);
             extension[MAX_VALUES - HEAD_VALUES..].fill(0);
         }
     }
-}
-
-/// Bit i of `bits` (i < 8) moved to bit 4i: one 4-bit `types` entry per
-/// value. A table, so the writer looks it up instead of shifting 8 bits.
-#[inline(always)]
-fn spread_nibbles(bits: u32) -> u64 {
-    const SPREAD: [u32; 256] = {
-        let mut table = [0; 256];
-        let mut bits = 0;
-        while bits < 256 {
-            let mut i = 0;
-            while i < MAX_VALUES {
-                table[bits] |= ((bits as u32 >> i) & 1) << (4 * i);
-                i += 1;
-            }
-            bits += 1;
-        }
-        table
-    };
-    u64::from(SPREAD[(bits & 0xFF) as usize])
 }
 
 /// The slots of a string record for `text` (cut at [`MAX_STRING`] bytes on
@@ -335,12 +363,11 @@ mod tests {
     fn integers_write_every_value_and_type_in_place() {
         let values = [1, u64::MAX, 3, 4, 5, 6, 7, 0];
         let record = Integers {
-            head: (RawKind::Event, 9, 77),
+            layout: Layout::new(RawKind::Event, 9, 7, 0b10),
+            ts: 77,
             span: 5,
             parent: 0,
             values: &values,
-            count: 7,
-            signed: 0b10,
         };
         let mut slow = RawRecord::new(RawKind::Event, 9, 77, 5, 0);
         for (index, &value) in values[..7].iter().enumerate() {
@@ -353,9 +380,9 @@ mod tests {
         }
         assert_eq!(written(&record), slow.slots());
         let none = Integers {
-            head: (RawKind::SpanEnter, 0, 1),
+            layout: Layout::new(RawKind::SpanEnter, 0, 0, 0),
+            ts: 1,
             span: 2,
-            count: 0,
             values: &[0; MAX_VALUES],
             ..record
         };
@@ -363,13 +390,33 @@ mod tests {
             written(&none),
             RawRecord::new(RawKind::SpanEnter, 0, 1, 2, 0).slots()
         );
+        let span = Integers {
+            layout: Layout::new(RawKind::SpanNew, 3, 1, 0),
+            parent: 4,
+            values: &[1, 0, 0, 0, 0, 0, 0, 0],
+            ..record
+        };
+        let mut slow = RawRecord::new(RawKind::SpanNew, 3, 77, 5, 4);
+        slow.set(0, ValueType::U64, 1);
+        assert_eq!(written(&span), slow.slots());
         let signed_beyond_count = Integers {
-            count: 2,
-            signed: 0xFF,
+            layout: Layout::new(RawKind::Event, 9, 2, 0xFF),
             ..record
         };
         let head = RawHead::read(written(&signed_beyond_count)[..8].try_into().unwrap());
         assert_eq!((head.count, head.types), (2, 2 | 2 << 4));
+    }
+
+    #[test]
+    fn a_layout_keeps_its_parts_and_caps_the_count() {
+        let layout = Layout::new(RawKind::SpanNew, 0xBEEF, 6, 0);
+        assert_eq!(Layout::from_bits(layout.bits()), layout);
+        assert_eq!(layout.callsite(), 0xBEEF);
+        assert!(layout.needs_extension());
+        assert!(!Layout::new(RawKind::Event, 1, HEAD_VALUES, 0).needs_extension());
+        let capped = Layout::new(RawKind::Event, 1, 12, 0);
+        assert_eq!(capped, Layout::new(RawKind::Event, 1, MAX_VALUES, 0));
+        assert_ne!(Layout::new(RawKind::Event, 0, 0, 0).bits(), 0, "never 0");
     }
 
     #[test]

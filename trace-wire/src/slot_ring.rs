@@ -15,8 +15,11 @@ use crate::raw::{SLOT_BYTES, SLOT_WORDS, Slot};
 pub struct SlotRing {
     /// The slots; null before `attach`. Slot `i % capacity` holds position `i`.
     slots: AtomicPtr<Slot>,
-    /// Slots in the ring (a power of two), stored before `slots` (Release)
-    /// and read after loading it (Acquire).
+    /// Slots in the ring (a power of two), 0 before `attach`. Stored after
+    /// `slots` (Release) and loaded before it (Acquire), so whoever sees a
+    /// capacity sees the memory; and a capacity of 0 leaves no room (the
+    /// writer's check `head + count > tail + capacity` holds with
+    /// `head == tail == 0`), so the writer needs no null check.
     capacity: AtomicU64,
     /// Positions written. The writer stores it (Release) after the slots;
     /// the consumer loads it (Acquire) before reading them.
@@ -77,15 +80,16 @@ impl SlotRing {
         if self.is_attached() || !memory.len().is_power_of_two() {
             return false;
         }
-        self.capacity.store(memory.len() as u64, Ordering::Relaxed); // published below
-        // Release pairs with the Acquire loads in `write` and `runs`.
-        self.slots.store(memory.as_mut_ptr(), Ordering::Release);
+        self.slots.store(memory.as_mut_ptr(), Ordering::Relaxed); // published below
+        // Release pairs with the Acquire loads in `free`, `runs` and
+        // `is_attached`: whoever sees the capacity sees the memory.
+        self.capacity.store(memory.len() as u64, Ordering::Release);
         true
     }
 
     /// Whether the ring has memory.
     pub fn is_attached(&self) -> bool {
-        !self.slots.load(Ordering::Acquire).is_null() // Release: attach
+        self.capacity.load(Ordering::Acquire) != 0 // Release: attach
     }
 
     /// Slots in the ring (0 before `attach`).
@@ -136,17 +140,22 @@ impl SlotRing {
     /// The writer's room for `count` more slots, if there is that much.
     #[inline(always)]
     fn free(&self, count: u64) -> Option<Free> {
-        // Acquire pairs with the Release store in `attach`.
-        let slots = self.slots.load(Ordering::Acquire);
-        let capacity = self.capacity.load(Ordering::Relaxed); // stored before `slots`
+        // Acquire pairs with the Release store in `attach`: a nonzero
+        // capacity comes with the memory (see `capacity`).
+        let capacity = self.capacity.load(Ordering::Acquire);
         let head = self.head.load(Ordering::Relaxed); // our own index
         // Acquire pairs with the consumer's Release store of `tail`: it is
-        // done with the slots before it, so we may overwrite them. (`|`,
-        // not `||`: one branch.)
+        // done with the slots before it, so we may overwrite them.
         let tail = self.tail.load(Ordering::Acquire);
-        (!(slots.is_null() | (head + count > tail + capacity))).then_some(Free {
+        if head + count > tail + capacity {
+            return None; // full, or no memory yet (capacity 0)
+        }
+        // Relaxed: stored before the capacity just acquired.
+        let slots = self.slots.load(Ordering::Relaxed);
+        debug_assert!(!slots.is_null(), "a capacity without memory");
+        Some(Free {
             slots,
-            mask: capacity.wrapping_sub(1),
+            mask: capacity - 1,
             head,
         })
     }
@@ -183,11 +192,12 @@ impl SlotRing {
     /// wraps). Only the consumer calls this, for positions it has seen in
     /// `head` and not released; they stay valid until it releases them.
     pub fn runs(&self, from: u64, to: u64) -> [&[u8]; 2] {
-        let base = self.slots.load(Ordering::Acquire).cast::<u8>(); // Release: attach
-        let capacity = self.capacity.load(Ordering::Relaxed);
-        if base.is_null() || from >= to {
+        let capacity = self.capacity.load(Ordering::Acquire); // Release: attach
+        if capacity == 0 || from >= to {
             return [&[], &[]];
         }
+        // Relaxed: stored before the capacity just acquired.
+        let base = self.slots.load(Ordering::Relaxed).cast::<u8>();
         let start = (from & (capacity - 1)) as usize;
         let first = ((to - from) as usize).min(capacity as usize - start);
         let second = (to - from) as usize - first;

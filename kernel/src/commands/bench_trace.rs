@@ -13,7 +13,7 @@ use mpi::Algorithm;
 use probe::{Probe, probe};
 use shell::{Args, CoreSet, Error};
 use trace_wire::SlotRing;
-use trace_wire::raw::{Integers, RawKind, SLOT_WORDS};
+use trace_wire::raw::{Integers, Layout, RawKind, SLOT_WORDS};
 use tracing::Level;
 
 use super::bench::{bus_round_trips, measure, reduce_median};
@@ -161,12 +161,11 @@ fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
         batches[2].push(cycles_per_record(|i| {
             let values = core::hint::black_box([1, 2, 64, 1, i, i, batch, 0]);
             let record = Integers {
-                head: (RawKind::Event, 1, time::uptime_cycles()),
+                layout: const { Layout::new(RawKind::Event, 1, 7, 0) },
+                ts: time::uptime_cycles(),
                 span: 0,
                 parent: 0,
                 values: &values,
-                count: 7,
-                signed: 0,
             };
             core::hint::black_box(scratch.write_in_place(true, |slot, extension| {
                 record.write(slot, extension);

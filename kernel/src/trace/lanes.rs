@@ -118,17 +118,17 @@ impl Lane {
         self.count(self.ring.write(record.slots()), kind);
     }
 
-    /// Writes the integer record `record` straight into the ring (no copy)
-    /// and counts it, or counts it as dropped when the ring is full. The
-    /// lane's writer only.
+    /// Writes the integer record `record`, of `kind` (its layout's), straight
+    /// into the ring (no copy) and counts it, or counts it as dropped when
+    /// the ring is full. The lane's writer only.
     #[inline(always)]
-    pub fn write_integers(&self, record: &Integers<'_>) {
+    pub fn write_integers(&self, record: &Integers<'_>, kind: RawKind) {
         let written = self
             .ring
             .write_in_place(record.needs_extension(), |slot, extension| {
                 record.write(slot, extension);
             });
-        self.count(written, record.head.0);
+        self.count(written, kind);
     }
 
     /// Counts a record of `kind` as written, or as dropped. A `kind` known

@@ -5,14 +5,15 @@
 //! and which `trace on` turns on. docs/tracing.md, *Probes and `tracing`*.
 
 use arrayvec::ArrayVec;
+use core::num::NonZeroU64;
+
 use probe::{Kind, Probe, Sink, Values};
 use spin::Mutex;
-use trace_wire::raw::{Integers, MAX_VALUES, RawKind, RawRecord, ValueType};
+use trace_wire::raw::{Integers, Layout, MAX_VALUES, RawKind, RawRecord, ValueType};
 
 use super::callsites;
 use super::filter::Filter;
 use super::lanes::{self, Lane};
-use super::owned::LaneState;
 use super::subscriber::is_on;
 use super::values::RawValues;
 use crate::time;
@@ -68,10 +69,24 @@ fn turn_on(probes: &[&'static Probe], filter: &Filter) {
             .then(|| callsites::register_probe(probe))
             .flatten();
         match id {
-            Some(id) => probe.enable(id),
+            Some(id) => probe.enable(tag(probe, id)),
             None => probe.disable(), // filtered out, or the table is full
         }
     }
+}
+
+/// The tag `probe` is turned on with: the [`Layout`] of its records
+/// (callsite `id`, kind, count and types of its values), so that the sink
+/// adds only the time stamp and span ids. A probe with a name or an
+/// optional field keeps only the id and kind from it (`write_described`).
+fn tag(probe: &Probe, id: u16) -> NonZeroU64 {
+    let kind = if probe.is_span {
+        RawKind::SpanNew
+    } else {
+        RawKind::Event
+    };
+    let layout = Layout::new(kind, id, probe.fields.len(), probe.signed);
+    NonZeroU64::new(layout.bits()).expect("a layout is never 0")
 }
 
 /// Turns every probe off.
@@ -84,7 +99,8 @@ pub fn disable() {
 /// Writes fired probes into the calling core's lane for its context. Each
 /// method is one function from the sink call to the ring store: the lane
 /// lookup, span stack, clock, record and counter are all inlined into it
-/// (under TCG a call, return or helper costs far more than a store).
+/// (under TCG a call, return or helper costs far more than a store), and
+/// the record's fixed header bits come whole with the probe's tag.
 struct LaneSink;
 
 // The sink copies a probe's values into a raw record whole.
@@ -93,72 +109,49 @@ const _: () = assert!(probe::MAX_FIELDS == MAX_VALUES);
 /// The values of a record that has none (a span mark).
 static NO_VALUES: Values = [0; MAX_VALUES];
 
-/// Runs `f` with the calling core's lane for this context and its state.
+/// Writes a span mark (enter, exit, close) of `span` at `ts`: no values.
 #[inline(always)]
-fn with_lane<R>(f: impl FnOnce(usize, usize, &'static Lane, &mut LaneState) -> R) -> R {
-    let (core, context, lane) = lanes::current();
-    // SAFETY: we are this lane's one writer (lanes.rs: the context picks
-    // the lane) and take no other borrow of its state.
-    f(core, context, lane, unsafe { lane.state() })
-}
-
-/// The record of `probe` fired with `values`: `kind`, on under `id`, at `ts`.
-#[inline(always)]
-fn fired<'a>(probe: &Probe, kind: RawKind, id: u16, ts: u64, values: &'a Values) -> Integers<'a> {
-    Integers {
-        head: (kind, id, ts),
-        span: 0,
-        parent: 0,
-        values,
-        count: probe.fields.len(),
-        signed: probe.signed,
-    }
-}
-
-/// A span mark (enter, exit, close) of `span` at `ts`: no values.
-#[inline(always)]
-fn mark(kind: RawKind, span: u32, ts: u64) -> Integers<'static> {
-    Integers {
-        head: (kind, 0, ts),
+fn write_mark(lane: &Lane, kind: RawKind, span: u32, ts: u64) {
+    let record = Integers {
+        layout: Layout::new(kind, 0, 0, 0),
+        ts,
         span,
         parent: 0,
         values: &NO_VALUES,
-        count: 0,
-        signed: 0,
-    }
-}
-
-/// Writes `record` of `probe`: in place when its fields are all plain
-/// integers; else built field by field, each name interned into the lane
-/// first and each absent value left out (the collective spans, once per
-/// call rather than per message).
-#[inline(always)]
-fn write_fired(
-    probe: &Probe,
-    record: &Integers<'_>,
-    lane: &Lane,
-    state: &mut LaneState,
-    writer: (usize, usize),
-) {
-    if probe.plain {
-        return lane.write_integers(record);
-    }
-    let (kind, callsite, ts) = record.head;
-    let values = RawValues {
-        record: RawRecord::new(kind, callsite, ts, record.span, record.parent),
-        lane,
-        state,
-        core: writer.0,
-        context: writer.1,
     };
-    write_described(probe, kind, record.values, values);
+    lane.write_integers(&record, kind);
 }
 
-/// [`write_fired`]'s field-by-field path, out of the way of the plain one:
-/// `values` of `probe` into `raw`'s record (of `kind`), which is then written.
+/// Writes the record of `probe` (which has a [`Kind::MaybeU64`] or
+/// [`Kind::Str`] field) field by field into the calling core's lane: each
+/// name interned into the lane first, each absent value left out. The
+/// collective spans go this way, once per call rather than per message;
+/// out of line, so the plain path keeps no stack frame for it.
 #[cold]
 #[inline(never)]
-fn write_described(probe: &Probe, kind: RawKind, values: &Values, mut raw: RawValues<'_>) {
+fn write_described(
+    probe: &Probe,
+    layout: Layout,
+    values: &Values,
+    span: u32,
+    parent: u32,
+    ts: u64,
+) {
+    let (core, context, lane) = lanes::current();
+    let kind = if probe.is_span {
+        RawKind::SpanNew
+    } else {
+        RawKind::Event
+    };
+    let mut raw = RawValues {
+        record: RawRecord::new(kind, layout.callsite(), ts, span, parent),
+        lane,
+        // SAFETY: we are this lane's one writer (lanes.rs: the context
+        // picks the lane), and the sink holds no borrow of its state now.
+        state: unsafe { lane.state() },
+        core,
+        context,
+    };
     for (index, (field, &value)) in probe.fields.iter().zip(values).enumerate() {
         let typed = match field.kind {
             Kind::U64 => Some((ValueType::U64, value)),
@@ -177,62 +170,80 @@ fn write_described(probe: &Probe, kind: RawKind, values: &Values, mut raw: RawVa
 }
 
 impl Sink for LaneSink {
-    fn event(&self, probe: &'static Probe, id: u16, values: &Values) {
-        with_lane(|core, context, lane, state| {
-            let record = fired(probe, RawKind::Event, id, time::uptime_cycles(), values);
-            let record = Integers {
-                span: state.current_span(),
-                ..record
-            };
-            write_fired(probe, &record, lane, state, (core, context));
-        });
+    fn event(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values) {
+        let layout = Layout::from_bits(tag.get());
+        let (_, _, lane) = lanes::current();
+        // SAFETY: we are this lane's one writer (lanes.rs: the context picks
+        // the lane), and this borrow ends before any other.
+        let span = unsafe { lane.state() }.current_span();
+        let ts = time::uptime_cycles();
+        if !probe.plain {
+            return write_described(probe, layout, values, span, 0, ts);
+        }
+        let record = Integers {
+            layout,
+            ts,
+            span,
+            parent: 0,
+            values,
+        };
+        lane.write_integers(&record, RawKind::Event);
     }
 
-    fn enter(&self, probe: &'static Probe, id: u16, values: &Values) -> u32 {
-        with_lane(|core, context, lane, state| {
-            let (span, parent) = (state.next_span(core, context), state.current_span());
-            let ts = time::uptime_cycles();
-            let record = fired(probe, RawKind::SpanNew, id, ts, values);
+    fn enter(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values) -> u32 {
+        let layout = Layout::from_bits(tag.get());
+        let (core, context, lane) = lanes::current();
+        let (span, parent) = {
+            // SAFETY: as in `event`; this borrow ends here.
+            let state = unsafe { lane.state() };
+            (state.next_span(core, context), state.current_span())
+        };
+        let ts = time::uptime_cycles();
+        if probe.plain {
             let record = Integers {
+                layout,
+                ts,
                 span,
                 parent,
-                ..record
+                values,
             };
-            write_fired(probe, &record, lane, state, (core, context));
-            lane.write_integers(&mark(RawKind::SpanEnter, span, ts));
-            state.enter(span);
-            span
-        })
+            lane.write_integers(&record, RawKind::SpanNew);
+        } else {
+            write_described(probe, layout, values, span, parent, ts);
+        }
+        write_mark(lane, RawKind::SpanEnter, span, ts);
+        // SAFETY: as in `event`; no other borrow of the state is held now.
+        unsafe { lane.state() }.enter(span);
+        span
     }
 
     fn record(&self, probe: &'static Probe, span: u32, field: usize, value: u64) {
         if !is_on() {
             return;
         }
-        with_lane(|_, _, lane, _| {
-            let mut record = RawRecord::new(RawKind::SpanValues, 0, time::uptime_cycles(), span, 0);
-            let signed = probe.signed >> field & 1 == 1;
-            record.set(
-                field,
-                if signed {
-                    ValueType::I64
-                } else {
-                    ValueType::U64
-                },
-                value,
-            );
-            lane.write(&record, RawKind::SpanValues);
-        });
+        let (_, _, lane) = lanes::current();
+        let mut record = RawRecord::new(RawKind::SpanValues, 0, time::uptime_cycles(), span, 0);
+        let signed = probe.signed >> field & 1 == 1;
+        record.set(
+            field,
+            if signed {
+                ValueType::I64
+            } else {
+                ValueType::U64
+            },
+            value,
+        );
+        lane.write(&record, RawKind::SpanValues);
     }
 
     fn exit(&self, span: u32) {
-        with_lane(|_, _, lane, state| {
-            state.exit(span);
-            if is_on() {
-                let ts = time::uptime_cycles();
-                lane.write_integers(&mark(RawKind::SpanExit, span, ts));
-                lane.write_integers(&mark(RawKind::SpanClose, span, ts));
-            }
-        });
+        let (_, _, lane) = lanes::current();
+        // SAFETY: as in `event`; this borrow ends here.
+        unsafe { lane.state() }.exit(span);
+        if is_on() {
+            let ts = time::uptime_cycles();
+            write_mark(lane, RawKind::SpanExit, span, ts);
+            write_mark(lane, RawKind::SpanClose, span, ts);
+        }
     }
 }
