@@ -78,7 +78,7 @@ fn turn_on(probes: &[&'static Probe], filter: &Filter) {
 /// The tag `probe` is turned on with: the [`Layout`] of its records
 /// (callsite `id`, kind, count and types of its values), so that the sink
 /// adds only the time stamp and span ids. A probe with a name or an
-/// optional field keeps only the id and kind from it (`write_described`).
+/// optional field keeps only the id from it (`write_described`).
 fn tag(probe: &Probe, id: u16) -> NonZeroU64 {
     let kind = if probe.is_span {
         RawKind::SpanNew
@@ -126,23 +126,20 @@ fn write_mark(lane: &Lane, kind: RawKind, span: u32, ts: u64) {
 /// [`Kind::Str`] field) field by field into the calling core's lane: each
 /// name interned into the lane first, each absent value left out. The
 /// collective spans go this way, once per call rather than per message;
-/// out of line, so the plain path keeps no stack frame for it.
+/// out of line, so the plain path keeps no stack frame for it. Its kind
+/// (the layout's) is given apart, as `Lane::write_integers` takes it: a
+/// constant where the sink calls this.
 #[cold]
 #[inline(never)]
 fn write_described(
     probe: &Probe,
-    layout: Layout,
+    (layout, kind): (Layout, RawKind),
     values: &Values,
     span: u32,
     parent: u32,
     ts: u64,
 ) {
     let (core, context, lane) = lanes::current();
-    let kind = if probe.is_span {
-        RawKind::SpanNew
-    } else {
-        RawKind::Event
-    };
     let mut raw = RawValues {
         record: RawRecord::new(kind, layout.callsite(), ts, span, parent),
         lane,
@@ -178,7 +175,7 @@ impl Sink for LaneSink {
         let span = unsafe { lane.state() }.current_span();
         let ts = time::uptime_cycles();
         if !probe.plain {
-            return write_described(probe, layout, values, span, 0, ts);
+            return write_described(probe, (layout, RawKind::Event), values, span, 0, ts);
         }
         let record = Integers {
             layout,
@@ -209,7 +206,7 @@ impl Sink for LaneSink {
             };
             lane.write_integers(&record, RawKind::SpanNew);
         } else {
-            write_described(probe, layout, values, span, parent, ts);
+            write_described(probe, (layout, RawKind::SpanNew), values, span, parent, ts);
         }
         write_mark(lane, RawKind::SpanEnter, span, ts);
         // SAFETY: as in `event`; no other borrow of the state is held now.
