@@ -60,13 +60,10 @@ impl Bus {
             return Err(CorruptError::NothingToCorrupt);
         }
         let slot = q.slot(pos);
-        let (id, len) = (q.used.id(slot), q.used.len(slot));
+        let elem = q.used.elem(slot);
         // Relaxed, loads and stores: a debug write with no ordering promise;
         // the receiver's checks treat whatever it sees as untrusted.
-        let before = VirtqUsedElem {
-            id: id.load(Relaxed),
-            len: len.load(Relaxed),
-        };
+        let before = elem.load(Relaxed);
         let mut after = before;
         match what {
             Corruption::IdOutOfRange => after.id = u32::from(q.size),
@@ -79,8 +76,7 @@ impl Bus {
         if after == before {
             return Err(CorruptError::AlreadyDamaged);
         }
-        id.store(after.id, Relaxed);
-        len.store(after.len, Relaxed);
+        elem.store(after, Relaxed);
         Ok(CorruptedEntry { pos, before, after })
     }
 }

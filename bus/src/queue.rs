@@ -114,6 +114,9 @@ impl Queue {
     /// yet, and whatever shares it (thread spawn, a `Once`) orders them.
     pub(crate) fn new(src: usize, dst: usize, config: Config) -> Self {
         let size = config.queue_size;
+        // The sender's `posted` lookup relies on it (send.rs); Bus::new
+        // has refused any other size with an error already.
+        assert!(size.is_power_of_two(), "queue size {size}");
         let bufs = Buffers::new(size, config.buf_size);
         let desc: Vec<VirtqDesc> = (0..size)
             .map(|id| VirtqDesc {
@@ -254,8 +257,14 @@ mod tests {
         assert_eq!(off(q.avail.idx() as *const _ as *const u8, a), 2);
         assert_eq!(off(q.avail.slot(3) as *const _ as *const u8, a), 4 + 2 * 3);
         assert_eq!(off(q.used.idx() as *const _ as *const u8, u), 2);
-        assert_eq!(off(q.used.id(3) as *const _ as *const u8, u), 4 + 8 * 3);
-        assert_eq!(off(q.used.len(3) as *const _ as *const u8, u), 8 + 8 * 3);
+        assert_eq!(
+            off(q.used.elem(3).id as *const _ as *const u8, u),
+            4 + 8 * 3
+        );
+        assert_eq!(
+            off(q.used.elem(3).len as *const _ as *const u8, u),
+            8 + 8 * 3
+        );
         assert_eq!(
             off(q.avail.used_event() as *const _ as *const u8, a),
             4 + 2 * 8

@@ -18,6 +18,7 @@ use crate::error::{Fault, RecvError};
 use crate::event;
 use crate::frag::{self, HEADER_LEN, Header};
 use crate::queue::Queue;
+use crate::spec::VirtqUsedElem;
 use crate::spin::{NoWait, Spin};
 use crate::sync::Ordering::{Acquire, Relaxed, Release};
 use crate::sync::bump;
@@ -69,9 +70,14 @@ impl<'q> RecvHalf<'q> {
         max: usize,
         mut deliver: impl FnMut(&[u8]),
     ) -> Result<usize, RecvError> {
+        let traced = trace::receiver_traced();
         let mut got = 0;
         while got < max {
-            got += self.whole_run(buf, max - got, &mut deliver)?;
+            got += if traced {
+                self.whole_run::<true>(buf, max - got, &mut deliver)?
+            } else {
+                self.whole_run::<false>(buf, max - got, &mut deliver)?
+            };
             if got == max {
                 break;
             }
@@ -93,8 +99,9 @@ impl<'q> RecvHalf<'q> {
     /// a fragment of a long message, an entry that fails a check, a message
     /// longer than `buf`, leftovers being discarded; the general path then
     /// takes it, and its `check` says what was wrong. The caller flushes.
+    /// Its trace points fire only if `TRACED` (`trace::receiver_traced`).
     #[inline]
-    fn whole_run(
+    fn whole_run<const TRACED: bool>(
         &self,
         buf: &mut [u8],
         max: usize,
@@ -116,17 +123,24 @@ impl<'q> RecvHalf<'q> {
             let Some((id, len)) = self.whole_message(pos, limit) else {
                 break;
             };
-            trace::consume(q, id, HEADER_LEN + len, pos);
+            if TRACED {
+                trace::consume(q, id, HEADER_LEN + len, pos);
+            }
             // SAFETY: as in `consume`: buffer `id`, posted at `pos`, is the
             // receiver's until the caller's `flush` re-posts it;
             // `HEADER_LEN + len ≤ buf_size` since `len ≤ cap`, `id < size`.
             unsafe { q.bufs.read(id, HEADER_LEN, &mut buf[..len]) };
-            trace::recv(q, len, id, pos); // before the bump: `seq` counts from 0
-            bump(&q.recv.received, 1);
+            if TRACED {
+                // Relaxed: the receiver's own counter (it is its one
+                // writer), bumped once for the whole run below.
+                let seq = q.recv.received.load(Relaxed) + n as u64;
+                trace::recv(q, len, id, pos, seq);
+            }
             deliver(&buf[..len]);
             n += 1;
         }
         if n > 0 {
+            bump(&q.recv.received, n as u64);
             // Each buffer goes back in the slot it came from, which already
             // holds its id (see `release`), so only last_used moves.
             // Release, partner: the Acquire loads of last_used in
@@ -153,8 +167,7 @@ impl<'q> RecvHalf<'q> {
         let q = self.q;
         let at = usize::from(pos); // the rings mask it to a slot
         // Relaxed, both: `pos` is below a used.idx loaded with Acquire.
-        let id = q.used.id(at).load(Relaxed);
-        let used_len = q.used.len(at).load(Relaxed);
+        let VirtqUsedElem { id, len: used_len } = q.used.elem(at).load(Relaxed);
         // Relaxed: our own earlier store (the receiver is the avail ring's only writer).
         let posted = q.avail.slot(at).load(Relaxed);
         if id != u32::from(posted) {
@@ -213,7 +226,13 @@ impl<'q> RecvHalf<'q> {
     #[inline]
     fn try_whole(&self, buf: &mut [u8]) -> Result<Option<usize>, RecvError> {
         let mut len = 0;
-        if self.whole_run(buf, 1, &mut |msg| len = msg.len())? == 0 {
+        let mut got = |msg: &[u8]| len = msg.len();
+        let taken = if trace::receiver_traced() {
+            self.whole_run::<true>(buf, 1, &mut got)?
+        } else {
+            self.whole_run::<false>(buf, 1, &mut got)?
+        };
+        if taken == 0 {
             return Ok(None);
         }
         if self.held() >= self.q.repost_batch {
@@ -317,8 +336,12 @@ impl<'q> RecvHalf<'q> {
             self.consume(&f, Some(&mut buf[got..]));
             got += f.payload;
             if got == total {
-                trace::recv(self.q, total, first.id, first.pos); // before the bump: `seq` counts from 0
-                bump(&self.q.recv.received, 1);
+                let received = &self.q.recv.received;
+                // Relaxed: the receiver's own counter (it is its one writer).
+                // The message's `seq` is the count before it, from 0.
+                let seq = received.load(Relaxed);
+                trace::recv(self.q, total, first.id, first.pos, seq);
+                received.store(seq + 1, Relaxed);
                 return Ok(total);
             }
             f = self.next_fragment(total, got, spin)?;
@@ -437,8 +460,7 @@ impl<'q> RecvHalf<'q> {
         let q = self.q;
         let at = usize::from(pos); // the rings mask it to a slot
         // Relaxed: `pos` is below a used.idx loaded with Acquire in `visible`.
-        let id = q.used.id(at).load(Relaxed);
-        let len = q.used.len(at).load(Relaxed);
+        let VirtqUsedElem { id, len } = q.used.elem(at).load(Relaxed);
         // Relaxed: our own earlier store (the receiver is the avail ring's only writer).
         let posted = q.avail.slot(at).load(Relaxed);
         if id >= u32::from(q.size) {
@@ -574,8 +596,8 @@ mod tests {
         let id = q.avail.slot(slot).load(Relaxed);
         // SAFETY: single thread; buffer `id` is posted and unused.
         unsafe { q.bufs.write_fragment(id, header.encode(), &[]) };
-        q.used.id(slot).store(u32::from(id), Relaxed);
-        q.used.len(slot).store(len, Relaxed);
+        let elem = VirtqUsedElem { id: id.into(), len };
+        q.used.elem(slot).store(elem, Relaxed);
         q.send.last_avail.store(pos.wrapping_add(1), Relaxed);
         q.used.idx().store(pos.wrapping_add(1), Release);
     }

@@ -19,6 +19,8 @@
 //! in bounds by construction and none needs a bounds check. Under loom the same accessors are
 //! backed by loom atomics (no byte layout), so the model sees every access.
 
+use crate::spec::VirtqUsedElem;
+use crate::sync::Ordering;
 use crate::sync::{AtomicU16, AtomicU32};
 
 #[cfg(not(loom))]
@@ -26,10 +28,36 @@ pub(crate) use layout::{AvailRing, UsedRing};
 #[cfg(loom)]
 pub(crate) use model::{AvailRing, UsedRing};
 
+/// One used-ring element, `{ id, len }` (§2.7.8).
+pub(crate) struct UsedElem<'r> {
+    /// The buffer returned.
+    pub(crate) id: &'r AtomicU32,
+    /// Bytes written into it.
+    pub(crate) len: &'r AtomicU32,
+}
+
+impl UsedElem<'_> {
+    /// Both fields, `id` first, each loaded with `order`.
+    #[inline]
+    pub(crate) fn load(&self, order: Ordering) -> VirtqUsedElem {
+        VirtqUsedElem {
+            id: self.id.load(order),
+            len: self.len.load(order),
+        }
+    }
+
+    /// Stores both fields, `id` first, each with `order`.
+    #[inline]
+    pub(crate) fn store(&self, elem: VirtqUsedElem, order: Ordering) {
+        self.id.store(elem.id, order);
+        self.len.store(elem.len, order);
+    }
+}
+
 /// The real rings: spec byte layout in cache-line aligned memory.
 #[cfg(not(loom))]
 mod layout {
-    use super::{AtomicU16, AtomicU32};
+    use super::{AtomicU16, UsedElem};
     use crate::mem::SharedMem;
     use crate::spec::{avail_ring_bytes, used_ring_bytes};
 
@@ -121,19 +149,20 @@ mod layout {
             // SAFETY: offset 2 of at least one 64-byte line; only this view.
             unsafe { self.mem.atomic_u16(2) }
         }
-        /// `ring[pos mod size].id` (offset 4 + 8 × slot).
+        /// `ring[pos mod size]` (offset 4 + 8 × slot), both fields
+        /// addressed at once: a caller storing to one still has the other.
         #[inline]
-        pub(crate) fn id(&self, pos: usize) -> &AtomicU32 {
-            // SAFETY: the masked slot is below `size`, so the 4 bytes at
-            // 4 + 8 × slot lie inside the 6 + 8 × size bytes; 4-aligned; only
-            // this view.
-            unsafe { self.mem.atomic_u32(4 + 8 * (pos & self.mask)) }
-        }
-        /// `ring[pos mod size].len` (offset 8 + 8 × slot).
-        #[inline]
-        pub(crate) fn len(&self, pos: usize) -> &AtomicU32 {
-            // SAFETY: as in `id`: 8 + 8 × slot + 4 ≤ 4 + 8 × size; only this view.
-            unsafe { self.mem.atomic_u32(8 + 8 * (pos & self.mask)) }
+        pub(crate) fn elem(&self, pos: usize) -> UsedElem<'_> {
+            let at = 4 + 8 * (pos & self.mask);
+            // SAFETY: the masked slot is below `size`, so the 8 bytes at
+            // 4 + 8 × slot (id, then len) lie inside the 6 + 8 × size
+            // bytes; both 4-aligned; only this view.
+            unsafe {
+                UsedElem {
+                    id: self.mem.atomic_u32(at),
+                    len: self.mem.atomic_u32(at + 4),
+                }
+            }
         }
         /// `avail_event` (offset 4 + 8 × size): the sender's "notify me
         /// when avail.idx moves past this".
@@ -153,7 +182,7 @@ mod layout {
 /// The rings under loom: the same fields as separate loom atomics.
 #[cfg(loom)]
 mod model {
-    use super::{AtomicU16, AtomicU32};
+    use super::{AtomicU16, AtomicU32, UsedElem};
     use alloc::boxed::Box;
     use alloc::vec::Vec;
 
@@ -241,15 +270,11 @@ mod model {
         pub(crate) fn avail_event(&self) -> &AtomicU16 {
             &self.avail_event
         }
-        /// `ring[pos mod size].id`.
+        /// `ring[pos mod size]`.
         #[inline]
-        pub(crate) fn id(&self, pos: usize) -> &AtomicU32 {
-            &self.ring[pos % self.ring.len()].0
-        }
-        /// `ring[pos mod size].len`.
-        #[inline]
-        pub(crate) fn len(&self, pos: usize) -> &AtomicU32 {
-            &self.ring[pos % self.ring.len()].1
+        pub(crate) fn elem(&self, pos: usize) -> UsedElem<'_> {
+            let (id, len) = &self.ring[pos % self.ring.len()];
+            UsedElem { id, len }
         }
         /// No real address under loom.
         pub(crate) fn addr(&self) -> u64 {

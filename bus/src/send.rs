@@ -6,6 +6,7 @@ use crate::error::SendError;
 use crate::event;
 use crate::frag::{self, HEADER_LEN, Header, MAX_MESSAGE};
 use crate::queue::Queue;
+use crate::spec::VirtqUsedElem;
 use crate::spin::Spin;
 use crate::sync::Ordering::{Acquire, Relaxed, Release};
 use crate::sync::bump;
@@ -45,7 +46,7 @@ impl<'q> SendHalf<'q> {
         let first = self.last_avail();
         let end = self.fill(data, 0, needed);
         self.publish(end);
-        self.sent(data.len(), first);
+        self.sent::<true>(data.len(), first);
         Ok(())
     }
 
@@ -56,13 +57,27 @@ impl<'q> SendHalf<'q> {
     /// it ends the batch, and the next call reports it.
     #[inline]
     pub(crate) fn try_send_batch<M: AsRef<[u8]>>(&self, msgs: &[M]) -> Result<usize, SendError> {
+        if trace::sender_traced() {
+            self.send_batch::<true, M>(msgs)
+        } else {
+            self.send_batch::<false, M>(msgs)
+        }
+    }
+
+    /// [`Self::try_send_batch`], with its trace points only if `TRACED`.
+    #[inline(always)]
+    fn send_batch<const TRACED: bool, M: AsRef<[u8]>>(
+        &self,
+        msgs: &[M],
+    ) -> Result<usize, SendError> {
         let q = self.q;
         let first = self.last_avail();
         // The next position to fill, kept here and stored in last_avail once.
         let mut pos = first;
         let (mut sent, mut bytes) = (0, 0);
-        for data in msgs.iter().map(AsRef::as_ref) {
-            let needed = if data.len() <= q.one_buffer_max() {
+        let one_buffer_max = q.one_buffer_max();
+        while let Some(data) = msgs.get(sent).map(AsRef::as_ref) {
+            let needed = if data.len() <= one_buffer_max {
                 1 // one buffer: the common case, without the division
             } else {
                 match self.fragments_at_once(data) {
@@ -71,21 +86,32 @@ impl<'q> SendHalf<'q> {
                     Err(_) => break,
                 }
             };
-            match self.room_from(pos, needed) {
-                Ok(room) if room >= needed => {}
+            let room = match self.room_from(pos, needed) {
+                Ok(room) if room >= needed => room,
                 Err(e) if sent == 0 => return Err(e),
                 _ => break,
-            }
-            if needed == 1 {
-                self.fill_whole(data, pos);
-            } else {
+            };
+            if needed > 1 {
                 for k in 0..needed {
-                    self.fill_one(data, usize::from(k), pos.wrapping_add(k));
+                    self.fill_one::<TRACED>(data, usize::from(k), pos.wrapping_add(k));
                 }
+                pos = pos.wrapping_add(needed);
+                sent += 1;
+                bytes += data.len() as u64;
+                continue;
             }
-            pos = pos.wrapping_add(needed);
-            sent += 1;
-            bytes += data.len() as u64;
+            // A run of one-buffer messages, this one first, into the
+            // `room` buffers known to be posted: no room check between them.
+            let end = msgs.len().min(sent + usize::from(room));
+            for data in msgs[sent..end].iter().map(AsRef::as_ref) {
+                if data.len() > one_buffer_max {
+                    break;
+                }
+                self.fill_whole::<TRACED>(data, pos);
+                pos = pos.wrapping_add(1);
+                sent += 1;
+                bytes += data.len() as u64;
+            }
         }
         if sent == 0 {
             if !msgs.is_empty() {
@@ -95,10 +121,10 @@ impl<'q> SendHalf<'q> {
             return Ok(0);
         }
         self.taken(pos);
-        self.publish_from(first, pos);
+        self.publish_from::<TRACED>(first, pos);
         // Relaxed: the sender's own counter (it is its one writer).
         let before = q.send.messages.load(Relaxed);
-        if trace::sends_traced() {
+        if TRACED {
             let mut at = first;
             for (seq, data) in (before..).zip(msgs[..sent].iter().map(AsRef::as_ref)) {
                 trace::send(q, data.len(), at, seq);
@@ -129,11 +155,23 @@ impl<'q> SendHalf<'q> {
         if q.send.avail_cache.load(Relaxed) == first {
             self.wait_room(spin, 0)?;
         }
-        self.fill_whole(data, first);
-        let end = self.taken(first.wrapping_add(1));
-        self.publish_from(first, end);
-        self.sent(data.len(), first);
+        if trace::sender_traced() {
+            self.send_whole::<true>(data, first);
+        } else {
+            self.send_whole::<false>(data, first);
+        }
         Ok(())
+    }
+
+    /// Sends `data`, which fits one buffer, in the buffer posted at avail
+    /// position `first`, which is `last_avail` and posted; with its trace
+    /// points only if `TRACED`.
+    #[inline(always)]
+    fn send_whole<const TRACED: bool>(&self, data: &[u8], first: u16) {
+        self.fill_whole::<TRACED>(data, first);
+        let end = self.taken(first.wrapping_add(1));
+        self.publish_from::<TRACED>(first, end);
+        self.sent::<TRACED>(data.len(), first);
     }
 
     /// The buffers `data` needs, if it can go at once: at most the queue size.
@@ -170,7 +208,7 @@ impl<'q> SendHalf<'q> {
             self.publish(end);
             done += usize::from(n);
         }
-        self.sent(data.len(), first);
+        self.sent::<true>(data.len(), first);
         Ok(())
     }
 
@@ -270,20 +308,26 @@ impl<'q> SendHalf<'q> {
     #[inline]
     fn posted(&self, pos: u16) -> u16 {
         let posted = &self.q.send.posted;
-        // Masked by its own length (`size`, a power of two), so always in
-        // bounds. Relaxed: sender-private copy, written by `reload` (range
-        // checked).
-        posted[usize::from(pos) & (posted.len() - 1)].load(Relaxed)
+        let slot = usize::from(pos) & (posted.len() - 1);
+        // SAFETY: `posted.len()` is `size`, a power of two (Config checks
+        // it), so the slot, masked by `len - 1`, is below `len`. (The
+        // compiler cannot see that a length is a power of two, and would
+        // check the index against it on every send.)
+        let entry = unsafe { posted.get_unchecked(slot) };
+        // Relaxed: sender-private copy, written by `reload` (range checked).
+        entry.load(Relaxed)
     }
 
     /// Fills fragments `first .. first + n` of `data` into the next `n`
     /// posted buffers and writes their used entries; returns the used
-    /// position after them (not yet published).
+    /// position after them (not yet published). Traced: its callers are
+    /// `try_send` and `stream`, whose trace points cost little beside
+    /// their other work.
     #[inline]
     fn fill(&self, data: &[u8], first: usize, n: u16) -> u16 {
         let start = self.last_avail();
         for k in 0..n {
-            self.fill_one(data, first + usize::from(k), start.wrapping_add(k));
+            self.fill_one::<true>(data, first + usize::from(k), start.wrapping_add(k));
         }
         self.taken(start.wrapping_add(n))
     }
@@ -292,7 +336,7 @@ impl<'q> SendHalf<'q> {
     /// one_buffer_max`), into the buffer posted at `pos`: `fill_one` of
     /// fragment 0 without its offset arithmetic.
     #[inline(always)]
-    fn fill_whole(&self, data: &[u8], pos: u16) {
+    fn fill_whole<const TRACED: bool>(&self, data: &[u8], pos: u16) {
         let q = self.q;
         let id = self.posted(pos);
         // Fits in u32: ≤ MAX_MESSAGE.
@@ -304,12 +348,14 @@ impl<'q> SendHalf<'q> {
         // since the caller checked `data.len() ≤ cap`.
         unsafe { q.bufs.write_fragment(id, header.encode(), data) }
         self.put_used(pos, id, (HEADER_LEN + data.len()) as u32);
-        trace::fill(q, id, HEADER_LEN + data.len(), pos);
+        if TRACED {
+            trace::fill(q, id, HEADER_LEN + data.len(), pos);
+        }
     }
 
     /// Fills fragment `index` of `data` into the buffer posted at `pos`.
     #[inline(always)]
-    fn fill_one(&self, data: &[u8], index: usize, pos: u16) {
+    fn fill_one<const TRACED: bool>(&self, data: &[u8], index: usize, pos: u16) {
         let q = self.q;
         let cap = q.cap();
         let id = self.posted(pos);
@@ -331,7 +377,9 @@ impl<'q> SendHalf<'q> {
         }
         // In order (§2.7.9): used position `pos` returns avail position `pos`.
         self.put_used(pos, id, (HEADER_LEN + len) as u32);
-        trace::fill(q, id, HEADER_LEN + len, pos);
+        if TRACED {
+            trace::fill(q, id, HEADER_LEN + len, pos);
+        }
     }
 
     /// Moves `last_avail` to `end`, past the positions just filled.
@@ -348,27 +396,31 @@ impl<'q> SendHalf<'q> {
     #[inline]
     fn publish(&self, end: u16) {
         // Relaxed: our own earlier store (the sender is used.idx's only writer).
-        self.publish_from(self.q.used.idx().load(Relaxed), end);
+        self.publish_from::<true>(self.q.used.idx().load(Relaxed), end);
     }
 
     /// [`Self::publish`] when the caller knows `used.idx` is `old`: the
     /// sender publishes whatever it takes before it returns, so `used.idx`
     /// equals `last_avail` when a send starts.
     #[inline]
-    fn publish_from(&self, old: u16, end: u16) {
+    fn publish_from<const TRACED: bool>(&self, old: u16, end: u16) {
         self.publish_used(end);
         event::after_publish_used(self.q, old, end);
-        trace::publish(self.q, end);
+        if TRACED {
+            trace::publish(self.q, end);
+        }
     }
 
     /// Counts a message of `len` bytes, published from used position `first`.
     #[inline]
-    fn sent(&self, len: usize, first: u16) {
+    fn sent<const TRACED: bool>(&self, len: usize, first: u16) {
         let q = self.q;
         // Relaxed: the sender's own counter (it is its one writer). The
         // message's `seq` is the count before it, so it counts from 0.
         let seq = q.send.messages.load(Relaxed);
-        trace::send(q, len, first, seq);
+        if TRACED {
+            trace::send(q, len, first, seq);
+        }
         q.send.messages.store(seq + 1, Relaxed);
         bump(&q.send.bytes, len as u64);
     }
@@ -382,8 +434,8 @@ impl<'q> SendHalf<'q> {
         let used = &self.q.used;
         // Relaxed, both: published by the Release store of used.idx in
         // `publish_used`. (The ring masks the position to a slot.)
-        used.id(usize::from(pos)).store(u32::from(id), Relaxed);
-        used.len(usize::from(pos)).store(len, Relaxed);
+        let elem = VirtqUsedElem { id: id.into(), len };
+        used.elem(usize::from(pos)).store(elem, Relaxed);
     }
 
     /// Hands every buffer filled below used position `end` to the receiver.

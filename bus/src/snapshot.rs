@@ -179,12 +179,7 @@ fn load_rings(q: &Queue) -> (Vec<u16>, Vec<VirtqUsedElem>) {
         .clone()
         .map(|i| q.avail.slot(i).load(Relaxed))
         .collect();
-    let used = slots
-        .map(|i| VirtqUsedElem {
-            id: q.used.id(i).load(Relaxed),
-            len: q.used.len(i).load(Relaxed),
-        })
-        .collect();
+    let used = slots.map(|i| q.used.elem(i).load(Relaxed)).collect();
     (avail, used)
 }
 

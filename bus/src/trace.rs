@@ -7,21 +7,39 @@
 //! them made the compiler keep those locals on the stack, stored before
 //! the probe's check on every message.
 
-use probe::{Probe, probe};
+use probe::{Group, Probe, probe};
 
 use crate::queue::Queue;
 use crate::sync::Ordering::Relaxed;
 
-probe!(static FILL = event "bus.fill", target: "bus", TRACE, ["src", "dst", "desc", "len", "used_idx"]);
-probe!(static PUBLISH = event "bus.publish", target: "bus", TRACE, ["src", "dst", "used_idx"]);
-probe!(static STALL = event "bus.stall", target: "bus", DEBUG, ["src", "dst", "avail_idx", "used_idx"]);
-probe!(static SEND = event "bus.send", target: "bus", DEBUG, ["src", "dst", "len", "frags", "desc", "used_idx", "seq"]);
-probe!(static CONSUME = event "bus.consume", target: "bus", TRACE, ["src", "dst", "desc", "len", "used_idx"]);
-probe!(static RECV = event "bus.recv", target: "bus", DEBUG, ["src", "dst", "len", "frags", "desc", "used_idx", "seq"]);
-probe!(static POST = event "bus.post", target: "bus", TRACE, ["src", "dst", "desc", "avail_idx"]);
+/// The sender's probes, tested at once on its hot paths ([`sender_traced`]).
+static SENDING: Group = Group::new();
+/// The receiver's probes, likewise ([`receiver_traced`]).
+static RECEIVING: Group = Group::new();
+
+probe!(static FILL = event "bus.fill", target: "bus", TRACE, in SENDING, ["src", "dst", "desc", "len", "used_idx"]);
+probe!(static PUBLISH = event "bus.publish", target: "bus", TRACE, in SENDING, ["src", "dst", "used_idx"]);
+probe!(static STALL = event "bus.stall", target: "bus", DEBUG, in SENDING, ["src", "dst", "avail_idx", "used_idx"]);
+probe!(static SEND = event "bus.send", target: "bus", DEBUG, in SENDING, ["src", "dst", "len", "frags", "desc", "used_idx", "seq"]);
+probe!(static CONSUME = event "bus.consume", target: "bus", TRACE, in RECEIVING, ["src", "dst", "desc", "len", "used_idx"]);
+probe!(static RECV = event "bus.recv", target: "bus", DEBUG, in RECEIVING, ["src", "dst", "len", "frags", "desc", "used_idx", "seq"]);
+probe!(static POST = event "bus.post", target: "bus", TRACE, in RECEIVING, ["src", "dst", "desc", "avail_idx"]);
 
 /// Every trace point of the bus.
 pub static PROBES: [&Probe; 7] = [&FILL, &PUBLISH, &STALL, &SEND, &CONSUME, &RECV, &POST];
+
+/// Whether any sender probe is on. While none is, the sender's hot paths
+/// run their copy without trace points (`TRACED = false` in send.rs).
+#[inline(always)]
+pub(crate) fn sender_traced() -> bool {
+    SENDING.is_on()
+}
+
+/// Whether any receiver probe is on, as [`sender_traced`] for recv.rs.
+#[inline(always)]
+pub(crate) fn receiver_traced() -> bool {
+    RECEIVING.is_on()
+}
 
 /// The queue's ends as the first two fields.
 #[inline(always)]
@@ -83,12 +101,6 @@ pub(crate) fn send(q: &Queue, len: usize, first: u16, seq: u64) {
     });
 }
 
-/// Whether `send` records anything (so a batch can skip its loop of them).
-#[inline(always)]
-pub(crate) fn sends_traced() -> bool {
-    SEND.is_on()
-}
-
 /// The receiver took the used entry at `used_idx` (buffer `desc`, `len` bytes).
 #[inline(always)]
 pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
@@ -100,14 +112,12 @@ pub(crate) fn consume(q: &Queue, desc: u16, len: usize, used_idx: u16) {
 
 /// A whole `len`-byte message starting with buffer `desc` at used position
 /// `used_idx` was delivered to the caller (same key as its send); `seq` is
-/// the receive count before this message is counted.
+/// the receiver's message count before this message.
 #[inline(always)]
-pub(crate) fn recv(q: &Queue, len: usize, desc: u16, used_idx: u16) {
+pub(crate) fn recv(q: &Queue, len: usize, desc: u16, used_idx: u16, seq: u64) {
     RECV.fire(move || {
         let [src, dst] = ends(q);
         let frags = q.fragments(len) as u64;
-        // Relaxed: the receiver's own counter (this runs on the receiver).
-        let seq = q.recv.received.load(Relaxed);
         [
             src,
             dst,

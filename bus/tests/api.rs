@@ -374,6 +374,26 @@ fn a_batch_sends_only_whole_messages_that_fit() {
 }
 
 #[test]
+fn a_batch_goes_on_past_the_room_it_last_saw() {
+    let bus = bus(2, 8, 64);
+    let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
+    let first: Vec<Vec<u8>> = (0..6).map(|seq| message(seq, 8)).collect();
+    assert_eq!(a.try_send_batch(1, &first), Ok(6));
+    let mut buf = [0; 64];
+    assert_eq!(b.try_recv_batch(0, &mut buf, 8, |_| {}), Ok(6));
+    // The sender last saw room for 2; the receiver has since posted 6
+    // more. Of 9 messages, the 8 that have buffers go.
+    let next: Vec<Vec<u8>> = (6..15).map(|seq| message(seq, 9)).collect();
+    assert_eq!(a.try_send_batch(1, &next), Ok(8));
+    let mut seen = Vec::new();
+    assert_eq!(
+        b.try_recv_batch(0, &mut buf, 8, |m| seen.push(m.to_vec())),
+        Ok(8)
+    );
+    assert_eq!(seen, next[..8]);
+}
+
+#[test]
 fn a_message_that_can_never_go_at_once_ends_a_batch() {
     let bus = bus(2, 2, 64);
     let mut a = bus.endpoint(0).unwrap();

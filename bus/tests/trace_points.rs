@@ -61,16 +61,21 @@ fn send_and_recv_name_the_same_first_fragment() {
         let bus = Bus::new(2, Config::new(8, 128)).unwrap();
         let (mut a, mut b) = (bus.endpoint(0).unwrap(), bus.endpoint(1).unwrap());
         let mut buf = vec![0u8; 1024];
-        // 3 messages: 1 fragment, 3 fragments (120 bytes of payload each), 1 again,
-        // sent and received one at a time so the ring wraps past position 8.
+        // 5 messages of 1 or 3 fragments (120 bytes of payload each), sent
+        // and received one at a time so the ring wraps past position 8.
         for (round, len) in [10usize, 300, 5, 300, 300].into_iter().enumerate() {
             a.send(1, &vec![round as u8; len]).unwrap();
             assert_eq!(b.recv(0, &mut buf).unwrap(), len);
         }
+        // Then 4 in a batch each way: a run of two whole messages, a long
+        // one, and a whole one.
+        let batch = [20, 21, 300, 4].map(|len| vec![len as u8; len]);
+        assert_eq!(a.try_send_batch(1, &batch), Ok(4));
+        assert_eq!(b.try_recv_batch(0, &mut buf, 8, |_| {}), Ok(4));
     });
     let (sends, recvs) = (events(&all, "bus.send"), events(&all, "bus.recv"));
-    assert_eq!(sends.len(), 5);
-    assert_eq!(recvs.len(), 5);
+    assert_eq!(sends.len(), 9);
+    assert_eq!(recvs.len(), 9);
     let mut next_pos = 0u64;
     for (seq, (send, recv)) in sends.iter().zip(&recvs).enumerate() {
         for key in ["src", "dst", "len", "frags", "desc", "used_idx", "seq"] {

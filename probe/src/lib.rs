@@ -21,6 +21,10 @@
 //!   with whatever else it needs to write the record) and off. A probe
 //!   reaches the sink only while on, give or take firings already past
 //!   their check when [`Probe::disable`] is called.
+//! - A probe may belong to a [`Group`]: a word that is nonzero while any
+//!   member is on, so a hot path with several trace points tests them all
+//!   with one load and, while the group is off, skips every probe's own
+//!   check. The group only filters: each probe's tag still decides.
 //! - A span ([`Probe::enter`]) is reported to the sink when it is entered
 //!   and when its [`Entered`] guard is dropped, even if the probe was turned
 //!   off in between, so the sink's span stack stays balanced.
@@ -28,7 +32,7 @@
 #![no_std]
 
 use core::num::NonZeroU64;
-use core::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering};
 
 pub use tracing_core::Level;
 
@@ -111,6 +115,38 @@ pub struct Probe {
     pub plain: bool,
     /// 0 while off, else the tag given to `enable`.
     tag: AtomicU64,
+    /// The group it counts itself in while on, if any.
+    group: Option<&'static Group>,
+}
+
+/// Probes tested together: on while any member is on. A hot path that
+/// fires several probes tests the group once and, while it is off, takes a
+/// copy of itself without the probes' checks.
+pub struct Group {
+    /// How many members are on (mod 2³²). Exact whenever no member is being
+    /// turned on or off; while one is, it may for a moment be off by one
+    /// either way (the recorder turns probes on and off from one core, so
+    /// in practice it is not).
+    members_on: AtomicU32,
+}
+
+impl Group {
+    /// A group with no member on.
+    #[allow(clippy::new_without_default)] // a `static`'s initialiser: const
+    pub const fn new() -> Self {
+        Group {
+            members_on: AtomicU32::new(0),
+        }
+    }
+
+    /// Whether any member is on, give or take members being turned on or
+    /// off now (the same give or take as a probe's own check).
+    #[inline(always)]
+    pub fn is_on(&self) -> bool {
+        // Relaxed: a filter in front of each member's own Relaxed check
+        // (`Probe::tag`), which alone decides and needs no more.
+        self.members_on.load(Ordering::Relaxed) != 0
+    }
 }
 
 /// The sink before [`install`]: drops every firing.
@@ -188,6 +224,15 @@ impl Probe {
             signed,
             plain,
             tag: AtomicU64::new(0),
+            group: None,
+        }
+    }
+
+    /// The same probe as a member of `group`.
+    pub const fn in_group(self, group: &'static Group) -> Self {
+        Probe {
+            group: Some(group),
+            ..self
         }
     }
 
@@ -207,15 +252,25 @@ impl Probe {
         self.tag().is_some()
     }
 
-    /// Turns the probe on with `tag`, which the sink is given with it.
+    /// Turns the probe on with `tag`, which the sink is given with it (or
+    /// gives an on probe a new tag).
     pub fn enable(&self, tag: NonZeroU64) {
         // Relaxed: see `tag`; the sink was published (Release) by `install`.
-        self.tag.store(tag.get(), Ordering::Relaxed);
+        let was_off = self.tag.swap(tag.get(), Ordering::Relaxed) == 0;
+        if let (true, Some(group)) = (was_off, self.group) {
+            // Relaxed: see `Group::is_on`. The swap above makes each
+            // off-to-on change count once, however enable and disable race.
+            group.members_on.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Turns the probe off.
     pub fn disable(&self) {
-        self.tag.store(0, Ordering::Relaxed); // Relaxed: see `tag`
+        let was_on = self.tag.swap(0, Ordering::Relaxed) != 0; // Relaxed: see `tag`
+        if let (true, Some(group)) = (was_on, self.group) {
+            // Relaxed: as in `enable`, whose increment this one undoes.
+            group.members_on.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 
     /// Fires an event probe: while it is on, hands `values()` to the sink;
@@ -296,7 +351,8 @@ impl Drop for Entered {
 /// Declares a `static` [`Probe`] at the calling line: an `event` or a
 /// `span`, with fields `"name"` (unsigned), `"name": i64` (signed),
 /// `"name": maybe` ([`Kind::MaybeU64`]) or `"name": str(NAMES)`
-/// ([`Kind::Str`]).
+/// ([`Kind::Str`]). `in GROUP,` before the fields makes it a member of the
+/// [`Group`] `GROUP`.
 ///
 /// ```
 /// probe::probe!(pub static SEND = event "bus.send", target: "bus", DEBUG, ["src", "dst", "len"]);
@@ -306,10 +362,17 @@ impl Drop for Entered {
 /// SEND.fire(|| [1, 2, 64]); // off: nothing happens
 /// let _inside = RECV.enter(|| [(-1i64) as u64, 0]);
 /// let _call = CALL.enter(|| [probe::maybe(None), 1]);
+///
+/// static SENDING: probe::Group = probe::Group::new();
+/// probe::probe!(static FILL = event "bus.fill", target: "bus", TRACE, in SENDING, ["len"]);
+/// if SENDING.is_on() {
+///     FILL.fire(|| [64]);
+/// }
 /// ```
 #[macro_export]
 macro_rules! probe {
     ($vis:vis static $ident:ident = $what:ident $name:literal, target: $target:literal, $level:ident,
+     $(in $group:path,)?
      [$($field:literal $(: $kind:ident $(($names:expr))?)?),* $(,)?]) => {
         $vis static $ident: $crate::Probe = $crate::Probe::new(
             $name,
@@ -319,7 +382,7 @@ macro_rules! probe {
             &[$($crate::Field { name: $field, kind: $crate::probe!(@kind $($kind $(($names))?)?) }),*],
             file!(),
             line!(),
-        );
+        )$(.in_group(&$group))?;
     };
     (@span event) => { false };
     (@span span) => { true };

@@ -1,6 +1,7 @@
 //! Probes reach the installed sink only while enabled, with their values in
 //! field order; an off probe does not compute its values; a span entered
-//! while on is left even if the probe was turned off meanwhile.
+//! while on is left even if the probe was turned off meanwhile; a group is
+//! on exactly while one of its members is.
 
 use std::num::NonZeroU64;
 use std::sync::Mutex;
@@ -11,6 +12,9 @@ use probe::{Field, Kind, Level, MAX_FIELDS, Probe, Sink, Values};
 probe::probe!(static SEND = event "test.send", target: "test", DEBUG, ["src", "dst", "len"]);
 probe::probe!(static OTHER = event "test.other", target: "test", TRACE, ["n"]);
 probe::probe!(static RECV = span "test.recv", target: "test", DEBUG, ["peer": i64, "len"]);
+static PAIR: probe::Group = probe::Group::new();
+probe::probe!(static FIRST = event "test.first", target: "test", DEBUG, in PAIR, ["n"]);
+probe::probe!(static SECOND = span "test.second", target: "test", TRACE, in PAIR, ["n"]);
 probe::probe!(static CALL = span "test.call", target: "test", INFO,
     ["root": maybe, "algorithm": str(&["linear", "tree"]), "count"]);
 
@@ -169,4 +173,29 @@ fn a_probe_describes_itself() {
     );
     assert!(SEND.file.ends_with("probe.rs"));
     assert!(SEND.line > 0);
+}
+
+#[test]
+fn a_group_is_on_while_any_member_is() {
+    // Only this test touches PAIR's members, and it fires none of them.
+    assert!(!PAIR.is_on());
+    FIRST.disable(); // turning an off probe off counts nothing
+    assert!(!PAIR.is_on());
+    FIRST.enable(tag(1));
+    FIRST.enable(tag(2)); // a new tag for an on probe counts nothing
+    assert!(PAIR.is_on());
+    SECOND.enable(tag(3));
+    FIRST.disable();
+    assert!(PAIR.is_on(), "SECOND is still on");
+    assert_eq!(FIRST.tag(), None);
+    SECOND.disable();
+    SECOND.disable();
+    assert!(!PAIR.is_on());
+    FIRST.enable(tag(4));
+    assert!(
+        PAIR.is_on(),
+        "a second disable did not take the count below 0"
+    );
+    FIRST.disable();
+    assert!(!PAIR.is_on());
 }
