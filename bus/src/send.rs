@@ -6,7 +6,6 @@ use crate::error::SendError;
 use crate::event;
 use crate::frag::{self, HEADER_LEN, Header, MAX_MESSAGE};
 use crate::queue::Queue;
-use crate::spec::VirtqUsedElem;
 use crate::spin::Spin;
 use crate::sync::Ordering::{Acquire, Relaxed, Release};
 use crate::sync::bump;
@@ -309,8 +308,8 @@ impl<'q> SendHalf<'q> {
     fn posted(&self, pos: u16) -> u16 {
         let posted = &self.q.send.posted;
         let slot = usize::from(pos) & (posted.len() - 1);
-        // SAFETY: `posted.len()` is `size`, a power of two (Config checks
-        // it), so the slot, masked by `len - 1`, is below `len`. (The
+        // SAFETY: `posted.len()` is `size`, a power of two (asserted in
+        // `Queue::new`), so the slot, masked by `len - 1`, is below `len`. (The
         // compiler cannot see that a length is a power of two, and would
         // check the index against it on every send.)
         let entry = unsafe { posted.get_unchecked(slot) };
@@ -434,7 +433,7 @@ impl<'q> SendHalf<'q> {
         let used = &self.q.used;
         // Relaxed, both: published by the Release store of used.idx in
         // `publish_used`. (The ring masks the position to a slot.)
-        let elem = VirtqUsedElem { id: id.into(), len };
+        let elem = crate::spec::VirtqUsedElem { id: id.into(), len };
         used.elem(usize::from(pos)).store(elem, Relaxed);
     }
 
