@@ -407,6 +407,19 @@ fn wait_in_pane(
     }
 }
 
+/// Polls `feed` until it is connected; panics after 60 s.
+fn wait_for_stream(app: &mut trace_viewer::ui::App, feed: &trace_viewer::input::Feed) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while app.status != trace_viewer::input::feed::Status::Connected {
+        trace_viewer::ui::run::take(app, feed, Duration::from_millis(25));
+        assert!(
+            std::time::Instant::now() < deadline,
+            "waited 60 s for the trace stream: {:?}",
+            app.status
+        );
+    }
+}
+
 /// Types `line` and Enter into the console pane, key by key.
 fn type_in_pane(app: &mut trace_viewer::ui::App, line: &str) {
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -444,6 +457,10 @@ fn a_reduce_typed_in_the_viewers_console_pane_shows_its_result_and_its_messages(
     wait_in_pane(&mut app, &feed, "the first prompt", |rows, _| {
         prompt_last(rows)
     });
+    // QEMU's socket drops what the kernel writes while no viewer is
+    // connected, and the boot can beat the viewer's first retry: a `trace
+    // on` typed before the feed connects loses its callsites' descriptions.
+    wait_for_stream(&mut app, &feed);
     type_in_pane(&mut app, "trace on");
     wait_in_pane(&mut app, &feed, "trace on", |rows, _| {
         rows.iter().any(|r| r.starts_with("trace on (")) && prompt_last(rows)
