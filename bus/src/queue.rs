@@ -116,7 +116,10 @@ impl Queue {
         let size = config.queue_size;
         // The sender's `posted` lookup relies on it (send.rs); Bus::new
         // has refused any other size with an error already.
-        assert!(size.is_power_of_two(), "queue size {size}");
+        assert!(
+            size.is_power_of_two(),
+            "queue size {size} is not a power of two"
+        );
         let bufs = Buffers::new(size, config.buf_size);
         let desc: Vec<VirtqDesc> = (0..size)
             .map(|id| VirtqDesc {

@@ -73,11 +73,7 @@ impl<'q> RecvHalf<'q> {
         let traced = trace::receiver_traced();
         let mut got = 0;
         while got < max {
-            got += if traced {
-                self.whole_run::<true>(buf, max - got, &mut deliver)?
-            } else {
-                self.whole_run::<false>(buf, max - got, &mut deliver)?
-            };
+            got += self.whole_run_as(traced, buf, max - got, &mut deliver)?;
             if got == max {
                 break;
             }
@@ -93,13 +89,30 @@ impl<'q> RecvHalf<'q> {
         Ok(got)
     }
 
+    /// [`Self::whole_run`], in its copy with trace points if `traced`
+    /// (`trace::receiver_traced`, which the caller loads once).
+    #[inline(always)]
+    fn whole_run_as(
+        &self,
+        traced: bool,
+        buf: &mut [u8],
+        max: usize,
+        deliver: &mut impl FnMut(&[u8]),
+    ) -> Result<usize, RecvError> {
+        if traced {
+            self.whole_run::<true>(buf, max, deliver)
+        } else {
+            self.whole_run::<false>(buf, max, deliver)
+        }
+    }
+
     /// Receives in one pass the run of one-fragment messages at the head of
     /// the ring that are already visible, at most `max`, each copied into
     /// `buf` and delivered. Stops, consuming nothing more, at anything else:
     /// a fragment of a long message, an entry that fails a check, a message
     /// longer than `buf`, leftovers being discarded; the general path then
     /// takes it, and its `check` says what was wrong. The caller flushes.
-    /// Its trace points fire only if `TRACED` (`trace::receiver_traced`).
+    /// Its trace points fire only if `TRACED`.
     #[inline]
     fn whole_run<const TRACED: bool>(
         &self,
@@ -226,13 +239,8 @@ impl<'q> RecvHalf<'q> {
     #[inline]
     fn try_whole(&self, buf: &mut [u8]) -> Result<Option<usize>, RecvError> {
         let mut len = 0;
-        let mut got = |msg: &[u8]| len = msg.len();
-        let taken = if trace::receiver_traced() {
-            self.whole_run::<true>(buf, 1, &mut got)?
-        } else {
-            self.whole_run::<false>(buf, 1, &mut got)?
-        };
-        if taken == 0 {
+        let traced = trace::receiver_traced();
+        if self.whole_run_as(traced, buf, 1, &mut |msg| len = msg.len())? == 0 {
             return Ok(None);
         }
         if self.held() >= self.q.repost_batch {

@@ -379,12 +379,13 @@ fn the_stream_announces_queue_sizes_and_clock_offsets() {
 }
 
 /// Polls `app`'s console and trace feed until `done` holds for its
-/// console rows and model; panics with the pane after 60 s.
+/// console rows and the app (model, feed status); panics with the pane
+/// after 60 s.
 fn wait_in_pane(
     app: &mut trace_viewer::ui::App,
     feed: &trace_viewer::input::Feed,
     what: &str,
-    done: impl Fn(&[String], &trace_viewer::model::Model) -> bool,
+    done: impl Fn(&[String], &trace_viewer::ui::App) -> bool,
 ) {
     let screen = ratatui::layout::Rect::new(0, 0, 120, 50);
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
@@ -395,28 +396,16 @@ fn wait_in_pane(
         let rows: Vec<String> = (0..console.screen().rows())
             .map(|r| console.row(r))
             .collect();
-        if done(&rows, &app.model) {
+        if done(&rows, app) {
             return;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "waited 60 s for {what}; the pane shows:\n{}",
+            "waited 60 s for {what}; the feed is {:?}; the pane shows:\n{}",
+            app.status,
             rows.join("\n")
         );
         std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// Polls `feed` until it is connected; panics after 60 s.
-fn wait_for_stream(app: &mut trace_viewer::ui::App, feed: &trace_viewer::input::Feed) {
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while app.status != trace_viewer::input::feed::Status::Connected {
-        trace_viewer::ui::run::take(app, feed, Duration::from_millis(25));
-        assert!(
-            std::time::Instant::now() < deadline,
-            "waited 60 s for the trace stream: {:?}",
-            app.status
-        );
     }
 }
 
@@ -454,13 +443,16 @@ fn a_reduce_typed_in_the_viewers_console_pane_shows_its_result_and_its_messages(
             .find(|r| !r.is_empty())
             .is_some_and(|r| r == "ringlab>")
     };
-    wait_in_pane(&mut app, &feed, "the first prompt", |rows, _| {
-        prompt_last(rows)
-    });
     // QEMU's socket drops what the kernel writes while no viewer is
     // connected, and the boot can beat the viewer's first retry: a `trace
-    // on` typed before the feed connects loses its callsites' descriptions.
-    wait_for_stream(&mut app, &feed);
+    // on` typed before the feed connects loses the reduce's records.
+    let connected = trace_viewer::input::Status::Connected;
+    wait_in_pane(
+        &mut app,
+        &feed,
+        "the first prompt and the stream",
+        |rows, app| prompt_last(rows) && app.status == connected,
+    );
     type_in_pane(&mut app, "trace on");
     wait_in_pane(&mut app, &feed, "trace on", |rows, _| {
         rows.iter().any(|r| r.starts_with("trace on (")) && prompt_last(rows)
@@ -476,8 +468,9 @@ fn a_reduce_typed_in_the_viewers_console_pane_shows_its_result_and_its_messages(
         &mut app,
         &feed,
         "three messages with both ends",
-        |rows, m| {
-            let whole = m
+        |rows, app| {
+            let whole = app
+                .model
                 .lanes
                 .messages()
                 .filter(|(_, l)| l.send.is_some() && l.recv.is_some())
