@@ -142,9 +142,15 @@ static PROBES: [&Probe; 2] = [&BENCH_SEND, &FLOOD];
 /// noise falls on all of them alike, and each reports its median batch.
 fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
     let scratch = SlotRing::new();
-    let memory = vec![[0u64; SLOT_WORDS]; 2 * RECORD_BATCH as usize].into_boxed_slice();
-    let _ = scratch.attach(Box::leak(memory)); // two slots a record: half a MiB, once per bench trace
+    // Two slots a record, rounded up to the power of two a ring takes: half
+    // a MiB, once per bench trace.
+    let slots = (2 * RECORD_BATCH as usize).next_power_of_two();
+    let memory = vec![[0u64; SLOT_WORDS]; slots].into_boxed_slice();
+    if !scratch.attach(Box::leak(memory)) {
+        return Err(Error::invalid("the floor's scratch ring refused its memory"));
+    }
     trace::add_probes(&PROBES);
+    let (_, dropped_before) = trace::totals();
     let mut batches: [Vec<f64>; 4] = Default::default();
     for batch in 0..RECORD_BATCHES {
         trace::turn_on(None).map_err(Error::invalid)?;
@@ -158,6 +164,7 @@ fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
         }));
         trace::turn_off();
         scratch.release_to(scratch.head());
+        let floor_start = scratch.head();
         batches[2].push(cycles_per_record(|i| {
             let values = core::hint::black_box([1, 2, 64, 1, i, i, batch, 0]);
             let record = Integers {
@@ -171,9 +178,21 @@ fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
                 record.write(slot, extension);
             }));
         }));
+        // A refused write costs a fraction of one made: the floor counts
+        // only if every record went in.
+        if scratch.head() - floor_start != 2 * RECORD_BATCH {
+            return Err(Error::invalid("the floor's scratch ring refused records"));
+        }
         batches[3].push(cycles_per_record(|_| {
             core::hint::black_box(time::now());
         }));
+    }
+    let (_, dropped) = trace::totals();
+    if dropped != dropped_before {
+        return Err(Error::invalid(alloc::format!(
+            "{} records were dropped while their cost was measured",
+            dropped - dropped_before
+        )));
     }
     let [probed, traced, direct, clock] = batches.map(|b| median(b.into_iter()));
     writeln!(
@@ -182,7 +201,8 @@ fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
     )?;
     bench_line(out, "trace_record_cycles", probed, "cycles")?;
     bench_line(out, "trace_record_cycles_tracing", traced, "cycles")?;
-    bench_line(out, "trace_record_cycles_floor", direct, "cycles")
+    bench_line(out, "trace_record_cycles_floor", direct, "cycles")?;
+    bench_line(out, "trace_record_cycles_clock", clock, "cycles")
 }
 
 /// Cycles per call of `record(i)` over one batch of [`RECORD_BATCH`] calls.
