@@ -14,7 +14,11 @@
 //!   values out where it fires and calls the sink from there: one indirect
 //!   call and its return, no call in between (under TCG each call or
 //!   return into another page costs a translation-block lookup).
-//! - A probe has at most [`MAX_FIELDS`] fields.
+//! - A probe has at most [`MAX_FIELDS`] fields, either all narrow
+//!   ([`Kind::U32`], [`Kind::I32`]) or none, so that a recorder can pack a
+//!   narrow probe's values two to a word ([`Probe::narrow`]). Its values
+//!   reach the sink as given; what a narrow field records of its value is
+//!   the low 32 bits.
 //! - The recorder installs its [`Sink`] once ([`install`]), then turns
 //!   probes on ([`Probe::enable`], with a tag of its choosing: a nonzero
 //!   word the sink is given back at each firing, such as the probe's id
@@ -43,6 +47,11 @@ pub enum Kind {
     U64,
     /// Two's complement signed.
     I64,
+    /// Unsigned, recorded in 32 bits (its low half): a narrow field.
+    U32,
+    /// Two's complement signed, recorded in 32 bits (its low half, read
+    /// back sign-extended): a narrow field.
+    I32,
     /// Unsigned, or no value when [`ABSENT`] (an `Option`, e.g. a root).
     MaybeU64,
     /// One of these names, by index; no value when the index is out of
@@ -108,8 +117,11 @@ pub struct Probe {
     pub file: &'static str,
     /// Source line of the trace point.
     pub line: u32,
-    /// Bit i set: field i is [`Kind::I64`].
+    /// Bit i set: field i is [`Kind::I64`] or [`Kind::I32`].
     pub signed: u32,
+    /// Whether its fields are narrow ([`Kind::U32`], [`Kind::I32`]): a sink
+    /// may record each in 32 bits.
+    pub narrow: bool,
     /// Whether every field is [`Kind::U64`] or [`Kind::I64`], so a sink may
     /// store the values as they are (else some need a look at their kind).
     pub plain: bool,
@@ -203,16 +215,25 @@ impl Probe {
             fields.len() <= MAX_FIELDS,
             "a probe has at most MAX_FIELDS fields"
         );
-        let (mut signed, mut plain) = (0, true);
+        let (mut signed, mut plain, mut narrow) = (0, true, 0);
         let mut i = 0;
         while i < fields.len() {
             match fields[i].kind {
                 Kind::U64 => {}
+                Kind::U32 => narrow += 1,
                 Kind::I64 => signed |= 1 << i,
+                Kind::I32 => {
+                    signed |= 1 << i;
+                    narrow += 1;
+                }
                 Kind::MaybeU64 | Kind::Str(_) => plain = false,
             }
             i += 1;
         }
+        assert!(
+            narrow == 0 || narrow == fields.len(),
+            "a probe's fields are all narrow (u32, i32) or none"
+        );
         Probe {
             name,
             target,
@@ -223,6 +244,7 @@ impl Probe {
             line,
             signed,
             plain,
+            narrow: narrow != 0,
             tag: AtomicU64::new(0),
             group: None,
         }
@@ -351,8 +373,9 @@ impl Drop for Entered {
 /// Declares a `static` [`Probe`] at the calling line: an `event` or a
 /// `span`, with fields `"name"` (unsigned), `"name": i64` (signed),
 /// `"name": maybe` ([`Kind::MaybeU64`]) or `"name": str(NAMES)`
-/// ([`Kind::Str`]). `in GROUP,` before the fields makes it a member of the
-/// [`Group`] `GROUP`.
+/// ([`Kind::Str`]); or else all narrow, `"name": u32` and `"name": i32`.
+/// `in GROUP,` before the fields makes it a member of the [`Group`]
+/// `GROUP`.
 ///
 /// ```
 /// probe::probe!(pub static SEND = event "bus.send", target: "bus", DEBUG, ["src", "dst", "len"]);
@@ -368,6 +391,15 @@ impl Drop for Entered {
 /// if SENDING.is_on() {
 ///     FILL.fire(|| [64]);
 /// }
+///
+/// probe::probe!(static SLOT = event "bus.slot", target: "bus", TRACE, ["desc": u32, "delta": i32]);
+/// assert!(SLOT.narrow);
+/// ```
+///
+/// Narrow and wide fields do not mix:
+///
+/// ```compile_fail
+/// probe::probe!(static MIXED = event "x.mixed", target: "x", TRACE, ["a": u32, "b"]);
 /// ```
 #[macro_export]
 macro_rules! probe {
@@ -389,6 +421,8 @@ macro_rules! probe {
     (@kind) => { $crate::Kind::U64 };
     (@kind u64) => { $crate::Kind::U64 };
     (@kind i64) => { $crate::Kind::I64 };
+    (@kind u32) => { $crate::Kind::U32 };
+    (@kind i32) => { $crate::Kind::I32 };
     (@kind maybe) => { $crate::Kind::MaybeU64 };
     (@kind str($names:expr)) => { $crate::Kind::Str($names) };
 }

@@ -3,19 +3,23 @@
 //! back into [`Record`](crate::Record)s is the consumer's job (rawdecode.rs).
 //!
 //! ```text
-//! word  bits    head slot (every record)          extension slot (more than 5 values)
+//! word  bits    head slot (every record)          extension slot (more than 5 wide values)
 //! 0     0..64   ts: TSC cycles since boot         value 5
 //! 1     0..16   callsite id                       value 6
 //!       16..24  kind (RawKind; 0 = not a record)
-//!       24..32  values: 1 + highest field index recorded (0..=8)
+//!       24..31  values: 1 + highest field index recorded (0..=8)
+//!       31      narrow: values are 32 bits, two to a word
 //!       32..64  span: own span id, or an event's parent (0 = none)
 //! 2     0..32   parent: a new span's parent (0 = none)        value 7
 //!       32..64  types: 4 bits per field 0..7 (ValueType)
-//! 3..8          values 0..4                        (unused)
+//! 3..8          values 0..4 (narrow: 0..7, and 0)  (unused)
 //! ```
 //!
-//! A value is the field's index-th word (word 3 + index, running on into
-//! the extension slot). A string value is the id of a [`RawKind::String`]
+//! A wide value is the field's index-th word (word 3 + index, running on
+//! into the extension slot). A narrow record (since stream version 3) has
+//! no extension slot: value i is the low (i even) or high (i odd) half of
+//! word 3 + i/2, an `I64` one sign-extended from its 32 bits, and word 7
+//! is 0. A string value is the id of a [`RawKind::String`]
 //! record the same core wrote earlier: kind 7, `span` = string id,
 //! `parent` = its length in bytes, `values` = extension slots that follow,
 //! its UTF-8 bytes from byte 24 on.
@@ -34,6 +38,10 @@ pub const MAX_VALUES: usize = 8;
 const FIRST_VALUE_WORD: usize = 3;
 /// Byte where a string record's text starts.
 const TEXT_START: usize = FIRST_VALUE_WORD * 8;
+/// Word 1's bit that marks a narrow record.
+const NARROW_BIT: u64 = 1 << 31;
+/// Word 1's bits that count the values.
+const COUNT_MASK: u64 = 0x7F;
 /// Most extension slots a string record takes.
 pub const MAX_STRING_EXTRA_SLOTS: usize = 3;
 /// Longest string text a record carries; longer strings are cut.
@@ -171,6 +179,18 @@ impl Layout {
         Layout(callsite as u64 | (kind as u64) << 16 | (count as u64) << 24 | types << 32)
     }
 
+    /// The same layout for a narrow record: every value 32 bits, two to a
+    /// word, so up to [`MAX_VALUES`] fit the head slot.
+    pub const fn narrow(self) -> Self {
+        Layout(self.0 | NARROW_BIT)
+    }
+
+    /// Whether its records are narrow.
+    #[inline(always)]
+    pub const fn is_narrow(self) -> bool {
+        self.0 & NARROW_BIT != 0
+    }
+
     /// The layout as one word, never 0 (a kind is never 0): what a probe
     /// can carry as its tag.
     pub const fn bits(self) -> u64 {
@@ -190,12 +210,15 @@ impl Layout {
     }
 
     /// Whether its records take an extension slot (more than
-    /// [`HEAD_VALUES`] values).
+    /// [`HEAD_VALUES`] wide values).
     #[inline(always)]
     pub const fn needs_extension(self) -> bool {
-        (self.0 >> 24) as u8 as usize > HEAD_VALUES
+        !self.is_narrow() && ((self.0 >> 24) & COUNT_MASK) as usize > HEAD_VALUES
     }
 }
+
+/// The low 32 bits of a word.
+const LOW: u64 = 0xFFFF_FFFF;
 
 /// A record whose values are all integers, written straight into the ring's
 /// slots ([`Integers::write`]) instead of built elsewhere and copied: what a
@@ -224,13 +247,23 @@ impl Integers<'_> {
 
     /// Writes the record: every word of `slot`, and of `extension` when
     /// [`Integers::needs_extension`] (its unused words zeroed, so a slot
-    /// carries nothing of the record it replaced).
+    /// carries nothing of the record it replaced). A narrow layout keeps
+    /// each value's low 32 bits.
     #[inline(always)]
     pub fn write(&self, slot: &mut Slot, extension: Option<&mut Slot>) {
-        const LOW: u64 = 0xFFFF_FFFF;
         slot[0] = self.ts;
         slot[1] = (self.layout.0 & LOW) | u64::from(self.span) << 32;
         slot[2] = (self.layout.0 & !LOW) | u64::from(self.parent);
+        if self.layout.is_narrow() {
+            for (word, pair) in slot[FIRST_VALUE_WORD..]
+                .iter_mut()
+                .zip(self.values.chunks_exact(2))
+            {
+                *word = (pair[0] & LOW) | pair[1] << 32;
+            }
+            slot[SLOT_WORDS - 1] = 0;
+            return;
+        }
         slot[FIRST_VALUE_WORD..].copy_from_slice(&self.values[..HEAD_VALUES]);
         if let Some(extension) = extension {
             extension[..MAX_VALUES - HEAD_VALUES].copy_from_slice(&self.values[HEAD_VALUES..]);
@@ -274,6 +307,8 @@ pub struct RawHead {
     pub kind: u8,
     /// Values (or, for a string, extension slots).
     pub count: u8,
+    /// Whether the values are narrow (32 bits, two to a word).
+    pub narrow: bool,
     /// Span id (own or parent).
     pub span: u32,
     /// Parent span of a new span; a string's length.
@@ -289,7 +324,8 @@ impl RawHead {
             ts: slot[0],
             callsite: slot[1] as u16,
             kind: (slot[1] >> 16) as u8,
-            count: (slot[1] >> 24) as u8,
+            count: ((slot[1] >> 24) & COUNT_MASK) as u8,
+            narrow: slot[1] & NARROW_BIT != 0,
             span: (slot[1] >> 32) as u32,
             parent: slot[2] as u32,
             types: (slot[2] >> 32) as u32,
@@ -300,15 +336,30 @@ impl RawHead {
     pub fn slots(&self) -> usize {
         match RawKind::from_byte(self.kind) {
             Some(RawKind::String) => 1 + usize::from(self.count),
-            _ if usize::from(self.count) > HEAD_VALUES => 2,
+            _ if !self.narrow && usize::from(self.count) > HEAD_VALUES => 2,
             _ => 1,
         }
     }
-}
 
-/// Value `index` of a record whose slots are `words` (head, then extension).
-pub fn value_word(words: &[u64], index: usize) -> Option<u64> {
-    words.get(FIRST_VALUE_WORD + index).copied()
+    /// The type of value `index`, as its 4 bits.
+    pub fn value_type(&self, index: usize) -> u32 {
+        (self.types >> (4 * index)) & 0xF
+    }
+
+    /// Value `index` of this record, whose slots are `words` (head, then
+    /// extension): a narrow one widened (sign-extended when its type is
+    /// [`ValueType::I64`]).
+    pub fn value(&self, words: &[u64], index: usize) -> Option<u64> {
+        if !self.narrow {
+            return words.get(FIRST_VALUE_WORD + index).copied();
+        }
+        let half = (words.get(FIRST_VALUE_WORD + index / 2)? >> (32 * (index % 2))) as u32;
+        Some(if self.value_type(index) == ValueType::I64 as u32 {
+            i64::from(half as i32) as u64
+        } else {
+            u64::from(half)
+        })
+    }
 }
 
 /// The text of a string record whose slots are `words`.
@@ -345,8 +396,9 @@ mod tests {
         r.set(7, ValueType::I64, 5);
         r.set(8, ValueType::U64, 9); // beyond MAX_VALUES: ignored
         assert_eq!(r.slots().len(), 2 * SLOT_WORDS);
-        assert_eq!(value_word(r.slots(), 7), Some(5));
-        assert_eq!(RawHead::read(r.slots()[..8].try_into().unwrap()).count, 8);
+        let head = RawHead::read(r.slots()[..8].try_into().unwrap());
+        assert_eq!((head.count, head.narrow), (8, false));
+        assert_eq!(head.value(r.slots(), 7), Some(5));
     }
 
     /// What [`Integers::write`] puts in the slots, as [`RawRecord::set`]
@@ -405,6 +457,42 @@ mod tests {
         };
         let head = RawHead::read(written(&signed_beyond_count)[..8].try_into().unwrap());
         assert_eq!((head.count, head.types), (2, 2 | 2 << 4));
+    }
+
+    #[test]
+    fn a_narrow_record_packs_eight_values_into_its_head_slot() {
+        let values = [
+            1,
+            (-5i64) as u64,
+            3,
+            0x1_0000_0004,
+            5,
+            6,
+            u64::from(u32::MAX),
+            0,
+        ];
+        let record = Integers {
+            layout: Layout::new(RawKind::Event, 9, 7, 0b10).narrow(),
+            ts: 77,
+            span: 5,
+            parent: 0,
+            values: &values,
+        };
+        assert!(
+            !record.needs_extension(),
+            "seven narrow values fit one slot"
+        );
+        let words = written(&record);
+        assert_eq!(words.len(), SLOT_WORDS);
+        assert_eq!(words[SLOT_WORDS - 1], 0, "the unused word is cleared");
+        let head = RawHead::read(words[..8].try_into().unwrap());
+        assert_eq!((head.count, head.narrow, head.slots()), (7, true, 1));
+        let read: Vec<u64> = (0..7).map(|i| head.value(&words, i).unwrap()).collect();
+        let expected = [1, (-5i64) as u64, 3, 4, 5, 6, u64::from(u32::MAX)];
+        assert_eq!(read, expected, "low 32 bits kept, the I64 sign-extended");
+        let wide = Layout::new(RawKind::Event, 9, 7, 0b10);
+        assert!(!wide.is_narrow() && wide.needs_extension());
+        assert_eq!(wide.narrow().callsite(), 9);
     }
 
     #[test]

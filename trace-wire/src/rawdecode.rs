@@ -7,7 +7,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::raw::{
-    MAX_VALUES, RawHead, RawKind, SLOT_BYTES, SLOT_WORDS, Slot, ValueType, string_text, value_word,
+    MAX_VALUES, RawHead, RawKind, SLOT_BYTES, SLOT_WORDS, Slot, ValueType, string_text,
 };
 use crate::record::{Event, Record, RecordBuf, SpanMark, SpanNew, SpanValues};
 use crate::value::{Field, Value};
@@ -104,8 +104,8 @@ impl RawDecoder {
     fn values(&self, head: &RawHead, words: &[u64]) -> Vec<Field<String>> {
         (0..usize::from(head.count))
             .filter_map(|idx| {
-                let word = value_word(words, idx)?;
-                let value = match (head.types >> (4 * idx)) & 0xF {
+                let word = head.value(words, idx)?;
+                let value = match head.value_type(idx) {
                     t if t == ValueType::U64 as u32 => Value::U64(word),
                     t if t == ValueType::I64 as u32 => Value::I64(word as i64),
                     t if t == ValueType::Bool as u32 => Value::Bool(word != 0),

@@ -10,10 +10,13 @@ use crate::value::{Field, Kind, Level};
 pub const MAGIC: [u8; 4] = *b"RLTR";
 
 /// The stream format's version. A change to any record's layout bumps it.
-pub const VERSION: u16 = 2;
+/// Version 2 brought blocks of raw records; version 3, narrow raw records
+/// (32-bit values, two to a word: raw.rs).
+pub const VERSION: u16 = 3;
 
 /// The oldest version a reader still decodes: version 1 streams carried
-/// every event as its own frame, and read as they always did.
+/// every event as its own frame, and read as they always did; version 2's
+/// raw records are version 3's wide ones.
 pub const OLDEST_VERSION: u16 = 1;
 
 /// One record of the stream; each travels in its own frame.

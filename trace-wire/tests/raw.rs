@@ -1,8 +1,11 @@
-//! Version 2 streams: blocks of raw 64-byte records after a `Block` frame,
-//! decoded into the same records version 1 framed one by one; strings
-//! interned once; damage inside or before a block reported, not fatal.
+//! Version 2 and 3 streams: blocks of raw 64-byte records after a `Block`
+//! frame, decoded into the same records version 1 framed one by one;
+//! strings interned once; narrow records widened; damage inside or before
+//! a block reported, not fatal.
 
-use trace_wire::raw::{RawKind, RawRecord, SLOT_WORDS, ValueType, string_record};
+use trace_wire::raw::{
+    Integers, Layout, RawKind, RawRecord, SLOT_WORDS, Slot, ValueType, string_record,
+};
 use trace_wire::{
     Block, DecodeErrorKind, Decoder, Field, Header, MAX_FRAME, Record, RecordBuf, RecordRef, Value,
     encode_frame,
@@ -114,6 +117,38 @@ fn a_block_decodes_into_events_and_spans_in_any_chunking() {
         assert!(matches!(records[3], Record::SpanEnter(m) if m.span == 9 && m.ts_ns == 3_000));
         assert!(matches!(records[5], Record::Dropped(_)));
     }
+}
+
+#[test]
+fn a_narrow_event_decodes_to_the_same_values_as_a_wide_one() {
+    let values = [7, 1, 64, 1, 12, 40_000, (-3i64) as u64, 0];
+    let wide = Layout::new(RawKind::Event, 2, 7, 1 << 6);
+    let mut words = Vec::new();
+    for layout in [wide, wide.narrow()] {
+        let mut slots: [Slot; 2] = [[u64::MAX; SLOT_WORDS]; 2];
+        let record = Integers {
+            layout,
+            ts: 4_000,
+            span: 9,
+            parent: 0,
+            values: &values,
+        };
+        let two = record.needs_extension();
+        let [head, extension] = &mut slots;
+        record.write(head, two.then_some(extension));
+        words.extend_from_slice(&slots.as_flattened()[..if two { 16 } else { 8 }]);
+    }
+    assert_eq!(words.len(), 3 * SLOT_WORDS, "two slots wide, one narrow");
+    let mut stream = header();
+    stream.extend(block(1, &words));
+    let (records, damage) = decode(&stream, 13);
+    assert!(damage.is_empty(), "{damage:?}");
+    let [Record::Event(wide), Record::Event(narrow)] = &records[1..] else {
+        panic!("{records:?}")
+    };
+    assert_eq!(wide, narrow);
+    assert_eq!(narrow.values[6].value, Value::I64(-3));
+    assert_eq!(narrow.values[5].value, Value::U64(40_000));
 }
 
 #[test]

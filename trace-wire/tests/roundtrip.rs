@@ -150,16 +150,16 @@ fn header_with_wrong_magic_is_rejected() {
 
 #[test]
 fn header_from_a_later_version_is_rejected_by_version() {
-    // Variant 0, magic, version 3, and a body this version could not parse.
-    let mut frame = frame_of(&[0, b'R', b'L', b'T', b'R', 3, 0xff, 0xff]);
+    // Variant 0, magic, version 4, and a body this version could not parse.
+    let mut frame = frame_of(&[0, b'R', b'L', b'T', b'R', 4, 0xff, 0xff]);
     assert_eq!(
         decode_frame(&mut frame),
-        Err(DecodeErrorKind::UnsupportedVersion(3))
+        Err(DecodeErrorKind::UnsupportedVersion(4))
     );
     assert!(
-        DecodeErrorKind::UnsupportedVersion(3)
+        DecodeErrorKind::UnsupportedVersion(4)
             .to_string()
-            .contains("reads versions 1 to 2")
+            .contains("reads versions 1 to 3")
     );
 }
 

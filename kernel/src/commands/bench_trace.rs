@@ -128,26 +128,36 @@ fn overhead(rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
 }
 
 probe!(static BENCH_SEND = event "trace.bench", target: "trace", DEBUG,
-    ["src", "dst", "len", "frags", "desc", "used_idx", "seq"]);
+    ["src": u32, "dst": u32, "len": u32, "frags": u32, "desc": u32, "used_idx": u32, "seq": u32]);
 probe!(static FLOOD = event "trace.flood", target: "trace", DEBUG, ["n"]);
 
 /// The bench's own probes.
 static PROBES: [&Probe; 2] = [&BENCH_SEND, &FLOOD];
 
 /// Cycles per record on the shell core: through a probe as the bus writes
-/// them (a `bus.send`-shaped event: seven integer fields); to compare, the
+/// them (a `bus.send`-shaped event: seven narrow fields); to compare, the
 /// same event through `tracing` (as the collective spans go), the record
 /// built and written straight into a ring (the floor under a probe), and
 /// a TSC read alone. The four take turns batch by batch, so the machine's
 /// noise falls on all of them alike, and each reports its median batch.
 fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
+    // The floor's records are laid out as the probe's.
+    let layout = Layout::new(RawKind::Event, 1, 7, 0);
+    let layout = if BENCH_SEND.narrow {
+        layout.narrow()
+    } else {
+        layout
+    };
+    let record_slots = 1 + u64::from(layout.needs_extension());
     let scratch = SlotRing::new();
-    // Two slots a record, rounded up to the power of two a ring takes: half
-    // a MiB, once per bench trace.
-    let slots = (2 * RECORD_BATCH as usize).next_power_of_two();
+    // A batch's slots, rounded up to the power of two a ring takes: at most
+    // half a MiB, once per bench trace.
+    let slots = ((record_slots * RECORD_BATCH) as usize).next_power_of_two();
     let memory = vec![[0u64; SLOT_WORDS]; slots].into_boxed_slice();
     if !scratch.attach(Box::leak(memory)) {
-        return Err(Error::invalid("the floor's scratch ring refused its memory"));
+        return Err(Error::invalid(
+            "the floor's scratch ring refused its memory",
+        ));
     }
     trace::add_probes(&PROBES);
     let (_, dropped_before) = trace::totals();
@@ -168,19 +178,21 @@ fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
         batches[2].push(cycles_per_record(|i| {
             let values = core::hint::black_box([1, 2, 64, 1, i, i, batch, 0]);
             let record = Integers {
-                layout: const { Layout::new(RawKind::Event, 1, 7, 0) },
+                layout,
                 ts: time::uptime_cycles(),
                 span: 0,
                 parent: 0,
                 values: &values,
             };
-            core::hint::black_box(scratch.write_in_place(true, |slot, extension| {
-                record.write(slot, extension);
-            }));
+            core::hint::black_box(
+                scratch.write_in_place(record_slots == 2, |slot, extension| {
+                    record.write(slot, extension);
+                }),
+            );
         }));
         // A refused write costs a fraction of one made: the floor counts
         // only if every record went in.
-        if scratch.head() - floor_start != 2 * RECORD_BATCH {
+        if scratch.head() - floor_start != record_slots * RECORD_BATCH {
             return Err(Error::invalid("the floor's scratch ring refused records"));
         }
         batches[3].push(cycles_per_record(|_| {

@@ -76,9 +76,10 @@ fn turn_on(probes: &[&'static Probe], filter: &Filter) {
 }
 
 /// The tag `probe` is turned on with: the [`Layout`] of its records
-/// (callsite `id`, kind, count and types of its values), so that the sink
-/// adds only the time stamp and span ids. A probe with a name or an
-/// optional field keeps only the id from it (`write_described`).
+/// (callsite `id`, kind, count and types of its values, and whether they
+/// are narrow), so that the sink adds only the time stamp and span ids. A
+/// probe with a name or an optional field keeps only the id from it
+/// (`write_described`).
 fn tag(probe: &Probe, id: u16) -> NonZeroU64 {
     let kind = if probe.is_span {
         RawKind::SpanNew
@@ -86,7 +87,25 @@ fn tag(probe: &Probe, id: u16) -> NonZeroU64 {
         RawKind::Event
     };
     let layout = Layout::new(kind, id, probe.fields.len(), probe.signed);
+    let layout = if probe.narrow {
+        layout.narrow()
+    } else {
+        layout
+    };
     NonZeroU64::new(layout.bits()).expect("a layout is never 0")
+}
+
+/// What field `field` of `probe` records of `value`: all of it, or a
+/// narrow field's 32 bits (widened as the consumer reads them), as the
+/// type it is recorded with.
+fn recorded(probe: &Probe, field: usize, value: u64) -> (ValueType, u64) {
+    let signed = probe.signed >> field & 1 == 1;
+    match (probe.narrow, signed) {
+        (false, false) => (ValueType::U64, value),
+        (false, true) => (ValueType::I64, value),
+        (true, false) => (ValueType::U64, u64::from(value as u32)),
+        (true, true) => (ValueType::I64, i64::from(value as i32) as u64),
+    }
 }
 
 /// Turns every probe off.
@@ -151,8 +170,7 @@ fn write_described(
     };
     for (index, (field, &value)) in probe.fields.iter().zip(values).enumerate() {
         let typed = match field.kind {
-            Kind::U64 => Some((ValueType::U64, value)),
-            Kind::I64 => Some((ValueType::I64, value)),
+            Kind::U64 | Kind::I64 | Kind::U32 | Kind::I32 => Some(recorded(probe, index, value)),
             Kind::MaybeU64 => (value != probe::ABSENT).then_some((ValueType::U64, value)),
             Kind::Str(names) => usize::try_from(value)
                 .ok()
@@ -220,16 +238,8 @@ impl Sink for LaneSink {
         }
         let (_, _, lane) = lanes::current();
         let mut record = RawRecord::new(RawKind::SpanValues, 0, time::uptime_cycles(), span, 0);
-        let signed = probe.signed >> field & 1 == 1;
-        record.set(
-            field,
-            if signed {
-                ValueType::I64
-            } else {
-                ValueType::U64
-            },
-            value,
-        );
+        let (ty, value) = recorded(probe, field, value);
+        record.set(field, ty, value);
         lane.write(&record, RawKind::SpanValues);
     }
 
