@@ -122,8 +122,9 @@ pub struct Probe {
     /// Whether its fields are narrow ([`Kind::U32`], [`Kind::I32`]): a sink
     /// may record each in 32 bits.
     pub narrow: bool,
-    /// Whether every field is [`Kind::U64`] or [`Kind::I64`], so a sink may
-    /// store the values as they are (else some need a look at their kind).
+    /// Whether every field is an integer ([`Kind::U64`], [`Kind::I64`],
+    /// [`Kind::U32`], [`Kind::I32`]), so a sink may store the values as
+    /// they are (else some need a look at their kind).
     pub plain: bool,
     /// 0 while off, else the tag given to `enable`.
     tag: AtomicU64,

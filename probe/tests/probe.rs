@@ -1,7 +1,8 @@
 //! Probes reach the installed sink only while enabled, with their values in
 //! field order; an off probe does not compute its values; a span entered
 //! while on is left even if the probe was turned off meanwhile; a group is
-//! on exactly while one of its members is.
+//! on exactly while one of its members is; a probe says whether its fields
+//! are narrow.
 
 use std::num::NonZeroU64;
 use std::sync::Mutex;
@@ -15,6 +16,7 @@ probe::probe!(static RECV = span "test.recv", target: "test", DEBUG, ["peer": i6
 static PAIR: probe::Group = probe::Group::new();
 probe::probe!(static FIRST = event "test.first", target: "test", DEBUG, in PAIR, ["n"]);
 probe::probe!(static SECOND = span "test.second", target: "test", TRACE, in PAIR, ["n"]);
+probe::probe!(static SLOT = event "test.slot", target: "test", TRACE, ["desc": u32, "delta": i32]);
 probe::probe!(static CALL = span "test.call", target: "test", INFO,
     ["root": maybe, "algorithm": str(&["linear", "tree"]), "count"]);
 
@@ -161,8 +163,13 @@ fn a_probe_describes_itself() {
             }
         ]
     );
-    assert_eq!((SEND.signed, RECV.signed), (0, 0b01));
-    assert!(SEND.plain && RECV.plain && !CALL.plain);
+    assert_eq!((SEND.signed, RECV.signed, SLOT.signed), (0, 0b01, 0b10));
+    assert!(SEND.plain && RECV.plain && SLOT.plain && !CALL.plain);
+    assert!(SLOT.narrow && !SEND.narrow && !RECV.narrow && !CALL.narrow);
+    assert_eq!(
+        SLOT.fields.iter().map(|f| f.kind).collect::<Vec<_>>(),
+        [Kind::U32, Kind::I32]
+    );
     assert_eq!(
         CALL.fields.iter().map(|f| f.kind).collect::<Vec<_>>(),
         [Kind::MaybeU64, Kind::Str(&["linear", "tree"]), Kind::U64]

@@ -9,6 +9,7 @@ use trace_viewer::export::{Timeline, chrome};
 use trace_viewer::item::{Item, decode_all};
 use trace_viewer::stats::Stats;
 use trace_wire::Record;
+use trace_wire::raw::SLOT_BYTES;
 use xtask::harness::{Config, Machine};
 use xtask::qemu::TraceChannel;
 
@@ -188,7 +189,8 @@ fn trace_rejects_bad_input() {
 /// `ping 1 2 --count N` makes exactly 2N `bus.send` and 2N `bus.recv`
 /// records, every one in the stream (the lab workload, N =
 /// 100,000); `trace status` and `trace-viewer stats` agree core by core on
-/// events, spans and drops; nothing is left buffered after `trace off`.
+/// events, spans and drops; nothing is left buffered after `trace off`;
+/// each bus record takes one 64-byte slot (its probe is narrow).
 #[test]
 fn a_traced_ping_reaches_the_stream_exactly_and_status_agrees_with_stats() {
     const N: u64 = 100_000;
@@ -207,10 +209,20 @@ fn a_traced_ping_reaches_the_stream_exactly_and_status_agrees_with_stats() {
         status.contains(" port 1, "),
         "the throttled port:\n{status}"
     );
-    let stats = stream_agrees_with_status(&status, &finish(machine, &file));
+    let stream = finish(machine, &file);
+    let stats = stream_agrees_with_status(&status, &stream);
     assert_eq!(stats.dropped, 0, "{status}");
     assert_eq!(count_named(&stats, "bus.send"), 2 * N);
     assert_eq!(count_named(&stats, "bus.recv"), 2 * N);
+    // Two slots a bus record would make the stream twice this; a quarter
+    // more leaves room for the headers and callsites sent each second.
+    let one_slot_each = 4 * N * SLOT_BYTES as u64;
+    assert!(
+        (stream.len() as u64) < one_slot_each * 5 / 4,
+        "{} bytes for {} bus records of one 64-byte slot each",
+        stream.len(),
+        4 * N
+    );
 }
 
 /// Checks `trace status` against the stream core by core (events, spans,
