@@ -15,10 +15,10 @@
 //!   call and its return, no call in between (under TCG each call or
 //!   return into another page costs a translation-block lookup).
 //! - A probe has at most [`MAX_FIELDS`] fields, either all narrow
-//!   ([`Kind::U32`], [`Kind::I32`]) or none, so that a recorder can pack a
-//!   narrow probe's values two to a word ([`Probe::narrow`]). Its values
-//!   reach the sink as given; what a narrow field records of its value is
-//!   the low 32 bits.
+//!   ([`Kind::U32`], [`Kind::I32`]) or none ([`Probe::narrow`]); only an
+//!   event is narrow. A narrow event's values reach the sink packed two to
+//!   a word ([`Packed`], [`Sink::narrow_event`]), in registers rather than
+//!   through memory: what it records of each value is the low 32 bits.
 //! - The recorder installs its [`Sink`] once ([`install`]), then turns
 //!   probes on ([`Probe::enable`], with a tag of its choosing: a nonzero
 //!   word the sink is given back at each firing, such as the probe's id
@@ -86,11 +86,49 @@ pub const MAX_FIELDS: usize = 8;
 /// straight-line stores, without a branch per field.
 pub type Values = [u64; MAX_FIELDS];
 
+/// A narrow probe's values as a sink is given them: value 2i in the low
+/// half of word i, value 2i + 1 in the high half, zeros past the last.
+pub type Packed = [u64; MAX_FIELDS / 2];
+
+/// `values` (of a narrow probe) packed as [`Packed`] says.
+#[inline(always)]
+pub fn pack(values: &Values) -> Packed {
+    core::array::from_fn(|i| (values[2 * i] & 0xFFFF_FFFF) | values[2 * i + 1] << 32)
+}
+
+/// The values of narrow probe `probe` that `words` packs, each widened as
+/// its field's kind says (an [`Kind::I32`] one sign-extended).
+pub fn unpack(probe: &Probe, words: Packed) -> Values {
+    core::array::from_fn(|i| {
+        let half = (words[i / 2] >> (32 * (i % 2))) as u32;
+        if probe.signed >> i & 1 == 1 {
+            i64::from(half as i32) as u64
+        } else {
+            u64::from(half)
+        }
+    })
+}
+
 /// What records the probes that fire: the kernel's trace lanes, or a
 /// test's capture. Each method runs on the firing core (or thread).
 pub trait Sink: Sync {
     /// Event probe `probe`, on with `tag`, fired with `values`.
     fn event(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values);
+    /// Narrow event probe `probe`, on with `tag`, fired with its values
+    /// packed into `w0`..`w3` ([`Packed`]; four words rather than an array
+    /// so that they are passed in registers). By default, [`Sink::event`]
+    /// with them unpacked.
+    fn narrow_event(
+        &self,
+        probe: &'static Probe,
+        tag: NonZeroU64,
+        w0: u64,
+        w1: u64,
+        w2: u64,
+        w3: u64,
+    ) {
+        self.event(probe, tag, &unpack(probe, [w0, w1, w2, w3]));
+    }
     /// Span probe `probe`, on with `tag`, was entered with `values`.
     /// Returns the new span's id, or 0 if it is not recorded.
     fn enter(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values) -> u32;
@@ -235,6 +273,7 @@ impl Probe {
             narrow == 0 || narrow == fields.len(),
             "a probe's fields are all narrow (u32, i32) or none"
         );
+        assert!(narrow == 0 || !is_span, "only an event is narrow");
         Probe {
             name,
             target,
@@ -296,13 +335,20 @@ impl Probe {
         }
     }
 
-    /// Fires an event probe: while it is on, hands `values()` to the sink;
-    /// while it is off, only looks (`values` is not run).
+    /// Fires an event probe: while it is on, hands `values()` to the sink
+    /// (packed, if the probe is narrow); while it is off, only looks
+    /// (`values` is not run).
     #[inline(always)]
     pub fn fire<const N: usize>(&'static self, values: impl FnOnce() -> [u64; N]) {
         if let Some(tag) = self.tag() {
             core::hint::cold_path();
-            sink().event(self, tag, &padded(values()));
+            let values = padded(values());
+            if self.narrow {
+                let [w0, w1, w2, w3] = pack(&values);
+                sink().narrow_event(self, tag, w0, w1, w2, w3);
+            } else {
+                sink().event(self, tag, &values);
+            }
         }
     }
 
@@ -374,7 +420,8 @@ impl Drop for Entered {
 /// Declares a `static` [`Probe`] at the calling line: an `event` or a
 /// `span`, with fields `"name"` (unsigned), `"name": i64` (signed),
 /// `"name": maybe` ([`Kind::MaybeU64`]) or `"name": str(NAMES)`
-/// ([`Kind::Str`]); or else all narrow, `"name": u32` and `"name": i32`.
+/// ([`Kind::Str`]); or else (an event's) all narrow, `"name": u32` and
+/// `"name": i32`.
 /// `in GROUP,` before the fields makes it a member of the [`Group`]
 /// `GROUP`.
 ///
@@ -401,6 +448,12 @@ impl Drop for Entered {
 ///
 /// ```compile_fail
 /// probe::probe!(static MIXED = event "x.mixed", target: "x", TRACE, ["a": u32, "b"]);
+/// ```
+///
+/// and a span is not narrow:
+///
+/// ```compile_fail
+/// probe::probe!(static SPAN = span "x.span", target: "x", TRACE, ["a": u32]);
 /// ```
 #[macro_export]
 macro_rules! probe {

@@ -2,7 +2,7 @@
 //! field order; an off probe does not compute its values; a span entered
 //! while on is left even if the probe was turned off meanwhile; a group is
 //! on exactly while one of its members is; a probe says whether its fields
-//! are narrow.
+//! are narrow, and a narrow event's values travel packed.
 
 use std::num::NonZeroU64;
 use std::sync::Mutex;
@@ -114,6 +114,34 @@ fn events_fire_only_while_enabled_and_in_field_order() {
         [
             Told::Event(7, vec![1, 2, 64]),
             Told::Event(1 << 40 | 8, vec![99])
+        ]
+    );
+}
+
+/// A narrow event's values reach the sink packed two to a word; a sink
+/// that does not take them packed (this one) is given them unpacked, each
+/// cut to 32 bits and an `i32` sign-extended.
+#[test]
+fn a_narrow_event_hands_its_values_over_packed() {
+    let values = [7, (-3i64) as u64, 1 << 40 | 9, 0, 0, 0, 0, 0];
+    let packed = probe::pack(&values);
+    assert_eq!(packed, [7 | 0xFFFF_FFFD << 32, 9, 0, 0]);
+    assert_eq!(
+        probe::unpack(&SLOT, packed)[..2],
+        [7, (-3i64) as u64],
+        "the i32 field read back sign-extended"
+    );
+    let _one = SERIAL.lock().unwrap();
+    probe::install(&SINK);
+    SLOT.enable(tag(3));
+    SLOT.fire(|| [7, (-3i64) as u64]);
+    SLOT.fire(|| [1 << 40 | 9, 4]); // a u32 field keeps its low 32 bits
+    SLOT.disable();
+    assert_eq!(
+        told(),
+        [
+            Told::Event(3, vec![7, (-3i64) as u64]),
+            Told::Event(3, vec![9, 4])
         ]
     );
 }

@@ -247,29 +247,54 @@ impl Integers<'_> {
 
     /// Writes the record: every word of `slot`, and of `extension` when
     /// [`Integers::needs_extension`] (its unused words zeroed, so a slot
-    /// carries nothing of the record it replaced). A narrow layout keeps
-    /// each value's low 32 bits.
+    /// carries nothing of the record it replaced). Its layout is not
+    /// narrow (a narrow record is a [`Narrow`]).
     #[inline(always)]
     pub fn write(&self, slot: &mut Slot, extension: Option<&mut Slot>) {
-        slot[0] = self.ts;
-        slot[1] = (self.layout.0 & LOW) | u64::from(self.span) << 32;
-        slot[2] = (self.layout.0 & !LOW) | u64::from(self.parent);
-        if self.layout.is_narrow() {
-            for (word, pair) in slot[FIRST_VALUE_WORD..]
-                .iter_mut()
-                .zip(self.values.chunks_exact(2))
-            {
-                *word = (pair[0] & LOW) | pair[1] << 32;
-            }
-            slot[SLOT_WORDS - 1] = 0;
-            return;
-        }
+        debug_assert!(!self.layout.is_narrow(), "a narrow record is a Narrow");
+        write_head(slot, self.layout, self.ts, self.span, self.parent);
         slot[FIRST_VALUE_WORD..].copy_from_slice(&self.values[..HEAD_VALUES]);
         if let Some(extension) = extension {
             extension[..MAX_VALUES - HEAD_VALUES].copy_from_slice(&self.values[HEAD_VALUES..]);
             extension[MAX_VALUES - HEAD_VALUES..].fill(0);
         }
     }
+}
+
+/// A narrow record, its values already packed two to a word (value 2i in
+/// the low half of word i, value 2i + 1 in the high half), as a narrow
+/// probe hands them over: written into one slot.
+#[derive(Clone, Copy, Debug)]
+pub struct Narrow {
+    /// Kind, callsite id, count and types of the values; narrow.
+    pub layout: Layout,
+    /// Time stamp: TSC cycles since boot.
+    pub ts: u64,
+    /// Own span id, or an event's parent.
+    pub span: u32,
+    /// A new span's parent (0 = none).
+    pub parent: u32,
+    /// The packed values, zeros past the last.
+    pub words: [u64; MAX_VALUES / 2],
+}
+
+impl Narrow {
+    /// Writes the record: every word of `slot`.
+    #[inline(always)]
+    pub fn write(&self, slot: &mut Slot) {
+        debug_assert!(self.layout.is_narrow(), "a Narrow's layout is narrow");
+        write_head(slot, self.layout, self.ts, self.span, self.parent);
+        slot[FIRST_VALUE_WORD..SLOT_WORDS - 1].copy_from_slice(&self.words);
+        slot[SLOT_WORDS - 1] = 0;
+    }
+}
+
+/// Words 0 to 2 of a head slot.
+#[inline(always)]
+fn write_head(slot: &mut Slot, layout: Layout, ts: u64, span: u32, parent: u32) {
+    slot[0] = ts;
+    slot[1] = (layout.0 & LOW) | u64::from(span) << 32;
+    slot[2] = (layout.0 & !LOW) | u64::from(parent);
 }
 
 /// The slots of a string record for `text` (cut at [`MAX_STRING`] bytes on
@@ -460,36 +485,29 @@ mod tests {
     }
 
     #[test]
-    fn a_narrow_record_packs_eight_values_into_its_head_slot() {
-        let values = [
-            1,
-            (-5i64) as u64,
-            3,
-            0x1_0000_0004,
-            5,
-            6,
-            u64::from(u32::MAX),
-            0,
-        ];
-        let record = Integers {
-            layout: Layout::new(RawKind::Event, 9, 7, 0b10).narrow(),
+    fn a_narrow_record_holds_seven_values_in_its_head_slot() {
+        let layout = Layout::new(RawKind::Event, 9, 7, 0b10).narrow();
+        assert!(
+            !layout.needs_extension(),
+            "seven narrow values fit one slot"
+        );
+        let record = Narrow {
+            layout,
             ts: 77,
             span: 5,
             parent: 0,
-            values: &values,
+            // Values 1, -5, 3, 4, 5, 6 and u32::MAX, two to a word.
+            words: [1 | 0xFFFF_FFFB << 32, 3 | 4 << 32, 5 | 6 << 32, 0xFFFF_FFFF],
         };
-        assert!(
-            !record.needs_extension(),
-            "seven narrow values fit one slot"
-        );
-        let words = written(&record);
-        assert_eq!(words.len(), SLOT_WORDS);
-        assert_eq!(words[SLOT_WORDS - 1], 0, "the unused word is cleared");
-        let head = RawHead::read(words[..8].try_into().unwrap());
+        let mut slot = [u64::MAX; SLOT_WORDS]; // stale words, to be overwritten
+        record.write(&mut slot);
+        assert_eq!(slot[SLOT_WORDS - 1], 0, "the unused word is cleared");
+        let head = RawHead::read(&slot);
         assert_eq!((head.count, head.narrow, head.slots()), (7, true, 1));
-        let read: Vec<u64> = (0..7).map(|i| head.value(&words, i).unwrap()).collect();
+        assert_eq!((head.ts, head.callsite, head.span), (77, 9, 5));
+        let read: Vec<u64> = (0..7).map(|i| head.value(&slot, i).unwrap()).collect();
         let expected = [1, (-5i64) as u64, 3, 4, 5, 6, u64::from(u32::MAX)];
-        assert_eq!(read, expected, "low 32 bits kept, the I64 sign-extended");
+        assert_eq!(read, expected, "the I64 sign-extended, the U64 not");
         let wide = Layout::new(RawKind::Event, 9, 7, 0b10);
         assert!(!wide.is_narrow() && wide.needs_extension());
         assert_eq!(wide.narrow().callsite(), 9);

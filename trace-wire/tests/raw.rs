@@ -4,7 +4,7 @@
 //! a block reported, not fatal.
 
 use trace_wire::raw::{
-    Integers, Layout, RawKind, RawRecord, SLOT_WORDS, Slot, ValueType, string_record,
+    Integers, Layout, Narrow, RawKind, RawRecord, SLOT_WORDS, Slot, ValueType, string_record,
 };
 use trace_wire::{
     Block, DecodeErrorKind, Decoder, Field, Header, MAX_FRAME, Record, RecordBuf, RecordRef, Value,
@@ -122,25 +122,28 @@ fn a_block_decodes_into_events_and_spans_in_any_chunking() {
 #[test]
 fn a_narrow_event_decodes_to_the_same_values_as_a_wide_one() {
     let values = [7, 1, 64, 1, 12, 40_000, (-3i64) as u64, 0];
-    let wide = Layout::new(RawKind::Event, 2, 7, 1 << 6);
-    let mut words = Vec::new();
-    for layout in [wide, wide.narrow()] {
-        let mut slots: [Slot; 2] = [[u64::MAX; SLOT_WORDS]; 2];
-        let record = Integers {
-            layout,
-            ts: 4_000,
-            span: 9,
-            parent: 0,
-            values: &values,
-        };
-        let two = record.needs_extension();
-        let [head, extension] = &mut slots;
-        record.write(head, two.then_some(extension));
-        words.extend_from_slice(&slots.as_flattened()[..if two { 16 } else { 8 }]);
-    }
-    assert_eq!(words.len(), 3 * SLOT_WORDS, "two slots wide, one narrow");
+    let layout = Layout::new(RawKind::Event, 2, 7, 1 << 6);
+    let mut slots: [Slot; 3] = [[u64::MAX; SLOT_WORDS]; 3];
+    let [head, extension, narrow] = &mut slots;
+    let wide = Integers {
+        layout,
+        ts: 4_000,
+        span: 9,
+        parent: 0,
+        values: &values,
+    };
+    wide.write(head, Some(extension));
+    let packed = Narrow {
+        layout: layout.narrow(),
+        ts: 4_000,
+        span: 9,
+        parent: 0,
+        words: core::array::from_fn(|i| (values[2 * i] & 0xFFFF_FFFF) | values[2 * i + 1] << 32),
+    };
+    packed.write(narrow);
+    let words = slots.as_flattened();
     let mut stream = header();
-    stream.extend(block(1, &words));
+    stream.extend(block(1, words));
     let (records, damage) = decode(&stream, 13);
     assert!(damage.is_empty(), "{damage:?}");
     let [Record::Event(wide), Record::Event(narrow)] = &records[1..] else {

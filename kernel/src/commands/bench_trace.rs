@@ -13,7 +13,7 @@ use mpi::Algorithm;
 use probe::{Probe, probe};
 use shell::{Args, CoreSet, Error};
 use trace_wire::SlotRing;
-use trace_wire::raw::{Integers, Layout, RawKind, SLOT_WORDS};
+use trace_wire::raw::{Layout, Narrow, RawKind, SLOT_WORDS};
 use tracing::Level;
 
 use super::bench::{bus_round_trips, measure, reduce_median};
@@ -141,18 +141,10 @@ static PROBES: [&Probe; 2] = [&BENCH_SEND, &FLOOD];
 /// a TSC read alone. The four take turns batch by batch, so the machine's
 /// noise falls on all of them alike, and each reports its median batch.
 fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
-    // The floor's records are laid out as the probe's.
-    let layout = Layout::new(RawKind::Event, 1, 7, 0);
-    let layout = if BENCH_SEND.narrow {
-        layout.narrow()
-    } else {
-        layout
-    };
-    let record_slots = 1 + u64::from(layout.needs_extension());
     let scratch = SlotRing::new();
-    // A batch's slots, rounded up to the power of two a ring takes: at most
-    // half a MiB, once per bench trace.
-    let slots = ((record_slots * RECORD_BATCH) as usize).next_power_of_two();
+    // A batch's slots (one a record: the probe is narrow), rounded up to
+    // the power of two a ring takes: a quarter of a MiB, once per bench trace.
+    let slots = (RECORD_BATCH as usize).next_power_of_two();
     let memory = vec![[0u64; SLOT_WORDS]; slots].into_boxed_slice();
     if !scratch.attach(Box::leak(memory)) {
         return Err(Error::invalid(
@@ -176,23 +168,20 @@ fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
         scratch.release_to(scratch.head());
         let floor_start = scratch.head();
         batches[2].push(cycles_per_record(|i| {
-            let values = core::hint::black_box([1, 2, 64, 1, i, i, batch, 0]);
-            let record = Integers {
-                layout,
+            // The probe's values, packed as it hands them over.
+            let words = core::hint::black_box(probe::pack(&[1, 2, 64, 1, i, i, batch, 0]));
+            let record = Narrow {
+                layout: const { Layout::new(RawKind::Event, 1, 7, 0).narrow() },
                 ts: time::uptime_cycles(),
                 span: 0,
                 parent: 0,
-                values: &values,
+                words,
             };
-            core::hint::black_box(
-                scratch.write_in_place(record_slots == 2, |slot, extension| {
-                    record.write(slot, extension);
-                }),
-            );
+            core::hint::black_box(scratch.write_in_place(false, |slot, _| record.write(slot)));
         }));
         // A refused write costs a fraction of one made: the floor counts
         // only if every record went in.
-        if scratch.head() - floor_start != record_slots * RECORD_BATCH {
+        if scratch.head() - floor_start != RECORD_BATCH {
             return Err(Error::invalid("the floor's scratch ring refused records"));
         }
         batches[3].push(cycles_per_record(|_| {

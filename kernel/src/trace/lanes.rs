@@ -21,7 +21,7 @@ use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicU64, Ordering};
 
 use trace_wire::SlotRing;
-use trace_wire::raw::{Integers, RawKind, RawRecord, SLOT_BYTES, SLOT_WORDS};
+use trace_wire::raw::{Integers, Narrow, RawKind, RawRecord, SLOT_BYTES, SLOT_WORDS};
 
 use super::owned::LaneState;
 use crate::arch::cpu;
@@ -128,6 +128,16 @@ impl Lane {
             .write_in_place(record.needs_extension(), |slot, extension| {
                 record.write(slot, extension);
             });
+        self.count(written, kind);
+    }
+
+    /// Writes the narrow record `record`, of `kind`, as `write_integers`
+    /// does: one slot, in place.
+    #[inline(always)]
+    pub fn write_narrow(&self, record: &Narrow, kind: RawKind) {
+        let written = self
+            .ring
+            .write_in_place(false, |slot, _| record.write(slot));
         self.count(written, kind);
     }
 

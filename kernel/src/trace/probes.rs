@@ -9,7 +9,7 @@ use core::num::NonZeroU64;
 
 use probe::{Kind, Probe, Sink, Values};
 use spin::Mutex;
-use trace_wire::raw::{Integers, Layout, MAX_VALUES, RawKind, RawRecord, ValueType};
+use trace_wire::raw::{Integers, Layout, MAX_VALUES, Narrow, RawKind, RawRecord, ValueType};
 
 use super::callsites;
 use super::filter::Filter;
@@ -95,16 +95,14 @@ fn tag(probe: &Probe, id: u16) -> NonZeroU64 {
     NonZeroU64::new(layout.bits()).expect("a layout is never 0")
 }
 
-/// What field `field` of `probe` records of `value`: all of it, or a
-/// narrow field's 32 bits (widened as the consumer reads them), as the
-/// type it is recorded with.
-fn recorded(probe: &Probe, field: usize, value: u64) -> (ValueType, u64) {
-    let signed = probe.signed >> field & 1 == 1;
-    match (probe.narrow, signed) {
-        (false, false) => (ValueType::U64, value),
-        (false, true) => (ValueType::I64, value),
-        (true, false) => (ValueType::U64, u64::from(value as u32)),
-        (true, true) => (ValueType::I64, i64::from(value as i32) as u64),
+/// The type field `field` of `probe` is recorded with. (A narrow probe is
+/// an event whose values come packed, `LaneSink::narrow_event`, so none
+/// reaches the field-by-field paths that ask this.)
+fn value_type(probe: &Probe, field: usize) -> ValueType {
+    if probe.signed >> field & 1 == 1 {
+        ValueType::I64
+    } else {
+        ValueType::U64
     }
 }
 
@@ -170,7 +168,9 @@ fn write_described(
     };
     for (index, (field, &value)) in probe.fields.iter().zip(values).enumerate() {
         let typed = match field.kind {
-            Kind::U64 | Kind::I64 | Kind::U32 | Kind::I32 => Some(recorded(probe, index, value)),
+            Kind::U64 | Kind::I64 | Kind::U32 | Kind::I32 => {
+                Some((value_type(probe, index), value))
+            }
             Kind::MaybeU64 => (value != probe::ABSENT).then_some((ValueType::U64, value)),
             Kind::Str(names) => usize::try_from(value)
                 .ok()
@@ -203,6 +203,20 @@ impl Sink for LaneSink {
             values,
         };
         lane.write_integers(&record, RawKind::Event);
+    }
+
+    fn narrow_event(&self, _: &'static Probe, tag: NonZeroU64, w0: u64, w1: u64, w2: u64, w3: u64) {
+        let (_, _, lane) = lanes::current();
+        // SAFETY: as in `event`; this borrow ends here.
+        let span = unsafe { lane.state() }.current_span();
+        let record = Narrow {
+            layout: Layout::from_bits(tag.get()),
+            ts: time::uptime_cycles(),
+            span,
+            parent: 0,
+            words: [w0, w1, w2, w3],
+        };
+        lane.write_narrow(&record, RawKind::Event);
     }
 
     fn enter(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values) -> u32 {
@@ -238,8 +252,7 @@ impl Sink for LaneSink {
         }
         let (_, _, lane) = lanes::current();
         let mut record = RawRecord::new(RawKind::SpanValues, 0, time::uptime_cycles(), span, 0);
-        let (ty, value) = recorded(probe, field, value);
-        record.set(field, ty, value);
+        record.set(field, value_type(probe, field), value);
         lane.write(&record, RawKind::SpanValues);
     }
 
