@@ -141,7 +141,7 @@ impl RawRecord {
     /// [`HEAD_VALUES`] values.
     #[inline]
     pub fn slots(&self) -> &[u64] {
-        let count = ((self.words[1] >> 24) & 0xFF) as usize;
+        let count = ((self.words[1] >> 24) & COUNT_MASK) as usize;
         let slots = if count > HEAD_VALUES { 2 } else { 1 };
         &self.words[..slots * SLOT_WORDS]
     }
@@ -261,19 +261,18 @@ impl Integers<'_> {
     }
 }
 
-/// A narrow record, its values already packed two to a word (value 2i in
+/// A narrow event, its values already packed two to a word (value 2i in
 /// the low half of word i, value 2i + 1 in the high half), as a narrow
-/// probe hands them over: written into one slot.
+/// probe hands them over: written into one slot. (Only events are narrow,
+/// so it has no parent field of its own.)
 #[derive(Clone, Copy, Debug)]
 pub struct Narrow {
-    /// Kind, callsite id, count and types of the values; narrow.
+    /// Kind (an event), callsite id, count and types of the values; narrow.
     pub layout: Layout,
     /// Time stamp: TSC cycles since boot.
     pub ts: u64,
-    /// Own span id, or an event's parent.
+    /// The event's parent span (0 = none).
     pub span: u32,
-    /// A new span's parent (0 = none).
-    pub parent: u32,
     /// The packed values, zeros past the last.
     pub words: [u64; MAX_VALUES / 2],
 }
@@ -283,7 +282,7 @@ impl Narrow {
     #[inline(always)]
     pub fn write(&self, slot: &mut Slot) {
         debug_assert!(self.layout.is_narrow(), "a Narrow's layout is narrow");
-        write_head(slot, self.layout, self.ts, self.span, self.parent);
+        write_head(slot, self.layout, self.ts, self.span, 0);
         slot[FIRST_VALUE_WORD..SLOT_WORDS - 1].copy_from_slice(&self.words);
         slot[SLOT_WORDS - 1] = 0;
     }
@@ -495,7 +494,6 @@ mod tests {
             layout,
             ts: 77,
             span: 5,
-            parent: 0,
             // Values 1, -5, 3, 4, 5, 6 and u32::MAX, two to a word.
             words: [1 | 0xFFFF_FFFB << 32, 3 | 4 << 32, 5 | 6 << 32, 0xFFFF_FFFF],
         };

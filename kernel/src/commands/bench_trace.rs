@@ -174,7 +174,6 @@ fn record_cost(out: &mut dyn Write) -> Result<(), Error> {
                 layout: const { Layout::new(RawKind::Event, 1, 7, 0).narrow() },
                 ts: time::uptime_cycles(),
                 span: 0,
-                parent: 0,
                 words,
             };
             core::hint::black_box(scratch.write_in_place(false, |slot, _| record.write(slot)));

@@ -213,7 +213,6 @@ impl Sink for LaneSink {
             layout: Layout::from_bits(tag.get()),
             ts: time::uptime_cycles(),
             span,
-            parent: 0,
             words: [w0, w1, w2, w3],
         };
         lane.write_narrow(&record, RawKind::Event);
