@@ -8,7 +8,7 @@ use shell::{Args, Command, Error};
 
 use super::Kernel;
 use super::format::{Bytes, Seconds};
-use crate::arch::paging::PAGE_TABLE_BYTES;
+use crate::arch::paging::{self, PAGE_SIZE, PAGE_TABLE_BYTES};
 use crate::cores::{self, CoreSet, CoreState};
 use crate::{core_bus, heap, platform, time};
 
@@ -129,7 +129,8 @@ pub const MEM: Command<Kernel> = Command {
     summary: "show RAM and the kernel's memory footprint",
     usage: "mem",
     help: "Shows usable RAM from the boot memory map, the kernel image, and the heap: \
-           how much of it the core stacks, page tables and queues use.",
+           how much of it the core stacks, page tables and queues use, and the TLB entries \
+           the stacks' tops take apart from the image's data (QEMU's TLB is direct-mapped).",
     example: "mem",
     run: mem_command,
 };
@@ -175,6 +176,7 @@ fn mem_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resu
                 Bytes(per_core)
             )
         ),
+        ("  stack tops", stack_colours()),
         (
             "  page tables",
             alloc::format!(
@@ -202,6 +204,30 @@ fn mem_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resu
         );
     }
     Ok(())
+}
+
+/// The entries of QEMU's TLB that the cores' hot stack tops take, and
+/// those the image's data takes: apart, as paging.rs places the stacks.
+fn stack_colours() -> alloc::string::String {
+    let entries = |pages: core::ops::Range<u64>| {
+        let (first, last) = (pages.start, pages.end - 1);
+        alloc::format!("{}-{}", paging::tlb_entry(first), paging::tlb_entry(last))
+    };
+    let mut tops: Vec<_> = (0..cores::count())
+        .filter_map(cores::stack_range)
+        .map(|stack| {
+            let top = stack.end.as_u64() / PAGE_SIZE;
+            entries(top - paging::HOT_STACK_PAGES..top)
+        })
+        .collect();
+    tops.dedup();
+    alloc::format!(
+        "TLB entries {} (each stack's top {}); the image's data takes {} of {}",
+        tops.join(", "),
+        Bytes((paging::HOT_STACK_PAGES * PAGE_SIZE) as usize),
+        entries(paging::data_pages()),
+        paging::TLB_ENTRIES
+    )
 }
 
 /// `uptime`: time since boot.

@@ -1,7 +1,21 @@
 //! Page tables. Boot stage 1 identity-maps the low 4 GiB with 2 MiB pages;
 //! this module adds the stack region: per-core stacks mapped page by page in
 //! the upper half, each with an unmapped guard page below it, so an overflow
-//! faults instead of silently corrupting its neighbour.
+//! faults instead of silently corrupting its neighbour, and with its top
+//! pages coloured clear of the image's data in QEMU's TLB (below).
+//!
+//! # Colouring the stacks
+//!
+//! Under TCG each vCPU translates guest addresses through a software TLB
+//! that is direct-mapped: page `n` can only sit in entry `n % TLB_ENTRIES`.
+//! Two hot pages with the same entry evict each other on every access, and
+//! each access then takes QEMU's slow path. The top of a core's stack is
+//! hot on every path, so a stack whose top shared an entry with a hot
+//! static (the trace sink's vtable, once) cost a trace record 1.6 to 1.8
+//! times its cycles, by the luck of the link. The stack region is virtual,
+//! so each stack is placed where its top pages take entries that no page
+//! of the image's data (`.rodata` to `.bss`) takes: page colouring, as
+//! kernels do for caches, done for QEMU's TLB (docs/architecture.md).
 
 use core::alloc::Layout;
 use core::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -64,6 +78,48 @@ pub fn init() {
     *MAPPER.lock() = Some(mapper);
 }
 
+/// Entries in each vCPU's software TLB under TCG: QEMU's default size,
+/// which it changes only when it flushes the whole TLB, and this kernel
+/// never does after boot (no CR3 reload). A colouring for 256 entries holds
+/// for any larger power of two too: pages apart modulo 256 are apart
+/// modulo 512.
+pub const TLB_ENTRIES: u64 = 256;
+/// Pages at the top of a stack that its core uses all the time (16 KiB:
+/// the shell's deepest commands stay within it).
+pub const HOT_STACK_PAGES: u64 = 4;
+
+unsafe extern "C" {
+    /// First byte of `.rodata` (linker.ld).
+    static __data_start: u8;
+    /// One past the image's last byte, the end of `.bss` (linker.ld).
+    static __kernel_end: u8;
+}
+
+/// The pages of the image's data, `.rodata` to `.bss`, by page number.
+pub fn data_pages() -> core::ops::Range<u64> {
+    let start = core::ptr::addr_of!(__data_start) as u64;
+    let end = core::ptr::addr_of!(__kernel_end) as u64;
+    start / PAGE_SIZE..end.div_ceil(PAGE_SIZE)
+}
+
+/// The TLB entry page `page` (a page number) takes.
+pub fn tlb_entry(page: u64) -> u64 {
+    page % TLB_ENTRIES
+}
+
+/// The lowest page number at or above `lowest` that can be one past a
+/// stack's last page with its [`HOT_STACK_PAGES`] in entries no data page
+/// takes: the entries just below the data's first one (the heap's first
+/// pages, past the image's end, take the entries just above its last).
+/// `lowest` itself if the data takes too many entries to leave room.
+fn coloured_top(lowest: u64, data: core::ops::Range<u64>) -> u64 {
+    if data.end - data.start + HOT_STACK_PAGES > TLB_ENTRIES {
+        return lowest;
+    }
+    let want = tlb_entry(data.start);
+    lowest + (want + TLB_ENTRIES - tlb_entry(lowest)) % TLB_ENTRIES
+}
+
 /// A stack in the stack region: `bottom..top` is mapped, the page below
 /// `bottom` (the guard) is not.
 #[derive(Debug, Clone, Copy)]
@@ -81,8 +137,9 @@ impl GuardedStack {
     }
 }
 
-/// Maps a new stack of `bytes` (rounded up to pages) below a guard page.
-/// Frames come from the heap; the stack lives as long as the kernel.
+/// Maps a new stack of `bytes` (rounded up to pages) below a guard page,
+/// its top coloured (module docs). Frames come from the heap; the stack
+/// lives as long as the kernel.
 #[must_use = "the stack is mapped for good: dropping it leaks the mapping"]
 pub fn map_guarded_stack(bytes: usize) -> GuardedStack {
     let pages = (bytes as u64).div_ceil(PAGE_SIZE);
@@ -90,8 +147,12 @@ pub fn map_guarded_stack(bytes: usize) -> GuardedStack {
     let mapper = guard
         .as_mut()
         .expect("paging::init runs before stacks are mapped");
-    let guard_page = NEXT_STACK_SLOT.fetch_add((pages + 1) * PAGE_SIZE, Ordering::Relaxed);
-    let bottom = VirtAddr::new(guard_page + PAGE_SIZE);
+    // The guard page at the next free slot, the stack above it, its top
+    // moved up to the colour (the pages skipped stay unmapped).
+    let free = NEXT_STACK_SLOT.load(Ordering::Relaxed) / PAGE_SIZE;
+    let top = coloured_top(free + 1 + pages, data_pages());
+    NEXT_STACK_SLOT.store(top * PAGE_SIZE, Ordering::Relaxed);
+    let bottom = VirtAddr::new((top - pages) * PAGE_SIZE);
     let flags = PageTableFlags::PRESENT | PageTableFlags::WRITABLE | PageTableFlags::NO_EXECUTE;
     for i in 0..pages {
         let page = Page::<Size4KiB>::containing_address(bottom + i * PAGE_SIZE);
