@@ -39,10 +39,10 @@ struct Workloads {
 }
 
 impl Workloads {
-    /// The worse of the two ratios `self / base`.
-    fn ratio_to(self, base: Workloads) -> f64 {
+    /// The ratios `self / base` of ping and of reduce.
+    fn ratios_to(self, base: Workloads) -> [f64; 2] {
         let ratio = |x: u64, base: u64| x as f64 / base.max(1) as f64;
-        ratio(self.ping, base.ping).max(ratio(self.reduce, base.reduce))
+        [ratio(self.ping, base.ping), ratio(self.reduce, base.reduce)]
     }
 }
 
@@ -97,19 +97,24 @@ fn overhead(rounds: u64, out: &mut dyn Write) -> Result<(), Error> {
         trace::turn_on(None).map_err(Error::invalid)?;
         let traced = workloads(rounds, out);
         trace::turn_off();
-        on.push(traced?.ratio_to(none));
-        off.push(workloads(rounds, out)?.ratio_to(none));
+        on.push(traced?.ratios_to(none));
+        off.push(workloads(rounds, out)?.ratios_to(none));
     }
     writeln!(
         out,
         "no subscriber: median ping 1<->2 {} cycles, reduce 64 on 1,2 {} cycles",
         none.ping, none.reduce
     )?;
-    for (name, ratios) in [("off", &off), ("on", &on)] {
-        let (mid, spread) = (median(ratios.iter().copied()), spread(ratios));
+    for (name, runs) in [("off", &off), ("on", &on)] {
+        let worse: Vec<f64> = runs
+            .iter()
+            .map(|&[ping, reduce]| ping.max(reduce))
+            .collect();
+        let (mid, spread) = (median(worse.iter().copied()), spread(&worse));
+        let [ping, reduce] = [0, 1].map(|w| median(runs.iter().map(|run| run[w])));
         writeln!(
             out,
-            "trace {name}/none, worse of the two, {ALTERNATIONS} runs: median {mid:.3}, spread {spread:.3}"
+            "trace {name}/none, worse of the two, {ALTERNATIONS} runs: median {mid:.3}, spread {spread:.3} (medians: ping {ping:.3}, reduce {reduce:.3})"
         )?;
         bench_line(
             out,
