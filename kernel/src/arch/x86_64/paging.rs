@@ -11,9 +11,10 @@
 //! Two hot pages with the same entry evict each other on every access, and
 //! each access then takes QEMU's slow path. The top of a core's stack is
 //! hot on every path, so a stack whose top shared an entry with a hot
-//! static (the trace sink's vtable, once) cost a trace record 1.6 to 1.8
+//! static (the trace sink's vtable, once) cost a trace record about 1.6
 //! times its cycles, by the luck of the link. The stack region is virtual,
-//! so each stack is placed where its top pages take entries that no page
+//! so, at the cost of skipped addresses (and a page table or two more),
+//! each stack is placed where its top pages take entries that no page
 //! of the image's data (`.rodata` to `.bss`) takes: page colouring, as
 //! kernels do for caches, done for QEMU's TLB (docs/architecture.md).
 
