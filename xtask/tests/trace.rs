@@ -186,6 +186,51 @@ fn trace_rejects_bad_input() {
     );
 }
 
+/// `bench trace`, what `cargo xtask bench` runs on 3 cores, prints every
+/// result that bench reads, as a number (values are not checked: they are
+/// timings), and each workload's ratios beside the worse of the two; a
+/// second run in the same boot is refused, since its no-subscriber
+/// baseline needs a boot that never traced.
+#[test]
+fn bench_trace_prints_every_result_and_needs_a_fresh_boot() {
+    let (mut machine, _) = traced(3, "bench-trace");
+    let out = machine.run_checked("bench trace --rounds 10");
+    for name in [
+        "trace_off_overhead_ratio",
+        "trace_off_overhead_spread",
+        "trace_on_overhead_ratio",
+        "trace_on_overhead_spread",
+        "trace_record_cycles",
+        "trace_record_cycles_tracing",
+        "trace_record_cycles_floor",
+        "trace_record_cycles_clock",
+        "trace_records_per_s",
+        "trace_dropped_records",
+    ] {
+        let value = (out.lines())
+            .filter_map(|l| l.strip_prefix("BENCH "))
+            .filter_map(|json| serde_json::from_str::<Json>(json).ok())
+            .find(|result| result["name"] == name)
+            .and_then(|result| result["value"].as_f64());
+        assert!(
+            value.is_some_and(f64::is_finite),
+            "no number for {name}:\n{out}"
+        );
+    }
+    for setting in ["off", "on"] {
+        let line = (out.lines())
+            .find(|l| l.starts_with(&format!("trace {setting}/none, worse of the two")))
+            .unwrap_or_else(|| panic!("no {setting} line:\n{out}"));
+        assert!(line.contains("(medians: ping "), "{line}");
+        assert!(line.contains(", reduce "), "{line}");
+    }
+    let again = machine.run("bench trace --rounds 10");
+    assert!(
+        again.starts_with("error: tracing was on earlier in this boot"),
+        "{again}"
+    );
+}
+
 /// `ping 1 2 --count N` makes exactly 2N `bus.send` and 2N `bus.recv`
 /// records, every one in the stream (the lab workload, N =
 /// 100,000); `trace status` and `trace-viewer stats` agree core by core on
