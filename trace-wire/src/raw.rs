@@ -101,6 +101,19 @@ pub enum ValueType {
     Str = 5,
 }
 
+impl ValueType {
+    /// The type an integer field is recorded with: [`ValueType::I64`] if
+    /// `signed`, else [`ValueType::U64`] (narrow ones too: their values
+    /// are widened to these on reading).
+    pub const fn integer(signed: bool) -> Self {
+        if signed {
+            ValueType::I64
+        } else {
+            ValueType::U64
+        }
+    }
+}
+
 /// A record being built on the producer's stack: a head slot and an
 /// extension slot, copied into the ring whole ([`RawRecord::slots`]).
 #[derive(Clone, Copy, Debug)]
@@ -131,9 +144,9 @@ impl RawRecord {
         self.words[FIRST_VALUE_WORD + index] = value;
         let shift = 32 + 4 * index;
         self.words[2] = (self.words[2] & !(0xF << shift)) | (ty as u64) << shift;
-        let count = (self.words[1] >> 24) & 0xFF;
+        let count = (self.words[1] >> 24) & COUNT_MASK;
         if index as u64 >= count {
-            self.words[1] = (self.words[1] & !(0xFF << 24)) | (index as u64 + 1) << 24;
+            self.words[1] = (self.words[1] & !(COUNT_MASK << 24)) | (index as u64 + 1) << 24;
         }
     }
 
@@ -168,11 +181,7 @@ impl Layout {
         let mut types = 0;
         let mut i = 0;
         while i < count {
-            let ty = if signed >> i & 1 == 1 {
-                ValueType::I64
-            } else {
-                ValueType::U64
-            };
+            let ty = ValueType::integer(signed >> i & 1 == 1);
             types |= (ty as u64) << (4 * i);
             i += 1;
         }

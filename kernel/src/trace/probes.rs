@@ -95,15 +95,9 @@ fn tag(probe: &Probe, id: u16) -> NonZeroU64 {
     NonZeroU64::new(layout.bits()).expect("a layout is never 0")
 }
 
-/// The type field `field` of `probe` is recorded with. (A narrow probe is
-/// an event whose values come packed, `LaneSink::narrow_event`, so none
-/// reaches the field-by-field paths that ask this.)
+/// The type integer field `field` of `probe` is recorded with.
 fn value_type(probe: &Probe, field: usize) -> ValueType {
-    if probe.signed >> field & 1 == 1 {
-        ValueType::I64
-    } else {
-        ValueType::U64
-    }
+    ValueType::integer(probe.signed >> field & 1 == 1)
 }
 
 /// Turns every probe off.
