@@ -352,6 +352,9 @@ pub fn restart(core: usize) -> Result<u64, RestartError> {
     smp::reset_cores(core::iter::once(apic_id(core)));
     *CORES[core].fault.lock() = None;
     CORES[core].abort.store(false, Ordering::Relaxed); // no job reads it until the next submit's Release
+    // The faulted job is over: a ticket for it must count as such once the
+    // core is Idle again. Release, partner: the Acquire in `Ticket::is_over`.
+    CORES[core].finished.fetch_add(1, Ordering::Release);
     let mailbox = CORES[core]
         .mailbox
         .swap(core::ptr::null_mut(), Ordering::Acquire); // Release: submit
@@ -514,10 +517,18 @@ impl Ticket {
         self.core
     }
 
-    fn is_done(&self) -> bool {
-        // Acquire pairs with job_loop's Release fetch_add: the job's effects
-        // are visible once it counts as done.
-        CORES[self.core].finished.load(Ordering::Acquire) >= self.finished_count
+    /// Whether the job is over: it returned and its core is free for the
+    /// next one, or its core faulted. (Its core counts the job finished a
+    /// moment before it is Idle: over means both, so that whoever is told a
+    /// job is over finds its core free.)
+    pub fn is_over(&self) -> bool {
+        match state(self.core) {
+            CoreState::Faulted => true,
+            CoreState::Running => false,
+            // Acquire pairs with job_loop's Release fetch_add: the job's
+            // effects are visible once it counts as finished.
+            _ => CORES[self.core].finished.load(Ordering::Acquire) >= self.finished_count,
+        }
     }
 }
 
@@ -591,15 +602,11 @@ pub enum WaitOutcome {
     Abandoned,
 }
 
-/// Waits (halted between wake-ups) until every ticket's job is done or its
-/// core faulted. The first Ctrl-C asks the jobs to stop (`aborted` says it
+/// Waits (halted between wake-ups) until every ticket's job is over
+/// ([`Ticket::is_over`]). The first Ctrl-C asks the jobs to stop (`aborted` says it
 /// was already asked); a second one stops waiting.
 pub fn wait(tickets: &[Ticket], mut aborted: bool) -> WaitOutcome {
-    let pending = || {
-        tickets
-            .iter()
-            .filter(|t| !t.is_done() && state(t.core) != CoreState::Faulted)
-    };
+    let pending = || tickets.iter().filter(|t| !t.is_over());
 
     loop {
         idle::wait_until(|| pending().next().is_none() || input::has_interrupt());

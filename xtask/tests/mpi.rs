@@ -1,6 +1,7 @@
 //! QEMU tests of the MPI demos: the seed's `reduce` lines on chosen cores,
 //! every collective with both algorithms, types and ops, Ctrl-C in the
-//! middle of a collective, `bench reduce`, and the bad-input cases.
+//! middle of a collective, `bench reduce`, the ends of demos nobody waits
+//! for, and the bad-input cases.
 
 use std::thread::sleep;
 use std::time::Duration;
@@ -240,6 +241,22 @@ fn wait_for(machine: &mut Machine, text: &str) -> String {
         .unwrap_or_else(|e| machine.fail(&e.to_string()))
 }
 
+/// Starts a long tree reduce on every core and types Ctrl-C twice `after`
+/// its first hello, then waits until it has ended: if the shell stopped
+/// waiting, the cores still running say when they end, before the prompt
+/// or after it.
+fn ctrl_c_twice_in_a_long_reduce(machine: &mut Machine, after: Duration) {
+    machine.send("reduce 262144 prod --type f64 --algo tree\r");
+    wait_for(machine, "hello from core");
+    sleep(after);
+    machine.send("\x03\x03");
+    let out = wait_for(machine, "ringlab> ");
+    let ended = "reduce ended on core(s) 0-3, after the shell stopped waiting";
+    if out.contains("^C again: stopped waiting") && !out.contains(ended) {
+        wait_for(machine, ended);
+    }
+}
+
 /// Issue 15's sequences that left messages behind: each time, the next
 /// command succeeds the first time, says what it threw away, and every
 /// queue is consistent afterwards.
@@ -273,18 +290,34 @@ fn leftover_messages_are_discarded_and_the_next_demo_succeeds_the_first_time() {
     assert!(out.contains("success! value: 6"), "{out}");
     assert!(out.contains("1 damaged entry"), "{out}");
     // Ctrl-C twice during a long tree reduce: the shell may stop waiting.
-    machine.send("reduce 262144 prod --type f64 --algo tree\r");
-    wait_for(&mut machine, "hello from core");
-    sleep(Duration::from_millis(50));
-    machine.send("\x03\x03");
-    let out = wait_for(&mut machine, "ringlab> ");
-    // The cores still running say when they end: before the prompt or after.
-    let ended = "reduce ended on core(s) 0-3, after the shell stopped waiting";
-    if out.contains("^C again: stopped waiting") && !out.contains(ended) {
-        wait_for(&mut machine, ended);
-    }
+    ctrl_c_twice_in_a_long_reduce(&mut machine, Duration::from_millis(50));
     let out = machine.run_checked("reduce 64 sum");
     assert!(out.contains("success! value: 6"), "{out}");
     let out = machine.run_checked("ping 2 3");
     assert_eq!(out, "Core[2] -> Core[3]: ping\nCore[3] -> Core[2]: pong\n");
+}
+
+/// The ends of demos nobody waits for, again and again at different
+/// moments: a reduce abandoned by Ctrl-C twice (core 0's rings are emptied
+/// only once its other cores are over, else a late sender leaves messages
+/// in them) and a background ping stopped at the prompt. Each "ended" line
+/// comes only once the cores are free: the next demo on them succeeds and
+/// every queue is consistent.
+#[test]
+fn demos_nobody_waits_for_end_clean_whenever_they_are_stopped() {
+    let mut machine = Machine::boot(Config {
+        command_timeout: Duration::from_secs(60),
+        ..Config::smp(4)
+    });
+    for round in 0..12 {
+        ctrl_c_twice_in_a_long_reduce(&mut machine, Duration::from_millis(3 * round));
+        let out = machine.run_checked("reduce 64 sum");
+        assert!(out.contains("success! value: 6"), "round {round}: {out}");
+        machine.run("ping 1 2 --count 1000000 &");
+        sleep(Duration::from_millis(2 * round));
+        machine.send("\x03");
+        wait_for(&mut machine, "ping ended on core(s) 1-2, in the background");
+        let out = machine.run_checked("allreduce 64 sum --cores 1,2");
+        assert!(out.contains("success! value: 3"), "round {round}: {out}");
+    }
 }

@@ -2,7 +2,9 @@
 //! hand out the jobs (core 0's part runs inline on the shell core), then
 //! wait (or not, with `&`), turning the outcome into a line for the user.
 //! A demo's jobs (`run_demo`) also empty their rings before and after
-//! (`leftovers.rs`): the one place where a demo starts and ends.
+//! (`leftovers.rs`): the one place where a demo starts and ends. A demo
+//! nobody waits for (`&`, or a second Ctrl-C) is kept here until its cores
+//! are over; then the shell says it ended.
 
 use alloc::format;
 use alloc::sync::Arc;
@@ -62,7 +64,7 @@ pub fn run_demo(
     out: &mut dyn Write,
     mut work: impl FnMut(usize) -> Work,
 ) -> Result<Ran, Error> {
-    let leftovers = Arc::new(Leftovers::new(name, set, background));
+    let leftovers = Arc::new(Leftovers::new(name, set));
     let wrapped = |core| leftovers.wrap(work(core));
     launch(set, name, background, out, wrapped, Some(&leftovers))
 }
@@ -73,8 +75,9 @@ fn launch(
     background: bool,
     out: &mut dyn Write,
     mut work: impl FnMut(usize) -> Work,
-    leftovers: Option<&Leftovers>,
+    leftovers: Option<&Arc<Leftovers>>,
 ) -> Result<Ran, Error> {
+    report_ended_demos(); // first, so the cores they free are seen free
     check_free(set)?;
     if background && set.contains(0) {
         return Err(Error::invalid(
@@ -89,6 +92,9 @@ fn launch(
             "'{name}' running in the background on {} core(s); 'cores' shows them",
             tickets.len()
         );
+        if let Some(leftovers) = leftovers {
+            unwaited(leftovers, tickets, "in the background");
+        }
         return Ok(None);
     }
     cores::set_foreground(set);
@@ -101,24 +107,74 @@ fn launch(
     let outcome = cores::wait(&tickets, cores::abort_requested(0) && set.contains(0));
     cores::set_foreground(CoreSet::default());
     let elapsed = time::now() - start;
-    if let Some(leftovers) = leftovers {
-        leftovers.after_on_shell_core();
-    }
     for ticket in &tickets {
         if cores::state(ticket.core()) == CoreState::Faulted {
             let _ = writeln!(out, "core {} faulted while running '{name}'", ticket.core());
         }
     }
-    if outcome == WaitOutcome::Abandoned {
-        let _ = writeln!(
-            out,
-            "^C again: stopped waiting; 'cores' shows which cores still run '{name}'"
-        );
-        if let Some(leftovers) = leftovers {
-            leftovers.stop_waiting();
+    match (outcome, leftovers) {
+        (WaitOutcome::Abandoned, leftovers) => {
+            let _ = writeln!(
+                out,
+                "^C again: stopped waiting; 'cores' shows which cores still run '{name}'"
+            );
+            if let Some(leftovers) = leftovers {
+                unwaited(leftovers, tickets, "after the shell stopped waiting");
+            }
         }
+        (WaitOutcome::Finished { .. }, Some(leftovers)) => leftovers.after_on_shell_core(),
+        (WaitOutcome::Finished { .. }, None) => {}
     }
     Ok(Some((outcome, elapsed)))
+}
+
+/// A demo nobody waits for any more, until all its cores are over.
+struct Unwaited {
+    leftovers: Arc<Leftovers>,
+    /// The jobs not yet seen over (a core seen over may take a new job).
+    running: Vec<Ticket>,
+    /// How it ended, for the last line: "in the background", ...
+    how: &'static str,
+}
+
+/// The demos nobody waits for. Lock rule: the shell core only (`launch`
+/// and the prompt), never while a demo's part runs on it.
+static UNWAITED: spin::Mutex<Vec<Unwaited>> = spin::Mutex::new(Vec::new());
+
+fn unwaited(leftovers: &Arc<Leftovers>, running: Vec<Ticket>, how: &'static str) {
+    let leftovers = Arc::clone(leftovers);
+    UNWAITED.lock().push(Unwaited {
+        leftovers,
+        running,
+        how,
+    });
+}
+
+/// Whether a demo nobody waits for has ended, so the prompt should wake
+/// and say so (a core that finishes a job wakes the shell core).
+pub fn unwaited_demo_ended() -> bool {
+    UNWAITED
+        .lock()
+        .iter()
+        .any(|demo| demo.running.iter().all(Ticket::is_over))
+}
+
+/// For every demo nobody waits for whose cores are all over: core 0's part
+/// empties its rings (nobody can send to them any more), what was left is
+/// reported, and one line says the demo ended.
+pub fn report_ended_demos() {
+    let ended: Vec<Unwaited> = {
+        let mut demos = UNWAITED.lock();
+        demos
+            .iter_mut()
+            .for_each(|demo| demo.running.retain(|ticket| !ticket.is_over()));
+        demos
+            .extract_if(.., |demo| demo.running.is_empty())
+            .collect()
+    };
+    for demo in ended {
+        demo.leftovers.report_end(demo.how);
+    }
 }
 
 /// Hands `work(core)` to every core of `set` but 0. If one cannot take it,

@@ -32,12 +32,6 @@ struct Sweep {
 pub struct Leftovers {
     name: &'static str,
     cores: CoreSet,
-    /// The demo runs in the background: its last core says when it ended.
-    background: bool,
-    /// Of the two events after which the demo's end is printed: its cores
-    /// swept their rings at the end, and nobody waits for it (background
-    /// from the start, or the shell stopped waiting).
-    end_events: AtomicUsize,
     before: Sweep,
     /// Cores whose work has returned. Incremented (Release) right after;
     /// loaded (Acquire) by the cores waiting to empty their rings.
@@ -46,13 +40,11 @@ pub struct Leftovers {
 }
 
 impl Leftovers {
-    /// For demo `name` on `cores`, in the background or not.
-    pub fn new(name: &'static str, cores: CoreSet, background: bool) -> Self {
+    /// For demo `name` on `cores`.
+    pub fn new(name: &'static str, cores: CoreSet) -> Self {
         Leftovers {
             name,
             cores,
-            background,
-            end_events: AtomicUsize::new(usize::from(background)),
             before: Sweep::default(),
             ended: AtomicUsize::new(0),
             after: Sweep::default(),
@@ -79,13 +71,22 @@ impl Leftovers {
         })
     }
 
-    /// Core 0's sweep after the end, once the shell stopped waiting for the
-    /// others (they may still run after a second Ctrl-C; what they leave
-    /// then is swept by their own end, or before the next demo).
+    /// Core 0's sweep after the end, once every other core of the demo is
+    /// over (so none can send to it any more): the shell calls it when its
+    /// wait for them ends, or, for a demo it stopped waiting for, when
+    /// [`Leftovers::report_end`] says the demo ended.
     pub fn after_on_shell_core(&self) {
         if self.cores.contains(0) {
             self.sweep(&self.after, 0, "when it ended");
         }
+    }
+
+    /// For a demo nobody waited for to the end (in the background, or the
+    /// shell stopped waiting), once all its cores are over: core 0's sweep,
+    /// then the line that says it ended, `how`.
+    pub fn report_end(&self, how: &str) {
+        self.after_on_shell_core();
+        crate::println!("{} ended on core(s) {}, {how}", self.name, self.cores);
     }
 
     /// Empties this core's rings, then waits until every core of the demo
@@ -146,8 +147,7 @@ impl Leftovers {
         }
     }
 
-    /// The one line for a sweep, if it found anything; after the end, also
-    /// the event that may complete [`Leftovers::end_events`].
+    /// The one line for a sweep, if it found anything.
     fn report(&self, sweep: &Sweep, when: &str) {
         let found = *sweep.found.lock();
         if !found.is_empty() {
@@ -157,28 +157,6 @@ impl Leftovers {
                 "{}: discarded {found} from the rings of core(s) {on}, left {when}",
                 self.name
             );
-        }
-        if core::ptr::eq(sweep, &self.after) {
-            self.end_event();
-        }
-    }
-
-    /// Nobody waits for the demo any more (the shell stopped waiting after
-    /// a second Ctrl-C): its last core will say when it ended.
-    pub fn stop_waiting(&self) {
-        self.end_event();
-    }
-
-    /// One of the two events before the "ended" line; the second prints it.
-    fn end_event(&self) {
-        // AcqRel: the two events meet on this one counter, so exactly one
-        // of them sees the other (its partner is the other event's RMW).
-        if self.end_events.fetch_add(1, Ordering::AcqRel) + 1 == 2 {
-            let how = match self.background {
-                true => "in the background",
-                false => "after the shell stopped waiting",
-            };
-            crate::println!("{} ended on core(s) {}, {how}", self.name, self.cores);
         }
     }
 }

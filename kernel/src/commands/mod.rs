@@ -92,7 +92,10 @@ pub extern "C" fn run_shell(_: usize) -> ! {
     loop {
         // Another core may have printed over the prompt: draw it again.
         console::show_prompt(|| shell.editor().redraw(&mut out));
-        idle::wait_until(|| input::has_input() || console::prompt_interrupted());
+        idle::wait_until(|| {
+            input::has_input() || console::prompt_interrupted() || jobs::unwaited_demo_ended()
+        });
+        jobs::report_ended_demos(); // prints over the prompt, as other cores do
         console::hide_prompt();
         while let Some(byte) = input::pop() {
             if shell.feed(&mut Kernel, byte, &mut out) == Some(ShellEvent::Interrupt) {
