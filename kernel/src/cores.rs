@@ -133,8 +133,9 @@ struct Core {
     job_name: Mutex<&'static str>,
     /// TSC when the current job was submitted.
     job_started: AtomicU64,
-    /// Jobs finished. The core increments it (Release) after setting Idle;
-    /// waiters load it (Acquire).
+    /// Jobs finished. The core increments it (Release) just before it sets
+    /// Idle, and `restart` for the job a fault ended; waiters load it
+    /// (Acquire).
     finished: AtomicU64,
     /// Set by the shell (Release) to ask the job to stop; read by the job.
     abort: AtomicBool,
