@@ -132,8 +132,10 @@ impl Stats {
                 self.site(catalog, sp.callsite);
             }
             Record::Dropped(d) => {
-                self.dropped += d.count;
-                self.cores.entry(d.core).or_default().dropped += d.count;
+                // Saturating: a damaged count must not wrap (or panic) the sums.
+                self.dropped = self.dropped.saturating_add(d.count);
+                let core = &mut self.cores.entry(d.core).or_default().dropped;
+                *core = core.saturating_add(d.count);
             }
             _ => {}
         }
@@ -163,7 +165,7 @@ impl Stats {
         match op {
             BusOp::Send(m) => {
                 c.sends += 1;
-                c.bytes += m.len;
+                c.bytes = c.bytes.saturating_add(m.len); // as the drops above
             }
             BusOp::Recv(_) => c.recvs += 1,
             BusOp::Stall => c.stalls += 1,

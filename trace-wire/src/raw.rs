@@ -37,7 +37,7 @@ pub const MAX_VALUES: usize = 8;
 /// Word of value 0.
 const FIRST_VALUE_WORD: usize = 3;
 /// Byte where a string record's text starts.
-const TEXT_START: usize = FIRST_VALUE_WORD * 8;
+pub const TEXT_START: usize = FIRST_VALUE_WORD * 8;
 /// Word 1's bit that marks a narrow record.
 const NARROW_BIT: u64 = 1 << 31;
 /// Word 1's bits that count the values.

@@ -7,7 +7,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::raw::{
-    MAX_VALUES, RawHead, RawKind, SLOT_BYTES, SLOT_WORDS, Slot, ValueType, string_text,
+    MAX_STRING, MAX_VALUES, RawHead, RawKind, SLOT_BYTES, SLOT_WORDS, Slot, TEXT_START, ValueType,
+    string_text,
 };
 use crate::record::{Event, Record, RecordBuf, SpanMark, SpanNew, SpanValues};
 use crate::value::{Field, Value};
@@ -68,7 +69,13 @@ impl RawDecoder {
         Some(Ok(match kind {
             None => return Some(Err(())),
             Some(RawKind::String) => {
-                let text: Vec<u8> = string_text(words, head.parent as usize).collect();
+                // Its length must fit its slots (and what a writer makes):
+                // a damaged length is refused, never read past the record.
+                let len = head.parent as usize;
+                if len > MAX_STRING || TEXT_START + len > words.len() * 8 {
+                    return Some(Err(()));
+                }
+                let text: Vec<u8> = string_text(words, len).collect();
                 let text = String::from_utf8_lossy(&text).into_owned();
                 self.strings.insert(head.span, text);
                 return None;

@@ -232,6 +232,24 @@ fn a_slot_that_is_no_record_is_damage_and_the_rest_of_the_block_decodes() {
 }
 
 #[test]
+fn a_string_whose_length_runs_past_its_slots_is_damage_not_read() {
+    for len in [u64::from(u32::MAX), 1 << 24, 41] {
+        let mut strings = [[0; SLOT_WORDS]; 4];
+        let n = string_record(0x0200_0001, 10, "linear", &mut strings);
+        assert_eq!(n, 1);
+        strings[0][2] = len; // "linear" is 6 bytes; one slot holds 40
+        let mut words: Vec<u64> = strings[0].to_vec();
+        words.extend(RawRecord::new(RawKind::SpanExit, 0, 0, 3, 0).slots());
+        let mut stream = header();
+        stream.extend(block(1, &words));
+        let (records, damage) = decode(&stream, 4096);
+        assert_eq!(damage.len(), 1, "length {len}");
+        assert_eq!(damage[0].kind, DecodeErrorKind::BadRawRecord);
+        assert!(matches!(records[1], Record::SpanExit(m) if m.span == 3));
+    }
+}
+
+#[test]
 fn a_block_cut_off_by_the_end_of_input_is_truncated() {
     let mut stream = header();
     stream.extend(block(1, &core1_words()));

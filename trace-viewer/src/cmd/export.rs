@@ -33,6 +33,12 @@ pub struct Args {
 impl Args {
     /// Writes the export and reports what it contains.
     pub fn run(self) -> anyhow::Result<()> {
+        if super::same_file(&self.input, &self.output) {
+            anyhow::bail!(
+                "{} is the trace being exported: writing the export there would destroy it; choose another -o",
+                self.output.display()
+            );
+        }
         let (items, _) = super::load(&self.input)?;
         let timeline = Timeline::build(&items);
         let format = match self.format {

@@ -4,10 +4,11 @@
 
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::os::unix::fs::FileTypeExt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use trace_wire::Decoder;
 
 use crate::input::socket::connect_retry;
@@ -28,8 +29,20 @@ pub struct Args {
 impl Args {
     /// Records until the socket closes (QEMU exits) or Ctrl-C.
     pub fn run(self) -> anyhow::Result<()> {
-        let mut file = File::create(&self.output)
-            .with_context(|| format!("creating {}", self.output.display()))?;
+        if super::same_file(&self.socket, &self.output) {
+            bail!(
+                "{} is both the socket to read and the file to write",
+                self.output.display()
+            );
+        }
+        if let Ok(meta) = std::fs::metadata(&self.socket)
+            && !meta.file_type().is_socket()
+        {
+            bail!(
+                "{} is not a socket: record reads the Unix socket QEMU serves the trace on (`trace-viewer stats` reads a recorded file)",
+                self.socket.display()
+            );
+        }
         let stream = connect_retry(&self.socket, |n, e| {
             if n == 1 {
                 eprintln!(
@@ -40,6 +53,9 @@ impl Args {
             true
         })
         .with_context(|| format!("connecting to {}", self.socket.display()))?;
+        // Created only once connected, so a wrong socket costs no file.
+        let mut file = File::create(&self.output)
+            .with_context(|| format!("creating {}", self.output.display()))?;
         eprintln!("connected; recording to {}", self.output.display());
         let dec = copy(stream, &mut file)?;
         let s = dec.stats();

@@ -56,7 +56,7 @@ fn entry(e: &Entry, out: &mut Vec<Json>) {
                 "pid": PID, "tid": tid, "args": object(args),
             }));
             let ph = if *end == FlowEnd::Start { "s" } else { "f" };
-            let at = micros(e.ts_ns + dur_ns / 2);
+            let at = micros(e.ts_ns.saturating_add(dur_ns / 2));
             out.push(json!({"ph": ph, "id": id, "name": FLOW_NAME, "cat": FLOW_CAT, "ts": at, "pid": PID, "tid": tid, "bp": "e"}));
         }
         Mark::Counter { queue, value } => out.push(json!({

@@ -350,7 +350,10 @@ fn size_instants(entries: &mut [Entry]) {
         };
         let ts = entries[i].ts_ns;
         if let Mark::Instant { dur_ns, .. } = &mut entries[i].mark {
-            let next = next_on_core.get(&core).copied().unwrap_or(ts + INSTANT_NS);
+            let next = next_on_core
+                .get(&core)
+                .copied()
+                .unwrap_or(ts.saturating_add(INSTANT_NS));
             *dur_ns = next.saturating_sub(ts).min(INSTANT_NS);
         }
         next_on_core.insert(core, ts);

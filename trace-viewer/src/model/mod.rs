@@ -115,7 +115,7 @@ impl Model {
             Record::SpanExit(m) => self.exit(m),
             Record::SpanClose(m) => self.spans.close(m.span),
             Record::Dropped(d) => {
-                self.counts.dropped += d.count;
+                self.counts.dropped = self.counts.dropped.saturating_add(d.count); // damaged counts must not wrap
                 self.cores.dropped(d.core, d.count);
                 let text = format!(
                     "core {} dropped {} records (its buffer was full)",

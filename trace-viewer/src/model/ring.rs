@@ -91,7 +91,7 @@ impl RingState {
             BusOp::Stall => self.stalls += 1,
             BusOp::Send(m) => {
                 self.messages += 1;
-                self.bytes += m.len;
+                self.bytes = self.bytes.saturating_add(m.len); // a damaged length must not wrap
                 if let Some(at) = m.used_idx {
                     self.note_desc(at, m.desc);
                     self.publish(at.wrapping_add(m.frags));
