@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The most intervals: with at most a few ranks, i += size cannot overflow. */
+#define MAX_INTERVALS 1000000000L
+
 static double f(double a) { return 4.0 / (1.0 + a * a); }
 
 int main(int argc, char *argv[]) {
@@ -14,7 +17,18 @@ int main(int argc, char *argv[]) {
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     if (argc > 1) {
-        n = atoi(argv[1]);
+        /* Every rank has the same arguments, so all of them refuse alike. */
+        char *end;
+        long asked = strtol(argv[1], &end, 10);
+        if (argc > 2 || *argv[1] == '\0' || *end != '\0' || asked < 1 || asked > MAX_INTERVALS) {
+            if (rank == 0) {
+                printf("usage: cpi [N], N a whole number of intervals from 1 to %ld, not '%s'%s\n",
+                       MAX_INTERVALS, argv[1], argc > 2 ? " and more" : "");
+            }
+            MPI_Finalize();
+            return 2;
+        }
+        n = (int)asked;
     }
     if (rank == 0) {
         startwtime = MPI_Wtime();

@@ -44,14 +44,20 @@ fn main(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
     }
     let mine = blocks::share(n, inst.size(), inst.rank());
     let mut u: Vec<f64> = mine.clone().map(|i| start(i, n)).collect();
-    for _ in 0..steps {
+    // One rank alone makes no MPI call in the loop: it checks for a stop
+    // itself, as every rank does, every CHECK_STOP_EVERY points or so.
+    let check_every = steps_between_checks(u.len());
+    for done in 0..steps {
+        if done % check_every == 0 {
+            inst.check_stop()?;
+        }
         let (left, right) = halos(inst, &u)?;
         u = step(left, &u, right);
     }
     let (mpi, comm) = inst.mpi();
     let rod = blocks::gather(mpi, comm, &u, n, 1, 0)?;
     if inst.rank() == 0 {
-        if rod != serial(n, steps) {
+        if rod != serial(n, steps, || inst.check_stop())? {
             return Err(inst.fail("the rod differs from the serial result"));
         }
         let total: f64 = rod.iter().sum();
@@ -118,11 +124,25 @@ fn step(left: f64, u: &[f64], right: f64) -> Vec<f64> {
         .collect()
 }
 
-/// The whole rod on one rank.
-fn serial(n: usize, steps: usize) -> Vec<f64> {
+/// The whole rod on one rank, calling `check_stop` now and then.
+fn serial(
+    n: usize,
+    steps: usize,
+    check_stop: impl Fn() -> Result<(), Failure>,
+) -> Result<Vec<f64>, Failure> {
     let mut u: Vec<f64> = (0..n).map(|i| start(i, n)).collect();
-    for _ in 0..steps {
+    let check_every = steps_between_checks(n);
+    for done in 0..steps {
+        if done % check_every == 0 {
+            check_stop()?;
+        }
         u = step(0.0, &u, 0.0);
     }
-    u
+    Ok(u)
+}
+
+/// Steps of `points` points each between two stop checks: about
+/// CHECK_STOP_EVERY points, at least one step.
+fn steps_between_checks(points: usize) -> usize {
+    (crate::CHECK_STOP_EVERY / points.max(1)).max(1)
 }

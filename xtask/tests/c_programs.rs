@@ -48,6 +48,18 @@ fn comparable(lines: &[String]) -> Vec<String> {
 /// shared pipe, MPICH's launcher can splice one rank's output into the
 /// middle of another's line.
 fn mpiexec(binary: &Path, ranks: usize, args: &[&str]) -> Vec<String> {
+    let (status, lines) = mpiexec_ending(binary, ranks, args);
+    assert!(status.success(), "mpiexec failed: {status}, {lines:?}");
+    lines
+}
+
+/// [`mpiexec`] of a run that may end with a failing status: that status
+/// (the launcher's) and the lines.
+fn mpiexec_ending(
+    binary: &Path,
+    ranks: usize,
+    args: &[&str],
+) -> (std::process::ExitStatus, Vec<String>) {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "mpiexec-{}-{ranks}",
         binary
@@ -66,8 +78,7 @@ fn mpiexec(binary: &Path, ranks: usize, args: &[&str]) -> Vec<String> {
         .args(args)
         .output()
         .expect("mpiexec runs (cargo xtask setup installs MPICH)");
-    assert!(output.status.success(), "mpiexec failed: {output:?}");
-    (0..ranks)
+    let lines = (0..ranks)
         .flat_map(|rank| {
             // The launcher makes a rank's file only once it prints.
             let file = dir.join(format!("rank-{rank}"));
@@ -78,7 +89,8 @@ fn mpiexec(binary: &Path, ranks: usize, args: &[&str]) -> Vec<String> {
             };
             text.lines().map(str::to_string).collect::<Vec<_>>()
         })
-        .collect()
+        .collect();
+    (output.status, lines)
 }
 
 /// Runs `name` in QEMU on 3 cores (0-2) and 4 (all), compares each with
@@ -373,4 +385,36 @@ fn after_a_stopped_run_the_next_c_program_passes_its_barrier() {
     let out = machine.run_checked("run globals --cores 1,2");
     assert!(!out.contains("failed"), "{out}");
     assert!(out.contains("globals: 2 ranks on cores 1-2"), "{out}");
+}
+
+/// `cpi` refuses a number of intervals it cannot use (the sample once took
+/// `abc` as 0 and printed nan, and looped for good near INT_MAX) as under
+/// MPICH: one usage line from rank 0, exit status 2.
+#[test]
+fn cpi_refuses_a_bad_interval_count_like_mpich() {
+    let binary = xtask::mpicc::build("cpi").expect("mpicc builds it");
+    let mut machine = boot();
+    for args in [
+        &["abc"][..],
+        &["0"],
+        &["-5"],
+        &["2147483647"],
+        &["10", "20"],
+    ] {
+        let out = machine.run_checked(&format!("run cpi --cores 0-2 {}", args.join(" ")));
+        // The program's lines, without the run's report of the failure.
+        let ours: Vec<String> = program_lines(&out, "cpi")
+            .into_iter()
+            .filter(|l| !l.starts_with("rank ") && !l.starts_with("stopped rank"))
+            .collect();
+        assert_eq!(ours.len(), 1, "{out}");
+        assert!(ours[0].starts_with("usage: cpi [N]"), "{out}");
+        let (status, theirs) = mpiexec_ending(&binary, 3, args);
+        assert_eq!(status.code(), Some(2), "{theirs:?}");
+        assert_eq!(comparable(&ours), comparable(&theirs));
+        // A rank that exits 2 fails the run; those still in MPI_Finalize
+        // are stopped. None ends well.
+        assert!(out.contains("failed: exit status 2"), "{out}");
+        assert!(!out.contains(": exit 0, sent "), "{out}");
+    }
 }

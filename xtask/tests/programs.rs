@@ -332,7 +332,8 @@ fn ctrl_c_stops_every_instance_and_the_cores_go_idle() {
 }
 
 /// A computation that makes no MPI call for minutes (10^9 intervals under
-/// emulation) still stops at once: the program checks between its chunks.
+/// emulation, or a long rod's heat on one rank) still stops at once: the
+/// program checks between its chunks.
 #[test]
 fn ctrl_c_stops_a_long_computation() {
     let mut machine = boot(4);
@@ -343,6 +344,19 @@ fn ctrl_c_stops_a_long_computation() {
     assert!(out.contains("pi stopped by Ctrl-C"), "{out}");
     assert!(!out.contains("pi is approximately"), "{out}");
     assert_all_idle(&mut machine, 4);
+    // One rank alone makes no MPI call at all: it checks by itself.
+    for (program, args) in [("pi", "1000000000"), ("heat", "1000000 1000000")] {
+        let line = format!("run {program} {args} --cores 1");
+        machine.send(&format!("{line}\r"));
+        wait_for(&mut machine, &line);
+        std::thread::sleep(Duration::from_millis(500));
+        let out = ctrl_c(&mut machine);
+        assert!(
+            out.contains(&format!("{program} stopped by Ctrl-C")),
+            "{out}"
+        );
+        assert_all_idle(&mut machine, 4);
+    }
 }
 
 #[test]
