@@ -209,9 +209,16 @@ fn mem_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resu
 /// The entries of QEMU's TLB that the cores' hot stack tops take, and
 /// those the image's data takes: apart, as paging.rs places the stacks.
 fn stack_colours() -> alloc::string::String {
+    // A run of entries that goes round the end of the TLB is two ranges.
     let entries = |pages: core::ops::Range<u64>| {
-        let (first, last) = (pages.start, pages.end - 1);
-        alloc::format!("{}-{}", paging::tlb_entry(first), paging::tlb_entry(last))
+        let (first, last) = (
+            paging::tlb_entry(pages.start),
+            paging::tlb_entry(pages.end - 1),
+        );
+        match first <= last {
+            true => alloc::format!("{first}-{last}"),
+            false => alloc::format!("{first}-{} and 0-{last}", paging::TLB_ENTRIES - 1),
+        }
     };
     let mut tops: Vec<_> = (0..cores::count())
         .filter_map(cores::stack_range)
