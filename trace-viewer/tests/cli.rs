@@ -1,6 +1,7 @@
 //! The `trace-viewer` binary on files it must refuse or must not destroy:
 //! no trace at all, a newer format, an export or a recording aimed at the
-//! trace itself, and a reader that stops early (`| head`).
+//! trace itself, a reader that stops early (`| head`), a replay with no
+//! terminal or a speed that is none, and the drops an export reports.
 
 mod common;
 
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use trace_wire::{Header, Record, VERSION};
+use trace_wire::{Dropped, Header, Record, VERSION};
 
 /// A fresh directory for one test's files.
 fn scratch(test: &str) -> PathBuf {
@@ -53,6 +54,18 @@ fn spawn(args: &[&str]) -> Child {
         .stderr(Stdio::piped())
         .spawn()
         .expect("trace-viewer runs")
+}
+
+/// `export --format perfetto -o output trace`.
+fn export_perfetto(trace: &Path, output: &Path) -> Output {
+    viewer(&[
+        "export",
+        "--format",
+        "perfetto",
+        "-o",
+        path(output),
+        path(trace),
+    ])
 }
 
 /// A failure with one clear line on stderr, and no panic.
@@ -120,28 +133,14 @@ fn an_export_onto_its_own_trace_is_refused_and_the_trace_kept() {
     let link = dir.join("link.trace");
     std::os::unix::fs::symlink(&trace, &link).unwrap();
     for output in [&trace, &link] {
-        let out = viewer(&[
-            "export",
-            "--format",
-            "perfetto",
-            "-o",
-            path(output),
-            path(&trace),
-        ]);
+        let out = export_perfetto(&trace, output);
         let err = refused(&out);
         assert!(err.contains("is the trace being exported"), "{err}");
     }
     assert_eq!(std::fs::read(&trace).unwrap(), bytes);
     // Elsewhere it works.
     let elsewhere = dir.join("run.pb");
-    let out = viewer(&[
-        "export",
-        "--format",
-        "perfetto",
-        "-o",
-        path(&elsewhere),
-        path(&trace),
-    ]);
+    let out = export_perfetto(&trace, &elsewhere);
     assert!(
         out.status.success(),
         "{}",
@@ -178,4 +177,36 @@ fn stats_into_a_reader_that_stops_early_ends_quietly() {
     let status = child.wait().unwrap();
     assert!(!err.contains("panicked"), "{err}");
     assert!(status.success(), "{err}");
+}
+
+#[test]
+fn an_export_says_how_many_records_the_kernel_dropped() {
+    let (dir, trace, mut bytes) = one_trace("dropped");
+    bytes.extend(synth_frame(&Record::Dropped(Dropped {
+        core: 1,
+        ts_ns: 5_000,
+        count: 35,
+    })));
+    std::fs::write(&trace, &bytes).unwrap();
+    let pb = dir.join("run.pb");
+    let out = export_perfetto(&trace, &pb);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(", 35 records dropped by the kernel, "),
+        "{err}"
+    );
+}
+
+#[test]
+fn replay_refuses_a_speed_that_is_none_and_a_missing_terminal() {
+    let (_, trace, _) = one_trace("replay");
+    for speed in ["-1", "nan", "-inf", "inf", "fast"] {
+        let flag = format!("--speed={speed}");
+        let err = refused(&viewer(&["replay", &flag, path(&trace)]));
+        assert!(err.contains("is no speed"), "{speed}: {err}");
+    }
+    // The test's stdin and stdout are no terminal.
+    let err = refused(&viewer(&["replay", path(&trace)]));
+    assert!(err.contains("draws in a terminal"), "{err}");
 }

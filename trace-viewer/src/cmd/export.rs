@@ -70,7 +70,8 @@ pub fn summary(t: &Timeline) -> String {
     let n = &t.notes;
     format!(
         "{} core tracks, {} queue counters, {} slices, {} message flows; \
-         {} sends and {} receives unmatched, {} spans closed at the end, {} damaged stretches ({} bytes)",
+         {} sends and {} receives unmatched, {} spans closed at the end, {} records dropped by the kernel, \
+         {} damaged stretches ({} bytes)",
         t.cores.len(),
         t.queues.len(),
         slices,
@@ -78,6 +79,7 @@ pub fn summary(t: &Timeline) -> String {
         n.unmatched_sends,
         n.unmatched_recvs,
         n.closed_at_end,
+        n.dropped,
         n.damaged.0,
         n.damaged.1
     )

@@ -88,6 +88,8 @@ pub struct Notes {
     pub closed_at_end: usize,
     /// Damaged stretches and their bytes.
     pub damaged: (usize, u64),
+    /// Records the kernel dropped, as its `Dropped` records count them.
+    pub dropped: u64,
 }
 
 /// A whole trace, ready to write out.
@@ -164,6 +166,7 @@ impl Builder {
             Record::SpanExit(m) => self.exit(m),
             Record::SpanClose(m) => self.spans.close(m.span),
             Record::Dropped(d) => {
+                self.t.notes.dropped = self.t.notes.dropped.saturating_add(d.count);
                 let args = vec![("count".to_string(), ValueBuf::U64(d.count))];
                 self.instant(d.ts_ns, d.core, "dropped".into(), "trace".into(), args);
             }

@@ -26,7 +26,14 @@ pub fn run(feed: &Feed, source: String) -> anyhow::Result<()> {
 /// Runs `app` (which may hold a console pane) on the real terminal until
 /// the user quits; the console's machine ends with it.
 pub fn run_app(feed: &Feed, mut app: App) -> anyhow::Result<()> {
-    let mut terminal = ratatui::try_init()?;
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the viewer draws in a terminal and reads its keys, but stdin or stdout is not one;              run it in a terminal (`stats` and `export` read a recorded file without one)"
+        );
+    }
+    let mut terminal =
+        ratatui::try_init().map_err(|e| anyhow::anyhow!("cannot take over the terminal: {e}"))?;
     let result = event_loop(&mut terminal, feed, &mut app);
     ratatui::restore();
     result
