@@ -79,6 +79,9 @@ pub struct Decoder {
     block: Option<PendingBlock>,
     /// The clock rate of the latest header (raw records carry cycles).
     tsc_hz: Option<u64>,
+    /// The number of cores of the latest header: a record from any other
+    /// core is damage.
+    cores: Option<u16>,
     /// Strings the raw records interned.
     raw: RawDecoder,
 }
@@ -107,6 +110,7 @@ impl Decoder {
             stats: DecoderStats::default(),
             block: None,
             tsc_hz: None,
+            cores: None,
             raw: RawDecoder::default(),
         }
     }
@@ -182,6 +186,7 @@ impl Decoder {
             }
             Ok(Record::Header(header)) => {
                 self.tsc_hz = Some(header.tsc_hz);
+                self.cores = Some(header.cores);
                 out.push(Ok(Record::Header(header)));
             }
             other => out.push(other),
@@ -281,6 +286,12 @@ impl Decoder {
         }
         match decode_frame(&mut self.frame) {
             Ok(record) => {
+                if let (Some(core), Some(cores)) = (record.core(), self.cores)
+                    && core >= cores
+                {
+                    let kind = DecodeErrorKind::CoreOutOfRange { core, cores };
+                    return Some(Err(self.damaged(kind)));
+                }
                 self.stats.records += 1;
                 self.reset();
                 Some(Ok(record))

@@ -39,6 +39,13 @@ pub enum DecodeErrorKind {
     BlockBeforeHeader,
     /// A raw record's kind byte is not a kind, or it runs past its block.
     BadRawRecord,
+    /// A record (or block) from a core the latest header does not have.
+    CoreOutOfRange {
+        /// The core it names.
+        core: u16,
+        /// The header's number of cores.
+        cores: u16,
+    },
 }
 
 impl fmt::Display for DecodeErrorKind {
@@ -67,6 +74,12 @@ impl fmt::Display for DecodeErrorKind {
                 write!(f, "block of raw records before any header")
             }
             DecodeErrorKind::BadRawRecord => write!(f, "not a raw record"),
+            DecodeErrorKind::CoreOutOfRange { core, cores } => {
+                write!(
+                    f,
+                    "a record from core {core}, but the header has {cores} cores"
+                )
+            }
         }
     }
 }

@@ -7,8 +7,8 @@ use trace_wire::raw::{
     Integers, Layout, Narrow, RawKind, RawRecord, SLOT_WORDS, Slot, ValueType, string_record,
 };
 use trace_wire::{
-    Block, DecodeErrorKind, Decoder, Field, Header, MAX_FRAME, Record, RecordBuf, RecordRef, Value,
-    encode_frame,
+    Block, DecodeErrorKind, Decoder, Field, Header, MAX_FRAME, Record, RecordBuf, RecordRef,
+    SpanMark, Value, encode_frame,
 };
 
 const TSC_HZ: u64 = 2_000_000_000;
@@ -247,6 +247,36 @@ fn a_string_whose_length_runs_past_its_slots_is_damage_not_read() {
         assert_eq!(damage[0].kind, DecodeErrorKind::BadRawRecord);
         assert!(matches!(records[1], Record::SpanExit(m) if m.span == 3));
     }
+}
+
+#[test]
+fn a_record_or_block_from_a_core_the_header_lacks_is_damage() {
+    // The header has 2 cores: core 7's records are no record of this trace.
+    let mut stream = header();
+    stream.extend(frame(&Record::SpanExit(SpanMark {
+        core: 7,
+        ts_ns: 1,
+        span: 3,
+    })));
+    stream.extend(block(
+        7,
+        RawRecord::new(RawKind::SpanExit, 0, 0, 4, 0).slots(),
+    ));
+    stream.extend(block(
+        1,
+        RawRecord::new(RawKind::SpanExit, 0, 0, 5, 0).slots(),
+    ));
+    let (records, damage) = decode(&stream, 4096);
+    let out_of_range = DecodeErrorKind::CoreOutOfRange { core: 7, cores: 2 };
+    assert!(
+        damage.iter().filter(|d| d.kind == out_of_range).count() == 2,
+        "{damage:?}"
+    );
+    assert!(
+        records.iter().all(|r| r.core().is_none_or(|core| core < 2)),
+        "{records:?}"
+    );
+    assert!(matches!(records.last(), Some(Record::SpanExit(m)) if m.span == 5 && m.core == 1));
 }
 
 #[test]

@@ -197,6 +197,8 @@ pub fn arb_record() -> impl Strategy<Value = RecordBuf> {
         1 => arb_mark().prop_map(Record::SpanEnter),
         1 => arb_mark().prop_map(Record::SpanExit),
         1 => (0u16..32, any::<u64>(), any::<u64>()).prop_map(|(core, ts_ns, count)| Record::Dropped(Dropped { core, ts_ns, count })),
-        1 => (any::<u64>(), 1u16..64, "[a-z ]{0,12}").prop_map(|(hz, cores, p)| Record::Header(Header::new(hz, cores, p))),
+        // At least 32 cores: the other records come from cores 0..32, and a
+        // record from a core the header does not have is damage.
+        1 => (any::<u64>(), 32u16..64, "[a-z ]{0,12}").prop_map(|(hz, cores, p)| Record::Header(Header::new(hz, cores, p))),
     ]
 }
