@@ -25,6 +25,9 @@ int main(int argc, char *argv[]) {
                 printf("usage: cpi [N], N a whole number of intervals from 1 to %ld, not '%s'%s\n",
                        MAX_INTERVALS, argv[1], argc > 2 ? " and more" : "");
             }
+            /* The others wait for that line: a rank that ends with an error
+             * first would have the run stop rank 0 before it prints. */
+            MPI_Barrier(MPI_COMM_WORLD);
             MPI_Finalize();
             return 2;
         }

@@ -27,7 +27,8 @@ impl CoreActivity {
 
     /// `core` reported `count` dropped records.
     pub fn dropped(&mut self, core: u16, count: u64) {
-        *self.drops.entry(core).or_default() += count;
+        let drops = self.drops.entry(core).or_default();
+        *drops = drops.saturating_add(count); // a damaged count must not wrap
     }
 
     /// The last callsite `core` hit.

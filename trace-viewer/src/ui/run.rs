@@ -29,7 +29,8 @@ pub fn run_app(feed: &Feed, mut app: App) -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
-            "the viewer draws in a terminal and reads its keys, but stdin or stdout is not one;              run it in a terminal (`stats` and `export` read a recorded file without one)"
+            "the viewer draws in a terminal and reads its keys, but stdin or stdout is not one; \
+             run it in a terminal (`stats` and `export` read a recorded file without one)"
         );
     }
     let mut terminal =
