@@ -31,16 +31,20 @@ static INTERRUPT_DRIVEN: AtomicBool = AtomicBool::new(false);
 /// Ctrl-C.
 pub const CTRL_C: u8 = 0x03;
 
-/// Queues a received byte. Called from interrupt context.
+/// Queues a received byte. Called from interrupt context, and by the shell
+/// core polling COM1 (with interrupts off here too: an interrupt's handler,
+/// or the hook after it, may take the queue's lock on this core).
 pub fn push(byte: u8) {
-    let mut queue = QUEUE.lock();
-    if queue.len == CAPACITY {
-        DROPPED.fetch_add(1, Ordering::Relaxed);
-        return;
-    }
-    let tail = (queue.head + queue.len) % CAPACITY;
-    queue.bytes[tail] = byte;
-    queue.len += 1;
+    cpu::without_interrupts(|| {
+        let mut queue = QUEUE.lock();
+        if queue.len == CAPACITY {
+            DROPPED.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let tail = (queue.head + queue.len) % CAPACITY;
+        queue.bytes[tail] = byte;
+        queue.len += 1;
+    })
 }
 
 /// Takes the oldest queued byte.

@@ -59,6 +59,7 @@ pub extern "C" fn kernel_main(start_info: u64) -> ! {
     cores::init_this_core(0); // GDT/TSS, IDT, local APIC on the boot core
     interrupts::init(platform); // wake IPI, serial and keyboard input interrupts
     idle::init(); // the nap timer's interrupt (bus notify mode)
+    c_programs::init(); // a C program asked to stop is stopped at an interrupt
     trace::init(); // the trace channel (virtio console, else COM2); tracing stays off
     trace::add_probes(&fault::PROBES); // exceptions in the trace
     status::init(); // the wake-up IPI and the tick redraw the status line

@@ -1,5 +1,7 @@
 // error handling: 'errors rank|count|type|comm|status|exit N|abort' makes rank 1 fail that way (no argument: no error);
-// 'errors compute' makes rank 1 compute and print forever, until Ctrl-C
+// 'errors compute' makes rank 1 compute and print forever, until Ctrl-C;
+// 'errors spin' makes every rank loop forever with no call at all (odd ranks
+// in floating point, which goes through the soft-float helpers), until Ctrl-C
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,17 @@ int main(int argc, char **argv) {
         for (unsigned long step = 0;; step++) {
             if (step % 100000 == 0) {
                 printf("rank %d: step %lu\n", rank, step);
+            }
+        }
+    }
+    if (strcmp(what, "spin") == 0) {
+        volatile unsigned long turns = 0;
+        volatile double x = 1.0;
+        for (;;) {
+            if (rank % 2 == 0) {
+                turns++;
+            } else {
+                x = x * 1.0000001 + 0.5;
             }
         }
     }

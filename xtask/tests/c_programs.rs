@@ -367,6 +367,29 @@ fn ctrl_c_stops_a_c_computation_at_its_next_printf() {
     assert!(out.contains("rank 3: past the barrier"), "{out}");
 }
 
+/// A C loop that makes no call at all (integer on even ranks, soft float on
+/// odd ones) still stops at Ctrl-C: the interrupt that carries it catches
+/// the code in its image and makes it leave. On core 0 too, where it used
+/// to hang the shell; the cores go idle and the next run works.
+#[test]
+fn ctrl_c_stops_a_c_loop_that_makes_no_call() {
+    let mut machine = boot();
+    for cores in ["0-3", "1-3"] {
+        machine.send(&format!("run errors spin --cores {cores}\r"));
+        std::thread::sleep(Duration::from_millis(500));
+        machine.send("\x03");
+        let out = machine
+            .expect("ringlab> ", Duration::from_secs(30))
+            .unwrap_or_else(|e| machine.fail(&e.to_string()));
+        assert!(out.contains("errors stopped by Ctrl-C"), "{out}");
+        assert!(!out.contains("stopped waiting"), "{out}");
+        let out = machine.run("cores");
+        assert!(!out.contains("running"), "{out}");
+    }
+    let out = machine.run_checked("run errors");
+    assert!(out.contains("rank 3: past the barrier"), "{out}");
+}
+
 /// A C run stopped by Ctrl-C in the middle of its traffic leaves nothing
 /// for the next one: its MPI_Barrier used to fail with "message out of
 /// sequence" on a frame the stopped run had left in a ring.

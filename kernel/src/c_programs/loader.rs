@@ -24,6 +24,14 @@ pub struct Loaded {
     pub exit: extern "C" fn(i32) -> !,
 }
 
+impl Loaded {
+    /// The addresses the copy occupies (its code among them).
+    pub fn range(&self) -> core::ops::Range<usize> {
+        let start = self.base as usize;
+        start..start + self.layout.size()
+    }
+}
+
 impl Drop for Loaded {
     fn drop(&mut self) {
         // SAFETY: `base` came from `alloc_zeroed(self.layout)` in `load` and

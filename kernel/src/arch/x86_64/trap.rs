@@ -219,6 +219,18 @@ static IRQ_HANDLERS: [Once<IrqHandler>; IRQ_SLOTS] = [const { Once::new() }; IRQ
 /// Who hears of an interrupt without a handler (set once, from above).
 static STRAY_IRQ_HANDLER: Once<StrayIrqHandler> = Once::new();
 
+/// Sees the interrupted context once an interrupt is handled, and may
+/// redirect it ([`TrapFrame::redirect`]); runs with interrupts disabled.
+pub type AfterIrqHook = fn(&mut TrapFrame);
+/// The hook run after every interrupt (set once, from above).
+static AFTER_IRQ: Once<AfterIrqHook> = Once::new();
+
+/// Installs the hook run after every interrupt's handler, with the frame
+/// of the code it interrupted (until then there is none).
+pub fn register_after_irq(hook: AfterIrqHook) {
+    AFTER_IRQ.call_once(|| hook);
+}
+
 /// Installs `handler` for `vector` (32..=255), for good.
 pub fn register_irq(vector: u8, handler: IrqHandler) {
     let slot = vector
@@ -256,4 +268,7 @@ extern "C" fn trap_dispatch(frame: &mut TrapFrame) {
         }
     }
     super::apic::end_of_interrupt();
+    if let Some(hook) = AFTER_IRQ.get() {
+        hook(frame);
+    }
 }
