@@ -23,6 +23,9 @@ struct PendingBlock {
     start: u64,
     /// Its bytes so far.
     bytes: Vec<u8>,
+    /// Why the whole block is damage once read, if its core is not one of
+    /// the header's ([`DecodeErrorKind::CoreOutOfRange`]).
+    refused: Option<DecodeErrorKind>,
 }
 
 /// A stretch of the stream that did not decode.
@@ -170,10 +173,13 @@ impl Decoder {
             Ok(Record::Block(block))
                 if block.len % SLOT_BYTES as u32 == 0 && block.len <= MAX_BLOCK =>
             {
+                // Read even from a foreign core, so that its raw bytes are
+                // one damaged stretch rather than taken for frames.
                 self.block = Some(PendingBlock {
                     block,
                     start: self.stats.bytes,
                     bytes: Vec::with_capacity(block.len as usize),
+                    refused: self.foreign(block.core),
                 });
             }
             Ok(Record::Block(_)) => {
@@ -218,15 +224,20 @@ impl Decoder {
         pending: &PendingBlock,
         out: &mut Vec<Result<RecordBuf, DecodeError>>,
     ) {
-        let Some(tsc_hz) = self.tsc_hz else {
-            self.stats.damaged += 1;
-            self.stats.damaged_bytes += pending.bytes.len() as u64;
-            out.push(Err(DecodeError {
-                offset: pending.start,
-                len: pending.bytes.len() as u64,
-                kind: DecodeErrorKind::BlockBeforeHeader,
-            }));
-            return;
+        let tsc_hz = match (&pending.refused, self.tsc_hz) {
+            (None, Some(tsc_hz)) => tsc_hz,
+            (refused, _) => {
+                self.stats.damaged += 1;
+                self.stats.damaged_bytes += pending.bytes.len() as u64;
+                out.push(Err(DecodeError {
+                    offset: pending.start,
+                    len: pending.bytes.len() as u64,
+                    kind: refused
+                        .clone()
+                        .unwrap_or(DecodeErrorKind::BlockBeforeHeader),
+                }));
+                return;
+            }
         };
         let mut items = Vec::new();
         self.raw
@@ -286,10 +297,10 @@ impl Decoder {
         }
         match decode_frame(&mut self.frame) {
             Ok(record) => {
-                if let (Some(core), Some(cores)) = (record.core(), self.cores)
-                    && core >= cores
+                // A block's core is judged once its bytes are read (`take`).
+                if let Some(kind) = record.core().and_then(|core| self.foreign(core))
+                    && !matches!(record, Record::Block(_))
                 {
-                    let kind = DecodeErrorKind::CoreOutOfRange { core, cores };
                     return Some(Err(self.damaged(kind)));
                 }
                 self.stats.records += 1;
@@ -298,6 +309,13 @@ impl Decoder {
             }
             Err(kind) => Some(Err(self.damaged(kind))),
         }
+    }
+
+    /// Why a record from `core` is damage: the latest header has no such
+    /// core. `None` when it has, or before any header.
+    fn foreign(&self, core: u16) -> Option<DecodeErrorKind> {
+        let cores = self.cores?;
+        (core >= cores).then_some(DecodeErrorKind::CoreOutOfRange { core, cores })
     }
 
     /// Reports the current frame as damaged and starts a new one.

@@ -268,10 +268,13 @@ fn a_record_or_block_from_a_core_the_header_lacks_is_damage() {
     ));
     let (records, damage) = decode(&stream, 4096);
     let out_of_range = DecodeErrorKind::CoreOutOfRange { core: 7, cores: 2 };
+    // The frame, then the block's bytes as one stretch (not read as frames).
     assert!(
         damage.iter().filter(|d| d.kind == out_of_range).count() == 2,
         "{damage:?}"
     );
+    assert_eq!(damage.len(), 2, "{damage:?}");
+    assert_eq!(damage[1].len, 64, "{damage:?}");
     assert!(
         records.iter().all(|r| r.core().is_none_or(|core| core < 2)),
         "{records:?}"
