@@ -1,7 +1,9 @@
 // error handling: 'errors rank|count|type|comm|status|exit N|abort' makes rank 1 fail that way (no argument: no error);
 // 'errors compute' makes rank 1 compute and print forever, until Ctrl-C;
 // 'errors spin' makes every rank loop forever with no call at all (odd ranks
-// in floating point, which goes through the soft-float helpers), until Ctrl-C
+// in floating point, which goes through the soft-float helpers), until Ctrl-C;
+// 'errors spinfail' makes rank 1 fail (exit 3) while the others loop so, which
+// must stop them as any failure does
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +44,14 @@ int main(int argc, char **argv) {
             }
         }
     }
-    if (strcmp(what, "spin") == 0) {
+    int spinfail = strcmp(what, "spinfail") == 0;
+    if (spinfail && rank == 1) {
+        // Long enough (tens of milliseconds) for the others to be spinning.
+        for (volatile unsigned long i = 0; i < 3000000; i++) {
+        }
+        exit(3);
+    }
+    if (spinfail || strcmp(what, "spin") == 0) {
         volatile unsigned long turns = 0;
         volatile double x = 1.0;
         for (;;) {

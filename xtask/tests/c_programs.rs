@@ -390,6 +390,34 @@ fn ctrl_c_stops_a_c_loop_that_makes_no_call() {
     assert!(out.contains("rank 3: past the barrier"), "{out}");
 }
 
+/// A rank that fails stops the others even where they loop with no call
+/// (on core 0, and in soft float on core 3 with cores 0-3): the run ends by
+/// itself, reports the failure, and frees every core. They used to spin
+/// until Ctrl-C.
+#[test]
+fn a_failed_rank_stops_c_loops_that_make_no_call() {
+    let mut machine = boot();
+    for (cores, others) in [("0-3", &[0, 2, 3][..]), ("1-3", &[0, 2])] {
+        let out = machine.run_checked(&format!("run errors spinfail --cores {cores}"));
+        let failed = if cores == "0-3" { "core 1" } else { "core 2" };
+        let report = format!("rank 1 ({failed}) failed: exit status 3");
+        assert!(out.lines().any(|l| l == report), "{out}");
+        assert!(!out.contains("Ctrl-C"), "{out}");
+        for &rank in others {
+            let line = format!("rank {rank} (core ");
+            assert!(
+                out.lines()
+                    .any(|l| l.starts_with(&line) && l.contains("): stopped, sent ")),
+                "rank {rank} was not stopped:\n{out}"
+            );
+        }
+        let out = machine.run("cores");
+        assert!(!out.contains("running"), "{out}");
+    }
+    let out = machine.run_checked("run errors");
+    assert!(out.contains("rank 3: past the barrier"), "{out}");
+}
+
 /// A C run stopped by Ctrl-C in the middle of its traffic leaves nothing
 /// for the next one: its MPI_Barrier used to fail with "message out of
 /// sequence" on a frame the stopped run had left in a ring.

@@ -72,30 +72,37 @@ pub fn init() {
     trap::register_after_irq(stop_if_asked);
 }
 
-/// After an interrupt: if the C program on this core was asked to stop
-/// (Ctrl-C) and the interrupt caught it in its own image's code, not in the
-/// kernel's (an export, a soft-float helper), it leaves there through its
-/// `exit`, as its next MPI call would make it: no kernel code is half done
-/// on this core, so the frames skipped hold nothing. Caught in kernel code,
-/// a job core looks again in [`STOP_RETRY_TICKS`] (its timer's one-shot);
-/// core 0 at its next interrupt (a key, another Ctrl-C).
+/// After an interrupt: if the interrupt caught the C program on this core
+/// in its own image's code, not in the kernel's (an export, a soft-float
+/// helper), and its run is being stopped (Ctrl-C, or another rank failed:
+/// the instance's `check_stop`, which its MPI calls ask too), it leaves
+/// there through its `exit`, as its next MPI call would make it: no kernel
+/// code is half done on this core, so the frames skipped hold nothing.
+/// Caught in kernel code, a job core asked to stop looks again in
+/// [`STOP_RETRY_TICKS`] (its timer's one-shot; a failed rank asks the
+/// others' cores, `jobs::FailFlag::raise`); core 0 at its next interrupt
+/// (a key, another Ctrl-C).
 fn stop_if_asked(frame: &mut TrapFrame) {
     let core = cpu::core_index();
     let (start, end) = (&IMAGE[core].0, &IMAGE[core].1);
     let image = start.load(Ordering::Relaxed)..end.load(Ordering::Relaxed);
-    if image.is_empty() || !cores::stop_requested(core, cores::CoreSet::default()) {
+    if image.is_empty() {
         return;
     }
     if image.contains(&(frame.rip as usize)) {
-        let below = VirtAddr::new(frame.rsp - RED_ZONE);
-        frame.redirect(leave_stopped, 0, below, true);
-    } else if core != 0 {
+        // In the image, no export runs on this core, so nothing else holds
+        // the rank (`with_rank`'s one borrow at a time).
+        if with_rank(|rank| rank.instance().check_stop().is_err()) {
+            let below = VirtAddr::new(frame.rsp - RED_ZONE);
+            frame.redirect(leave_stopped, 0, below, true);
+        }
+    } else if core != 0 && cores::stop_requested(core, cores::CoreSet::default()) {
         apic::start_oneshot_timer(NAP_TIMER, STOP_RETRY_TICKS);
     }
 }
 
 /// Where a C program caught by [`stop_if_asked`] continues: it leaves, as
-/// stopped by Ctrl-C.
+/// stopped (the run's report says by what).
 extern "C" fn leave_stopped(_: usize) -> ! {
     stop(Failure::Mpi(::mpi::Error::Aborted))
 }
