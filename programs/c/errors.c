@@ -1,6 +1,6 @@
 // error handling: 'errors rank|count|type|comm|status|exit N|abort' makes rank 1 fail that way (no argument: no error);
 // 'errors compute' makes rank 1 compute and print forever, until Ctrl-C;
-// 'errors spin' makes every rank loop forever with no call at all (odd ranks
+// 'errors spin' makes every rank loop forever with no call at all (even ranks
 // in floating point, which goes through the soft-float helpers), until Ctrl-C;
 // 'errors spinfail' makes rank 1 fail (exit 3) while the others loop so, which
 // must stop them as any failure does
@@ -56,9 +56,9 @@ int main(int argc, char **argv) {
         volatile double x = 1.0;
         for (;;) {
             if (rank % 2 == 0) {
-                turns++;
-            } else {
                 x = x * 1.0000001 + 0.5;
+            } else {
+                turns++;
             }
         }
     }

@@ -367,10 +367,13 @@ fn ctrl_c_stops_a_c_computation_at_its_next_printf() {
     assert!(out.contains("rank 3: past the barrier"), "{out}");
 }
 
-/// A C loop that makes no call at all (integer on even ranks, soft float on
-/// odd ones) still stops at Ctrl-C: the interrupt that carries it catches
-/// the code in its image and makes it leave. On core 0 too, where it used
-/// to hang the shell; the cores go idle and the next run works.
+/// A C loop that makes no call at all (soft float on even ranks, integer on
+/// odd ones) still stops at the first Ctrl-C: the interrupt that carries it
+/// catches the code in its image and makes it leave, or, caught in a
+/// soft-float helper, the core looks again until it is in its image. On
+/// core 0 too, where it used to hang the shell, and where a loop caught in
+/// a helper then needed a second Ctrl-C; the cores go idle and the next
+/// run works.
 #[test]
 fn ctrl_c_stops_a_c_loop_that_makes_no_call() {
     let mut machine = boot();

@@ -206,19 +206,9 @@ pub struct FailFlag(AtomicBool);
 impl FailFlag {
     /// A core's part failed: sets the flag and wakes the demo's `members`,
     /// which may be napping on the bus (notify mode) rather than polling it.
-    /// Job cores are asked to stop as Ctrl-C asks them, so that a C loop
-    /// that makes no call, caught in a kernel helper, is looked at again
-    /// (`c_programs::stop_if_asked`); core 0's flag would mean Ctrl-C to
-    /// the shell, so it is only woken.
     pub fn raise(&self, members: &[usize]) {
         self.0.store(true, Ordering::Release); // Acquire: raised
-        for &core in members {
-            if core == 0 {
-                cores::wake(0);
-            } else {
-                cores::request_abort(core);
-            }
-        }
+        members.iter().for_each(|&core| cores::wake(core));
     }
 
     /// Whether some core's part failed.

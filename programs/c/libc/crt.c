@@ -5,6 +5,9 @@
 #include <stdlib.h>
 
 int main(int argc, char **argv);
+/* Tells the kernel that exit() can leave now, so that it may stop the
+ * program (Ctrl-C, another rank failed) in any loop by making it call exit. */
+void __ringlab_stoppable(void);
 
 /* Where exit() returns to: __builtin_setjmp's five words. */
 static void *exit_jump[5];
@@ -15,6 +18,7 @@ static int exit_status;
  * frame __builtin_setjmp saved must still exist when exit() jumps to it. */
 int __ringlab_start(int argc, char **argv) {
     if (__builtin_setjmp(exit_jump) == 0) {
+        __ringlab_stoppable();
         exit_status = main(argc, argv);
     }
     return exit_status;
