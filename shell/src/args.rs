@@ -28,6 +28,9 @@ pub struct Args<'a> {
     background: bool,
     /// The command asked about [`Args::background`].
     background_asked: Cell<bool>,
+    /// The command's name, for [`Args::finish`]'s refusal of an `&` (set by
+    /// the shell; `None` for arguments parsed alone).
+    pub(crate) command: Option<&'static str>,
     /// Options and flags the command asked about, and whether each takes a value.
     known: RefCell<Vec<(&'static str, bool)>>,
 }
@@ -77,13 +80,15 @@ impl<'a> Args<'a> {
             args,
             background,
             background_asked: Cell::new(false),
+            command: None,
             known: RefCell::new(Vec::new()),
         }
     }
 
-    /// Whether the line ended with `&` (run in the background). Ask before
-    /// or after [`Args::finish`]; if a command never asks, it has run in the
-    /// foreground and the shell reports the `&` as an error afterwards.
+    /// Whether the line ended with `&` (run in the background). A command
+    /// that can run in the background asks before [`Args::finish`], which
+    /// refuses an `&` nobody asked about, so that a command that cannot is
+    /// refused before it does anything.
     pub fn background(&self) -> bool {
         self.background_asked.set(true);
         self.background
@@ -154,23 +159,24 @@ impl<'a> Args<'a> {
             .collect()
     }
 
-    /// Checks nothing was left over: no unknown option and no extra argument.
+    /// Checks nothing was left over: no unknown option, no extra argument,
+    /// and no `&` the command did not ask about ([`Args::background`]).
     pub fn finish(&self) -> Result<(), Error> {
         let mut left = self.args.iter().filter(|arg| !arg.used.get());
         if let Some(option) = left.clone().find(|arg| arg.is_option()) {
             return Err(self.stray_option(&option.token.text));
         }
-        match left.next() {
-            Some(arg) => Err(Error::UnexpectedArgument {
+        if let Some(arg) = left.next() {
+            return Err(Error::UnexpectedArgument {
                 text: arg.token.text.to_string(),
-            }),
-            None => Ok(()),
+            });
         }
-    }
-
-    /// Whether the line ended with `&` but the command never asked about it.
-    pub(crate) fn ignored_background(&self) -> bool {
-        self.background && !self.background_asked.get()
+        if self.background && !self.background_asked.get() {
+            return Err(Error::NoBackground {
+                command: self.command,
+            });
+        }
+        Ok(())
     }
 
     /// The next untaken argument, taken; an error if it is an option, as all

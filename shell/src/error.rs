@@ -67,6 +67,11 @@ pub enum Error {
         /// The largest valid value.
         max: i128,
     },
+    /// The line ended with `&`, and the command cannot run in the background.
+    NoBackground {
+        /// The command's name, if known.
+        command: Option<&'static str>,
+    },
     /// A `"` opened a quoted argument that never closed.
     UnterminatedQuote,
     /// A command-specific complaint, printed as is.
@@ -136,6 +141,13 @@ impl fmt::Display for Error {
                 write!(f, "{name} {value} is out of range (valid: ")?;
                 write_range(f, *min, *max)?;
                 write!(f, ")")
+            }
+            Self::NoBackground { command } => {
+                match command {
+                    Some(name) => write!(f, "'{name}'")?,
+                    None => write!(f, "this command")?,
+                }
+                write!(f, " cannot run in the background; run it without '&'")
             }
             Self::UnterminatedQuote => {
                 write!(f, "unterminated quote: every '\"' needs a closing '\"'")

@@ -2,7 +2,6 @@
 //! into words, looked up, run, and any error printed as one line (plus the
 //! usage line when that helps); `help` is built in.
 
-use alloc::format;
 use core::fmt::Write;
 
 use crate::args::Args;
@@ -130,14 +129,22 @@ impl<C: 'static> Shell<C> {
             Err(error) => return Some(Outcome::Rejected(error)),
         };
         let name = words.next()?.text;
+        let target = match self.lookup(&name) {
+            Ok(target) => target,
+            Err(error) => return Some(Outcome::Rejected(error)),
+        };
         let mut args = Args::from_tokens(words.collect());
-        let (name, usage, result) = match self.lookup(&name) {
-            Ok(Target::Help) => (
-                help::NAME,
-                help::USAGE,
-                help::run(self.commands, &args, out),
-            ),
-            Ok(Target::Table(command)) => {
+        let (name, usage, result) = match target {
+            Target::Help => {
+                args.command = Some(help::NAME);
+                (
+                    help::NAME,
+                    help::USAGE,
+                    help::run(self.commands, &args, out),
+                )
+            }
+            Target::Table(command) => {
+                args.command = Some(command.name);
                 // The trace stream shows each command as a slice (target
                 // `shell`, name `shell.command`: see docs/tracing.md).
                 let span = tracing::info_span!(target: "shell", "shell.command", command = command.name, line = line);
@@ -148,9 +155,8 @@ impl<C: 'static> Shell<C> {
                     (command.run)(ctx, &mut args, out),
                 )
             }
-            Err(error) => return Some(Outcome::Rejected(error)),
         };
-        let result = result.and_then(|()| check_leftovers(name, &args));
+        let result = result.and_then(|()| check_leftovers(&args));
         Some(Outcome::Ran {
             name,
             usage,
@@ -178,15 +184,10 @@ fn report(error: &Error, usage: Option<&str>, term: &mut Term<'_>) {
     }
 }
 
-/// After command `name` ran, checks it left no argument unused (in case it
-/// forgot [`Args::finish`]) and did not ignore a trailing `&`.
-fn check_leftovers(name: &str, args: &Args<'_>) -> Result<(), Error> {
-    args.finish()?;
-    if args.ignored_background() {
-        let message = format!("'{name}' cannot run in the background, so it ran in the foreground");
-        return Err(Error::invalid(message));
-    }
-    Ok(())
+/// After a command ran, checks it left no argument unused and no `&`
+/// unasked about, in case it forgot [`Args::finish`].
+fn check_leftovers(args: &Args<'_>) -> Result<(), Error> {
+    args.finish()
 }
 
 /// Tab completion over a command table: command names as the first word, and

@@ -123,6 +123,66 @@ fn help_describes_each_command() {
     }
 }
 
+/// Every command that cannot run in the background refuses a trailing `&`
+/// before it does anything: each command's own `help` example, and each
+/// `vq` subcommand, with `&` prints only the refusal (`vq watch 1 0 &` used
+/// to watch until Ctrl-C and complain afterwards; `poweroff &` or `fault 1
+/// page &` acting first would end the test). Arguments left over are
+/// refused as early: `vq recv 1 0 junk` used to take a message first.
+#[test]
+fn a_command_that_cannot_run_in_the_background_refuses_the_ampersand_first() {
+    let mut machine = Machine::boot(Config::smp(4)); // the examples name cores 1-3
+    let listing = machine.run("help");
+    let names: Vec<String> = listing
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.strip_prefix("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_string)
+        .collect();
+    assert!(names.len() > 20, "{listing}");
+    let mut lines = Vec::new();
+    for name in &names {
+        let help = machine.run(&format!("help {name}"));
+        let example = help
+            .lines()
+            .find_map(|line| line.strip_prefix("example: "))
+            .unwrap_or_else(|| panic!("`help {name}` has no example:\n{help}"))
+            .to_string();
+        lines.push((name.clone(), example));
+    }
+    for sub in [
+        "list",
+        "stats",
+        "check",
+        "watch 1 0",
+        "recv 1 0",
+        "send 1 0 hi",
+        "corrupt 1 0 id",
+    ] {
+        lines.push(("vq".into(), format!("vq {sub}")));
+    }
+    for (name, line) in lines {
+        if ["ping", "run", "spin"].contains(&name.as_str()) {
+            continue; // they can
+        }
+        let out = machine.run(&format!("{line} &"));
+        assert_eq!(
+            out,
+            format!("error: '{name}' cannot run in the background; run it without '&'\n"),
+            "`{line} &`"
+        );
+    }
+    machine.run("vq send 1 0 kept");
+    let out = machine.run("vq recv 1 0 junk");
+    assert!(
+        out.starts_with("error: unexpected argument 'junk'"),
+        "{out}"
+    );
+    let out = machine.run("vq recv 1 0");
+    assert!(out.contains("\"kept\""), "{out}");
+}
+
 #[test]
 fn cores_lists_apic_ids_and_states() {
     let mut machine = Machine::boot(Config::smp(4));

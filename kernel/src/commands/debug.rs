@@ -47,9 +47,10 @@ fn job_cores(text: &str) -> Result<CoreSet, Error> {
 fn spin_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let set = job_cores(args.positional("cores")?)?;
     let ms: u64 = args.positional_in("ms", 1..=MAX_SPIN_MS)?;
+    let background = args.background();
     args.finish()?;
     let work = |_core| -> cores::Work { Box::new(move |job: &JobContext| spin(job, ms)) };
-    let Some((outcome, cycles)) = jobs::run_on(set, "spin", args.background(), out, work)? else {
+    let Some((outcome, cycles)) = jobs::run_on(set, "spin", background, out, work)? else {
         return Ok(());
     };
     let elapsed = Seconds(time::cycles_to_ns(cycles));

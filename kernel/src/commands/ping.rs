@@ -56,6 +56,7 @@ fn ping_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Res
     if destinations.is_empty() {
         return Err(Error::invalid("this machine has no other core to ping"));
     }
+    let background = args.background();
     args.finish()?;
     let plan = Plan {
         src,
@@ -65,7 +66,7 @@ fn ping_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Res
     let set = destinations.with(src);
     let work =
         move |core: usize| -> Work { Box::new(move |job: &JobContext| run_role(job, core, plan)) };
-    jobs::run_demo(set, "ping", args.background(), out, work)?;
+    jobs::run_demo(set, "ping", background, out, work)?;
     Ok(())
 }
 

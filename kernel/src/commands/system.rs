@@ -275,6 +275,7 @@ pub const ECHO: Command<Kernel> = Command {
 
 fn echo_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let words = args.rest();
+    args.finish()?;
     let _ = writeln!(out, "{}", words.join(" "));
     Ok(())
 }

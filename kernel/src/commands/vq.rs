@@ -53,10 +53,12 @@ fn vq_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resul
         }
         "dump" => {
             let (src, dst) = queue_arguments(args)?;
+            args.finish()?;
             Ok(write!(out, "{}", snapshot(src, dst)?)?)
         }
         "watch" => {
             let (src, dst) = queue_arguments(args)?;
+            args.finish()?;
             watch(src, dst, out)
         }
         "send" => {
@@ -76,6 +78,7 @@ fn vq_command(_: &mut Kernel, args: &mut Args<'_>, out: &mut dyn Write) -> Resul
         }
         "recv" => {
             let (src, dst) = queue_arguments(args)?;
+            args.finish()?; // before receiving: the message would be lost
             on_core(dst, out, move |endpoint| {
                 let mut buf = alloc::vec![0u8; bus::MAX_MESSAGE];
                 match endpoint.try_recv(src, &mut buf) {

@@ -258,13 +258,17 @@ fn an_ampersand_elsewhere_or_quoted_is_an_argument() {
 }
 
 #[test]
-fn background_can_be_asked_after_finish() {
+fn finish_refuses_an_ampersand_nobody_asked_about() {
     let args = args("5 &");
     assert_eq!(args.positional::<u32>("ms"), Ok(5));
-    assert_eq!(args.finish(), Ok(()));
-    assert!(args.ignored_background());
+    let refused = args.finish().unwrap_err();
+    assert_eq!(refused, Error::NoBackground { command: None });
+    assert_eq!(
+        refused.to_string(),
+        "this command cannot run in the background; run it without '&'"
+    );
     assert!(args.background());
-    assert!(!args.ignored_background());
+    assert_eq!(args.finish(), Ok(()));
 }
 
 #[test]
