@@ -32,6 +32,26 @@ impl Accel {
     }
 }
 
+/// Checks `text` is a memory size as QEMU's `-m` takes it: a number of MiB,
+/// or a number with a `K`, `M`, `G` or `T` suffix (`512M`, `1.5G`), not 0;
+/// for clap, so a typo is refused before the kernel is built.
+pub fn parse_memory(text: &str) -> Result<String, String> {
+    let number = text
+        .strip_suffix(['k', 'K', 'm', 'M', 'g', 'G', 't', 'T'])
+        .unwrap_or(text);
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "0"));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
+        return Err(format!(
+            "'{text}' is not a memory size: give MiB (512) or a number with K, M, G or T (512M, 2G)"
+        ));
+    }
+    if whole.bytes().chain(fraction.bytes()).all(|b| b == b'0') {
+        return Err("the machine needs some memory: give more than 0".into());
+    }
+    Ok(text.to_string())
+}
+
 /// The machine every ringlab boot uses: q35 with `memory` and `smp` cores,
 /// the kernel ELF loaded through its PVH note, no reboot on triple fault and,
 /// with `debug_exit`, the isa-debug-exit port `poweroff` writes to. Serial
@@ -97,6 +117,18 @@ pub fn exit_code(status: ExitStatus) -> i32 {
 mod tests {
     use super::*;
     use std::os::unix::process::ExitStatusExt;
+
+    #[test]
+    fn memory_sizes_are_checked_as_qemu_reads_them() {
+        for good in ["512M", "512", "2G", "1.5g", "65536k", "1T"] {
+            assert_eq!(parse_memory(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "1Q", "", "M", "-1G", "1.G", ".5G", "512 M", "1e3", "0", "0.0M",
+        ] {
+            assert!(parse_memory(bad).is_err(), "{bad:?} was accepted");
+        }
+    }
 
     #[test]
     fn poweroff_and_normal_exit_are_success() {

@@ -21,7 +21,7 @@ pub struct Machine {
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=255))]
     pub smp: u32,
     /// Guest memory, in QEMU's `-m` syntax.
-    #[arg(long, default_value = "512M")]
+    #[arg(long, default_value = "512M", value_parser = qemu::parse_memory)]
     pub memory: String,
     /// Accelerator: tcg (emulation) or kvm (adds `-cpu host`).
     #[arg(long, value_enum, default_value_t = Accel::Tcg)]
