@@ -109,7 +109,8 @@ pub struct Grade {
     /// The lab, by number or name (see --list), or `all`.
     #[arg(required_unless_present = "list")]
     pub lab: Option<String>,
-    /// List the labs and their points instead of grading.
+    /// List the labs and their points instead of grading; with a lab, its
+    /// checks and the points of each.
     #[arg(long)]
     pub list: bool,
     /// Grade the lab's student version: the kernel built with its feature.
@@ -123,16 +124,19 @@ pub struct Grade {
 impl Grade {
     /// Lists, or builds and grades; exits 0 only on full marks.
     pub fn run(self) -> Result<ExitCode> {
-        if self.list {
-            self.print_list();
-            return Ok(ExitCode::SUCCESS);
-        }
         let name = self.lab.as_deref().unwrap_or("all");
         let chosen: Vec<&Lab> = match (name, find(name)) {
             ("all", _) => LABS.to_vec(),
             (_, Some(lab)) => vec![lab],
             (_, None) => bail!("no lab called {name:?}; `cargo xtask grade --list` lists them"),
         };
+        if self.list {
+            match chosen[..] {
+                [lab] => self.print_checks(lab),
+                _ => self.print_list(),
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         setup::ensure()?;
         let mut reports = Vec::new();
         for lab in chosen {
@@ -204,6 +208,42 @@ impl Grade {
         }
         println!("{}", list_table());
     }
+
+    /// `LAB --list`: the lab's checks and their points, or JSON.
+    fn print_checks(&self, lab: &Lab) {
+        if self.json {
+            let checks: Vec<serde_json::Value> = lab
+                .checks
+                .iter()
+                .map(|check| serde_json::json!({ "name": check.name, "points": check.points }))
+                .collect();
+            let json = serde_json::json!({
+                "lab": lab.name, "number": lab.number, "title": lab.title,
+                "max": lab.max_points(), "checks": checks,
+            });
+            println!("{json}");
+            return;
+        }
+        println!("{}", checks_table(lab));
+    }
+}
+
+/// `cargo xtask grade LAB --list`: the lab's title and handout, each check
+/// with its points, in the order they run, and the total.
+pub fn checks_table(lab: &Lab) -> String {
+    let mut text = format!(
+        "lab {} {}: {} ({})\n",
+        lab.number,
+        lab.name,
+        lab.title,
+        lab.doc()
+    );
+    text.push_str("points  check\n");
+    for check in lab.checks {
+        text.push_str(&format!("{:>6}  {}\n", check.points, check.name));
+    }
+    text.push_str(&format!("{:>6}  total", lab.max_points()));
+    text
 }
 
 /// `cargo xtask grade --list`: number, name, points, title and handout of

@@ -237,6 +237,37 @@ fn the_cli_lists_the_labs_and_grades_one_as_json() {
             "shell", "ring", "latency", "reduce", "trace", "spmd", "notify"
         ]
     );
+    // With a lab, --list lists its checks (it used to list every lab).
+    let checks = Command::new(xtask)
+        .args(["grade", "ring", "--list"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&checks.stdout);
+    assert!(checks.status.success(), "{checks:?}");
+    let ring = xtask::grade::find("ring").unwrap();
+    assert!(table.starts_with("lab 2 ring: "), "{table}");
+    for check in ring.checks {
+        let line = format!("{:>6}  {}", check.points, check.name);
+        assert!(
+            table.lines().any(|l| l == line),
+            "{line:?} missing:\n{table}"
+        );
+    }
+    let total = format!("{:>6}  total", ring.max_points());
+    assert_eq!(table.lines().last(), Some(total.as_str()), "{table}");
+    let json = Command::new(xtask)
+        .args(["grade", "ring", "--list", "--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["lab"], "ring");
+    assert_eq!(json["checks"].as_array().unwrap().len(), ring.checks.len());
+    let unknown = Command::new(xtask)
+        .args(["grade", "nosuch", "--list"])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success(), "{unknown:?}");
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no lab called \"nosuch\""));
     let graded = Command::new(xtask)
         .args(["grade", "1", "--json"])
         .current_dir(workspace::root())
