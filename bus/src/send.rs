@@ -280,22 +280,24 @@ impl<'q> SendHalf<'q> {
         }
         // The new entries are at most two runs of slots (the ring wraps):
         // copy each with one bounds check, and check the ids as they pass.
+        // `size` is a power of two, so every id is below it exactly when
+        // their bitwise OR is: one compare for all.
         let (ring, posted, size) = (q.avail.slots(), &q.send.posted[..], q.size);
         let (start, new) = (q.slot(cached), usize::from(fresh.wrapping_sub(cached)));
         let first = new.min(ring.len() - start);
-        let mut bad = false;
+        let mut every_id = 0;
         for run in [start..start + first, 0..new - first] {
             for (to, from) in posted[run.clone()].iter().zip(&ring[run]) {
                 // Relaxed: below the avail.idx just loaded with Acquire,
                 // which made this entry visible.
                 let id = from.load(Relaxed);
-                bad |= id >= size;
+                every_id |= id;
                 // Relaxed: sender-private copy, read back only by the
                 // sender, and only below avail_cache, which a bad id stops.
                 to.store(id, Relaxed);
             }
         }
-        if bad {
+        if every_id >= size {
             return Err(SendError::CorruptAvail);
         }
         // Relaxed: sender-private cache, read back only by the sender.
@@ -509,9 +511,10 @@ mod tests {
 
     #[test]
     fn an_id_out_of_range_in_either_run_is_refused() {
-        for bad in 0..4 {
+        // The queue's size itself, one with every low bit set too, the largest.
+        for (at, bad) in (0..4).flat_map(|at| [8, 15, u16::MAX].map(|bad| (at, bad))) {
             let mut ids = [6, 7, 0, 1];
-            ids[bad] = 99;
+            ids[at] = bad;
             let q = posted_from_6(&ids);
             assert_eq!(
                 SendHalf::new(&q).try_send(b"x"),
