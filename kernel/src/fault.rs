@@ -9,7 +9,7 @@ use probe::{Probe, probe};
 use crate::arch::exception::{Exception, FaultAction};
 use crate::arch::vectors::BREAKPOINT;
 use crate::cores::{self, FaultRecord};
-use crate::{commands, console, core_bus, fbcon, stack_trace, symbols};
+use crate::{c_programs, commands, console, core_bus, fbcon, stack_trace, symbols};
 
 probe!(static EXCEPTION = event "core.exception", target: "core", WARN, ["core", "vector", "rip"]);
 
@@ -73,6 +73,7 @@ fn decide(e: &Exception<'_>) -> FaultAction {
         return FaultAction::Resume;
     }
     console::release_if_held();
+    c_programs::forget(e.core);
     if e.core == 0 {
         crate::println!("    core 0 runs the shell: restarting the shell");
         let asked = cores::abort_running(true);

@@ -3,7 +3,9 @@
 // 'errors spin' makes every rank loop forever with no call at all (even ranks
 // in floating point, which goes through the soft-float helpers), until Ctrl-C;
 // 'errors spinfail' makes rank 1 fail (exit 3) while the others loop so, which
-// must stop them as any failure does
+// must stop them as any failure does; 'errors failfirst' makes it fail at once,
+// the others going into the loop with no call, whenever the failure reaches them;
+// 'errors segv' makes rank 0 read an address the kernel does not map (a page fault)
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,14 +46,27 @@ int main(int argc, char **argv) {
             }
         }
     }
-    int spinfail = strcmp(what, "spinfail") == 0;
-    if (spinfail && rank == 1) {
-        // Long enough (tens of milliseconds) for the others to be spinning.
-        for (volatile unsigned long i = 0; i < 3000000; i++) {
-        }
-        exit(3);
+    if (rank == 0 && strcmp(what, "segv") == 0) {
+        // Above what the kernel maps (its page tables map the low 16 TiB
+        // only where memory is).
+        value = *(volatile int *)0x100000000000UL;
     }
-    if (spinfail || strcmp(what, "spin") == 0) {
+    int spinfail = strcmp(what, "spinfail") == 0;
+    int failfirst = strcmp(what, "failfirst") == 0;
+    if (failfirst && rank == 1) {
+        exit(3); // while the others may still be starting
+    }
+    if (spinfail || failfirst || strcmp(what, "spin") == 0) {
+        if (!failfirst) {
+            // Every rank past its start, so that the stop finds them in the loop.
+            MPI_Barrier(MPI_COMM_WORLD);
+        }
+        if (spinfail && rank == 1) {
+            // Long enough (milliseconds) for the others to be spinning.
+            for (volatile unsigned long i = 0; i < 300000; i++) {
+            }
+            exit(3);
+        }
         volatile unsigned long turns = 0;
         volatile double x = 1.0;
         for (;;) {

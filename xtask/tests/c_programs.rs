@@ -377,7 +377,7 @@ fn ctrl_c_stops_a_c_computation_at_its_next_printf() {
 #[test]
 fn ctrl_c_stops_a_c_loop_that_makes_no_call() {
     let mut machine = boot();
-    for cores in ["0-3", "1-3"] {
+    for cores in ["0-3", "1-3", "0-3", "1-3"] {
         machine.send(&format!("run errors spin --cores {cores}\r"));
         std::thread::sleep(Duration::from_millis(500));
         machine.send("\x03");
@@ -394,14 +394,18 @@ fn ctrl_c_stops_a_c_loop_that_makes_no_call() {
 }
 
 /// A rank that fails stops the others even where they loop with no call
-/// (on core 0, and in soft float on core 3 with cores 0-3): the run ends by
-/// itself, reports the failure, and frees every core. They used to spin
-/// until Ctrl-C.
+/// (in soft float on cores 0 and 2 with cores 0-3): the run ends by itself,
+/// reports the failure, and frees every core. They used to spin until
+/// Ctrl-C.
 #[test]
 fn a_failed_rank_stops_c_loops_that_make_no_call() {
     let mut machine = boot();
-    for (cores, others) in [("0-3", &[0, 2, 3][..]), ("1-3", &[0, 2])] {
-        let out = machine.run_checked(&format!("run errors spinfail --cores {cores}"));
+    // spinfail fails once the others loop; failfirst at once, while they may
+    // still be starting (a stop before a rank could leave was lost).
+    let modes = ["spinfail", "failfirst"].repeat(2);
+    let sets = [("0-3", &[0, 2, 3][..]), ("1-3", &[0, 2])];
+    for (mode, (cores, others)) in modes.iter().flat_map(|m| sets.map(|set| (m, set))) {
+        let out = machine.run_checked(&format!("run errors {mode} --cores {cores}"));
         let failed = if cores == "0-3" { "core 1" } else { "core 2" };
         let report = format!("rank 1 ({failed}) failed: exit status 3");
         assert!(out.lines().any(|l| l == report), "{out}");
@@ -419,6 +423,30 @@ fn a_failed_rank_stops_c_loops_that_make_no_call() {
     }
     let out = machine.run_checked("run errors");
     assert!(out.contains("rank 3: past the barrier"), "{out}");
+}
+
+/// A C program that faults on core 0 leaves nothing behind for the stop
+/// hook: the next Ctrl-C reaches the shell (the hook used to take each
+/// Ctrl-C for the dead program, so `spin` never stopped).
+#[test]
+fn after_a_c_program_faults_on_core_0_ctrl_c_still_reaches_the_shell() {
+    let mut machine = Machine::boot(Config {
+        command_timeout: Duration::from_secs(30),
+        crash_ok: true,
+        ..Config::smp(4)
+    });
+    let out = machine.run("run errors segv --cores 0");
+    assert!(out.contains("EXCEPTION on core 0: page fault"), "{out}");
+    assert!(out.contains("restarting the shell"), "{out}");
+    for _ in 0..2 {
+        machine.send("spin 1 20000\r");
+        std::thread::sleep(Duration::from_millis(300));
+        machine.send("\x03");
+        let out = machine
+            .expect("ringlab> ", Duration::from_secs(10))
+            .unwrap_or_else(|e| machine.fail(&e.to_string()));
+        assert!(out.contains("stopped by Ctrl-C"), "{out}");
+    }
 }
 
 /// A C run stopped by Ctrl-C in the middle of its traffic leaves nothing

@@ -63,6 +63,7 @@ macro_rules! exports {
 
 exports! {
     "__ringlab_stoppable" => super::stoppable as extern "C" fn(),
+    "__ringlab_unstoppable" => super::unstoppable as extern "C" fn(),
     "__ringlab_write" => libc::write as extern "C" fn(_, _),
     "__ringlab_format_double" => libc::format_double as extern "C" fn(_, _, _, _, _, _) -> _,
     "malloc" => libc::malloc as extern "C" fn(_) -> _,

@@ -125,11 +125,29 @@ fn stop_if_asked(frame: &mut TrapFrame) {
 
 /// `__ringlab_stoppable()`: the C start code (libc/crt.c) says that its
 /// `exit` can now leave, its jump buffer set: from here on
-/// [`stop_if_asked`] may make the program leave. (Before, `exit` would jump
-/// through an empty buffer.)
+/// [`stop_if_asked`] may make the program leave (before, `exit` would jump
+/// through an empty buffer). A stop asked before now had nothing to catch,
+/// so it is looked at here.
 pub(super) extern "C" fn stoppable() {
-    let code = with_rank(|rank| rank.code.clone());
-    let core = cpu::core_index();
+    let (code, asked) = with_rank(|rank| (rank.code.clone(), rank.instance().check_stop()));
+    publish_image(cpu::core_index(), code);
+    if let Err(failure) = asked {
+        stop(failure);
+    }
+}
+
+/// `__ringlab_unstoppable()`: the C code is leaving (crt.c: `exit`, or
+/// `__ringlab_start` after `main` returned), so a stop must not make it
+/// leave again: a redirect in `__ringlab_start`'s epilogue would land on
+/// the registers it is popping, one in `exit` replace the status it leaves
+/// with.
+pub(super) extern "C" fn unstoppable() {
+    publish_image(cpu::core_index(), 0..0);
+}
+
+/// Makes `code` the image [`stop_if_asked`] looks at on `core` (`0..0`:
+/// none), with no look pending.
+fn publish_image(core: usize, code: core::ops::Range<usize>) {
     // Interrupts off while the pair changes, so `stop_if_asked` never sees
     // half of it.
     cpu::without_interrupts(|| {
@@ -137,6 +155,14 @@ pub(super) extern "C" fn stoppable() {
         IMAGE[core].1.store(code.end, Ordering::Relaxed);
         LOOKING[core].store(false, Ordering::Relaxed);
     });
+}
+
+/// Forgets the C program that was running on `core`, which faulted: its
+/// code never resumes, so nothing may look at its image or its rank again
+/// (the fault path calls this, on the faulting core).
+pub fn forget(core: usize) {
+    publish_image(core, 0..0);
+    CURRENT[core].store(core::ptr::null_mut(), Ordering::Release); // Acquire: with_rank
 }
 
 /// Where a C program caught by [`stop_if_asked`] continues: it leaves, as
@@ -171,6 +197,7 @@ impl Rank {
 /// Stops the calling C program with `failure`: leaves through its `exit`.
 /// Callers hold nothing that needs dropping (the jump skips their frames).
 fn stop(failure: Failure) -> ! {
+    unstoppable(); // nothing may stop it on its way out (its failure would be lost)
     let exit = with_rank(|rank| {
         rank.failure = Some(failure);
         rank.exit
@@ -197,12 +224,7 @@ fn run_image(name: &str, image: &[u8], instance: &mut Instance<'_, '_>) -> Resul
     let slot = &CURRENT[core];
     slot.store(&mut rank, Ordering::Release); // Acquire: with_rank
     let status = (loaded.start)(strings.len() as i32, argv.as_ptr());
-    // Interrupts off while the pair changes, so `stop_if_asked` never sees
-    // half of it.
-    cpu::without_interrupts(|| {
-        IMAGE[core].0.store(0, Ordering::Relaxed);
-        IMAGE[core].1.store(0, Ordering::Relaxed);
-    });
+    publish_image(core, 0..0); // crt.c did, unless its code skipped the call
     slot.store(core::ptr::null_mut(), Ordering::Release); // Acquire: with_rank
     libc::free_all(&mut rank.allocations);
     match rank.failure {

@@ -6,8 +6,10 @@
 
 int main(int argc, char **argv);
 /* Tells the kernel that exit() can leave now, so that it may stop the
- * program (Ctrl-C, another rank failed) in any loop by making it call exit. */
+ * program (Ctrl-C, another rank failed) in any loop by making it call exit;
+ * and, when the program is leaving, that it must not any more. */
 void __ringlab_stoppable(void);
+void __ringlab_unstoppable(void);
 
 /* Where exit() returns to: __builtin_setjmp's five words. */
 static void *exit_jump[5];
@@ -21,10 +23,12 @@ int __ringlab_start(int argc, char **argv) {
         __ringlab_stoppable();
         exit_status = main(argc, argv);
     }
+    __ringlab_unstoppable();
     return exit_status;
 }
 
 _Noreturn void exit(int status) {
+    __ringlab_unstoppable();
     fflush(stdout);
     exit_status = status;
     __builtin_longjmp(exit_jump, 1);
