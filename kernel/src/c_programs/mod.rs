@@ -57,8 +57,9 @@ pub(crate) struct Rank {
 
 /// The addresses of the image each core's C code runs from (start, end),
 /// or (0, 0): set by [`stoppable`] once the program can leave through its
-/// `exit`, cleared by `run_image` when C returns; read by [`stop_if_asked`]
-/// on the same core (hence Relaxed).
+/// `exit`, cleared once it is leaving ([`unstoppable`], `stop`, and
+/// `run_image` after C returns) or has faulted ([`forget`]); read by
+/// [`stop_if_asked`] on the same core (hence Relaxed).
 static IMAGE: [(AtomicUsize, AtomicUsize); MAX_CORES] =
     [const { (AtomicUsize::new(0), AtomicUsize::new(0)) }; MAX_CORES];
 
