@@ -5,8 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// clang's flags: the kernel's ABI (no SSE, soft float, no red zone), PIC.
+/// clang's flags: the kernel's ABI (no SSE, soft float, no red zone), PIC;
+/// a frame bigger than a page probes each page as it grows, so a large
+/// local array meets the stack's guard page instead of jumping past it into
+/// memory below (another core's stack). (The driver drops
+/// `-fstack-clash-protection` for an OS-less target; the compiler proper
+/// takes it.)
 const CFLAGS: &[&str] = &[
+    "-Xclang",
+    "-fstack-clash-protection",
     "--target=x86_64-unknown-none",
     "-ffreestanding",
     "-msoft-float",

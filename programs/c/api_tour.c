@@ -141,6 +141,9 @@ static void library(void) {
     int length = sprintf(line, "sprintf: [%05d] [%-6s] [%x] [%+.3e] [%#o] [%#x] [%p]", 42, "left",
                          255, 1234.5, 8, 0, (void *)0);
     printf("%s (%d chars)\n", line, length);
+    /* A long precision: 600 digits (it once overran printf's buffer). */
+    int wide = printf("precision: [%.600d]\n", -7);
+    printf("that line was %d chars\n", wide);
     fflush(stdout);
 
     int *numbers = calloc(8, sizeof *numbers);

@@ -1,15 +1,25 @@
-// error handling: 'errors rank|count|type|comm|status|exit N|abort' makes rank 1 fail that way (no argument: no error);
+// error handling: 'errors rank|count|type|comm|status|allgather|alltoall|inplace|bigcount|exit N|abort'
+// makes rank 1 fail that way (no argument: no error);
 // 'errors compute' makes rank 1 compute and print forever, until Ctrl-C;
 // 'errors spin' makes every rank loop forever with no call at all (even ranks
 // in floating point, which goes through the soft-float helpers), until Ctrl-C;
 // 'errors spinfail' makes rank 1 fail (exit 3) while the others loop so, which
 // must stop them as any failure does; 'errors failfirst' makes it fail at once,
 // the others going into the loop with no call, whenever the failure reaches them;
-// 'errors segv' makes rank 0 read an address the kernel does not map (a page fault)
+// 'errors segv' makes rank 0 read an address the kernel does not map (a page fault);
+// 'errors bigstack' gives rank 1 a 2 MiB local array (a stack overflow)
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A frame far bigger than a core's stack, written at its lowest bytes first
+ * (2 MiB below where it starts). */
+__attribute__((noinline)) static int big_frame(int n) {
+    char big[1 << 21];
+    memset(big, n, 16);
+    return big[n];
+}
 
 int main(int argc, char **argv) {
     int rank, size, value = 0;
@@ -32,6 +42,22 @@ int main(int argc, char **argv) {
     if (rank == 1 && strcmp(what, "status") == 0) {
         int count;
         MPI_Get_count(MPI_STATUS_IGNORE, MPI_INT, &count);
+    }
+    int all[8] = {0};
+    if (strcmp(what, "allgather") == 0) { /* rank 1 sends 0 ints, receives 1 from each */
+        MPI_Allgather(&value, rank == 1 ? 0 : 1, MPI_INT, all, 1, MPI_INT, MPI_COMM_WORLD);
+    }
+    if (strcmp(what, "alltoall") == 0) { /* rank 1 sends 1 int to each, receives 2 */
+        MPI_Alltoall(all, 1, MPI_INT, all + 4, rank == 1 ? 2 : 1, MPI_INT, MPI_COMM_WORLD);
+    }
+    if (rank == 1 && strcmp(what, "inplace") == 0) {
+        MPI_Send(MPI_IN_PLACE, 1, MPI_INT, 0, 0, MPI_COMM_WORLD);
+    }
+    if (rank == 1 && strcmp(what, "bigcount") == 0) { /* 4 x 0x40000001 wraps an int */
+        MPI_Allgather(&value, 1, MPI_INT, all, 0x40000001, MPI_INT, MPI_COMM_WORLD);
+    }
+    if (rank == 1 && strcmp(what, "bigstack") == 0) {
+        value = big_frame(rank);
     }
     if (rank == 1 && strcmp(what, "exit") == 0) {
         exit(argc > 2 ? atoi(argv[2]) : 1);

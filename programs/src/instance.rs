@@ -130,16 +130,35 @@ impl<'a, 't> Instance<'a, 't> {
     }
 }
 
+/// The longest line an instance holds back until its `'\n'`: a longer one
+/// reaches the host in pieces this long (at a character boundary), so a
+/// program that never ends its line cannot fill memory with it.
+pub const MAX_LINE: usize = 4096;
+
 impl fmt::Write for Instance<'_, '_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        let mut rest = s;
-        while let Some(end) = rest.find('\n') {
-            self.partial.push_str(&rest[..end]);
-            self.host.line(&self.partial);
-            self.partial.clear();
-            rest = &rest[end + 1..];
+        for piece in s.split_inclusive('\n') {
+            let (mut text, ends) = match piece.strip_suffix('\n') {
+                Some(text) => (text, true),
+                None => (piece, false),
+            };
+            while self.partial.len() + text.len() > MAX_LINE {
+                let room = MAX_LINE - self.partial.len();
+                let cut = (0..=room)
+                    .rev()
+                    .find(|&at| text.is_char_boundary(at))
+                    .unwrap_or(0);
+                self.partial.push_str(&text[..cut]);
+                self.host.line(&self.partial);
+                self.partial.clear();
+                text = &text[cut..];
+            }
+            self.partial.push_str(text);
+            if ends {
+                self.host.line(&self.partial);
+                self.partial.clear();
+            }
         }
-        self.partial.push_str(rest);
         Ok(())
     }
 }

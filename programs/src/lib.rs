@@ -37,6 +37,6 @@ mod seeded;
 const CHECK_STOP_EVERY: usize = 1 << 14;
 
 pub use crate::failure::{Failure, filled};
-pub use crate::instance::{Host, Instance};
+pub use crate::instance::{Host, Instance, MAX_LINE};
 pub use crate::table::{PROGRAMS, Program, find, nearest};
 pub use crate::transport::{AnyTransport, Mpi};

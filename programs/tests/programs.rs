@@ -393,3 +393,34 @@ fn every_table_entry_is_consistent() {
         assert!(!p.summary.is_empty());
     }
 }
+
+/// A line longer than `MAX_LINE` reaches the host in pieces of at most
+/// that many bytes, cut at character boundaries, none lost; a program
+/// that never ends its line cannot fill memory (it used to hold it all).
+#[test]
+fn a_line_longer_than_max_line_goes_out_in_pieces() {
+    fn long_line(inst: &mut Instance<'_, '_>) -> Result<(), Failure> {
+        use std::fmt::Write;
+        for _ in 0..3000 {
+            write!(inst, "ab\u{e9}").expect("the host takes it"); // 4 bytes, one of 2
+        }
+        writeln!(inst, "|end").expect("the host takes it");
+        Ok(())
+    }
+    let program = Program {
+        name: "long-line",
+        summary: "",
+        usage: "long-line",
+        source: file!(),
+        check: |_| Ok(()),
+        main: long_line,
+    };
+    let runs = run(&program, &[], 1, LIMIT).unwrap();
+    let lines = &runs[0].lines;
+    assert!(lines.len() > 2, "{} lines", lines.len());
+    assert!(
+        lines.iter().all(|l| l.len() <= programs::MAX_LINE),
+        "a piece is too long"
+    );
+    assert_eq!(lines.concat(), "ab\u{e9}".repeat(3000) + "|end");
+}

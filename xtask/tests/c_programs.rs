@@ -250,6 +250,7 @@ fn api_tour_matches_mpich_in_every_call_type_op_and_format() {
         "rank 0: char max 'c', char sum 33, byte or 7 and 0 xor 7",
         "float sum 3.00, double product 8 (in place at the root)",
         "exp(1) 2.718282, log(10) 2.302585, sin(1) 0.841471, cos(1) 0.540302",
+        "that line was 615 chars",
     ] {
         assert!(has(&three, line), "{line}: {three:?}");
     }
@@ -319,6 +320,23 @@ fn errors_are_fatal_and_reported_and_the_shell_lives() {
             "status",
             "rank 1 (core 1) failed: MPI_Get_count: MPI_ERR_ARG: the status is \
              MPI_STATUS_IGNORE (or NULL), which holds no count",
+        ),
+        (
+            "allgather",
+            "rank 1 (core 1) failed: MPI_Allgather: MPI_ERR_COUNT: 0 bytes sent where a block is 4 bytes",
+        ),
+        (
+            "alltoall",
+            "rank 1 (core 1) failed: MPI_Alltoall: MPI_ERR_COUNT: 4 bytes sent where a block is 8 bytes",
+        ),
+        (
+            "inplace",
+            "rank 1 (core 1) failed: MPI_Send: MPI_ERR_BUFFER: MPI_IN_PLACE is not a buffer here",
+        ),
+        (
+            "bigcount",
+            "rank 1 (core 1) failed: MPI_Allgather: MPI_ERR_COUNT: count 1073741825 for each of 4 \
+             ranks is more than an int holds",
         ),
         ("exit 3", "rank 1 (core 1) failed: exit status 3"),
         (
@@ -447,6 +465,30 @@ fn after_a_c_program_faults_on_core_0_ctrl_c_still_reaches_the_shell() {
             .unwrap_or_else(|e| machine.fail(&e.to_string()));
         assert!(out.contains("stopped by Ctrl-C"), "{out}");
     }
+}
+
+/// A C function whose frame is bigger than its core's stack meets the
+/// guard page (clang's stack-clash probes): a stack overflow on that core,
+/// reported, and the shell core untouched. Without the probes the array
+/// reached down into core 0's stack and crashed the shell.
+#[test]
+fn a_c_frame_bigger_than_the_stack_is_a_stack_overflow_on_its_own_core() {
+    let mut machine = Machine::boot(Config {
+        command_timeout: Duration::from_secs(30),
+        crash_ok: true,
+        ..Config::smp(4)
+    });
+    let out = machine.run("run errors bigstack");
+    assert!(out.contains("EXCEPTION on core 1"), "{out}");
+    assert!(
+        out.contains("stack overflow: core 1's stack ran into its guard page"),
+        "{out}"
+    );
+    assert!(!out.contains("restarting the shell"), "{out}");
+    let out = machine.run("cores restart 1");
+    assert!(!out.contains("error"), "{out}");
+    let out = machine.run_checked("run errors");
+    assert!(out.contains("rank 3: past the barrier"), "{out}");
 }
 
 /// A C run stopped by Ctrl-C in the middle of its traffic leaves nothing

@@ -12,10 +12,7 @@ use alloc::vec::Vec;
 use ::mpi::{Algorithm, Comm, Datatype, Op};
 
 use super::Rank;
-use super::mpi::{Fatal, Type, bytes, call, fatal, rank_arg};
-
-/// mpi.h's MPI_IN_PLACE.
-const IN_PLACE: *const u8 = usize::MAX as *const u8;
+use super::mpi::{Fatal, IN_PLACE, Type, bytes, call, fatal, rank_arg};
 
 /// A reduction: one of `mpi`'s ops, or MINLOC/MAXLOC (lower wins when true).
 #[derive(Clone, Copy)]
@@ -48,22 +45,54 @@ macro_rules! typed {
     };
 }
 
+/// `count` elements for each of `ranks` ranks, as one count: an error
+/// if that is more than an `int` holds (it would wrap).
+fn times(count: i32, ranks: usize) -> Result<i32, Fatal> {
+    i32::try_from(ranks)
+        .ok()
+        .and_then(|ranks| count.checked_mul(ranks))
+        .ok_or_else(|| {
+            fatal(
+                "MPI_ERR_COUNT",
+                format!("count {count} for each of {ranks} ranks is more than an int holds"),
+            )
+        })
+}
+
+/// A rank's own block must have the length of the blocks it receives
+/// (MPI's rule that the send and receive type signatures match): longer
+/// would be cut (MPICH: "Message truncated"), shorter leaves bytes unset.
+fn check_block(sent: usize, block: usize) -> Result<(), Fatal> {
+    match sent.cmp(&block) {
+        core::cmp::Ordering::Equal => Ok(()),
+        core::cmp::Ordering::Greater => Err(fatal(
+            "MPI_ERR_TRUNCATE",
+            format!("{sent} bytes sent where a block is {block} bytes"),
+        )),
+        core::cmp::Ordering::Less => Err(fatal(
+            "MPI_ERR_COUNT",
+            format!("{sent} bytes sent where a block is {block} bytes"),
+        )),
+    }
+}
+
 /// Words per block of `block` bytes.
 fn words(block: usize) -> usize {
     block.div_ceil(8).max(1)
 }
 
-/// `data` cut into blocks of `block` bytes, each padded to whole words.
+/// `data` cut into blocks of `block` bytes, each padded to whole words
+/// (the one allocation fallible: a buffer may be most of memory).
 fn pack(data: &[u8], block: usize) -> Result<Vec<u64>, Fatal> {
-    let mut out = ::mpi::try_with_capacity(words(block) * data.len().div_ceil(block.max(1)))?;
+    let per = words(block);
+    let mut out = ::mpi::try_with_capacity(per * data.len().div_ceil(block.max(1)))?;
     for chunk in data.chunks(block.max(1)) {
-        let mut padded = [0u8; 8].repeat(words(block));
-        padded[..chunk.len()].copy_from_slice(chunk);
-        out.extend(
-            padded
-                .chunks_exact(8)
-                .map(|w| u64::from_le_bytes(w.try_into().expect("8"))),
-        );
+        out.extend(chunk.chunks(8).map(|bytes| {
+            let mut word = [0u8; 8];
+            word[..bytes.len()].copy_from_slice(bytes);
+            u64::from_le_bytes(word)
+        }));
+        out.extend(core::iter::repeat_n(0, per - chunk.len().div_ceil(8)));
     }
     Ok(out)
 }
@@ -71,11 +100,10 @@ fn pack(data: &[u8], block: usize) -> Result<Vec<u64>, Fatal> {
 /// The first `block` bytes of block `index` of `packed`.
 fn unpack(packed: &[u64], block: usize, index: usize, out: &mut [u8]) {
     let per = words(block);
-    let bytes: Vec<u8> = packed[index * per..(index + 1) * per]
-        .iter()
-        .flat_map(|w| w.to_le_bytes())
-        .collect();
-    out[..block].copy_from_slice(&bytes[..block]);
+    let words = &packed[index * per..(index + 1) * per];
+    for (bytes, word) in out[..block].chunks_mut(8).zip(words) {
+        bytes.copy_from_slice(&word.to_le_bytes()[..bytes.len()]);
+    }
 }
 
 /// The send buffer's bytes, or `fallback` (the receive buffer's) for MPI_IN_PLACE.
@@ -124,7 +152,7 @@ pub extern "C" fn MPI_Gather(
         let root = rank_arg(root, &comm)?;
         let is_root = comm.rank() == root;
         let recv: &mut [u8] = if is_root {
-            bytes(recvbuf, recvcount * comm.size() as i32, recvtype)?
+            bytes(recvbuf, times(recvcount, comm.size())?, recvtype)?
         } else {
             &mut []
         };
@@ -138,6 +166,7 @@ pub extern "C" fn MPI_Gather(
             .map(<[u8]>::to_vec)
             .unwrap_or_default();
         let send = send_block(sendbuf, sendcount, sendtype, &own)?;
+        check_block(send.len(), block)?;
         let mine = pack(send, block)?;
         let mut all = ::mpi::try_filled(if is_root { mine.len() * comm.size() } else { 0 }, 0u64)?;
         rank.engine()
@@ -171,7 +200,7 @@ pub extern "C" fn MPI_Scatter(
             bytes(recvbuf, recvcount, recvtype)?
         };
         let send: &[u8] = if is_root {
-            bytes(sendbuf, sendcount * comm.size() as i32, sendtype)?
+            bytes(sendbuf, times(sendcount, comm.size())?, sendtype)?
         } else {
             &[]
         };
@@ -180,6 +209,9 @@ pub extern "C" fn MPI_Scatter(
         } else {
             recv.len()
         };
+        if is_root && !in_place {
+            check_block(block, recv.len())?;
+        }
         let all = if is_root {
             pack(send, block)?
         } else {
@@ -207,11 +239,12 @@ pub extern "C" fn MPI_Allgather(
 ) -> i32 {
     call("MPI_Allgather", |rank| {
         let comm = rank.comm(comm)?;
-        let recv = bytes(recvbuf, recvcount * comm.size() as i32, recvtype)?;
+        let recv = bytes(recvbuf, times(recvcount, comm.size())?, recvtype)?;
         let block = recv.len() / comm.size();
         let me = comm.rank();
         let own = ::mpi::try_copy(&recv[me * block..(me + 1) * block])?;
         let send = send_block(sendbuf, sendcount, sendtype, &own)?;
+        check_block(send.len(), block)?;
         let all = gather_all(rank, &comm, send, block)?;
         for r in 0..comm.size() {
             unpack(&all, block, r, &mut recv[r * block..]);
@@ -233,9 +266,10 @@ pub extern "C" fn MPI_Alltoall(
     call("MPI_Alltoall", |rank| {
         let comm = rank.comm(comm)?;
         let size = comm.size();
-        let recv = bytes(recvbuf, recvcount * size as i32, recvtype)?;
+        let recv = bytes(recvbuf, times(recvcount, size)?, recvtype)?;
         let own = ::mpi::try_copy(recv)?;
-        let send = send_block(sendbuf, sendcount * size as i32, sendtype, &own)?;
+        let send = send_block(sendbuf, times(sendcount, size)?, sendtype, &own)?;
+        check_block(send.len() / size, recv.len() / size)?;
         let block = recv.len() / size;
         let all = gather_all(rank, &comm, send, send.len())?;
         let mut row = ::mpi::try_filled(send.len(), 0u8)?;

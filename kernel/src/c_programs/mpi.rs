@@ -153,6 +153,9 @@ impl Type {
     }
 }
 
+/// mpi.h's MPI_IN_PLACE.
+pub(super) const IN_PLACE: *const u8 = usize::MAX as *const u8;
+
 /// `count` elements of `type` at `buf`, as bytes.
 pub(super) fn bytes<'b>(buf: *const u8, count: i32, ty: i32) -> Result<&'b mut [u8]> {
     let ty = Type::from_handle(ty)?;
@@ -160,6 +163,10 @@ pub(super) fn bytes<'b>(buf: *const u8, count: i32, ty: i32) -> Result<&'b mut [
         usize::try_from(count).map_err(|_| fatal("MPI_ERR_COUNT", format!("count {count}")))?;
     if buf.is_null() && count > 0 {
         return Err(fatal("MPI_ERR_BUFFER", "NULL buffer"));
+    }
+    if buf == IN_PLACE {
+        // The calls that take it check for it before they get here.
+        return Err(fatal("MPI_ERR_BUFFER", "MPI_IN_PLACE is not a buffer here"));
     }
     if count == 0 {
         return Ok(&mut []);

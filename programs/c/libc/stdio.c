@@ -77,6 +77,10 @@ static size_t integer_text(char *text, unsigned long long value, int negative, i
     return len;
 }
 
+/* The most digits a precision asks for that a conversion makes: past it, a
+ * number's text would not fit convert()'s buffer, so more is cut to this. */
+#define MAX_PRECISION 1000
+
 /* The spec after '%': flags, width, precision and length. */
 struct spec {
     int flags, width, precision, length;
@@ -103,7 +107,10 @@ static const char *parse_spec(const char *f, struct spec *s, va_list *ap) {
         }
         f++;
     }
-    while (*f >= '0' && *f <= '9') s->width = s->width * 10 + (*f++ - '0');
+    while (*f >= '0' && *f <= '9') {
+        if (s->width <= 1000000) s->width = s->width * 10 + (*f - '0'); /* no int overflow */
+        f++;
+    }
     if (*f == '.') {
         f++;
         s->precision = 0;
@@ -111,7 +118,11 @@ static const char *parse_spec(const char *f, struct spec *s, va_list *ap) {
             s->precision = va_arg(*ap, int);
             f++;
         }
-        while (*f >= '0' && *f <= '9') s->precision = s->precision * 10 + (*f++ - '0');
+        while (*f >= '0' && *f <= '9') {
+            if (s->precision <= MAX_PRECISION) s->precision = s->precision * 10 + (*f - '0');
+            f++;
+        }
+        if (s->precision > MAX_PRECISION) s->precision = MAX_PRECISION;
     }
     while (*f == 'l' || *f == 'h' || *f == 'z' || *f == 'j' || *f == 't') {
         s->length += (*f == 'l' || *f == 'z' || *f == 'j' || *f == 't') ? 2 : -1;
@@ -145,7 +156,7 @@ static double double_arg(va_list *ap) {
 
 /* One conversion: `conv` with spec `s`, its argument taken from `ap`. */
 static void convert(struct sink *out, char conv, struct spec *s, va_list *ap) {
-    char text[400];
+    char text[MAX_PRECISION + 100]; /* sign, prefix, digits; a double's integer part */
     size_t len = 0;
     int zero_ok = s->precision < 0;
     switch (conv) {
