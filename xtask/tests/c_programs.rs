@@ -23,6 +23,16 @@ fn boot() -> Machine {
     })
 }
 
+/// [`boot`], for a test whose program faults on purpose: its `EXCEPTION`
+/// report is output, not a crash of the test.
+fn boot_crash_ok() -> Machine {
+    Machine::boot(Config {
+        command_timeout: Duration::from_secs(30),
+        crash_ok: true,
+        ..Config::smp(4)
+    })
+}
+
 /// The program's own lines from `run`'s output: those before the summary.
 fn program_lines(out: &str, name: &str) -> Vec<String> {
     let summary = format!("{name}: ");
@@ -448,11 +458,7 @@ fn a_failed_rank_stops_c_loops_that_make_no_call() {
 /// Ctrl-C for the dead program, so `spin` never stopped).
 #[test]
 fn after_a_c_program_faults_on_core_0_ctrl_c_still_reaches_the_shell() {
-    let mut machine = Machine::boot(Config {
-        command_timeout: Duration::from_secs(30),
-        crash_ok: true,
-        ..Config::smp(4)
-    });
+    let mut machine = boot_crash_ok();
     let out = machine.run("run errors segv --cores 0");
     assert!(out.contains("EXCEPTION on core 0: page fault"), "{out}");
     assert!(out.contains("restarting the shell"), "{out}");
@@ -473,11 +479,7 @@ fn after_a_c_program_faults_on_core_0_ctrl_c_still_reaches_the_shell() {
 /// reached down into core 0's stack and crashed the shell.
 #[test]
 fn a_c_frame_bigger_than_the_stack_is_a_stack_overflow_on_its_own_core() {
-    let mut machine = Machine::boot(Config {
-        command_timeout: Duration::from_secs(30),
-        crash_ok: true,
-        ..Config::smp(4)
-    });
+    let mut machine = boot_crash_ok();
     let out = machine.run("run errors bigstack");
     assert!(out.contains("EXCEPTION on core 1"), "{out}");
     assert!(
