@@ -1,5 +1,5 @@
-// error handling: 'errors rank|count|type|comm|status|allgather|alltoall|inplace|bigcount|exit N|abort'
-// makes rank 1 fail that way (no argument: no error);
+// error handling: 'errors rank|count|type|comm|status|root|waitall|init|finalized|allgather|alltoall|
+// inplace|bigcount|exit N|abort' makes rank 1 fail that way (no argument: no error);
 // 'errors compute' makes rank 1 compute and print forever, until Ctrl-C;
 // 'errors spin' makes every rank loop forever with no call at all (even ranks
 // in floating point, which goes through the soft-float helpers), until Ctrl-C;
@@ -44,6 +44,20 @@ int main(int argc, char **argv) {
         MPI_Get_count(MPI_STATUS_IGNORE, MPI_INT, &count);
     }
     int all[8] = {0};
+    if (rank == 1 && strcmp(what, "root") == 0) {
+        MPI_Bcast(&value, 1, MPI_INT, size, MPI_COMM_WORLD);
+    }
+    if (rank == 1 && strcmp(what, "waitall") == 0) {
+        MPI_Request none[1] = {MPI_REQUEST_NULL};
+        MPI_Waitall(-3, none, MPI_STATUSES_IGNORE);
+    }
+    if (rank == 1 && strcmp(what, "init") == 0) {
+        MPI_Init(&argc, &argv);
+    }
+    if (rank == 1 && strcmp(what, "finalized") == 0) {
+        MPI_Finalize();
+        MPI_Barrier(MPI_COMM_WORLD);
+    }
     if (strcmp(what, "allgather") == 0) { /* rank 1 sends 0 ints, receives 1 from each */
         MPI_Allgather(&value, rank == 1 ? 0 : 1, MPI_INT, all, 1, MPI_INT, MPI_COMM_WORLD);
     }

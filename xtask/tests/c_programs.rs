@@ -332,6 +332,22 @@ fn errors_are_fatal_and_reported_and_the_shell_lives() {
              MPI_STATUS_IGNORE (or NULL), which holds no count",
         ),
         (
+            "root",
+            "rank 1 (core 1) failed: MPI_Bcast: MPI_ERR_ROOT: root 4 (size 4)",
+        ),
+        (
+            "waitall",
+            "rank 1 (core 1) failed: MPI_Waitall: MPI_ERR_COUNT: count -3",
+        ),
+        (
+            "init",
+            "rank 1 (core 1) failed: MPI_Init: MPI_ERR_OTHER: MPI_Init was already called",
+        ),
+        (
+            "finalized",
+            "rank 1 (core 1) failed: MPI_Barrier: MPI_ERR_OTHER: called after MPI_Finalize",
+        ),
+        (
             "allgather",
             "rank 1 (core 1) failed: MPI_Allgather: MPI_ERR_COUNT: 0 bytes sent where a block is 4 bytes",
         ),

@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use ::mpi::{Algorithm, Comm, Datatype, Op};
 
 use super::Rank;
-use super::mpi::{Fatal, IN_PLACE, Type, bytes, call, fatal, rank_arg};
+use super::mpi::{Fatal, IN_PLACE, Type, bytes, call, fatal, root_arg};
 
 /// A reduction: one of `mpi`'s ops, or MINLOC/MAXLOC (lower wins when true).
 #[derive(Clone, Copy)]
@@ -117,7 +117,7 @@ fn send_block(buf: *const u8, count: i32, ty: i32, fallback: &[u8]) -> Result<&[
 pub extern "C" fn MPI_Bcast(buf: *mut u8, count: i32, ty: i32, root: i32, comm: i32) -> i32 {
     call("MPI_Bcast", |rank| {
         let comm = rank.comm(comm)?;
-        let root = rank_arg(root, &comm)?;
+        let root = root_arg(root, &comm)?;
         let data = bytes(buf, count, ty)?;
         let mut packed = pack(data, data.len())?;
         rank.engine()
@@ -149,7 +149,7 @@ pub extern "C" fn MPI_Gather(
 ) -> i32 {
     call("MPI_Gather", |rank| {
         let comm = rank.comm(comm)?;
-        let root = rank_arg(root, &comm)?;
+        let root = root_arg(root, &comm)?;
         let is_root = comm.rank() == root;
         let recv: &mut [u8] = if is_root {
             bytes(recvbuf, times(recvcount, comm.size())?, recvtype)?
@@ -191,7 +191,7 @@ pub extern "C" fn MPI_Scatter(
 ) -> i32 {
     call("MPI_Scatter", |rank| {
         let comm = rank.comm(comm)?;
-        let root = rank_arg(root, &comm)?;
+        let root = root_arg(root, &comm)?;
         let is_root = comm.rank() == root;
         let in_place = recvbuf.cast_const() == IN_PLACE;
         let recv: &mut [u8] = if in_place {
@@ -430,7 +430,7 @@ struct ReduceArgs {
 fn reduce_call(name: &str, args: ReduceArgs, root: Option<i32>) {
     call(name, |rank| {
         let comm = rank.comm(args.comm)?;
-        let root = root.map(|r| rank_arg(r, &comm)).transpose()?;
+        let root = root.map(|r| root_arg(r, &comm)).transpose()?;
         let gets = root.is_none_or(|r| r == comm.rank());
         let recv: &mut [u8] = if gets {
             bytes(args.recvbuf, args.count, args.ty)?

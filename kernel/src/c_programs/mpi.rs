@@ -19,18 +19,41 @@ const MAX_REQUESTS: usize = 1024;
 
 /// Per-rank MPI state: communicators made by `MPI_Comm_split` and requests.
 pub struct State {
+    /// `MPI_Init` was called.
     initialized: bool,
+    /// `MPI_Finalize` was called: no MPI call but a few may follow.
+    finalized: bool,
     /// Index = handle - 1 (handle 0 is MPI_COMM_WORLD, the run's communicator).
     comms: Vec<Option<Comm>>,
     /// Index = handle; a completed request's slot is `None` and is reused.
     requests: Vec<Option<Request>>,
 }
 
+/// The calls a program may make before `MPI_Init` and after
+/// `MPI_Finalize` (MPI 4.1 §11.2.1, the ones ringlab has).
+const ANY_TIME: &[&str] = &["MPI_Initialized", "MPI_Wtime", "MPI_Wtick"];
+
 impl State {
+    /// Refuses call `name` outside `MPI_Init` .. `MPI_Finalize`, and a
+    /// second `MPI_Init` or `MPI_Finalize`, as MPICH does.
+    fn check_state(&self, name: &str) -> Result<()> {
+        if ANY_TIME.contains(&name) {
+            return Ok(());
+        }
+        let why = match (self.initialized, self.finalized) {
+            (true, _) if name == "MPI_Init" => "MPI_Init was already called",
+            (false, _) if name != "MPI_Init" => "called before MPI_Init",
+            (_, true) => "called after MPI_Finalize",
+            _ => return Ok(()),
+        };
+        Err(fatal("MPI_ERR_OTHER", why))
+    }
+
     /// Before `MPI_Init`.
     pub fn new() -> Self {
         State {
             initialized: false,
+            finalized: false,
             comms: Vec::new(),
             requests: Vec::new(),
         }
@@ -91,7 +114,7 @@ type Result<T> = core::result::Result<T, Fatal>;
 
 /// Runs one MPI call; an error stops the program (`name` is the call).
 pub(super) fn call<T>(name: &str, body: impl FnOnce(&mut Rank) -> Result<T>) -> T {
-    match with_rank(body) {
+    match with_rank(|rank| rank.mpi.check_state(name).and_then(|()| body(rank))) {
         Ok(value) => value,
         Err(Fatal {
             class: "stopped", ..
@@ -199,6 +222,16 @@ impl Rank {
     }
 }
 
+/// A collective's root: a rank of `comm`, else `MPI_ERR_ROOT`.
+pub(super) fn root_arg(root: i32, comm: &Comm) -> Result<usize> {
+    rank_arg(root, comm).map_err(|_| {
+        fatal(
+            "MPI_ERR_ROOT",
+            format!("root {root} (size {})", comm.size()),
+        )
+    })
+}
+
 pub(super) fn rank_arg(rank: i32, comm: &Comm) -> Result<usize> {
     usize::try_from(rank)
         .ok()
@@ -258,7 +291,10 @@ pub extern "C" fn MPI_Init(_argc: *mut i32, _argv: *mut *mut *mut u8) -> i32 {
 }
 
 pub extern "C" fn MPI_Finalize() -> i32 {
-    0
+    call("MPI_Finalize", |rank| {
+        rank.mpi.finalized = true;
+        Ok(0)
+    })
 }
 
 pub extern "C" fn MPI_Initialized(flag: *mut i32) -> i32 {
@@ -524,7 +560,10 @@ pub extern "C" fn MPI_Wait(request: *mut i32, status: *mut MpiStatus) -> i32 {
 }
 
 pub extern "C" fn MPI_Waitall(count: i32, requests: *mut i32, statuses: *mut MpiStatus) -> i32 {
-    for i in 0..count.max(0) as usize {
+    let count = call("MPI_Waitall", |_| {
+        usize::try_from(count).map_err(|_| fatal("MPI_ERR_COUNT", format!("count {count}")))
+    });
+    for i in 0..count {
         let status = if statuses as usize > 1 {
             // SAFETY: C passes `count` statuses (or MPI_STATUSES_IGNORE).
             unsafe { statuses.add(i) }
