@@ -144,6 +144,8 @@ static void library(void) {
     /* A long precision: 600 digits (it once overran printf's buffer). */
     int wide = printf("precision: [%.600d]\n", -7);
     printf("that line was %d chars\n", wide);
+    printf("strtol saturates: %ld %ld\n", strtol("99999999999999999999", 0, 10),
+           strtol("-99999999999999999999", 0, 10));
     fflush(stdout);
 
     int *numbers = calloc(8, sizeof *numbers);

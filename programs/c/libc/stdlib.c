@@ -1,6 +1,7 @@
 /* stdlib.c: the parts of stdlib.h written in C (malloc, strtod and time are
  * the kernel's, in Rust). rand() is the C standard's sample generator, per
  * rank (each rank has its own copy of the state). */
+#include <limits.h>
 #include <stdlib.h>
 
 static unsigned long rand_state = 1;
@@ -34,10 +35,17 @@ long strtol(const char *s, char **end, int base) {
         base = *p == '0' ? 8 : 10;
     }
     const char *digits = p;
+    /* The largest magnitude: LONG_MAX, or one more for a negative number.
+     * Past it the value stays there (saturates), as C's strtol returns
+     * LONG_MAX or LONG_MIN (there is no errno here to say ERANGE). */
+    unsigned long limit = negative ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
     unsigned long value = 0;
-    for (; digit_value(*p) < base; p++) value = value * base + digit_value(*p);
+    for (; digit_value(*p) < base; p++) {
+        unsigned long d = (unsigned long)digit_value(*p);
+        value = value > (limit - d) / (unsigned long)base ? limit : value * base + d;
+    }
     if (end) *end = (char *)(p == digits ? s : p);
-    return negative ? -(long)value : (long)value;
+    return negative ? (long)(0 - value) : (long)value;
 }
 
 long atol(const char *s) { return strtol(s, 0, 10); }
