@@ -30,7 +30,8 @@ pub struct State {
 }
 
 /// The calls a program may make before `MPI_Init` and after
-/// `MPI_Finalize` (MPI 4.1 §11.2.1, the ones ringlab has).
+/// `MPI_Finalize`: `MPI_Initialized` (the standard says so) and the
+/// clock's two, which read no MPI state.
 const ANY_TIME: &[&str] = &["MPI_Initialized", "MPI_Wtime", "MPI_Wtick"];
 
 impl State {
