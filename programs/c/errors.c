@@ -1,5 +1,6 @@
-// error handling: 'errors rank|count|type|comm|status|root|waitall|init|finalized|allgather|alltoall|
-// inplace|bigcount|exit N|abort' makes rank 1 fail that way (no argument: no error);
+// error handling: 'errors rank|count|type|comm|status|root|waitall|badrequest|sendrecv|reduceinplace|init|
+// finalized|allgather|alltoall|inplace|bigcount|exit N|abort' makes rank 1 fail that way (no argument:
+// no error);
 // 'errors compute' makes rank 1 compute and print forever, until Ctrl-C;
 // 'errors spin' makes every rank loop forever with no call at all (even ranks
 // in floating point, which goes through the soft-float helpers), until Ctrl-C;
@@ -50,6 +51,18 @@ int main(int argc, char **argv) {
     if (rank == 1 && strcmp(what, "waitall") == 0) {
         MPI_Request none[1] = {MPI_REQUEST_NULL};
         MPI_Waitall(-3, none, MPI_STATUSES_IGNORE);
+    }
+    if (rank == 1 && strcmp(what, "badrequest") == 0) { /* the error is MPI_Waitall's */
+        MPI_Request bogus[1] = {999};
+        MPI_Waitall(1, bogus, MPI_STATUSES_IGNORE);
+    }
+    if (rank == 1 && strcmp(what, "sendrecv") == 0) {
+        MPI_Sendrecv(&value, 1, MPI_INT, size, 0, all, 1, MPI_INT, 0, 0, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+    }
+    if (strcmp(what, "reduceinplace") == 0) { /* rank 1 is not the root */
+        int sum = 0;
+        MPI_Reduce(rank == 1 ? MPI_IN_PLACE : &value, &sum, 1, MPI_INT, MPI_SUM, 0, MPI_COMM_WORLD);
     }
     if (rank == 1 && strcmp(what, "init") == 0) {
         MPI_Init(&argc, &argv);

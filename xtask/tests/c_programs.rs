@@ -341,6 +341,19 @@ fn errors_are_fatal_and_reported_and_the_shell_lives() {
             "rank 1 (core 1) failed: MPI_Waitall: MPI_ERR_COUNT: count -3",
         ),
         (
+            "badrequest",
+            "rank 1 (core 1) failed: MPI_Waitall: MPI_ERR_REQUEST: 999 is not an active request",
+        ),
+        (
+            "sendrecv",
+            "rank 1 (core 1) failed: MPI_Sendrecv: MPI_ERR_RANK: rank 4 (size 4)",
+        ),
+        (
+            "reduceinplace",
+            "rank 1 (core 1) failed: MPI_Reduce: MPI_ERR_BUFFER: MPI_IN_PLACE is the root's send \
+             buffer only",
+        ),
+        (
             "init",
             "rank 1 (core 1) failed: MPI_Init: MPI_ERR_OTHER: MPI_Init was already called",
         ),

@@ -437,6 +437,12 @@ fn reduce_call(name: &str, args: ReduceArgs, root: Option<i32>) {
         } else {
             &mut []
         };
+        if args.sendbuf == IN_PLACE && !gets {
+            return Err(fatal(
+                "MPI_ERR_BUFFER",
+                "MPI_IN_PLACE is the root's send buffer only",
+            ));
+        }
         let own = ::mpi::try_copy(recv)?;
         let send = send_block(args.sendbuf, args.count, args.ty, &own)?;
         let (ty, reduction) = (Type::from_handle(args.ty)?, reduction(args.op)?);

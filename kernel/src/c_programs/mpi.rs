@@ -414,13 +414,25 @@ pub extern "C" fn MPI_Recv(
     status: *mut MpiStatus,
 ) -> i32 {
     let got = call("MPI_Recv", |rank| {
-        let comm = rank.comm(comm)?;
-        let into = bytes(buf, count, ty)?;
-        let (source, tag) = (source_arg(source, &comm)?, tag_arg(tag, true)?);
-        Ok(rank.engine().recv_bytes(&comm, source, tag, into)?)
+        recv(rank, buf, count, ty, source, tag, comm)
     });
     set_status(status, got);
     0
+}
+
+fn recv(
+    rank: &mut Rank,
+    buf: *mut u8,
+    count: i32,
+    ty: i32,
+    source: i32,
+    tag: i32,
+    comm: i32,
+) -> Result<::mpi::Status> {
+    let comm = rank.comm(comm)?;
+    let into = bytes(buf, count, ty)?;
+    let (source, tag) = (source_arg(source, &comm)?, tag_arg(tag, true)?);
+    Ok(rank.engine().recv_bytes(&comm, source, tag, into)?)
 }
 
 pub extern "C" fn MPI_Sendrecv(
@@ -437,9 +449,14 @@ pub extern "C" fn MPI_Sendrecv(
     comm: i32,
     status: *mut MpiStatus,
 ) -> i32 {
-    // Sends are buffered, so sending first cannot deadlock.
-    MPI_Send(sendbuf, sendcount, sendtype, dest, sendtag, comm);
-    MPI_Recv(recvbuf, recvcount, recvtype, source, recvtag, comm, status)
+    // Sends are buffered, so sending first cannot deadlock. Errors are
+    // MPI_Sendrecv's.
+    let got = call("MPI_Sendrecv", |rank| {
+        send(rank, sendbuf, sendcount, sendtype, dest, sendtag, comm)?;
+        recv(rank, recvbuf, recvcount, recvtype, source, recvtag, comm)
+    });
+    set_status(status, got);
+    0
 }
 
 /// Stores `request` in the first free slot; its index is the handle.
@@ -546,9 +563,15 @@ fn complete(rank: &mut Rank, request: Request) -> Result<Option<::mpi::Status>> 
 }
 
 pub extern "C" fn MPI_Wait(request: *mut i32, status: *mut MpiStatus) -> i32 {
+    wait("MPI_Wait", request, status)
+}
+
+/// Completes `*request` and sets it to MPI_REQUEST_NULL; errors are call
+/// `name`'s (MPI_Wait, or the MPI_Waitall or MPI_Test that waits).
+fn wait(name: &str, request: *mut i32, status: *mut MpiStatus) -> i32 {
     // SAFETY: C passes a pointer to an MPI_Request.
     let handle = unsafe { *request };
-    let got = call("MPI_Wait", |rank| match take_request(rank, handle)? {
+    let got = call(name, |rank| match take_request(rank, handle)? {
         Some(r) => complete(rank, r),
         None => Ok(None),
     });
@@ -572,7 +595,7 @@ pub extern "C" fn MPI_Waitall(count: i32, requests: *mut i32, statuses: *mut Mpi
             statuses
         };
         // SAFETY: C passes `count` requests.
-        MPI_Wait(unsafe { requests.add(i) }, status);
+        wait("MPI_Waitall", unsafe { requests.add(i) }, status);
     }
     0
 }
@@ -598,7 +621,7 @@ pub extern "C" fn MPI_Test(request: *mut i32, flag: *mut i32, status: *mut MpiSt
     // SAFETY: as above.
     unsafe { *flag = i32::from(ready) };
     if ready {
-        MPI_Wait(request, status);
+        wait("MPI_Test", request, status);
     }
     0
 }
