@@ -124,9 +124,14 @@ impl<'a, 't> Instance<'a, 't> {
     /// after `main` returns).
     pub fn finish(&mut self) {
         if !self.partial.is_empty() {
-            self.host.line(&self.partial);
-            self.partial.clear();
+            self.end_line();
         }
+    }
+
+    /// Hands the line held so far to the host and starts a new one.
+    fn end_line(&mut self) {
+        self.host.line(&self.partial);
+        self.partial.clear();
     }
 }
 
@@ -143,20 +148,14 @@ impl fmt::Write for Instance<'_, '_> {
                 None => (piece, false),
             };
             while self.partial.len() + text.len() > MAX_LINE {
-                let room = MAX_LINE - self.partial.len();
-                let cut = (0..=room)
-                    .rev()
-                    .find(|&at| text.is_char_boundary(at))
-                    .unwrap_or(0);
+                let cut = text.floor_char_boundary(MAX_LINE - self.partial.len());
                 self.partial.push_str(&text[..cut]);
-                self.host.line(&self.partial);
-                self.partial.clear();
+                self.end_line();
                 text = &text[cut..];
             }
             self.partial.push_str(text);
             if ends {
-                self.host.line(&self.partial);
-                self.partial.clear();
+                self.end_line();
             }
         }
         Ok(())

@@ -317,6 +317,20 @@ impl Machine {
         self.wait_for(needle, timeout, |console| console.take_through(needle))
     }
 
+    /// [`Machine::expect`], failing the test (with the console log) if
+    /// `needle` does not come within `timeout`.
+    pub fn expect_or_fail(&mut self, needle: &str, timeout: Duration) -> String {
+        self.expect(needle, timeout)
+            .unwrap_or_else(|err| self.fail(&err.to_string()))
+    }
+
+    /// Types Ctrl-C and returns what the console printed up to and
+    /// including the next prompt, which must come within `timeout`.
+    pub fn ctrl_c(&mut self, timeout: Duration) -> String {
+        self.send("\x03");
+        self.expect_or_fail(PROMPT, timeout)
+    }
+
     /// Types `text` on the console as it is (add `\r` to end a line).
     pub fn send(&mut self, text: &str) {
         let written = self

@@ -239,17 +239,12 @@ fn vq_watch_redraws_until_ctrl_c() {
     let mut machine = Machine::boot(Config::smp(2));
     machine.send("vq watch 1 0\r");
     for _ in 0..2 {
-        machine
-            .expect(
-                "watching queue Core[1]->Core[0]; Ctrl-C stops",
-                Duration::from_secs(10),
-            )
-            .unwrap_or_else(|e| machine.fail(&e.to_string()));
+        machine.expect_or_fail(
+            "watching queue Core[1]->Core[0]; Ctrl-C stops",
+            Duration::from_secs(10),
+        );
     }
-    machine.send("\x03");
-    machine
-        .expect("ringlab> ", Duration::from_secs(10))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.ctrl_c(Duration::from_secs(10));
     assert_eq!(machine.run("echo after watch"), "after watch\n");
 }
 
@@ -261,25 +256,17 @@ fn background_output_redraws_the_line_being_typed() {
     let mut machine = Machine::boot(Config::smp(3));
     machine.run("ping 1 2 --count 20000 &");
     machine.send("echo par");
-    machine
-        .expect("20000 round trips", Duration::from_secs(60))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
-    machine
-        .expect(
-            "ping ended on core(s) 1-2, in the background",
-            Duration::from_secs(10),
-        )
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
-    machine
-        .expect("ringlab> echo par", Duration::from_secs(10))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.expect_or_fail("20000 round trips", Duration::from_secs(60));
+    machine.expect_or_fail(
+        "ping ended on core(s) 1-2, in the background",
+        Duration::from_secs(10),
+    );
+    machine.expect_or_fail("ringlab> echo par", Duration::from_secs(10));
     let raw = String::from_utf8_lossy(&machine.raw_log()).into_owned();
     assert!(
         raw.contains("\r\x1b[KCore[1] <-> Core[2]: 20000 round trips"),
         "{raw:?}"
     );
     machine.send("tial\r");
-    machine
-        .expect("partial\n", Duration::from_secs(10))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.expect_or_fail("partial\n", Duration::from_secs(10));
 }

@@ -33,6 +33,13 @@ fn boot_crash_ok() -> Machine {
     })
 }
 
+/// After a run was stopped or failed: the next one on the same machine
+/// passes its barrier on every rank, and leaves every queue consistent.
+fn the_next_run_passes_its_barrier(machine: &mut Machine) {
+    let out = machine.run_checked("run errors");
+    assert!(out.contains("rank 3: past the barrier"), "{out}");
+}
+
 /// The program's own lines from `run`'s output: those before the summary.
 fn program_lines(out: &str, name: &str) -> Vec<String> {
     let summary = format!("{name}: ");
@@ -413,16 +420,10 @@ fn errors_are_fatal_and_reported_and_the_shell_lives() {
 fn ctrl_c_stops_a_c_computation_at_its_next_printf() {
     let mut machine = boot();
     machine.send("run errors compute\r");
-    machine
-        .expect("rank 1: step 100000\n", Duration::from_secs(60))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
-    machine.send("\x03");
-    let out = machine
-        .expect("ringlab> ", Duration::from_secs(30))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.expect_or_fail("rank 1: step 100000\n", Duration::from_secs(60));
+    let out = machine.ctrl_c(Duration::from_secs(30));
     assert!(out.contains("errors stopped by Ctrl-C"), "{out}");
-    let out = machine.run("run errors");
-    assert!(out.contains("rank 3: past the barrier"), "{out}");
+    the_next_run_passes_its_barrier(&mut machine);
 }
 
 /// A C loop that makes no call at all (soft float on even ranks, integer on
@@ -438,17 +439,13 @@ fn ctrl_c_stops_a_c_loop_that_makes_no_call() {
     for cores in ["0-3", "1-3", "0-3", "1-3"] {
         machine.send(&format!("run errors spin --cores {cores}\r"));
         std::thread::sleep(Duration::from_millis(500));
-        machine.send("\x03");
-        let out = machine
-            .expect("ringlab> ", Duration::from_secs(30))
-            .unwrap_or_else(|e| machine.fail(&e.to_string()));
+        let out = machine.ctrl_c(Duration::from_secs(30));
         assert!(out.contains("errors stopped by Ctrl-C"), "{out}");
         assert!(!out.contains("stopped waiting"), "{out}");
         let out = machine.run("cores");
         assert!(!out.contains("running"), "{out}");
     }
-    let out = machine.run_checked("run errors");
-    assert!(out.contains("rank 3: past the barrier"), "{out}");
+    the_next_run_passes_its_barrier(&mut machine);
 }
 
 /// A rank that fails stops the others even where they loop with no call
@@ -479,8 +476,7 @@ fn a_failed_rank_stops_c_loops_that_make_no_call() {
         let out = machine.run("cores");
         assert!(!out.contains("running"), "{out}");
     }
-    let out = machine.run_checked("run errors");
-    assert!(out.contains("rank 3: past the barrier"), "{out}");
+    the_next_run_passes_its_barrier(&mut machine);
 }
 
 /// A C program that faults on core 0 leaves nothing behind for the stop
@@ -495,10 +491,7 @@ fn after_a_c_program_faults_on_core_0_ctrl_c_still_reaches_the_shell() {
     for _ in 0..2 {
         machine.send("spin 1 20000\r");
         std::thread::sleep(Duration::from_millis(300));
-        machine.send("\x03");
-        let out = machine
-            .expect("ringlab> ", Duration::from_secs(10))
-            .unwrap_or_else(|e| machine.fail(&e.to_string()));
+        let out = machine.ctrl_c(Duration::from_secs(10));
         assert!(out.contains("stopped by Ctrl-C"), "{out}");
     }
 }
@@ -519,8 +512,7 @@ fn a_c_frame_bigger_than_the_stack_is_a_stack_overflow_on_its_own_core() {
     assert!(!out.contains("restarting the shell"), "{out}");
     let out = machine.run("cores restart 1");
     assert!(!out.contains("error"), "{out}");
-    let out = machine.run_checked("run errors");
-    assert!(out.contains("rank 3: past the barrier"), "{out}");
+    the_next_run_passes_its_barrier(&mut machine);
 }
 
 /// A C run stopped by Ctrl-C in the middle of its traffic leaves nothing
@@ -530,13 +522,8 @@ fn a_c_frame_bigger_than_the_stack_is_a_stack_overflow_on_its_own_core() {
 fn after_a_stopped_run_the_next_c_program_passes_its_barrier() {
     let mut machine = boot();
     machine.send("run latency --cores 1,2\r");
-    machine
-        .expect("round trips", Duration::from_secs(60))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
-    machine.send("\x03");
-    machine
-        .expect("ringlab> ", Duration::from_secs(60))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.expect_or_fail("round trips", Duration::from_secs(60));
+    machine.ctrl_c(Duration::from_secs(60));
     machine.check_queues("run latency, stopped");
     let out = machine.run_checked("run globals --cores 1,2");
     assert!(!out.contains("failed"), "{out}");

@@ -45,14 +45,9 @@ fn a_background_job_shows_as_running_and_its_core_is_busy() {
 fn ctrl_c_stops_a_running_job_and_the_cores_go_idle() {
     let mut machine = Machine::boot(Config::smp(3));
     machine.send("spin 1-2 60000\r");
-    machine
-        .expect("spin 1-2 60000\n", Duration::from_secs(10))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.expect_or_fail("spin 1-2 60000\n", Duration::from_secs(10));
     sleep(Duration::from_millis(300));
-    machine.send("\x03");
-    let out = machine
-        .expect("ringlab> ", Duration::from_secs(10))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    let out = machine.ctrl_c(Duration::from_secs(10));
     assert!(out.contains("stopped by Ctrl-C after"), "{out}");
     let cores = machine.run("cores");
     assert!(
@@ -65,13 +60,9 @@ fn ctrl_c_stops_a_running_job_and_the_cores_go_idle() {
 fn ctrl_c_typed_ahead_drops_the_line_before_it_and_keeps_the_one_after() {
     let mut machine = Machine::boot(Config::smp(2));
     machine.send("spin 1 60000\r");
-    machine
-        .expect("spin 1 60000\n", Duration::from_secs(10))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.expect_or_fail("spin 1 60000\n", Duration::from_secs(10));
     machine.send("echo before\x03echo after\r");
-    let out = machine
-        .expect("\nafter\n", Duration::from_secs(10))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    let out = machine.expect_or_fail("\nafter\n", Duration::from_secs(10));
     assert!(out.contains("stopped by Ctrl-C after"), "{out}");
     assert!(
         !out.contains("beforeecho"),
@@ -178,9 +169,7 @@ fn a_fault_on_the_shell_core_restarts_the_shell() {
     let mut machine = Machine::boot(crashing(2));
     for kind in ["page", "stack"] {
         machine.send(&format!("fault 0 {kind}\r"));
-        let out = machine
-            .expect("ringlab> ", Duration::from_secs(10))
-            .unwrap_or_else(|e| machine.fail(&e.to_string()));
+        let out = machine.expect_or_fail("ringlab> ", Duration::from_secs(10));
         assert!(out.contains("EXCEPTION on core 0"), "{kind}:\n{out}");
         assert!(
             out.contains("restarting the shell") && out.contains("shell restarted"),
@@ -244,12 +233,10 @@ fn ctrl_c_at_the_prompt_stops_background_jobs() {
             .contains("running in the background")
     );
     machine.send("\x03");
-    machine
-        .expect(
-            "asked core(s) 1-2 to stop their background job",
-            Duration::from_secs(10),
-        )
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.expect_or_fail(
+        "asked core(s) 1-2 to stop their background job",
+        Duration::from_secs(10),
+    );
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     loop {
         let cores = machine.run("cores");
@@ -271,14 +258,9 @@ fn ctrl_c_at_the_prompt_stops_background_jobs() {
 fn ctrl_c_stops_a_demo_whose_part_runs_on_the_shell_core() {
     let mut machine = Machine::boot(Config::smp(2));
     machine.send("ping 0 1 --count 1000000\r");
-    machine
-        .expect("ping 0 1 --count 1000000\n", Duration::from_secs(10))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    machine.expect_or_fail("ping 0 1 --count 1000000\n", Duration::from_secs(10));
     sleep(Duration::from_millis(300));
-    machine.send("\x03");
-    let out = machine
-        .expect("ringlab> ", Duration::from_secs(20))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()));
+    let out = machine.ctrl_c(Duration::from_secs(20));
     assert!(out.contains("ping stopped"), "{out}");
     assert!(machine.run("cores").contains("core 1: apic 1, idle"));
     assert_eq!(

@@ -25,9 +25,7 @@ fn boot(smp: u32) -> Machine {
 /// printed up to the next prompt: the echoed line, then the output.
 fn type_line(machine: &mut Machine, line: &str) -> String {
     machine.sendkeys(&format!("{line}\n"));
-    machine
-        .expect(PROMPT, WAIT)
-        .unwrap_or_else(|err| machine.fail(&err.to_string()))
+    machine.expect_or_fail(PROMPT, WAIT)
 }
 
 /// A screendump, read back as text rows (and the status line).
@@ -92,9 +90,7 @@ fn editing_keys_shift_caps_and_ctrl_reach_the_line_editor() {
     machine.sendkeys(" d-x");
     machine.sendkey("caps_lock");
     machine.sendkeys("!\n");
-    let out = machine
-        .expect(PROMPT, WAIT)
-        .unwrap_or_else(|err| machine.fail(&err.to_string()));
+    let out = machine.expect_or_fail(PROMPT, WAIT);
     assert!(out.ends_with("Habc D-X!\nringlab> "), "{out:?}");
     // Ctrl-U kills the line; Ctrl-C cancels one.
     machine.sendkeys("garbage");
@@ -102,17 +98,13 @@ fn editing_keys_shift_caps_and_ctrl_reach_the_line_editor() {
     assert!(type_line(&mut machine, "echo clean").contains("\nclean\n"));
     machine.sendkeys("echo never");
     machine.sendkey("ctrl-c");
-    let out = machine
-        .expect(PROMPT, WAIT)
-        .unwrap_or_else(|err| machine.fail(&err.to_string()));
+    let out = machine.expect_or_fail(PROMPT, WAIT);
     assert!(out.contains("^C") && !out.contains("\nnever"), "{out:?}");
     // Backspace, and Up recalls the last line run.
     assert!(type_line(&mut machine, "echo abx\x08c").contains("\nabc\n"));
     machine.sendkey("up");
     machine.sendkey("ret");
-    let out = machine
-        .expect(PROMPT, WAIT)
-        .unwrap_or_else(|err| machine.fail(&err.to_string()));
+    let out = machine.expect_or_fail(PROMPT, WAIT);
     assert!(out.contains("\nabc\n"), "{out:?}");
 }
 

@@ -105,14 +105,9 @@ fn ctrl_c_stops_a_collective_and_the_next_one_works() {
     });
     let stopped = (0..3).any(|_| {
         machine.send("reduce 262144 prod --type f64\r");
-        machine
-            .expect("hello from core", Duration::from_secs(10))
-            .unwrap_or_else(|e| machine.fail(&e.to_string()));
+        machine.expect_or_fail("hello from core", Duration::from_secs(10));
         sleep(Duration::from_millis(50));
-        machine.send("\x03");
-        let out = machine
-            .expect("ringlab> ", Duration::from_secs(30))
-            .unwrap_or_else(|e| machine.fail(&e.to_string()));
+        let out = machine.ctrl_c(Duration::from_secs(30));
         if out.contains("reduce stopped by Ctrl-C") {
             // Stopped is not failed: one line names the stopped cores, and
             // no rank reports `failed!`.
@@ -236,9 +231,7 @@ fn a_demo_larger_than_memory_is_refused_and_the_next_one_works() {
 
 /// Fails the test unless `text` arrives within 60 s; returns what came.
 fn wait_for(machine: &mut Machine, text: &str) -> String {
-    machine
-        .expect(text, Duration::from_secs(60))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()))
+    machine.expect_or_fail(text, Duration::from_secs(60))
 }
 
 /// Starts a long tree reduce on every core and types Ctrl-C twice `after`

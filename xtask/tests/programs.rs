@@ -50,32 +50,27 @@ fn assert_summary(out: &str, name: &str, ranks: usize, cores: &str) {
     }
 }
 
-/// Waits up to 30 s for `text`; returns the console up to it.
+/// How long a test waits for a line it expects.
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Waits up to [`WAIT`] for `text`; returns the console up to it.
 fn wait_for(machine: &mut Machine, text: &str) -> String {
-    machine
-        .expect(text, Duration::from_secs(30))
-        .unwrap_or_else(|e| machine.fail(&e.to_string()))
+    machine.expect_or_fail(text, WAIT)
 }
 
-/// Waits up to 30 s until the console has printed every one of `texts`,
+/// Waits up to [`WAIT`] until the console has printed every one of `texts`,
 /// in any order (lines from different cores come in any order).
 fn wait_for_all(machine: &mut Machine, texts: &[String]) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + WAIT;
     while !texts
         .iter()
         .all(|text| machine.log().contains(text.as_str()))
     {
         if Instant::now() > deadline {
-            machine.fail(&format!("not all of {texts:?} within 30 s"));
+            machine.fail(&format!("not all of {texts:?} within {WAIT:?}"));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-/// Types Ctrl-C and returns what came before the next prompt.
-fn ctrl_c(machine: &mut Machine) -> String {
-    machine.send("\x03");
-    wait_for(machine, "ringlab> ")
 }
 
 #[test]
@@ -324,7 +319,7 @@ fn ctrl_c_stops_every_instance_and_the_cores_go_idle() {
         .collect();
     wait_for_all(&mut machine, &lines);
     std::thread::sleep(Duration::from_millis(300));
-    let out = ctrl_c(&mut machine);
+    let out = machine.ctrl_c(WAIT);
     assert!(out.contains("deadlock stopped by Ctrl-C"), "{out}");
     assert_summary(&out, "deadlock", 4, "0-3");
     assert_all_idle(&mut machine, 4);
@@ -340,7 +335,7 @@ fn ctrl_c_stops_a_long_computation() {
     machine.send("run pi 1000000000 --cores 1-3\r");
     wait_for(&mut machine, "run pi 1000000000 --cores 1-3");
     std::thread::sleep(Duration::from_millis(500));
-    let out = ctrl_c(&mut machine);
+    let out = machine.ctrl_c(WAIT);
     assert!(out.contains("pi stopped by Ctrl-C"), "{out}");
     assert!(!out.contains("pi is approximately"), "{out}");
     assert_all_idle(&mut machine, 4);
@@ -350,7 +345,7 @@ fn ctrl_c_stops_a_long_computation() {
         machine.send(&format!("{line}\r"));
         wait_for(&mut machine, &line);
         std::thread::sleep(Duration::from_millis(500));
-        let out = ctrl_c(&mut machine);
+        let out = machine.ctrl_c(WAIT);
         assert!(
             out.contains(&format!("{program} stopped by Ctrl-C")),
             "{out}"
@@ -493,7 +488,7 @@ fn a_deadlock_is_reported_with_who_waits_for_whom() {
         "{out}"
     );
     std::thread::sleep(Duration::from_secs(1));
-    let out = ctrl_c(&mut machine);
+    let out = machine.ctrl_c(WAIT);
     assert!(
         out.contains("deadlock stopped by Ctrl-C"),
         "kept waiting until Ctrl-C: {out}"
@@ -507,10 +502,10 @@ fn a_short_threshold_reports_sooner_and_0_never() {
     // Reported once 0.3 s have passed, well before the default 2 s.
     let waited = waited_seconds(&out);
     assert!((0.3..2.0).contains(&waited), "{out}");
-    ctrl_c(&mut machine);
+    machine.ctrl_c(WAIT);
     machine.send("run deadlock --cores 1,2 --hang-after 0\r");
     std::thread::sleep(Duration::from_secs(4));
-    let out = ctrl_c(&mut machine);
+    let out = machine.ctrl_c(WAIT);
     assert!(
         !out.contains("hang:"),
         "--hang-after 0 never reports: {out}"

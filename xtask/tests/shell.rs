@@ -12,9 +12,7 @@ const PROMPT_WAIT: Duration = Duration::from_secs(10);
 /// next prompt.
 fn type_raw(machine: &mut Machine, bytes: &str) -> String {
     machine.send(bytes);
-    machine
-        .expect("ringlab> ", PROMPT_WAIT)
-        .unwrap_or_else(|err| machine.fail(&err.to_string()))
+    machine.expect_or_fail("ringlab> ", PROMPT_WAIT)
 }
 
 fn assert_alive(machine: &mut Machine) {
@@ -253,9 +251,7 @@ fn clear_sends_the_clear_screen_sequence() {
     let mut machine = Machine::boot(Config::smp(1));
     machine.send("clear\r");
     // The harness strips escapes from what it returns; the raw log keeps them.
-    machine
-        .expect("ringlab> ", PROMPT_WAIT)
-        .unwrap_or_else(|err| machine.fail(&err.to_string()));
+    machine.expect_or_fail("ringlab> ", PROMPT_WAIT);
     let raw = String::from_utf8_lossy(&machine.raw_log()).into_owned();
     assert!(
         raw.contains("\x1b[H\x1b[2J"),

@@ -325,6 +325,26 @@ fn records_written_in_a_handler_go_to_the_interrupt_lane() {
 
 /// Without a virtio console the trace falls back to COM2, says so, and its
 /// accounting still agrees with the stream (drops included: COM2 is slow).
+/// While tracing is on, core 0's APIC timer ticks for the drain, so the
+/// C stop hook arms no one-shot there: those ticks must bring its next
+/// look. A soft-float loop with no call on core 0 (even ranks, `errors
+/// spin`) stops at the first Ctrl-C with tracing on too.
+#[test]
+fn with_tracing_on_ctrl_c_stops_a_c_loop_on_core_0() {
+    let (mut machine, file) = traced(4, "c-spin");
+    machine.run("trace on");
+    for _ in 0..3 {
+        machine.send("run errors spin --cores 0-3\r");
+        std::thread::sleep(Duration::from_millis(500));
+        let out = machine.ctrl_c(Duration::from_secs(30));
+        assert!(out.contains("errors stopped by Ctrl-C"), "{out}");
+        assert!(!machine.run("cores").contains("running"));
+    }
+    machine.run("trace off");
+    let stream = finish(machine, &file);
+    assert!(!stream.is_empty(), "nothing was traced");
+}
+
 #[test]
 fn without_a_virtio_console_the_trace_goes_to_com2_and_still_adds_up() {
     let (mut machine, file) = traced_over(3, "com2", TraceChannel::Com2);

@@ -80,6 +80,17 @@ static size_t integer_text(char *text, unsigned long long value, int negative, i
 /* The most digits a precision asks for that a conversion makes: past it, a
  * number's text would not fit convert()'s buffer, so more is cut to this. */
 #define MAX_PRECISION 1000
+/* The widest field: more is cut to this (and never overflows an int). */
+#define MAX_WIDTH 1000000
+
+/* The decimal number at `*f`, which it passes over; at most `cap`. */
+static int decimal(const char **f, int cap) {
+    int n = 0;
+    for (; **f >= '0' && **f <= '9'; (*f)++) {
+        n = n > (cap - (**f - '0')) / 10 ? cap : n * 10 + (**f - '0');
+    }
+    return n;
+}
 
 /* The spec after '%': flags, width, precision and length. */
 struct spec {
@@ -100,17 +111,15 @@ static const char *parse_spec(const char *f, struct spec *s, va_list *ap) {
         else break;
     }
     if (*f == '*') {
-        s->width = va_arg(*ap, int);
-        if (s->width < 0) {
+        int width = va_arg(*ap, int);
+        if (width < 0) {
             s->flags |= FLAG_LEFT;
-            s->width = -s->width;
+            width = width < -MAX_WIDTH ? MAX_WIDTH : -width; /* -INT_MIN overflows */
         }
+        s->width = width > MAX_WIDTH ? MAX_WIDTH : width;
         f++;
     }
-    while (*f >= '0' && *f <= '9') {
-        if (s->width <= 1000000) s->width = s->width * 10 + (*f - '0'); /* no int overflow */
-        f++;
-    }
+    if (*f >= '0' && *f <= '9') s->width = decimal(&f, MAX_WIDTH);
     if (*f == '.') {
         f++;
         s->precision = 0;
@@ -118,11 +127,8 @@ static const char *parse_spec(const char *f, struct spec *s, va_list *ap) {
             s->precision = va_arg(*ap, int);
             f++;
         }
-        while (*f >= '0' && *f <= '9') {
-            if (s->precision <= MAX_PRECISION) s->precision = s->precision * 10 + (*f - '0');
-            f++;
-        }
-        if (s->precision > MAX_PRECISION) s->precision = MAX_PRECISION;
+        if (*f >= '0' && *f <= '9') s->precision = decimal(&f, MAX_PRECISION);
+        if (s->precision > MAX_PRECISION) s->precision = MAX_PRECISION; /* from '*' */
     }
     while (*f == 'l' || *f == 'h' || *f == 'z' || *f == 'j' || *f == 't') {
         s->length += (*f == 'l' || *f == 'z' || *f == 'j' || *f == 't') ? 2 : -1;
