@@ -38,13 +38,6 @@ pub(crate) struct SendSide {
     /// Copy of `avail.idx` as the sender last loaded it (with Acquire). May be
     /// stale, never ahead: the sender reloads it only when it shows no room.
     pub(crate) avail_cache: AtomicU16,
-    /// `posted[slot]`: the buffer posted at each avail position in
-    /// `[last_avail, avail_cache)`, copied from `avail.ring` (and range
-    /// checked) when the sender reloads `avail.idx`. So a send reads no line
-    /// the receiver writes: `avail.ring[0..30]` shares `avail.idx`'s line,
-    /// which the receiver stores at every re-post. Always in sync for those
-    /// positions; sender-private.
-    pub(crate) posted: Box<[AtomicU16]>,
     /// Messages fully published.
     pub(crate) messages: AtomicU64,
     /// Bytes of those messages.
@@ -64,6 +57,10 @@ pub(crate) struct RecvSide {
     /// Copy of `used.idx` as the receiver last loaded it (with Acquire). May
     /// be stale, never ahead: reloaded only when it shows too few entries.
     pub(crate) used_cache: AtomicU16,
+    /// The `last_used` at which `repost_batch` consumed buffers are held,
+    /// so that a re-post is due: `avail.idx - size + repost_batch`, moved
+    /// by every re-post (`RecvHalf::flush`). Receiver-private.
+    pub(crate) repost_at: AtomicU16,
     /// Set while the rest of a lost message is being thrown away (its
     /// continuation fragments are consumed unread until the next start).
     pub(crate) discarding: AtomicBool,
@@ -84,6 +81,8 @@ pub(crate) struct Queue {
     pub(crate) dst: usize,
     /// Entries (a power of two).
     pub(crate) size: u16,
+    /// `size - 1`, which masks a free-running position to its slot.
+    mask: u16,
     /// Bytes per buffer.
     pub(crate) buf_size: u32,
     /// See [`Queue::one_buffer_max`].
@@ -114,13 +113,14 @@ impl Queue {
     /// yet, and whatever shares it (thread spawn, a `Once`) orders them.
     pub(crate) fn new(src: usize, dst: usize, config: Config) -> Self {
         let size = config.queue_size;
-        // The sender's `posted` lookup relies on it (send.rs); Bus::new
-        // has refused any other size with an error already.
+        // `slot` and `buffer_at` rely on it; Bus::new has refused any
+        // other size with an error already.
         assert!(
             size.is_power_of_two(),
             "queue size {size} is not a power of two"
         );
         let bufs = Buffers::new(size, config.buf_size);
+        let repost_batch = (size / 4).max(1);
         let desc: Vec<VirtqDesc> = (0..size)
             .map(|id| VirtqDesc {
                 addr: bufs.addr(id),
@@ -142,15 +142,16 @@ impl Queue {
             src,
             dst,
             size,
+            mask: size - 1,
             buf_size: config.buf_size,
             one_buffer_max: config.payload_per_buffer().min(crate::frag::MAX_MESSAGE),
-            repost_batch: (size / 4).max(1),
+            repost_batch,
             desc: desc.into_boxed_slice(),
             avail,
             used,
             bufs,
             send: SendSide::new(size),
-            recv: RecvSide::new(),
+            recv: RecvSide::new(repost_batch),
             events: Events::new(),
         }
     }
@@ -159,7 +160,18 @@ impl Queue {
     /// across the 16-bit wrap because `size` divides 65536.
     #[inline]
     pub(crate) fn slot(&self, pos: u16) -> usize {
-        usize::from(pos & (self.size - 1))
+        usize::from(pos & self.mask)
+    }
+
+    /// The buffer posted at avail position `pos`: the one its slot names,
+    /// as VIRTIO_F_IN_ORDER has the driver use descriptors in ring order
+    /// (§2.7.5), so that the device need not read the available ring for
+    /// it. The receiver posts that way (`Queue::new`, and every re-post
+    /// goes back in its own slot), and the sender checks that it did
+    /// (`SendHalf::reload`).
+    #[inline]
+    pub(crate) fn buffer_at(&self, pos: u16) -> u16 {
+        pos & self.mask
     }
 
     /// Message bytes per buffer.
@@ -189,7 +201,6 @@ impl SendSide {
             last_avail: AtomicU16::new(0),
             // What `Queue::new` posted: buffer i at position i, for all i.
             avail_cache: AtomicU16::new(size),
-            posted: (0..size).map(AtomicU16::new).collect(),
             messages: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             stalls: AtomicU64::new(0),
@@ -198,10 +209,12 @@ impl SendSide {
 }
 
 impl RecvSide {
-    fn new() -> Self {
+    fn new(repost_batch: u16) -> Self {
         Self {
             last_used: AtomicU16::new(0),
             used_cache: AtomicU16::new(0),
+            // What `Queue::new` posted: avail.idx = size.
+            repost_at: AtomicU16::new(repost_batch),
             discarding: AtomicBool::new(false),
             received: AtomicU64::new(0),
             corrupt: AtomicU64::new(0),

@@ -128,12 +128,11 @@ impl<'q> RecvHalf<'q> {
         // Relaxed: receiver-private, only the receiver writes it.
         let start = q.recv.last_used.load(Relaxed);
         let visible = usize::from(self.visible_from(start, 1)?).min(max);
-        let limit = buf.len().min(q.one_buffer_max());
         let mut n = 0;
         while n < visible {
             // Fits in u16: n < visible ≤ size.
             let pos = start.wrapping_add(n as u16);
-            let Some((id, len)) = self.whole_message(pos, limit) else {
+            let Some((id, len)) = self.whole_message(pos, buf.len()) else {
                 break;
             };
             if TRACED {
@@ -154,8 +153,8 @@ impl<'q> RecvHalf<'q> {
         }
         if n > 0 {
             bump(&q.recv.received, n as u64);
-            // Each buffer goes back in the slot it came from, which already
-            // holds its id (see `release`), so only last_used moves.
+            // Each buffer goes back in its own slot, which already names it
+            // (see `release`), so only last_used moves.
             // Release, partner: the Acquire loads of last_used in
             // snapshot.rs, as in `release`.
             q.recv
@@ -166,34 +165,35 @@ impl<'q> RecvHalf<'q> {
     }
 
     /// The used entry at `pos` (below a used.idx loaded with Acquire) if it
-    /// is a whole message of at most `limit` bytes in one buffer (`limit` ≤
-    /// `one_buffer_max`: at most `cap` and MAX_MESSAGE) that passes every
-    /// check `check` makes: its buffer and length. The checks are folded
-    /// for this case: the entry
-    /// names the buffer posted at `pos` (so `id < size`), the header's
-    /// offset is 0 and its total at most `limit`, and the used length is
-    /// the header plus that total (so `8 ≤ len ≤ buf_size`, and the header
-    /// agrees with it). `None` for anything else, which `check` then
-    /// accepts as a fragment or refuses as corrupt.
+    /// is a whole message in one buffer, of at most `limit` bytes (the
+    /// caller's buffer), that passes every check `check` makes: its buffer
+    /// and length. The checks are folded for this case: the entry names
+    /// the buffer posted at `pos` (so `id < size`), the header's offset is
+    /// 0, the used length is the header plus its total, and the total is
+    /// at most `limit` and `one_buffer_max` (so `8 ≤ len ≤ buf_size`).
+    /// `None` for anything else, which `check` then accepts as a fragment
+    /// or refuses as corrupt.
     #[inline]
     fn whole_message(&self, pos: u16, limit: usize) -> Option<(u16, usize)> {
         let q = self.q;
-        let at = usize::from(pos); // the rings mask it to a slot
-        // Relaxed, both: `pos` is below a used.idx loaded with Acquire.
-        let VirtqUsedElem { id, len: used_len } = q.used.elem(at).load(Relaxed);
-        // Relaxed: our own earlier store (the receiver is the avail ring's only writer).
-        let posted = q.avail.slot(at).load(Relaxed);
+        // Relaxed: `pos` is below a used.idx loaded with Acquire.
+        let VirtqUsedElem { id, len: used_len } = q.used.elem(usize::from(pos)).load(Relaxed);
+        let posted = q.buffer_at(pos);
         if id != u32::from(posted) {
             return None;
         }
         // SAFETY: as in `check`: the receiver owns the buffer it posted at
         // `pos`, which the sender released with the used.idx store we
         // acquired; `posted < size`.
-        let header = Header::decode(unsafe { q.bufs.read_head(posted) });
-        let total = header.total as usize;
-        // `total ≤ limit` first, so `HEADER_LEN + total` cannot overflow.
-        (header.offset == 0 && total <= limit && used_len as usize == HEADER_LEN + total)
-            .then_some((posted, total))
+        let header = u64::from_le_bytes(unsafe { q.bufs.read_head(posted) });
+        // The header the used length implies for a whole message, as one
+        // word: its total `used_len - 8` in the low half, offset 0 in the
+        // high half. Equal to it: offset 0, and the used length is the
+        // header plus the total. A used length under 8 wraps to above
+        // 2^64 - 8, which no limit admits.
+        let total = u64::from(used_len).wrapping_sub(HEADER_LEN as u64);
+        let fits = total <= limit as u64 && total <= q.one_buffer_max() as u64;
+        (header == total && fits).then_some((posted, total as usize))
     }
 
     /// Receives the message starting with `first` (from `poll_start`) if all
@@ -243,7 +243,8 @@ impl<'q> RecvHalf<'q> {
         if self.whole_run_as(traced, buf, 1, &mut |msg| len = msg.len())? == 0 {
             return Ok(None);
         }
-        if self.held() >= self.q.repost_batch {
+        // Relaxed: receiver-private, our own store in `whole_run`.
+        if self.repost_due(self.q.recv.last_used.load(Relaxed)) {
             self.flush();
         }
         Ok(Some(len))
@@ -469,8 +470,7 @@ impl<'q> RecvHalf<'q> {
         let at = usize::from(pos); // the rings mask it to a slot
         // Relaxed: `pos` is below a used.idx loaded with Acquire in `visible`.
         let VirtqUsedElem { id, len } = q.used.elem(at).load(Relaxed);
-        // Relaxed: our own earlier store (the receiver is the avail ring's only writer).
-        let posted = q.avail.slot(at).load(Relaxed);
+        let posted = q.buffer_at(pos);
         if id >= u32::from(q.size) {
             return Err(Fault::IdOutOfRange { id });
         }
@@ -485,7 +485,7 @@ impl<'q> RecvHalf<'q> {
         // posting order, released the buffer posted at `pos` with that store.
         // We read the buffer *we* posted there, not the entry's id, so even a
         // lying entry cannot make us read one the sender still owns.
-        // `posted < size`: only this receiver writes the avail ring.
+        // `posted < size`: a slot.
         let header = Header::decode(unsafe { q.bufs.read_head(posted) });
         let payload = frag::check(header, len, q.cap())?;
         Ok(Frag {
@@ -501,9 +501,7 @@ impl<'q> RecvHalf<'q> {
     /// whatever message it belonged to.
     fn reject(&self, pos: u16, fault: Fault) -> RecvError {
         let q = self.q;
-        // Relaxed: our own earlier store.
-        let posted = q.avail.slot(usize::from(pos)).load(Relaxed);
-        self.release(pos, posted);
+        self.release(pos);
         bump(&q.recv.corrupt, 1);
         // Relaxed: receiver-private flag.
         q.recv.discarding.store(true, Relaxed);
@@ -526,35 +524,38 @@ impl<'q> RecvHalf<'q> {
             // SAFETY: as in `check`: buffer `f.id`, posted at `f.pos`, is the
             // receiver's until `release` re-posts it just below; `check`
             // bounded `HEADER_LEN + f.payload` by the used length, at most
-            // buf_size, and `f.id < size` (only this receiver posts).
+            // buf_size, and `f.id < size` (a slot).
             unsafe { self.q.bufs.read(f.id, HEADER_LEN, &mut dst[..f.payload]) };
         }
-        self.release(f.pos, f.id);
+        self.release(f.pos);
     }
 
-    /// Re-posts buffer `id`, consumed at `pos`, at position `pos + size`
-    /// (the same slot), and moves past `pos`. The `avail.idx` store that
-    /// hands the buffer to the sender is batched: see `flush`.
+    /// Re-posts the buffer consumed at `pos` at position `pos + size` (the
+    /// same slot), and moves past `pos`. The slot already names that buffer
+    /// (`Queue::buffer_at`: buffers go back in ring order), so re-posting is
+    /// the `avail.idx` store alone, and it is batched: see `flush`.
     #[inline]
-    fn release(&self, pos: u16, id: u16) {
+    fn release(&self, pos: u16) {
         let q = self.q;
-        let entry = q.avail.slot(usize::from(pos));
-        // Buffers come back in the order they were posted and are re-posted
-        // in that order, so the slot already holds `id`: skip the store, which
-        // would only evict the sender's copy of the line it polls avail.idx on.
-        // Relaxed, both: our own earlier store; a new value is published by
-        // the Release store of avail.idx in `flush`, and the sender reads
-        // position `pos + size` only after acquiring that.
-        if entry.load(Relaxed) != id {
-            entry.store(id, Relaxed);
-        }
         // Release, partner: the Acquire loads of last_used in snapshot.rs
         // (free on x86). Whoever sees this value also sees the used.idx we
         // acquired to get here, which keeps a snapshot's indices in order.
-        q.recv.last_used.store(pos.wrapping_add(1), Release);
-        if self.held() >= q.repost_batch {
+        let next = pos.wrapping_add(1);
+        q.recv.last_used.store(next, Release);
+        if self.repost_due(next) {
             self.flush();
         }
+    }
+
+    /// Whether `repost_batch` buffers are held once `last_used` is
+    /// `last_used`: `held() >= repost_batch` in one compare. The difference
+    /// from `repost_at` is `held() - repost_batch`, which lies between
+    /// `-repost_batch` and `size - repost_batch`, inside an `i16`'s range.
+    #[inline]
+    fn repost_due(&self, last_used: u16) -> bool {
+        // Relaxed: receiver-private, only the receiver writes it.
+        let due = self.q.recv.repost_at.load(Relaxed);
+        last_used.wrapping_sub(due) as i16 >= 0
     }
 
     /// Buffers consumed but not yet handed back with an `avail.idx` store.
@@ -584,6 +585,11 @@ impl<'q> RecvHalf<'q> {
             // SendHalf::room. Publishes the re-posted entries, and our reads
             // of those buffers happen-before the sender's next writes to them.
             q.avail.idx().store(target, Release);
+            // Relaxed: receiver-private, read back only by the receiver.
+            q.recv.repost_at.store(
+                target.wrapping_sub(q.size).wrapping_add(q.repost_batch),
+                Relaxed,
+            );
             event::after_post(q, from, target);
             trace::post(q, from, target);
         }
@@ -601,13 +607,33 @@ mod tests {
     fn publish_raw(q: &Queue, header: Header, len: u32) {
         let pos = q.send.last_avail.load(Relaxed);
         let slot = q.slot(pos);
-        let id = q.avail.slot(slot).load(Relaxed);
+        let id = q.buffer_at(pos);
         // SAFETY: single thread; buffer `id` is posted and unused.
         unsafe { q.bufs.write_fragment(id, header.encode(), &[]) };
         let elem = VirtqUsedElem { id: id.into(), len };
         q.used.elem(slot).store(elem, Relaxed);
         q.send.last_avail.store(pos.wrapping_add(1), Relaxed);
         q.used.idx().store(pos.wrapping_add(1), Release);
+    }
+
+    #[test]
+    fn buffers_are_reposted_every_repost_batch_across_the_index_wrap() {
+        // Size 8, so every 2 buffers; both receive paths, past 65,536.
+        let q = Queue::new(0, 1, Config::new(8, 64));
+        let (tx, rx) = (SendHalf::new(&q), RecvHalf::new(&q));
+        assert_eq!(q.repost_batch, 2);
+        let mut buf = [0; 8];
+        for k in 1..=70_000u32 {
+            tx.try_send(&k.to_le_bytes()).unwrap();
+            let got = if k % 3 == 0 {
+                rx.try_recv(&mut buf)
+            } else {
+                rx.recv(&mut buf, &mut NoWait)
+            };
+            assert_eq!(got, Ok(4));
+            assert_eq!(buf[..4], k.to_le_bytes());
+            assert_eq!(rx.held(), (k % 2) as u16, "after message {k}");
+        }
     }
 
     #[test]

@@ -95,19 +95,6 @@ mod layout {
             // 4 + 2 × slot lie inside the 6 + 2 × size bytes; only this view.
             unsafe { self.mem.atomic_u16(4 + 2 * (pos & self.mask)) }
         }
-        /// `ring[0..size]` as one slice (offset 4), for copying runs of it.
-        #[inline]
-        pub(crate) fn slots(&self) -> &[AtomicU16] {
-            // SAFETY: offsets 4 to 4 + 2 × size hold `size` u16s, 2-aligned,
-            // inside the 6 + 2 × size bytes, and are only ever accessed as
-            // these atomics (the same view `slot` gives, one entry at a time).
-            unsafe {
-                core::slice::from_raw_parts(
-                    core::ptr::from_ref(self.mem.atomic_u16(4)),
-                    self.mask + 1,
-                )
-            }
-        }
         /// `used_event` (offset 4 + 2 × size): the receiver's "notify me
         /// when used.idx moves past this".
         #[inline]
@@ -219,11 +206,6 @@ mod model {
         #[inline]
         pub(crate) fn slot(&self, pos: usize) -> &AtomicU16 {
             &self.ring[pos % self.ring.len()]
-        }
-        /// `ring[0..size]`.
-        #[inline]
-        pub(crate) fn slots(&self) -> &[AtomicU16] {
-            &self.ring
         }
         /// `used_event`.
         pub(crate) fn used_event(&self) -> &AtomicU16 {

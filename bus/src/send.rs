@@ -264,59 +264,25 @@ impl<'q> SendHalf<'q> {
         self.reload(last)
     }
 
-    /// Loads `avail.idx` and takes the ids of the buffers posted since the
-    /// last load into `posted`, checking each; returns the room.
+    /// Loads `avail.idx`, checks it, and returns the room. The entries
+    /// below it are not read: each names the buffer of its own slot
+    /// (`Queue::buffer_at`, VIRTIO_F_IN_ORDER), which is what the sender
+    /// fills, so no entry can send it to another buffer.
     #[cold]
     fn reload(&self, last: u16) -> Result<u16, SendError> {
         let q = self.q;
         // Acquire, partner: the receiver's Release store of avail.idx in
-        // RecvHalf::flush. Makes the avail entries below it visible, and
-        // orders our writes to those buffers after the receiver's last reads.
+        // RecvHalf::flush. Orders our writes to the buffers below it after
+        // the receiver's last reads of them.
         let fresh = q.avail.idx().load(Acquire);
         // Relaxed: sender-private cache, only the sender writes it.
         let cached = q.send.avail_cache.load(Relaxed);
         if fresh.wrapping_sub(last) > q.size || fresh.wrapping_sub(cached) > q.size {
             return Err(SendError::CorruptAvail);
         }
-        // The new entries are at most two runs of slots (the ring wraps):
-        // copy each with one bounds check, and check the ids as they pass.
-        // `size` is a power of two, so every id is below it exactly when
-        // their bitwise OR is: one compare for all.
-        let (ring, posted, size) = (q.avail.slots(), &q.send.posted[..], q.size);
-        let (start, new) = (q.slot(cached), usize::from(fresh.wrapping_sub(cached)));
-        let first = new.min(ring.len() - start);
-        let mut every_id = 0;
-        for run in [start..start + first, 0..new - first] {
-            for (to, from) in posted[run.clone()].iter().zip(&ring[run]) {
-                // Relaxed: below the avail.idx just loaded with Acquire,
-                // which made this entry visible.
-                let id = from.load(Relaxed);
-                every_id |= id;
-                // Relaxed: sender-private copy, read back only by the
-                // sender, and only below avail_cache, which a bad id stops.
-                to.store(id, Relaxed);
-            }
-        }
-        if every_id >= size {
-            return Err(SendError::CorruptAvail);
-        }
         // Relaxed: sender-private cache, read back only by the sender.
         q.send.avail_cache.store(fresh, Relaxed);
         Ok(fresh.wrapping_sub(last))
-    }
-
-    /// The buffer posted at avail position `pos`, which `room` showed posted.
-    #[inline]
-    fn posted(&self, pos: u16) -> u16 {
-        let posted = &self.q.send.posted;
-        let slot = usize::from(pos) & (posted.len() - 1);
-        // SAFETY: `posted.len()` is `size`, a power of two (asserted in
-        // `Queue::new`), so the slot, masked by `len - 1`, is below `len`. (The
-        // compiler cannot see that a length is a power of two, and would
-        // check the index against it on every send.)
-        let entry = unsafe { posted.get_unchecked(slot) };
-        // Relaxed: sender-private copy, written by `reload` (range checked).
-        entry.load(Relaxed)
     }
 
     /// Fills fragments `first .. first + n` of `data` into the next `n`
@@ -339,7 +305,7 @@ impl<'q> SendHalf<'q> {
     #[inline(always)]
     fn fill_whole<const TRACED: bool>(&self, data: &[u8], pos: u16) {
         let q = self.q;
-        let id = self.posted(pos);
+        let id = q.buffer_at(pos);
         // Fits in u32: ≤ MAX_MESSAGE.
         let header = Header {
             total: data.len() as u32,
@@ -359,7 +325,7 @@ impl<'q> SendHalf<'q> {
     fn fill_one<const TRACED: bool>(&self, data: &[u8], index: usize, pos: u16) {
         let q = self.q;
         let cap = q.cap();
-        let id = self.posted(pos);
+        let id = q.buffer_at(pos);
         let offset = index * cap;
         let len = frag::payload_len(data.len(), offset, cap);
         // Both fit in u32: ≤ MAX_MESSAGE.
@@ -370,8 +336,8 @@ impl<'q> SendHalf<'q> {
         // SAFETY: the sender owns buffer `id` (rules in buffers.rs): the
         // Acquire load of avail.idx in `reload` showed it posted at `pos`, and
         // we hand it over only with the Release store of used.idx in
-        // `publish_used`. `id < size` (checked in `reload`) and
-        // `HEADER_LEN + len ≤ buf_size` since `len ≤ cap`.
+        // `publish_used`. `id < size` (a slot) and `HEADER_LEN + len ≤
+        // buf_size` since `len ≤ cap`.
         unsafe {
             q.bufs
                 .write_fragment(id, header.encode(), &data[offset..offset + len])
@@ -481,12 +447,11 @@ mod tests {
     //! The sender's reload of `avail.idx`, with entries a broken receiver wrote.
     use super::*;
     use crate::config::Config;
-    use alloc::vec::Vec;
 
     /// A queue of 8 whose sender has taken positions up to 6 and cached
-    /// `avail.idx` there, and whose receiver has now posted `ids` at
-    /// positions 6 onwards (so the new entries wrap past the ring's end).
-    fn posted_from_6(ids: &[u16]) -> Queue {
+    /// `avail.idx` there, and whose receiver has now moved `avail.idx` to
+    /// `idx` with `ids` in the entries from position 6 on.
+    fn posted_from_6(ids: &[u16], idx: u16) -> Queue {
         let q = Queue::new(0, 1, Config::new(8, 64));
         q.send.last_avail.store(6, Relaxed);
         q.used.idx().store(6, Relaxed);
@@ -494,36 +459,41 @@ mod tests {
         for (k, &id) in ids.iter().enumerate() {
             q.avail.slot(6 + k).store(id, Relaxed);
         }
-        q.avail.idx().store(6 + ids.len() as u16, Release);
+        q.avail.idx().store(idx, Release);
         q
     }
 
     #[test]
-    fn reload_copies_both_runs_of_a_wrapped_ring() {
-        // Not the ids posted at boot, so a run left uncopied shows.
-        let q = posted_from_6(&[7, 6, 1, 0]);
+    fn reload_takes_the_room_across_the_ring_end() {
+        let q = posted_from_6(&[6, 7, 0, 1], 10);
         assert_eq!(SendHalf::new(&q).reload(6), Ok(4));
-        let posted: Vec<u16> = q.send.posted.iter().map(|p| p.load(Relaxed)).collect();
-        assert_eq!(posted[6..], [7, 6]);
-        assert_eq!(posted[..2], [1, 0]);
         assert_eq!(q.send.avail_cache.load(Relaxed), 10);
     }
 
     #[test]
-    fn an_id_out_of_range_in_either_run_is_refused() {
-        // The queue's size itself, one with every low bit set too, the largest.
-        for (at, bad) in (0..4).flat_map(|at| [8, 15, u16::MAX].map(|bad| (at, bad))) {
-            let mut ids = [6, 7, 0, 1];
-            ids[at] = bad;
-            let q = posted_from_6(&ids);
+    fn an_avail_idx_run_ahead_is_refused() {
+        for idx in [6 + 9, 6 + 100, 5] {
+            let q = posted_from_6(&[], idx);
             assert_eq!(
                 SendHalf::new(&q).try_send(b"x"),
                 Err(SendError::CorruptAvail),
-                "{ids:?}"
+                "avail.idx {idx}"
             );
-            // Nothing was taken, and the bad entries are not trusted later.
+            // Nothing was taken, and the bad index is not trusted later.
             assert_eq!(q.send.avail_cache.load(Relaxed), 6);
             assert_eq!(q.send.last_avail.load(Relaxed), 6);
+        }
+    }
+
+    #[test]
+    fn a_wrong_entry_does_not_change_the_buffer_filled() {
+        // Out of range, and another slot's buffer, which the receiver may
+        // still be reading: the sender fills the one posted at position 6.
+        for bad in [8, u16::MAX, 1] {
+            let q = posted_from_6(&[bad, 7], 8);
+            SendHalf::new(&q).try_send(b"x").unwrap();
+            let elem = q.used.elem(6).load(Relaxed);
+            assert_eq!((elem.id, elem.len), (6, 9), "entry {bad}");
         }
     }
 }

@@ -89,16 +89,14 @@ pub(crate) fn stall(q: &Queue) {
 
 /// The sender has just published the last fragment of a `len`-byte message,
 /// the first at used position `first`, in the buffer posted at that avail
-/// position (buffers are re-posted in order, so the avail slot still names
-/// it); `seq` is the sender's message count before this message.
+/// position (`Queue::buffer_at`); `seq` is the sender's message count
+/// before this message.
 #[inline(always)]
 pub(crate) fn send(q: &Queue, len: usize, first: u16, seq: u64) {
     SEND.fire(move || {
         let [src, dst] = ends(q);
         let frags = q.fragments(len);
-        // Relaxed: the receiver's own entry, stable while the sender owns
-        // its buffer (this runs on the sender, which only reads it).
-        let desc = q.avail.slot(usize::from(first)).load(Relaxed);
+        let desc = q.buffer_at(first);
         [
             src,
             dst,
