@@ -131,13 +131,16 @@ impl Lane {
         self.count(written, kind);
     }
 
-    /// Writes the narrow record `record`, of `kind`, as `write_integers`
-    /// does: one slot, in place.
+    /// Writes the narrow record `record()` makes, of `kind`, as
+    /// `write_integers` does: one slot, in place. `record` runs only once
+    /// the slot is reserved, so what it reads (the clock, the span) is
+    /// not held in registers across the reservation, and not read at all
+    /// when the ring is full.
     #[inline(always)]
-    pub fn write_narrow(&self, record: &Narrow, kind: RawKind) {
+    pub fn write_narrow(&self, kind: RawKind, record: impl FnOnce() -> Narrow) {
         let written = self
             .ring
-            .write_in_place(false, |slot, _| record.write(slot));
+            .write_in_place(false, |slot, _| record().write(slot));
         self.count(written, kind);
     }
 

@@ -201,15 +201,13 @@ impl Sink for LaneSink {
 
     fn narrow_event(&self, _: &'static Probe, tag: NonZeroU64, w0: u64, w1: u64, w2: u64, w3: u64) {
         let (_, _, lane) = lanes::current();
-        // SAFETY: as in `event`; this borrow ends here.
-        let span = unsafe { lane.state() }.current_span();
-        let record = Narrow {
+        lane.write_narrow(RawKind::Event, || Narrow {
             layout: Layout::from_bits(tag.get()),
             ts: time::uptime_cycles(),
-            span,
+            // SAFETY: as in `event`; this borrow ends here.
+            span: unsafe { lane.state() }.current_span(),
             words: [w0, w1, w2, w3],
-        };
-        lane.write_narrow(&record, RawKind::Event);
+        });
     }
 
     fn enter(&self, probe: &'static Probe, tag: NonZeroU64, values: &Values) -> u32 {
