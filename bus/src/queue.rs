@@ -167,8 +167,9 @@ impl Queue {
     /// as VIRTIO_F_IN_ORDER has the driver use descriptors in ring order
     /// (§2.7.5), so that the device need not read the available ring for
     /// it. The receiver posts that way (`Queue::new`, and every re-post
-    /// goes back in its own slot), and the sender checks that it did
-    /// (`SendHalf::reload`).
+    /// goes back in its own slot); the sender and the receiver both take
+    /// the buffer from the position, so neither reads an avail entry for
+    /// it (`vq check` still checks the entries, `src/check.rs`).
     #[inline]
     pub(crate) fn buffer_at(&self, pos: u16) -> u16 {
         pos & self.mask

@@ -34,6 +34,24 @@ fn a_fresh_bus_and_one_after_traffic_are_consistent() {
 }
 
 #[test]
+fn an_available_slot_out_of_ring_order_is_reported() {
+    let bus = bus();
+    let mut snap = bus.snapshot(0, 1).unwrap();
+    assert_eq!(snap.check(true), []);
+    // A swap (each descriptor still posted once), and one outside the table.
+    snap.avail.ring.swap(3, 5);
+    snap.avail.ring[6] = 8;
+    let kinds: Vec<ViolationKind> = snap.check(true).into_iter().map(|v| v.kind).collect();
+    assert_eq!(
+        kinds,
+        [3, 5, 6].map(|slot| ViolationKind::AvailOutOfOrder {
+            slot,
+            id: snap.avail.ring[slot]
+        })
+    );
+}
+
+#[test]
 fn a_message_left_unread_is_in_flight_only_while_quiet() {
     let bus = bus();
     let mut a = bus.endpoint(0).unwrap();
