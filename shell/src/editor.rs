@@ -49,6 +49,9 @@ pub struct LineEditor {
     overflow: Option<usize>,
     /// The previous key was Tab, so another Tab lists the choices.
     after_tab: bool,
+    /// Pieces of input left out of this line (each reported as it came):
+    /// such a line is not run, as it is not what was typed or pasted.
+    ignored: usize,
 }
 
 impl LineEditor {
@@ -62,6 +65,7 @@ impl LineEditor {
             history: History::new(),
             overflow: None,
             after_tab: false,
+            ignored: 0,
         }
     }
 
@@ -117,7 +121,7 @@ impl LineEditor {
         let (cursor, len) = (self.cursor, self.line.len());
         match key {
             Key::Insert(byte) => self.insert_char(byte, term),
-            Key::Enter => return Some(self.enter(term)),
+            Key::Enter => return self.enter(term),
             Key::Tab => self.complete(second_tab, term, completer),
             Key::Backspace => self.delete(cursor.saturating_sub(1)..cursor, term),
             Key::Delete => self.delete(cursor..len.min(cursor + 1), term),
@@ -221,6 +225,8 @@ impl LineEditor {
             Walk::Newer => self.history.newer(),
         };
         let Some(entry) = entry else { return };
+        // The line is now the entry, whole: nothing of it was left out.
+        self.ignored = 0;
         let (old_cursor, old_len) = (self.cursor, self.line.len());
         self.line.clear();
         self.line.push_str(entry);
@@ -252,13 +258,28 @@ impl LineEditor {
         }
     }
 
-    /// Enter: finishes the line and hands it over.
-    fn enter(&mut self, term: &mut Term<'_>) -> EditorEvent {
+    /// Enter: finishes the line and hands it over, unless input was left
+    /// out of it: then it is refused, and kept in the history, so that Up
+    /// brings it back to look at (and Enter runs it as shown).
+    fn enter(&mut self, term: &mut Term<'_>) -> Option<EditorEvent> {
         term.newline();
         let line = mem::take(&mut self.line);
         self.cursor = 0;
         self.history.push(&line);
-        EditorEvent::Line(line)
+        if self.ignored > 0 {
+            let n = self.ignored;
+            let (pieces, were) = if n == 1 {
+                ("piece", "was")
+            } else {
+                ("pieces", "were")
+            };
+            term.line(format_args!(
+                "error: line not run: {n} {pieces} of its input {were} ignored (above); Up brings it back as it stands"
+            ));
+            self.fresh_prompt(term);
+            return None;
+        }
+        Some(EditorEvent::Line(line))
     }
 
     /// Ctrl-L: clears the screen and redraws.
@@ -277,8 +298,9 @@ impl LineEditor {
     }
 
     /// Prints a one-line complaint about ignored input below the line, then
-    /// redraws the line, which is kept.
-    fn notice(&self, what: Unusable, term: &mut Term<'_>) {
+    /// redraws the line, which is kept (but not run: see `enter`).
+    fn notice(&mut self, what: Unusable, term: &mut Term<'_>) {
+        self.ignored += 1;
         term.newline();
         term.line(format_args!("error: ignored {what}"));
         self.draw(term);
@@ -289,6 +311,7 @@ impl LineEditor {
         self.line.clear();
         self.cursor = 0;
         self.overflow = None;
+        self.ignored = 0;
         self.history.reset();
         term.text(self.prompt);
     }

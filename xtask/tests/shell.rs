@@ -82,10 +82,25 @@ fn raw_bad_bytes_are_reported_not_swallowed() {
     let long = format!("echo {}\r", "x".repeat(400));
     assert!(type_raw(&mut machine, &long).contains("line too long"));
     assert_alive(&mut machine);
-    assert!(type_raw(&mut machine, "\x07echo bell\r").contains("control byte"));
-    assert_alive(&mut machine);
-    assert!(type_raw(&mut machine, "echo caf\u{e9}\r").contains("non-ASCII"));
-    assert_alive(&mut machine);
+    // A line that had bytes left out is reported, and not run; Up brings
+    // it back as it stands, and then it runs.
+    for (line, notice) in [
+        ("\x07echo bell\r", "control byte"),
+        ("echo caf\u{e9}\r", "non-ASCII"),
+    ] {
+        machine.send(line);
+        let refused = machine.expect_or_fail("line not run", PROMPT_WAIT);
+        let refused = refused + &machine.expect_or_fail("ringlab> ", PROMPT_WAIT);
+        assert!(refused.contains(notice), "{line:?} gave:\n{refused}");
+        let ran = |out: &str| out.lines().any(|l| l == "bell" || l == "caf");
+        assert!(!ran(&refused), "{line:?} ran:\n{refused}");
+        let recalled = type_raw(&mut machine, "\x1b[A\r");
+        assert!(
+            ran(&recalled),
+            "Up then Enter runs the line as shown:\n{recalled}"
+        );
+        assert_alive(&mut machine);
+    }
     assert!(type_raw(&mut machine, "\x1b[99~echo esc\r").contains("esc\n"));
     assert_alive(&mut machine);
 }
