@@ -496,6 +496,21 @@ fn after_a_c_program_faults_on_core_0_ctrl_c_still_reaches_the_shell() {
     }
 }
 
+/// A C program that faults on core 0 takes the shell's stack with it, and
+/// the wait that would have emptied core 0's rings when the run ended: the
+/// messages the other ranks sent it stayed there. Now the prompt empties
+/// them once the other cores end, and says so.
+#[test]
+fn a_c_program_that_faults_on_core_0_leaves_its_rings_clean() {
+    let mut machine = boot_crash_ok();
+    let out = machine.run("run errors segv");
+    assert!(out.contains("EXCEPTION on core 0: page fault"), "{out}");
+    let ended = machine.expect_or_fail("after core 0 faulted", Duration::from_secs(30));
+    assert!(ended.contains("ended on core(s) 0-3"), "{out}{ended}");
+    machine.check_queues("a run that faulted on core 0");
+    the_next_run_passes_its_barrier(&mut machine);
+}
+
 /// A C function whose frame is bigger than its core's stack meets the
 /// guard page (clang's stack-clash probes): a stack overflow on that core,
 /// reported, and the shell core untouched. Without the probes the array

@@ -99,7 +99,16 @@ fn launch(
     }
     cores::set_foreground(set);
     if set.contains(0) {
+        // Should core 0 fault in its part, the shell restarts on a fresh
+        // stack and this frame is gone: then the demo is one nobody waits
+        // for, and the prompt empties core 0's rings once the others end.
+        if let Some(leftovers) = leftovers {
+            unwaited(leftovers, tickets.clone(), "after core 0 faulted");
+        }
         work(0)(&JobContext::on_shell_core(set.without(0)));
+        if let Some(leftovers) = leftovers {
+            waited_again(leftovers);
+        }
         if cores::abort_requested(0) {
             tickets.iter().for_each(|t| cores::request_abort(t.core())); // Ctrl-C reached core 0 first
         }
@@ -148,6 +157,14 @@ fn unwaited(leftovers: &Arc<Leftovers>, running: Vec<Ticket>, how: &'static str)
         running,
         how,
     });
+}
+
+/// Takes `leftovers`' demo back from those nobody waits for: core 0's part
+/// returned, so the shell waits for it after all.
+fn waited_again(leftovers: &Arc<Leftovers>) {
+    UNWAITED
+        .lock()
+        .retain(|demo| !Arc::ptr_eq(&demo.leftovers, leftovers));
 }
 
 /// Whether a demo nobody waits for has ended, so the prompt should wake

@@ -79,6 +79,7 @@ pub extern "C" fn run_shell(_: usize) -> ! {
     let restarted = STARTED.swap(true, Ordering::Relaxed); // the shell core only
     if restarted {
         let _ = writeln!(out, "shell restarted (history cleared)");
+        jobs::report_ended_demos(); // one that ran on core 0 alone is over
     } else {
         let _ = writeln!(
             out,
