@@ -326,6 +326,19 @@ fn ctrl_c_stops_every_instance_and_the_cores_go_idle() {
     assert!(machine.run_checked("run ring 2").contains("success! token"));
 }
 
+/// A core list is a set: ranks go to its cores lowest first, whatever
+/// order they were typed in, as `help run` and docs/shell.md say.
+#[test]
+fn ranks_take_the_listed_cores_lowest_first() {
+    let mut machine = boot(4);
+    let out = machine.run_checked("run ring 2 --cores 3,1,2");
+    assert_summary(&out, "ring", 3, "1-3");
+    for (rank, core) in [(0, 1), (1, 2), (2, 3)] {
+        let line = format!("rank {rank} (core {core}): ok");
+        assert!(out.lines().any(|l| l.starts_with(&line)), "{line}:\n{out}");
+    }
+}
+
 /// A computation that makes no MPI call for minutes (10^9 intervals under
 /// emulation, or a long rod's heat on one rank) still stops at once: the
 /// program checks between its chunks.

@@ -38,8 +38,8 @@ pub const RUN: Command<Kernel> = Command {
     summary: "run a program: one instance per core, in a communicator of those cores",
     usage: "run <program> [--cores LIST] [--hang-after SECS] [--inject KIND:RANK] [args...] [&]",
     help: "Starts one instance of <program> (see 'programs') on each core in LIST (default: all \
-           cores; with a trailing &, all but core 0, which runs the shell) and waits. Rank i runs \
-           on the i-th core of LIST. Each instance's lines appear as it prints them, unprefixed. \
+           cores; with a trailing &, all but core 0, which runs the shell) and waits. LIST is a set: \
+           rank i runs on its i-th lowest core (--cores 3,1 puts rank 0 on core 1). Each instance's lines appear as it prints them, unprefixed. \
            At the end: failures (rank, core, why), then ranks, wall time and the messages and \
            bytes each rank sent. Ctrl-C stops every instance. When every instance has waited \
            SECS (default 2, 0: never) with no message moving, it prints who waits for whom and \
