@@ -480,6 +480,19 @@ fn deadlock_on_1_and_2(options: &str) -> (Machine, String) {
     (machine, out)
 }
 
+/// A hang report from a run in the background prints over the prompt,
+/// which comes back under it (it used to stay away until the next output).
+#[test]
+fn after_a_background_hang_report_the_prompt_comes_back() {
+    let (mut machine, _) = deadlock_on_1_and_2(" &");
+    machine.expect_or_fail("ringlab> ", Duration::from_secs(5));
+    machine.send("\x03");
+    wait_for(
+        &mut machine,
+        "deadlock ended on core(s) 1-2, in the background",
+    );
+}
+
 #[test]
 fn a_deadlock_is_reported_with_who_waits_for_whom() {
     let (mut machine, out) = deadlock_on_1_and_2("");
