@@ -99,7 +99,7 @@ impl<'a> Args<'a> {
         let text = self
             .next_positional()?
             .ok_or(Error::MissingArgument { name })?;
-        T::from_arg(text)
+        T::from_arg(text).map_err(|e| e.of_argument(name))
     }
 
     /// Takes the next positional argument and checks it lies in `range`.
@@ -132,7 +132,10 @@ impl<'a> Args<'a> {
                 return Err(Error::RepeatedOption { option: name });
             }
         }
-        found.map(T::from_arg).transpose()
+        found
+            .map(T::from_arg)
+            .transpose()
+            .map_err(|e| e.of_argument(name))
     }
 
     /// Takes the flag `name` (e.g. `--verbose`) wherever it is; true if given.

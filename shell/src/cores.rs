@@ -139,6 +139,11 @@ fn parse_entry(entry: &str, list: &str, cores: usize) -> Result<RangeInclusive<u
         let core = parse_core(entry, cores)?;
         return Ok(core..=core);
     };
+    if last.contains('-') {
+        return Err(Error::invalid(format!(
+            "core range '{entry}' has more than one '-' (a range is FIRST-LAST)"
+        )));
+    }
     if first.is_empty() || last.is_empty() {
         return Err(Error::invalid(format!(
             "core range '{entry}' needs a number on each side of '-'"

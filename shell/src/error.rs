@@ -50,11 +50,24 @@ pub enum Error {
     NotANumber {
         /// The argument as typed.
         text: String,
+        /// The argument's name (`--count`, `src`), once known.
+        name: Option<&'static str>,
+    },
+    /// A negative number where only 0 and up are taken.
+    Negative {
+        /// The argument as typed.
+        text: String,
+        /// The argument's name, once known.
+        name: Option<&'static str>,
     },
     /// A number does not fit the type the command asked for.
     TooLarge {
         /// The argument as typed.
         text: String,
+        /// The argument's name, once known.
+        name: Option<&'static str>,
+        /// The smallest and the largest the type holds.
+        fits: (i128, i128),
     },
     /// A number is outside the range the command allows.
     OutOfRange {
@@ -99,6 +112,25 @@ impl Error {
                 | Self::NotANumber { .. }
         )
     }
+
+    /// This error, naming the argument `name` if it is about a number's text.
+    pub(crate) fn of_argument(mut self, of: &'static str) -> Self {
+        if let Self::NotANumber { name, .. }
+        | Self::Negative { name, .. }
+        | Self::TooLarge { name, .. } = &mut self
+        {
+            name.get_or_insert(of);
+        }
+        self
+    }
+}
+
+/// `NAME: ` before a number's complaint, when the argument's name is known.
+fn named(f: &mut fmt::Formatter<'_>, name: Option<&str>) -> fmt::Result {
+    match name {
+        Some(name) => write!(f, "{name}: "),
+        None => Ok(()),
+    }
 }
 
 impl From<fmt::Error> for Error {
@@ -130,8 +162,25 @@ impl fmt::Display for Error {
             }
             Self::RepeatedOption { option } => write!(f, "option '{option}' is given twice"),
             Self::MissingValue { option } => write!(f, "option '{option}' needs a value"),
-            Self::NotANumber { text } => write!(f, "'{text}' is not a number"),
-            Self::TooLarge { text } => write!(f, "'{text}' is too large"),
+            Self::NotANumber { text, name } => {
+                named(f, *name)?;
+                write!(f, "'{text}' is not a number")
+            }
+            Self::Negative { text, name } => {
+                named(f, *name)?;
+                write!(f, "'{text}' is negative (numbers here start at 0)")
+            }
+            Self::TooLarge {
+                text,
+                name,
+                fits: (min, max),
+            } => {
+                named(f, *name)?;
+                match min {
+                    0 => write!(f, "'{text}' is too large (at most {max})"),
+                    _ => write!(f, "'{text}' does not fit ({min} to {max})"),
+                }
+            }
             Self::OutOfRange {
                 name,
                 value,

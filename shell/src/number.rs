@@ -32,7 +32,12 @@ macro_rules! unsigned_from_arg {
     ($($ty:ty),*) => {$(
         impl FromArg<'_> for $ty {
             fn from_arg(text: &str) -> Result<Self, Error> {
-                Self::try_from(magnitude(text, text)?).map_err(|_| too_large(text))
+                if let Some(digits) = text.strip_prefix('-') {
+                    magnitude(digits, text)?; // a number, just not one of ours
+                    return Err(Error::Negative { text: text.into(), name: None });
+                }
+                let fits = (0, i128::from(Self::MAX as u64));
+                Self::try_from(magnitude(text, text)?).map_err(|_| too_large(text, fits))
             }
         }
     )*};
@@ -47,8 +52,10 @@ macro_rules! signed_from_arg {
                     Some(digits) => (true, digits),
                     None => (false, text),
                 };
+                let fits = (i128::from(Self::MIN), i128::from(Self::MAX));
                 let size = i128::from(magnitude(digits, text)?);
-                Self::try_from(if negative { -size } else { size }).map_err(|_| too_large(text))
+                Self::try_from(if negative { -size } else { size })
+                    .map_err(|_| too_large(text, fits))
             }
         }
     )*};
@@ -69,7 +76,10 @@ fn magnitude(digits: &str, text: &str) -> Result<u64, Error> {
     };
     let mut all = digits.chars().filter(|&c| c != '_');
     if all.clone().next().is_none() || !all.all(|c| c.is_digit(radix)) {
-        return Err(Error::NotANumber { text: text.into() });
+        return Err(Error::NotANumber {
+            text: text.into(),
+            name: None,
+        });
     }
     digits
         .chars()
@@ -78,12 +88,16 @@ fn magnitude(digits: &str, text: &str) -> Result<u64, Error> {
             sum.checked_mul(u64::from(radix))?
                 .checked_add(u64::from(digit))
         })
-        .ok_or_else(|| too_large(text))
+        .ok_or_else(|| too_large(text, (0, i128::from(u64::MAX))))
 }
 
-/// The error for a number that does not fit.
-fn too_large(text: &str) -> Error {
-    Error::TooLarge { text: text.into() }
+/// The error for a number outside `fits`, what its type holds.
+fn too_large(text: &str, fits: (i128, i128)) -> Error {
+    Error::TooLarge {
+        text: text.into(),
+        name: None,
+        fits,
+    }
 }
 
 /// Returns `value` if it lies in `range`, else an error naming it, like

@@ -43,11 +43,11 @@ fn a_missing_positional_names_it() {
 fn positional_parse_errors() {
     assert_eq!(
         message(args("abc").positional::<u32>("n")),
-        "'abc' is not a number"
+        "n: 'abc' is not a number"
     );
     assert_eq!(
         message(args("99999999999").positional::<u32>("n")),
-        "'99999999999' is too large"
+        "n: '99999999999' is too large (at most 4294967295)"
     );
 }
 
@@ -127,11 +127,11 @@ fn an_option_without_a_value_is_an_error() {
 fn an_option_with_an_empty_or_bad_value() {
     assert_eq!(
         message(args("--count=").option::<u32>("--count")),
-        "'' is not a number"
+        "--count: '' is not a number"
     );
     assert_eq!(
         message(args("--count x").option::<u32>("--count")),
-        "'x' is not a number"
+        "--count: 'x' is not a number"
     );
     assert_eq!(args("--name=").option::<&str>("--name"), Ok(Some("")));
 }

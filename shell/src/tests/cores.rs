@@ -66,7 +66,10 @@ fn cores_out_of_range_or_not_numbers() {
     assert_eq!(problem("9"), "core 9 is out of range (valid: 0-3)");
     assert_eq!(problem("0-4"), "core 4 is out of range (valid: 0-3)");
     assert_eq!(problem("1,x"), "'x' is not a number");
-    assert_eq!(problem("1-2-3"), "'2-3' is not a number");
+    assert_eq!(
+        problem("1-2-3"),
+        "core range '1-2-3' has more than one '-' (a range is FIRST-LAST)"
+    );
 }
 
 #[test]

@@ -24,7 +24,7 @@ fn decimal_hex_and_separators() {
 #[test]
 fn words_that_are_not_numbers() {
     for text in [
-        "abc", "", "_", "0x", "0x_", "12abc", "+5", "-5", "1.5", "0xg", " 1",
+        "abc", "", "_", "0x", "0x_", "12abc", "+5", "-x", "1.5", "0xg", " 1",
     ] {
         assert_eq!(
             error::<u32>(text),
@@ -32,6 +32,18 @@ fn words_that_are_not_numbers() {
             "text {text:?}"
         );
     }
+}
+
+#[test]
+fn a_negative_number_for_an_unsigned_type_says_so() {
+    assert_eq!(
+        error::<u32>("-5"),
+        "'-5' is negative (numbers here start at 0)"
+    );
+    assert_eq!(
+        error::<u64>("-0x1"),
+        "'-0x1' is negative (numbers here start at 0)"
+    );
 }
 
 #[test]
@@ -44,12 +56,18 @@ fn not_a_number_wins_over_too_large() {
 
 #[test]
 fn numbers_too_large_for_the_type() {
-    assert_eq!(error::<u8>("256"), "'256' is too large");
-    assert_eq!(error::<u16>("0x1_0000"), "'0x1_0000' is too large");
-    assert_eq!(error::<u32>("99999999999"), "'99999999999' is too large");
+    assert_eq!(error::<u8>("256"), "'256' is too large (at most 255)");
+    assert_eq!(
+        error::<u16>("0x1_0000"),
+        "'0x1_0000' is too large (at most 65535)"
+    );
+    assert_eq!(
+        error::<u32>("99999999999"),
+        "'99999999999' is too large (at most 4294967295)"
+    );
     assert_eq!(
         error::<u64>("18446744073709551616"),
-        "'18446744073709551616' is too large"
+        "'18446744073709551616' is too large (at most 18446744073709551615)"
     );
     assert_eq!(u64::from_arg("18446744073709551615"), Ok(u64::MAX));
 }
@@ -61,10 +79,13 @@ fn signed_numbers() {
     assert_eq!(i32::from_arg("2_147_483_647"), Ok(i32::MAX));
     assert_eq!(i32::from_arg("-2147483648"), Ok(i32::MIN));
     assert_eq!(i64::from_arg("-9223372036854775808"), Ok(i64::MIN));
-    assert_eq!(error::<i32>("-99999999999"), "'-99999999999' is too large");
+    assert_eq!(
+        error::<i32>("-99999999999"),
+        "'-99999999999' does not fit (-2147483648 to 2147483647)"
+    );
     assert_eq!(
         error::<i64>("9223372036854775808"),
-        "'9223372036854775808' is too large"
+        "'9223372036854775808' does not fit (-9223372036854775808 to 9223372036854775807)"
     );
     assert_eq!(error::<i64>("-"), "'-' is not a number");
     assert_eq!(error::<i64>("--5"), "'--5' is not a number");

@@ -231,7 +231,7 @@ fn value_errors_print_no_usage() {
     );
     assert_eq!(
         output_of("ping 99999999999999999999 1"),
-        "error: '99999999999999999999' is too large\r\n> "
+        "error: '99999999999999999999' is too large (at most 18446744073709551615)\r\n> "
     );
     assert_eq!(
         output_of("sleep 0"),
