@@ -251,6 +251,37 @@ fn ctrl_c_at_the_prompt_stops_background_jobs() {
     }
 }
 
+/// Ctrl-C's report of a ping from `src` to `dst`: how far it got and the
+/// round trips so far, once, and no line that reads like a bus failure.
+fn assert_stopped_ping(out: &str, src: usize, dst: usize) {
+    let stopped = out
+        .lines()
+        .filter(|l| l.starts_with("ping stopped by Ctrl-C: "))
+        .collect::<Vec<_>>();
+    assert_eq!(stopped.len(), 1, "{out}");
+    assert!(
+        stopped[0].ends_with(&format!(" of 1000000 round trip(s) to core {dst} done")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("Core[{src}] <-> Core[{dst}]: ")),
+        "{out}"
+    );
+    assert!(!out.contains("failed"), "{out}");
+}
+
+/// Ctrl-C in a ping between two other cores: the same report.
+#[test]
+fn ctrl_c_in_a_ping_says_how_far_it_got() {
+    let mut machine = Machine::boot(Config::smp(3));
+    machine.send("ping 1 2 --count 1000000\r");
+    machine.expect_or_fail("ping 1 2 --count 1000000\n", Duration::from_secs(10));
+    sleep(Duration::from_millis(300));
+    let out = machine.ctrl_c(Duration::from_secs(20));
+    assert_stopped_ping(&out, 1, 2);
+    machine.check_queues("a ping stopped by Ctrl-C");
+}
+
 /// The shell core's own part of a demo sees Ctrl-C, the other cores are
 /// stopped with it, and the next demo works (deterministic: a ping of a
 /// million round trips never finishes first).
@@ -261,7 +292,7 @@ fn ctrl_c_stops_a_demo_whose_part_runs_on_the_shell_core() {
     machine.expect_or_fail("ping 0 1 --count 1000000\n", Duration::from_secs(10));
     sleep(Duration::from_millis(300));
     let out = machine.ctrl_c(Duration::from_secs(20));
-    assert!(out.contains("ping stopped"), "{out}");
+    assert_stopped_ping(&out, 0, 1);
     assert!(machine.run("cores").contains("core 1: apic 1, idle"));
     assert_eq!(
         machine.run_checked("ping 0 1"),

@@ -78,8 +78,11 @@ fn run_role(job: &JobContext, core: usize, plan: Plan) {
             responder(job, endpoint, plan)
         }
     });
-    if let Err(why) = result {
-        crate::println!("core {core}: ping stopped: {why}");
+    match result {
+        Ok(()) => {}
+        // The pinger says how far it got; a responder's wait just ends.
+        Err(Stopped::Interrupted) => {}
+        Err(why) => crate::println!("core {core}: ping stopped: {why}"),
     }
 }
 
@@ -87,6 +90,25 @@ fn run_role(job: &JobContext, core: usize, plan: Plan) {
 enum Stopped {
     Send(bus::SendError),
     Recv(bus::RecvError),
+    /// Its job was asked to stop (Ctrl-C) while it waited.
+    Interrupted,
+}
+
+impl Stopped {
+    /// `Interrupted` if this is a wait that ended because `job` was asked
+    /// to stop; else this.
+    fn or_interrupted(self, job: &JobContext) -> Self {
+        let aborted = matches!(
+            self,
+            Stopped::Send(bus::SendError::Aborted { .. })
+                | Stopped::Recv(bus::RecvError::Aborted { .. })
+        );
+        if aborted && job.should_abort() {
+            Stopped::Interrupted
+        } else {
+            self
+        }
+    }
 }
 
 impl From<bus::SendError> for Stopped {
@@ -106,6 +128,7 @@ impl core::fmt::Display for Stopped {
         match self {
             Stopped::Send(why) => write!(f, "send failed: {why}"),
             Stopped::Recv(why) => write!(f, "receive failed: {why}"),
+            Stopped::Interrupted => write!(f, "stopped by Ctrl-C"),
         }
     }
 }
@@ -118,8 +141,21 @@ fn pinger(job: &JobContext, endpoint: &mut Endpoint<'static>, plan: Plan) -> Res
         let mut samples: Vec<u32> = Vec::with_capacity(plan.count as usize);
         for _ in 0..plan.count {
             let start = time::now();
-            endpoint.send_with(dst, b"ping", &mut Wait::until(&abort))?;
-            let len = endpoint.recv_with(dst, &mut pong, &mut Wait::until(&abort))?;
+            let round_trip = endpoint
+                .send_with(dst, b"ping", &mut Wait::until(&abort))
+                .map_err(Stopped::from)
+                .and_then(|()| {
+                    let mut wait = Wait::until(&abort);
+                    Ok(endpoint.recv_with(dst, &mut pong, &mut wait)?)
+                });
+            let len = match round_trip.map_err(|why| why.or_interrupted(job)) {
+                Ok(len) => len,
+                Err(Stopped::Interrupted) => {
+                    report_interrupted(plan, dst, &mut samples);
+                    return Err(Stopped::Interrupted);
+                }
+                Err(why) => return Err(why),
+            };
             samples.push((time::now() - start).min(u64::from(u32::MAX)) as u32);
             if plan.count == 1 {
                 print_message(dst, plan.src, &pong[..len]);
@@ -140,14 +176,32 @@ fn responder(
 ) -> Result<(), Stopped> {
     let abort = || job.should_abort();
     let mut ping = [0u8; 16];
+    let stopped = |why: Stopped| why.or_interrupted(job);
     for _ in 0..plan.count {
-        let len = endpoint.recv_with(plan.src, &mut ping, &mut Wait::until(&abort))?;
+        let len = endpoint
+            .recv_with(plan.src, &mut ping, &mut Wait::until(&abort))
+            .map_err(|why| stopped(why.into()))?;
         if plan.count == 1 {
             print_message(plan.src, job.core(), &ping[..len]);
         }
-        endpoint.send_with(plan.src, b"pong", &mut Wait::until(&abort))?;
+        endpoint
+            .send_with(plan.src, b"pong", &mut Wait::until(&abort))
+            .map_err(|why| stopped(why.into()))?;
     }
     Ok(())
+}
+
+/// Ctrl-C stopped the round trips to `dst`: how many were done, and their
+/// figures if there are any.
+fn report_interrupted(plan: Plan, dst: usize, samples: &mut [u32]) {
+    crate::println!(
+        "ping stopped by Ctrl-C: {} of {} round trip(s) to core {dst} done",
+        samples.len(),
+        plan.count
+    );
+    if !samples.is_empty() && plan.count > 1 {
+        print_round_trips(plan.src, dst, samples);
+    }
 }
 
 fn print_message(from: usize, to: usize, text: &[u8]) {
