@@ -1,6 +1,6 @@
-// error handling: 'errors rank|count|type|comm|status|root|waitall|badrequest|sendrecv|reduceinplace|init|
-// finalized|allgather|alltoall|inplace|bigcount|exit N|abort' makes rank 1 fail that way (no argument:
-// no error);
+// error handling: 'errors MODE' makes a rank fail, fault or loop in the way MODE names (no argument: no error);
+// 'errors rank|count|type|comm|status|root|waitall|badrequest|sendrecv|reduceinplace|init|
+// finalized|allgather|alltoall|inplace|bigcount|exit N|abort' makes rank 1 fail that way;
 // 'errors compute' makes rank 1 compute and print forever, until Ctrl-C;
 // 'errors spin' makes every rank loop forever with no call at all (even ranks
 // in floating point, which goes through the soft-float helpers), until Ctrl-C;

@@ -28,8 +28,10 @@ pub const VQ: Command<Kernel> = Command {
            never takes a lock, never writes, and cannot disturb or break the queue. \
            vq send makes <src> send <text> to <dst> and leaves it unread; vq recv makes <dst> \
            receive the oldest message from <src> (try them between two dumps). vq check verifies \
-           every queue: indices in order within the ring, every buffer accounted for, unread \
-           entries well-formed, and, for queues whose cores neither run a job nor are faulted, nothing in flight and \
+           every queue: indices in order within the ring, every buffer accounted for in ring order, \
+           each unread entry naming the buffer posted at its position with a length that fits a buffer \
+           (it reads no buffer, so a length that disagrees with the fragment header shows only when the \
+           receiver takes it), and, for queues whose cores neither run a job nor are faulted, nothing in flight and \
            every message sent received, lost or damaged. vq corrupt damages the oldest unread used entry (id out of range, an id not posted, a \
            length past the buffer, or a length that disagrees with the fragment header) so you \
            can see the receiver reject it.",
