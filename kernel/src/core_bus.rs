@@ -150,6 +150,12 @@ pub fn queue_bytes() -> usize {
 /// Prints one line per queue, grouped by receiving core, as Toro's boot log.
 pub fn list_queues(out: &mut dyn Write) -> core::fmt::Result {
     let cores = BUS.get().map_or(0, Bus::cores);
+    if cores < 2 {
+        return writeln!(
+            out,
+            "no queues: a bus needs two cores, and {cores} is online"
+        );
+    }
     for dst in 0..cores {
         for src in (0..cores).filter(|&src| src != dst) {
             writeln!(

@@ -286,3 +286,21 @@ fn poweroff_through_acpi_without_the_debug_exit_device() {
     machine.send("poweroff\r");
     assert_eq!(machine.wait_exit(Duration::from_secs(10)), 0);
 }
+
+/// On one core there is no bus: `vq list` says so rather than printing
+/// nothing, and a one-core demo's lines count in the singular.
+#[test]
+fn one_core_has_no_queues_and_counts_in_the_singular() {
+    let mut machine = Machine::boot(Config::smp(1));
+    assert_eq!(
+        machine.run("vq list"),
+        "no queues: a bus needs two cores, and 1 is online\n"
+    );
+    let out = machine.run_checked("barrier");
+    assert!(
+        out.contains("success! the 1 core passed the barrier"),
+        "{out}"
+    );
+    let out = machine.run_checked("run ring 1");
+    assert!(out.contains("ring: 1 rank on cores 0, wall time "), "{out}");
+}

@@ -377,8 +377,11 @@ fn report(
         (true, _) if which == Collective::Barrier => {
             writeln!(
                 out,
-                "success! all {} cores passed the barrier",
-                demo.cores.len()
+                "success! {} passed the barrier",
+                match demo.cores.len() {
+                    1 => alloc::string::String::from("the 1 core"),
+                    n => alloc::format!("all {n} cores"),
+                }
             )?;
         }
         (true, Some(Some(last))) => writeln!(out, "success! value: {last}")?,

@@ -198,9 +198,12 @@ impl Run {
             .fold(CoreSet::default(), |set, &core| set.with(core));
         writeln!(
             out,
-            "{}: {} ranks on cores {cores}, wall time {}",
+            "{}: {} on cores {cores}, wall time {}",
             self.program.name,
-            self.members.len(),
+            match self.members.len() {
+                1 => alloc::string::String::from("1 rank"),
+                n => alloc::format!("{n} ranks"),
+            },
             Micros(wall)
         )?;
         let after = sent_per_core(&self.members);
