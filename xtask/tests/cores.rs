@@ -251,9 +251,15 @@ fn ctrl_c_at_the_prompt_stops_background_jobs() {
     }
 }
 
-/// Ctrl-C's report of a ping from `src` to `dst`: how far it got and the
-/// round trips so far, once, and no line that reads like a bus failure.
-fn assert_stopped_ping(out: &str, src: usize, dst: usize) {
+/// Starts a million round trips from `src` to `dst`, lets them run, types
+/// Ctrl-C and checks its report: how far the ping got and the round trips
+/// so far, once, and no line that reads like a bus failure.
+fn ping_stopped_by_ctrl_c(machine: &mut Machine, src: usize, dst: usize) {
+    let command = format!("ping {src} {dst} --count 1000000");
+    machine.send(&format!("{command}\r"));
+    machine.expect_or_fail(&format!("{command}\n"), Duration::from_secs(10));
+    sleep(Duration::from_millis(300));
+    let out = machine.ctrl_c(Duration::from_secs(20));
     let stopped = out
         .lines()
         .filter(|l| l.starts_with("ping stopped by Ctrl-C: "))
@@ -274,11 +280,7 @@ fn assert_stopped_ping(out: &str, src: usize, dst: usize) {
 #[test]
 fn ctrl_c_in_a_ping_says_how_far_it_got() {
     let mut machine = Machine::boot(Config::smp(3));
-    machine.send("ping 1 2 --count 1000000\r");
-    machine.expect_or_fail("ping 1 2 --count 1000000\n", Duration::from_secs(10));
-    sleep(Duration::from_millis(300));
-    let out = machine.ctrl_c(Duration::from_secs(20));
-    assert_stopped_ping(&out, 1, 2);
+    ping_stopped_by_ctrl_c(&mut machine, 1, 2);
     machine.check_queues("a ping stopped by Ctrl-C");
 }
 
@@ -288,11 +290,7 @@ fn ctrl_c_in_a_ping_says_how_far_it_got() {
 #[test]
 fn ctrl_c_stops_a_demo_whose_part_runs_on_the_shell_core() {
     let mut machine = Machine::boot(Config::smp(2));
-    machine.send("ping 0 1 --count 1000000\r");
-    machine.expect_or_fail("ping 0 1 --count 1000000\n", Duration::from_secs(10));
-    sleep(Duration::from_millis(300));
-    let out = machine.ctrl_c(Duration::from_secs(20));
-    assert_stopped_ping(&out, 0, 1);
+    ping_stopped_by_ctrl_c(&mut machine, 0, 1);
     assert!(machine.run("cores").contains("core 1: apic 1, idle"));
     assert_eq!(
         machine.run_checked("ping 0 1"),
