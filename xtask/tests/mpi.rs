@@ -159,6 +159,26 @@ fn bench_reduce_prints_linear_and_tree_side_by_side() {
     assert!(lines[3].trim_start().starts_with("tree/linear "), "{out}");
 }
 
+/// Ctrl-C in `bench reduce` says the bench was stopped and has no figures,
+/// and the cores are free for the next one.
+#[test]
+fn ctrl_c_in_bench_reduce_says_it_was_stopped() {
+    let mut machine = Machine::boot(Config::smp(3));
+    machine.send("bench reduce 4096 --rounds 10000\r");
+    machine.expect_or_fail(
+        "bench reduce 4096 --rounds 10000\n",
+        Duration::from_secs(10),
+    );
+    sleep(Duration::from_millis(500));
+    let out = machine.ctrl_c(Duration::from_secs(20));
+    assert!(
+        out.contains("reduce did not finish (stopped by Ctrl-C, or the failure above)"),
+        "{out}"
+    );
+    assert!(!out.contains("failed:"), "{out}");
+    machine.check_queues("a bench reduce stopped by Ctrl-C");
+}
+
 #[test]
 fn collectives_reject_bad_input_listing_what_is_valid() {
     let mut machine = Machine::boot(Config::smp(4));

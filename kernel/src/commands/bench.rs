@@ -233,7 +233,8 @@ fn reduce(
     for (median, algo) in medians.iter_mut().zip(Algorithm::ALL) {
         *median = reduce_median(set, len, rounds, algo, out)?.ok_or_else(|| {
             Error::invalid(alloc::format!(
-                "the {algo} reduce stopped before it finished"
+                "the {algo} reduce did not finish (stopped by Ctrl-C, or the failure above), \
+                 so there are no figures"
             ))
         })?;
     }
@@ -275,9 +276,14 @@ pub(super) fn reduce_median(
     let work = |_core: usize| -> Work {
         let (median, members) = (Arc::clone(&median), members.clone());
         Box::new(move |job: &JobContext| {
-            if let Ok(Some(mut samples)) = time_reduces(job, &members, context, len, rounds, algo) {
-                samples.sort_unstable();
-                *median.lock() = samples.get(samples.len() / 2).copied();
+            match time_reduces(job, &members, context, len, rounds, algo) {
+                Ok(Some(mut samples)) => {
+                    samples.sort_unstable();
+                    *median.lock() = samples.get(samples.len() / 2).copied();
+                }
+                Ok(None) => {}                     // not the root
+                Err(_) if job.should_abort() => {} // Ctrl-C: the shell says so
+                Err(why) => crate::println!("core {}: bench reduce failed: {why}", job.core()),
             }
         })
     };
