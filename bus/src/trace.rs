@@ -148,9 +148,7 @@ pub(crate) fn post(q: &Queue, from: u16, to: u16) {
     while pos != to {
         POST.fire(move || {
             let [src, dst] = ends(q);
-            // Relaxed: the receiver's own entries (this runs on the receiver).
-            let desc = q.avail.slot(usize::from(pos)).load(Relaxed);
-            [src, dst, desc.into(), pos.into()]
+            [src, dst, q.buffer_at(pos).into(), pos.into()]
         });
         pos = pos.wrapping_add(1);
     }

@@ -20,6 +20,9 @@ static OWNER: AtomicUsize = AtomicUsize::new(NO_OWNER);
 /// PROMPT_INTERRUPTED, so the shell draws prompt and line again after it.
 static PROMPT_SHOWN: AtomicBool = AtomicBool::new(false);
 static PROMPT_INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// What tells the shell that output went over its prompt (it may be
+/// halted waiting for input): set once by the shell ([`on_prompt_interrupted`]).
+static PROMPT_WAKER: spin::Once<fn()> = spin::Once::new();
 /// Whether the last byte sent was '\r', so "\r\n" is not doubled.
 static LAST_WAS_CR: AtomicBool = AtomicBool::new(false);
 static UART: Uart = Uart::new(COM1);
@@ -33,14 +36,27 @@ pub fn init() {
 /// Re-entrant on the same core, which is what lets a fault report print
 /// from inside a fault that struck mid-line.
 pub fn locked<R>(f: impl FnOnce(&mut Locked) -> R) -> R {
-    hold(|console| {
+    let mut interrupted = false;
+    let result = hold(|console| {
         // Relaxed: PROMPT_SHOWN and PROMPT_INTERRUPTED are used under the console lock.
         if PROMPT_SHOWN.swap(false, Ordering::Relaxed) {
             console.write_bytes(b"\r\x1b[K"); // output arrives while the prompt waits
             PROMPT_INTERRUPTED.store(true, Ordering::Relaxed);
+            interrupted = true;
         }
         f(console)
-    })
+    });
+    // After the lock, so the shell finds the output done when it redraws.
+    if let Some(wake) = PROMPT_WAKER.get().filter(|_| interrupted) {
+        wake();
+    }
+    result
+}
+
+/// Makes `wake` what [`locked`] calls after output went over the prompt,
+/// so the shell draws it again under that output (once, at start-up).
+pub fn on_prompt_interrupted(wake: fn()) {
+    PROMPT_WAKER.call_once(|| wake);
 }
 
 /// Runs `f` holding the console lock (interrupts off), re-entrantly, for

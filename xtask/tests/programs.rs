@@ -480,17 +480,26 @@ fn deadlock_on_1_and_2(options: &str) -> (Machine, String) {
     (machine, out)
 }
 
-/// A hang report from a run in the background prints over the prompt,
-/// which comes back under it (it used to stay away until the next output).
+/// Output of a run in the background prints over the prompt, which comes
+/// back under it while the run goes on: after the ranks' own lines (no hang
+/// report), and after a hang report. It used to stay away until the job
+/// ended.
 #[test]
-fn after_a_background_hang_report_the_prompt_comes_back() {
+fn after_background_output_the_prompt_comes_back() {
+    let ended = "deadlock ended on core(s) 1-2, in the background";
+    let mut machine = boot(3);
+    machine.send("run deadlock --cores 1,2 --hang-after 0 &\r");
+    wait_for(
+        &mut machine,
+        "rank 0: receive from rank 1, then send to rank 1",
+    );
+    machine.expect_or_fail("ringlab> ", Duration::from_secs(5));
+    machine.send("\x03");
+    wait_for(&mut machine, ended);
     let (mut machine, _) = deadlock_on_1_and_2(" &");
     machine.expect_or_fail("ringlab> ", Duration::from_secs(5));
     machine.send("\x03");
-    wait_for(
-        &mut machine,
-        "deadlock ended on core(s) 1-2, in the background",
-    );
+    wait_for(&mut machine, ended);
 }
 
 #[test]

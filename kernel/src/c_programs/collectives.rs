@@ -63,17 +63,18 @@ fn times(count: i32, ranks: usize) -> Result<i32, Fatal> {
 /// (MPI's rule that the send and receive type signatures match): longer
 /// would be cut (MPICH: "Message truncated"), shorter leaves bytes unset.
 fn check_block(sent: usize, block: usize) -> Result<(), Fatal> {
-    match sent.cmp(&block) {
-        core::cmp::Ordering::Equal => Ok(()),
-        core::cmp::Ordering::Greater => Err(fatal(
-            "MPI_ERR_TRUNCATE",
-            format!("{sent} bytes sent where a block is {block} bytes"),
-        )),
-        core::cmp::Ordering::Less => Err(fatal(
-            "MPI_ERR_COUNT",
-            format!("{sent} bytes sent where a block is {block} bytes"),
-        )),
+    if sent == block {
+        return Ok(());
     }
+    let class = if sent > block {
+        "MPI_ERR_TRUNCATE"
+    } else {
+        "MPI_ERR_COUNT"
+    };
+    Err(fatal(
+        class,
+        format!("{sent} bytes sent where a block is {block} bytes"),
+    ))
 }
 
 /// Words per block of `block` bytes.

@@ -132,11 +132,6 @@ impl Watch {
             }
             let _ = writeln!(out, "hang: still waiting; Ctrl-C stops the run");
         });
-        // In the background the report went over the prompt: the shell
-        // core, halted at it, draws it again once woken.
-        if crate::arch::cpu::core_index() != 0 {
-            crate::cores::wake(0);
-        }
     }
 
     /// The finished ranks, then `mpi::wait_report`'s lines.

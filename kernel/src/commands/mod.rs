@@ -77,6 +77,7 @@ pub extern "C" fn run_shell(_: usize) -> ! {
     let mut shell = Shell::new(PROMPT, COMMANDS);
     let mut out = Console;
     let restarted = STARTED.swap(true, Ordering::Relaxed); // the shell core only
+    console::on_prompt_interrupted(wake_the_shell);
     if restarted {
         let _ = writeln!(out, "shell restarted (history cleared)");
         jobs::report_ended_demos(); // one that ran on core 0 alone is over
@@ -109,6 +110,14 @@ pub extern "C" fn run_shell(_: usize) -> ! {
                 alloc::format!("error: {dropped} typed bytes were dropped (input queue full)");
             console::hold(|_| shell.editor().print_above(&mut out, &text)); // one piece
         }
+    }
+}
+
+/// Wakes the shell core, halted at its prompt, after another core's output
+/// went over it, so that it draws the prompt again.
+fn wake_the_shell() {
+    if crate::arch::cpu::core_index() != 0 {
+        cores::wake(0);
     }
 }
 

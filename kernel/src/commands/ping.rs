@@ -78,7 +78,7 @@ fn run_role(job: &JobContext, core: usize, plan: Plan) {
             responder(job, endpoint, plan)
         }
     });
-    match result {
+    match result.map_err(|why| why.or_interrupted(job)) {
         Ok(()) => {}
         // The pinger says how far it got; a responder's wait just ends.
         Err(Stopped::Interrupted) => {}
@@ -141,20 +141,15 @@ fn pinger(job: &JobContext, endpoint: &mut Endpoint<'static>, plan: Plan) -> Res
         let mut samples: Vec<u32> = Vec::with_capacity(plan.count as usize);
         for _ in 0..plan.count {
             let start = time::now();
-            let round_trip = endpoint
-                .send_with(dst, b"ping", &mut Wait::until(&abort))
-                .map_err(Stopped::from)
-                .and_then(|()| {
-                    let mut wait = Wait::until(&abort);
-                    Ok(endpoint.recv_with(dst, &mut pong, &mut wait)?)
-                });
-            let len = match round_trip.map_err(|why| why.or_interrupted(job)) {
+            let len = match round_trip(endpoint, dst, &abort, &mut pong) {
                 Ok(len) => len,
-                Err(Stopped::Interrupted) => {
-                    report_interrupted(plan, dst, &mut samples);
-                    return Err(Stopped::Interrupted);
+                Err(why) => {
+                    let why = why.or_interrupted(job);
+                    if let Stopped::Interrupted = why {
+                        report_interrupted(plan, dst, &mut samples);
+                    }
+                    return Err(why);
                 }
-                Err(why) => return Err(why),
             };
             samples.push((time::now() - start).min(u64::from(u32::MAX)) as u32);
             if plan.count == 1 {
@@ -168,6 +163,17 @@ fn pinger(job: &JobContext, endpoint: &mut Endpoint<'static>, plan: Plan) -> Res
     Ok(())
 }
 
+/// One ping to `dst` and its pong, received into `pong`: the pong's length.
+fn round_trip(
+    endpoint: &mut Endpoint<'static>,
+    dst: usize,
+    abort: &dyn Fn() -> bool,
+    pong: &mut [u8],
+) -> Result<usize, Stopped> {
+    endpoint.send_with(dst, b"ping", &mut Wait::until(abort))?;
+    Ok(endpoint.recv_with(dst, pong, &mut Wait::until(abort))?)
+}
+
 /// A destination: `count` times, receive a ping from the source, answer.
 fn responder(
     job: &JobContext,
@@ -176,17 +182,12 @@ fn responder(
 ) -> Result<(), Stopped> {
     let abort = || job.should_abort();
     let mut ping = [0u8; 16];
-    let stopped = |why: Stopped| why.or_interrupted(job);
     for _ in 0..plan.count {
-        let len = endpoint
-            .recv_with(plan.src, &mut ping, &mut Wait::until(&abort))
-            .map_err(|why| stopped(why.into()))?;
+        let len = endpoint.recv_with(plan.src, &mut ping, &mut Wait::until(&abort))?;
         if plan.count == 1 {
             print_message(plan.src, job.core(), &ping[..len]);
         }
-        endpoint
-            .send_with(plan.src, b"pong", &mut Wait::until(&abort))
-            .map_err(|why| stopped(why.into()))?;
+        endpoint.send_with(plan.src, b"pong", &mut Wait::until(&abort))?;
     }
     Ok(())
 }
